@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { request } from "node:https";
+import { dirname, join } from "node:path";
+import type { TlsMaterial } from "./tls.js";
+
+export interface Azurite {
+  /** https://127.0.0.1:<port>/devstoreaccount1 */
+  blobUrl: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the real Azurite blob server (a child process) over HTTPS with OAuth: it accepts the access
+ * tokens our Entra issues (iss https://sts.windows.net/..., aud https://storage.azure.com). In memory.
+ */
+export async function startAzurite(tls: TlsMaterial, log: (line: string) => void = () => {}): Promise<Azurite> {
+  const require = createRequire(import.meta.url);
+  const main = join(dirname(require.resolve("azurite/package.json")), "dist", "src", "blob", "main.js");
+  const port = await freePort();
+  const args = [
+    main,
+    "--blobHost", "127.0.0.1",
+    "--blobPort", String(port),
+    "--cert", tls.certFile,
+    "--key", tls.keyFile,
+    "--oauth", "basic",
+    "--inMemoryPersistence",
+    // @azure/storage-blob sends a newer service version than Azurite knows (toolchain-notes §1).
+    "--skipApiVersionCheck",
+    "--disableTelemetry",
+    "--silent",
+  ];
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout?.on("data", (d: Buffer) => log(`azurite: ${d.toString().trim()}`));
+  child.stderr?.on("data", (d: Buffer) => log(`azurite: ${d.toString().trim()}`));
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  const deadline = Date.now() + 20_000;
+  while (!(await answers(port, tls.ca))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill();
+      throw new Error(`Azurite did not start on port ${port} (exit code ${child.exitCode}).`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    blobUrl: `https://127.0.0.1:${port}/devstoreaccount1`,
+    port,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+function answers(port: number, ca: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request({ host: "127.0.0.1", port, path: "/devstoreaccount1?comp=list", method: "GET", ca, timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on("error", () => resolve(false));
+    req.on("timeout", () => req.destroy());
+    req.end();
+  });
+}

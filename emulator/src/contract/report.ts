@@ -1,0 +1,38 @@
+import type { Exchange } from "../http.js";
+import { loadContract, specsDir } from "./openapi.js";
+
+export interface ContractReport {
+  /** False when ../shared/specs is absent: nothing could be checked. */
+  available: boolean;
+  specs?: string;
+  checked: number;
+  /** Exchanges on paths the spec does not describe (e.g. the async-operation status URLs). */
+  undocumented: string[];
+  violations: Array<{ exchange: string; errors: string[] }>;
+}
+
+/** Checks what the emulator answered (and what clients sent) against the official OpenAPI files. */
+export function checkExchanges(exchanges: Exchange[]): ContractReport {
+  const dir = specsDir();
+  const contract = dir ? loadContract(dir) : undefined;
+  const report: ContractReport = { available: Boolean(contract), specs: dir, checked: 0, undocumented: [], violations: [] };
+  if (!contract) return report;
+  for (const x of exchanges) {
+    const path = `${x.path}${x.query}`;
+    const label = `${x.method} ${x.path} → ${x.status}`;
+    if (!contract.findOperation(x.method, path)) {
+      if (!/\/mfeOperation(s)?(Status|Results)\//i.test(x.path)) report.undocumented.push(label);
+      continue;
+    }
+    report.checked++;
+    const errors: string[] = [];
+    const res = contract.checkResponse(x.method, path, x.status, x.responseBody);
+    if (!res.ok) errors.push(...res.errors);
+    if (x.requestBody !== undefined && ["PUT", "POST", "PATCH"].includes(x.method) && x.status < 400) {
+      const req = contract.checkRequest(x.method, path, x.requestBody);
+      if (!req.ok) errors.push(...req.errors.map((e) => `request: ${e}`));
+    }
+    if (errors.length) report.violations.push({ exchange: label, errors });
+  }
+  return report;
+}

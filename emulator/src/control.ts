@@ -1,0 +1,72 @@
+import { Router } from "./http.js";
+import type { Emulator } from "./emulator.js";
+import type { FaultRule } from "./faults.js";
+import type { GithubJob } from "./github-oidc.js";
+import type { FederatedCredential } from "./entra.js";
+import type { WorkspaceSeed } from "./arm/workspaces.js";
+import type { Quota } from "./arm/context.js";
+import { DEFAULTS } from "./defaults.js";
+
+/**
+ * The emulator's own API (plain HTTP on loopback), for tests and `npm start`: set up identities,
+ * workspaces, quotas and faults, and read what the cloud saw. Never used by the actions.
+ */
+export function controlRouter(emu: Emulator): Router {
+  const ok = (body: unknown = { ok: true }) => ({ status: 200, body });
+  return new Router()
+    .on("GET", /^\/health$/, () => ok())
+    .on("GET", /^\/env$/, () => ok(emu.env))
+    .on("POST", /^\/github\/jobs$/, (req) => {
+      const job = req.json<Partial<GithubJob>>() ?? {};
+      const token = emu.oidc.addJob(job);
+      return ok({ requestToken: token, requestUrl: emu.env.ACTIONS_ID_TOKEN_REQUEST_URL });
+    })
+    .on("GET", /^\/github\/jobs\/([^/]+)$/, (_req, [token]) => ok({ issued: emu.oidc.issued.get(token!) ?? 0 }))
+    .on("POST", /^\/entra\/apps$/, (req) => {
+      const b = req.json<{ tenantId?: string; clientId: string; subject?: string; federated?: FederatedCredential[] }>();
+      const federated = b.federated ?? [{ issuer: emu.oidc.issuer, subject: b.subject ?? "", audiences: [DEFAULTS.federatedAudience] }];
+      return ok(emu.entra.addApp({ tenantId: b.tenantId ?? DEFAULTS.tenantId, clientId: b.clientId, federated }));
+    })
+    .on("PUT", /^\/entra\/config$/, (req) => {
+      const b = req.json<{ accessTokenLifetimeSeconds?: number }>();
+      if (b.accessTokenLifetimeSeconds) emu.entra.accessTokenLifetimeSeconds = b.accessTokenLifetimeSeconds;
+      return ok();
+    })
+    .on("GET", /^\/entra\/events$/, (req) => {
+      const client = req.url.searchParams.get("clientId");
+      return ok(emu.entra.events.filter((e) => !client || e.clientId === client));
+    })
+    .on("POST", /^\/workspaces$/, (req) => {
+      const s = req.json<Partial<WorkspaceSeed> & { name: string }>();
+      return ok(emu.addWorkspace(s));
+    })
+    .on("POST", /^\/quotas$/, (req) => {
+      const b = req.json<Quota & { subscriptionId?: string; location?: string }>();
+      emu.arm.quotas.set(b.subscriptionId ?? DEFAULTS.subscriptionId, b.location ?? DEFAULTS.location, { family: b.family, limit: b.limit, current: b.current ?? 0 });
+      return ok();
+    })
+    .on("PUT", /^\/arm\/config$/, (req) => {
+      const b = req.json<{ lroPolls?: number }>();
+      if (b.lroPolls !== undefined) emu.arm.store.lroPolls = b.lroPolls;
+      return ok();
+    })
+    .on("GET", /^\/resources$/, (req) => {
+      const prefix = (req.url.searchParams.get("prefix") ?? "").toLowerCase();
+      return ok([...emu.arm.store.resources.values()].filter((r) => r.id.toLowerCase().startsWith(prefix)));
+    })
+    .on("POST", /^\/faults$/, (req) => ok({ id: emu.faults.add(req.json<FaultRule>()) }))
+    .on("DELETE", /^\/faults$/, () => {
+      emu.faults.clear();
+      return ok();
+    })
+    .on("GET", /^\/exchanges$/, (req) => {
+      const service = req.url.searchParams.get("service");
+      const contains = req.url.searchParams.get("path");
+      const since = Number(req.url.searchParams.get("since") ?? 0);
+      return ok(emu.exchanges.filter((x) => x.seq > since && (!service || x.service === service) && (!contains || x.path.toLowerCase().includes(contains.toLowerCase()))));
+    })
+    .on("GET", /^\/contract$/, (req) => {
+      const contains = req.url.searchParams.get("path") ?? "";
+      return ok(emu.contractReport(contains));
+    });
+}

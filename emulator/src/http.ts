@@ -1,0 +1,169 @@
+import { createServer as createHttps } from "node:https";
+import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Faults } from "./faults.js";
+import type { TlsMaterial } from "./tls.js";
+
+export interface Req {
+  service: string;
+  method: string;
+  url: URL;
+  path: string;
+  headers: IncomingMessage["headers"];
+  body: string;
+  json<T = unknown>(): T;
+}
+
+export interface Res {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Send `body` as it is (a string), not as JSON. */
+  text?: boolean;
+}
+
+export type Handler = (req: Req, params: string[]) => Res | undefined | Promise<Res | undefined>;
+
+/** A request the emulator answered: kept for tests (what was called) and the contract check. */
+export interface Exchange {
+  seq: number;
+  at: number;
+  service: string;
+  method: string;
+  path: string;
+  query: string;
+  status: number;
+  userAgent?: string;
+  requestBody?: unknown;
+  responseBody?: unknown;
+}
+
+export class Router {
+  private routes: Array<{ method: string; pattern: RegExp; handler: Handler }> = [];
+
+  on(method: string, pattern: RegExp, handler: Handler): this {
+    this.routes.push({ method, pattern, handler });
+    return this;
+  }
+
+  async handle(req: Req): Promise<Res> {
+    let pathMatched = false;
+    for (const r of this.routes) {
+      const m = r.pattern.exec(req.path);
+      if (!m) continue;
+      pathMatched = true;
+      if (r.method !== "*" && r.method !== req.method) continue;
+      const res = await r.handler(req, m.slice(1).map((s) => decodeURIComponent(s ?? "")));
+      if (res) return res;
+    }
+    return pathMatched
+      ? { status: 405, body: { error: { code: "MethodNotAllowed", message: `${req.method} is not supported on ${req.path}` } } }
+      : { status: 404, body: { error: { code: "NotFound", message: `No route for ${req.method} ${req.path}` } } };
+  }
+}
+
+export interface Served {
+  server: Server;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface ServeOptions {
+  service: string;
+  router: Router;
+  faults: Faults;
+  exchanges: Exchange[];
+  tls?: TlsMaterial;
+  port?: number;
+  /** Keep request and response bodies in the exchange log (ARM only: bodies of others hold tokens). */
+  keepBodies?: boolean;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Serves a router over HTTPS (or HTTP for the control API) on 127.0.0.1, applying faults first. */
+export async function serve(o: ServeOptions): Promise<Served> {
+  let seq = 0;
+  const handler = async (inc: IncomingMessage, out: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const c of inc) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(inc.url ?? "/", `${o.tls ? "https" : "http"}://${inc.headers.host ?? "127.0.0.1"}`);
+    const method = (inc.method ?? "GET").toUpperCase();
+    const req: Req = {
+      service: o.service,
+      method,
+      url,
+      path: url.pathname,
+      headers: inc.headers,
+      body,
+      json: <T>() => (body ? JSON.parse(body) : undefined) as T,
+    };
+    const fault = o.faults.take(o.service, method, url.pathname);
+    if (fault?.kind === "drop") {
+      inc.socket.destroy();
+      return;
+    }
+    if (fault?.kind === "delay") await sleep(fault.delayMs ?? 1000);
+    let res: Res;
+    if (fault?.kind === "status") {
+      const status = fault.status ?? 500;
+      res = {
+        status,
+        headers: fault.retryAfter !== undefined ? { "Retry-After": String(fault.retryAfter) } : {},
+        body: { error: { code: status === 429 ? "TooManyRequests" : "InternalServerError", message: `Injected fault: ${status}` } },
+      };
+    } else {
+      try {
+        res = await o.router.handle(req);
+      } catch (e) {
+        const bad = e instanceof SyntaxError;
+        res = { status: bad ? 400 : 500, body: { error: { code: bad ? "BadRequest" : "InternalServerError", message: (e as Error).message } } };
+      }
+    }
+    const payload = res.body === undefined ? "" : res.text ? String(res.body) : JSON.stringify(res.body);
+    const headers: Record<string, string> = { ...(res.headers ?? {}) };
+    if (payload && !headers["Content-Type"]) headers["Content-Type"] = res.text ? "text/plain; charset=utf-8" : "application/json; charset=utf-8";
+    headers["x-ms-request-id"] ??= `emu-${o.service}-${++seq}`;
+    o.exchanges.push({
+      seq: o.exchanges.length + 1,
+      at: Date.now(),
+      service: o.service,
+      method,
+      path: url.pathname,
+      query: url.search,
+      status: res.status,
+      userAgent: inc.headers["user-agent"],
+      requestBody: o.keepBodies && body ? safeJson(body) : undefined,
+      responseBody: o.keepBodies ? res.body : undefined,
+    });
+    out.writeHead(res.status, headers);
+    out.end(payload);
+  };
+  const server: Server = o.tls ? createHttps({ key: o.tls.key, cert: o.tls.cert }, handler) : createHttp(handler);
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(o.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    server,
+    port,
+    url: `${o.tls ? "https" : "http"}://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

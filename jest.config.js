@@ -1,0 +1,29 @@
+// Jest runs the TypeScript sources as ESM (@actions/core 3 is ESM-only): ts-jest with useESM, and
+// NODE_OPTIONS=--experimental-vm-modules from the npm scripts.
+const common = {
+  testEnvironment: "node",
+  extensionsToTreatAsEsm: [".ts"],
+  moduleNameMapper: {
+    "^@phi3-aml/shared$": "<rootDir>/shared/src/index.ts",
+    "^@phi3-aml/shared/(.*)$": "<rootDir>/shared/src/$1.ts",
+    "^(\\.{1,2}/.*)\\.js$": "$1",
+  },
+  transform: { "^.+\\.ts$": ["ts-jest", { useESM: true, tsconfig: "tsconfig.json" }] },
+  rootDir: ".",
+};
+
+/** @type {import('jest').Config} */
+export default {
+  projects: [
+    { ...common, displayName: "unit", testMatch: ["<rootDir>/**/test/**/*.test.ts"], testPathIgnorePatterns: ["/node_modules/", "\\.int\\.test\\.ts$"] },
+    {
+      ...common,
+      displayName: "integration",
+      testMatch: ["<rootDir>/**/test/**/*.int.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/"],
+      globalSetup: "<rootDir>/test/harness/global-setup.ts",
+      globalTeardown: "<rootDir>/test/harness/global-teardown.ts",
+      testTimeout: 120000,
+    },
+  ],
+};

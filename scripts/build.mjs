@@ -1,0 +1,49 @@
+// Bundles every action with ncc into its committed dist/ (dist/index.js, and dist/post/index.js for a
+// post step). `--check` builds into a temporary folder and fails when a committed dist/ differs.
+// `--only action-dataset` builds one.
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { actionDirs, ROOT } from "./actions.mjs";
+
+const check = process.argv.includes("--check");
+const onlyIdx = process.argv.indexOf("--only");
+const only = onlyIdx >= 0 ? process.argv[onlyIdx + 1] : undefined;
+const ncc = join(ROOT, "node_modules", "@vercel", "ncc", "dist", "ncc", "cli.js");
+
+function bundle(entry, out) {
+  execFileSync(process.execPath, [ncc, "build", entry, "-o", out, "-m", "--target", "es2022", "--license", "licenses.txt", "-q"], {
+    cwd: ROOT,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
+function files(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true }).map(String).filter((f) => statSync(join(dir, f)).isFile()).sort();
+}
+
+let stale = 0;
+for (const dir of actionDirs().filter((d) => !only || d === only)) {
+  const target = check ? mkdtempSync(join(tmpdir(), "dist-")) : join(ROOT, dir, "dist");
+  if (!check) rmSync(target, { recursive: true, force: true });
+  const t0 = Date.now();
+  bundle(join(dir, "src", "main.ts"), target);
+  if (existsSync(join(ROOT, dir, "src", "post.ts"))) bundle(join(dir, "src", "post.ts"), join(target, "post"));
+  const size = files(target).reduce((n, f) => n + statSync(join(target, f)).size, 0);
+  if (check) {
+    const committed = join(ROOT, dir, "dist");
+    const a = files(target);
+    const b = files(committed);
+    const differ = a.join() !== b.join() || a.some((f) => !readFileSync(join(target, f)).equals(readFileSync(join(committed, f))));
+    if (differ) {
+      stale++;
+      console.error(`${dir}/dist is stale: run \`npm run build\` and commit ${relative(ROOT, committed)}/`);
+    } else console.log(`${dir}/dist is up to date`);
+    rmSync(target, { recursive: true, force: true });
+  } else {
+    console.log(`${dir}/dist: ${(size / 1024).toFixed(0)} KiB in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+}
+if (stale) process.exit(1);

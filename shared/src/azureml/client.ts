@@ -1,0 +1,43 @@
+import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";
+import type { TokenCredential } from "@azure/core-auth";
+import type { Cloud } from "../login/clouds.js";
+
+/** The one Azure ML management api-version every request carries (see reference/azureml-contract.md §1). */
+export const API_VERSION = "2025-12-01";
+
+export interface WorkspaceRef {
+  subscriptionId: string;
+  resourceGroup: string;
+  workspace: string;
+}
+
+export interface MlClientOptions {
+  credential: TokenCredential;
+  cloud: Cloud;
+  subscriptionId: string;
+  /** Names the action in the user agent: "phi3-aml-finetune/0.1.0". */
+  userAgent: string;
+  /** Retries of one request on 429, 5xx and dropped connections (the SDK's policies honour Retry-After). */
+  maxRetries?: number;
+  retryDelayMs?: number;
+}
+
+/**
+ * The one factory for the Azure ML management client: the cloud's Resource Manager endpoint (so an
+ * override such as the local emulator is reached the same way as Azure), the cloud's token scope, the
+ * pinned api-version, retries, and a user agent naming the action.
+ */
+export function mlClient(o: MlClientOptions): AzureMachineLearningWorkspaces {
+  return new AzureMachineLearningWorkspaces(o.credential, o.subscriptionId, {
+    endpoint: o.cloud.resourceManager,
+    credentialScopes: [o.cloud.managementScope],
+    apiVersion: API_VERSION,
+    userAgentOptions: { userAgentPrefix: o.userAgent },
+    retryOptions: { maxRetries: o.maxRetries ?? 6, retryDelayInMs: o.retryDelayMs ?? 1000, maxRetryDelayInMs: 30_000 },
+  });
+}
+
+/** The ARM id of a workspace, and of things inside it. */
+export function workspaceId(w: WorkspaceRef): string {
+  return `/subscriptions/${w.subscriptionId}/resourceGroups/${w.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${w.workspace}`;
+}

@@ -1,0 +1,91 @@
+import * as core from "@actions/core";
+import type { TokenCredential } from "@azure/core-auth";
+import { ClientAssertionCredential, DefaultAzureCredential } from "@azure/identity";
+import { ActionError } from "../errors.js";
+import type { Logger } from "../log.js";
+import type { Cloud } from "./clouds.js";
+import { explainLoginFailure, federatedCredentialHint } from "./diagnose.js";
+import { githubIdToken, noOidcReason, oidcAvailable, type IdTokenSource } from "./github-token.js";
+
+export interface LoginOptions {
+  cloud: Cloud;
+  clientId?: string;
+  tenantId?: string;
+  /** Audience of the GitHub ID token; defaults to the cloud's federated audience. */
+  audience?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Login {
+  credential: TokenCredential;
+  kind: "github-oidc" | "default-chain";
+  /** Present for github-oidc: the cached, self-renewing GitHub ID token. */
+  idToken?: IdTokenSource;
+  /** Gets a management token once, so a login problem shows here, explained, and not in the first API call. */
+  verify(): Promise<void>;
+}
+
+/**
+ * The one credential every action uses.
+ * - In GitHub Actions with client-id and tenant-id: federated login with the job's GitHub ID token
+ *   (ClientAssertionCredential), the token fetched again whenever it is near expiry.
+ * - Otherwise (a laptop, or a job after azure/login): DefaultAzureCredential (environment, workload
+ *   identity, managed identity, Azure CLI, ...).
+ */
+export function login(o: LoginOptions, log: Logger): Login {
+  const env = o.env ?? process.env;
+  const { cloud } = o;
+  const inActions = env.GITHUB_ACTIONS === "true";
+  const transport = { authorityHost: cloud.authorityHost, disableInstanceDiscovery: !cloud.knownAuthority };
+
+  if (o.clientId && o.tenantId && inActions) {
+    if (!oidcAvailable(env)) throw new ActionError(noOidcReason(env));
+    const audience = o.audience ?? cloud.federatedAudience;
+    const idToken = githubIdToken({ audience });
+    const credential = new ClientAssertionCredential(o.tenantId, o.clientId, () => idToken.get(), transport);
+    const context = { tenantId: o.tenantId, clientId: o.clientId, authorityHost: cloud.authorityHost };
+    return {
+      credential,
+      kind: "github-oidc",
+      idToken,
+      async verify() {
+        await idToken.get();
+        const claims = idToken.claims();
+        log.info(
+          `GitHub ID token: iss=${claims?.iss} sub=${claims?.sub} aud=${claims?.aud}` +
+            (claims?.job_workflow_ref ? ` job_workflow_ref=${claims.job_workflow_ref}` : ""),
+        );
+        try {
+          await credential.getToken(cloud.managementScope, { enableCae: true });
+        } catch (e) {
+          throw new ActionError(explainLoginFailure(e, { ...context, claims }), undefined, { cause: e });
+        }
+        log.info(`Logged in to ${cloud.name} as app ${o.clientId} in tenant ${o.tenantId} with the job's GitHub ID token.`);
+      },
+    };
+  }
+
+  if (o.clientId && o.tenantId && !inActions) {
+    log.info("Not running in GitHub Actions: client-id and tenant-id are ignored; using the default credential chain (az login, environment, managed identity).");
+  }
+  const credential = new DefaultAzureCredential({ ...transport, tenantId: o.tenantId || undefined });
+  return {
+    credential,
+    kind: "default-chain",
+    async verify() {
+      try {
+        await credential.getToken(cloud.managementScope, { enableCae: true });
+      } catch (e) {
+        const hint = inActions
+          ? "Give client-id and tenant-id (GitHub OIDC, recommended), or run azure/login before this step."
+          : "Run `az login`, or set AZURE_CLIENT_ID / AZURE_TENANT_ID / AZURE_CLIENT_SECRET, or use the local emulator (`npm run emulator`).";
+        throw new ActionError(`Azure login failed: no credential in the default chain worked (${(e as Error).message.split("\n")[0]}).`, hint, { cause: e });
+      }
+      log.info(`Logged in to ${cloud.name} with the default credential chain.`);
+    },
+  };
+}
+
+export { federatedCredentialHint };
+/** Masks a secret in the log at once. */
+export const mask = (secret: string) => core.setSecret(secret);

@@ -1,0 +1,106 @@
+import * as core from "@actions/core";
+import { ActionError } from "../errors.js";
+
+export interface IdTokenClaims {
+  iss?: string;
+  sub?: string;
+  aud?: string | string[];
+  exp?: number;
+  repository?: string;
+  ref?: string;
+  environment?: string;
+  event_name?: string;
+  job_workflow_ref?: string;
+  [claim: string]: unknown;
+}
+
+/** Reads a JWT's claims without checking it (we only print and compare them). */
+export function decodeClaims(jwt: string): IdTokenClaims {
+  const part = jwt.split(".")[1];
+  if (!part) return {};
+  try {
+    return JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as IdTokenClaims;
+  } catch {
+    return {};
+  }
+}
+
+/** True when the runner gave this job a way to ask for a GitHub ID token (`permissions: id-token: write`). */
+export function oidcAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+}
+
+/** Why a job has no ID token, in plain words. */
+export function noOidcReason(env: NodeJS.ProcessEnv = process.env): string {
+  const fork = env.GITHUB_EVENT_NAME === "pull_request" && env.GITHUB_HEAD_REPOSITORY && env.GITHUB_HEAD_REPOSITORY !== env.GITHUB_REPOSITORY;
+  return (
+    "This job cannot ask GitHub for an ID token (ACTIONS_ID_TOKEN_REQUEST_URL / ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set). " +
+    (fork
+      ? "It runs for a pull request from a fork, and GitHub gives fork pull requests no ID token. "
+      : "Either the workflow or job lacks `permissions: id-token: write`, or it runs for a pull request from a fork (which gets no ID token). ") +
+    "Add to the job:\n  permissions:\n    id-token: write\n    contents: read"
+  );
+}
+
+export interface IdTokenSource {
+  /** A valid GitHub ID token for the audience, fetched again when the cached one is near expiry. */
+  get(): Promise<string>;
+  /** The claims of the last token fetched. */
+  claims(): IdTokenClaims | undefined;
+  /** How many tokens were fetched from GitHub (for logs and tests). */
+  fetches(): number;
+}
+
+export interface IdTokenOptions {
+  audience: string;
+  /** Fetch again when the cached token has less than this left. GitHub's tokens live about 5 minutes. */
+  marginSeconds?: number;
+  fetch?: (audience: string) => Promise<string>;
+  now?: () => number;
+  retries?: number;
+}
+
+/**
+ * The GitHub ID token behind the Azure login. MSAL asks for the assertion twice per getToken, and again
+ * each time an access token is renewed, hours into a job: so the token is cached while it is valid and
+ * fetched anew when it is near expiry. That is what lets a fine-tune of many hours never fail on an
+ * expired assertion (AADSTS700024), the best-known failure of a static federated token.
+ */
+export function githubIdToken(o: IdTokenOptions): IdTokenSource {
+  const fetch = o.fetch ?? ((aud: string) => core.getIDToken(aud));
+  const now = o.now ?? Date.now;
+  const margin = (o.marginSeconds ?? 60) * 1000;
+  const retries = o.retries ?? 3;
+  let cached: { token: string; claims: IdTokenClaims; expiresAt: number } | undefined;
+  let inFlight: Promise<string> | undefined;
+  let count = 0;
+
+  async function fetchOnce(): Promise<string> {
+    let last: unknown;
+    for (let attempt = 1; attempt <= retries; attempt++) {
+      try {
+        const token = await fetch(o.audience);
+        count++;
+        const claims = decodeClaims(token);
+        cached = { token, claims, expiresAt: claims.exp ? claims.exp * 1000 : now() + 5 * 60_000 };
+        return token;
+      } catch (e) {
+        last = e;
+        if (!oidcAvailable()) break;
+        if (attempt < retries) await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
+    if (!oidcAvailable()) throw new ActionError(noOidcReason());
+    throw new ActionError(`Could not get a GitHub ID token for audience ${o.audience}: ${(last as Error)?.message ?? last}`);
+  }
+
+  return {
+    async get() {
+      if (cached && cached.expiresAt - margin > now()) return cached.token;
+      inFlight ??= fetchOnce().finally(() => (inFlight = undefined));
+      return inFlight;
+    },
+    claims: () => cached?.claims,
+    fetches: () => count,
+  };
+}
