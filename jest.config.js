@@ -14,6 +14,8 @@ const common = {
 
 /** @type {import('jest').Config} */
 export default {
+  // Integration tests run bundled actions against the emulator; nothing sleeps longer than it must.
+  testTimeout: 120000,
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/**/test/**/*.test.ts"], testPathIgnorePatterns: ["/node_modules/", "\\.int\\.test\\.ts$"] },
     {
@@ -23,7 +25,6 @@ export default {
       testPathIgnorePatterns: ["/node_modules/"],
       globalSetup: "<rootDir>/test/harness/global-setup.ts",
       globalTeardown: "<rootDir>/test/harness/global-teardown.ts",
-      testTimeout: 120000,
     },
   ],
 };

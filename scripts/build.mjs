@@ -2,9 +2,10 @@
 // post step). `--check` builds into a temporary folder and fails when a committed dist/ differs.
 // `--only action-dataset` builds one.
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { minify } from "terser";
 import { actionDirs, ROOT } from "./actions.mjs";
 
 const check = process.argv.includes("--check");
@@ -19,6 +20,16 @@ function bundle(entry, out) {
   });
 }
 
+// ncc minifies only the entry file; the chunks it splits off at dynamic imports (the Azure SDKs, loaded
+// once the inputs are good) would ship unminified, so terser minifies them here.
+async function minifyChunks(dir) {
+  for (const f of readdirSync(dir).filter((n) => /^\d+\.index\.js$/.test(n))) {
+    const path = join(dir, f);
+    const out = await minify(readFileSync(path, "utf8"), { module: true, compress: { passes: 1 }, mangle: true, format: { comments: false } });
+    writeFileSync(path, out.code);
+  }
+}
+
 function files(dir) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true }).map(String).filter((f) => statSync(join(dir, f)).isFile()).sort();
@@ -30,7 +41,11 @@ for (const dir of actionDirs().filter((d) => !only || d === only)) {
   if (!check) rmSync(target, { recursive: true, force: true });
   const t0 = Date.now();
   bundle(join(dir, "src", "main.ts"), target);
-  if (existsSync(join(ROOT, dir, "src", "post.ts"))) bundle(join(dir, "src", "post.ts"), join(target, "post"));
+  await minifyChunks(target);
+  if (existsSync(join(ROOT, dir, "src", "post.ts"))) {
+    bundle(join(dir, "src", "post.ts"), join(target, "post"));
+    await minifyChunks(join(target, "post"));
+  }
   const size = files(target).reduce((n, f) => n + statSync(join(target, f)).size, 0);
   if (check) {
     const committed = join(ROOT, dir, "dist");

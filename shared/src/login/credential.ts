@@ -1,6 +1,15 @@
 import * as core from "@actions/core";
 import type { TokenCredential } from "@azure/core-auth";
-import { ClientAssertionCredential, DefaultAzureCredential } from "@azure/identity";
+import {
+  AzureCliCredential,
+  AzureDeveloperCliCredential,
+  AzurePowerShellCredential,
+  ChainedTokenCredential,
+  ClientAssertionCredential,
+  EnvironmentCredential,
+  ManagedIdentityCredential,
+  WorkloadIdentityCredential,
+} from "@azure/identity";
 import { ActionError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { Cloud } from "./clouds.js";
@@ -29,8 +38,10 @@ export interface Login {
  * The one credential every action uses.
  * - In GitHub Actions with client-id and tenant-id: federated login with the job's GitHub ID token
  *   (ClientAssertionCredential), the token fetched again whenever it is near expiry.
- * - Otherwise (a laptop, or a job after azure/login): DefaultAzureCredential (environment, workload
- *   identity, managed identity, Azure CLI, ...).
+ * - Otherwise (a laptop, or a job after azure/login): the default chain — the non-interactive part of
+ *   DefaultAzureCredential, in its order (environment, workload identity, managed identity, Azure CLI,
+ *   Azure Developer CLI, Azure PowerShell). Built by hand because DefaultAzureCredential also bundles
+ *   the IDE and browser credentials, 1.2 MB that no CI job can use.
  */
 export function login(o: LoginOptions, log: Logger): Login {
   const env = o.env ?? process.env;
@@ -68,7 +79,7 @@ export function login(o: LoginOptions, log: Logger): Login {
   if (o.clientId && o.tenantId && !inActions) {
     log.info("Not running in GitHub Actions: client-id and tenant-id are ignored; using the default credential chain (az login, environment, managed identity).");
   }
-  const credential = new DefaultAzureCredential({ ...transport, tenantId: o.tenantId || undefined });
+  const credential = defaultChain(transport, o.tenantId);
   return {
     credential,
     kind: "default-chain",
@@ -84,6 +95,23 @@ export function login(o: LoginOptions, log: Logger): Login {
       log.info(`Logged in to ${cloud.name} with the default credential chain.`);
     },
   };
+}
+
+function defaultChain(transport: { authorityHost: string; disableInstanceDiscovery: boolean }, tenantId?: string): TokenCredential {
+  const tenant = tenantId ? { tenantId } : {};
+  const chain: TokenCredential[] = [new EnvironmentCredential(transport)];
+  // Each of these throws at construction when its environment is missing; skip it then, as DefaultAzureCredential does.
+  const maybe = (make: () => TokenCredential) => {
+    try {
+      chain.push(make());
+    } catch {
+      /* not configured here */
+    }
+  };
+  maybe(() => new WorkloadIdentityCredential({ ...transport, ...tenant }));
+  maybe(() => new ManagedIdentityCredential());
+  chain.push(new AzureCliCredential(tenant), new AzureDeveloperCliCredential(tenant), new AzurePowerShellCredential(tenant));
+  return new ChainedTokenCredential(...chain);
 }
 
 export { federatedCredentialHint };

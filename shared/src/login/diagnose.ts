@@ -45,7 +45,11 @@ export function explainLoginFailure(e: unknown, c: LoginContext): string {
   const explained = codes.map((code) => EXPLAIN[code]?.(c)).filter(Boolean);
   const first = text.split("\n")[0]?.slice(0, 400);
   if (explained.length) return `Azure login failed (${codes.join(", ")}). ${explained.join("\n")}\nEntra said: ${first}`;
-  if (/endpoints_resolution_error|ENOTFOUND|ECONNREFUSED/.test(text)) {
+  if (/endpoints_resolution_error/.test(text)) {
+    // MSAL hides Entra's answer here; it is AADSTS90002 (no such tenant) or no answer at all.
+    return `Azure login failed: Entra at ${c.authorityHost} gave no sign-in endpoints for tenant ${c.tenantId}. Either tenant ${c.tenantId} was not found (check tenant-id, and that environment names the cloud of your tenant), or ${c.authorityHost} cannot be reached from this runner.`;
+  }
+  if (/ENOTFOUND|ECONNREFUSED|ETIMEDOUT/.test(text)) {
     return `Azure login failed: Entra at ${c.authorityHost} could not be reached (${first}). Check the environment input and any authority-host override.`;
   }
   return `Azure login failed: ${first}`;
