@@ -23,9 +23,9 @@ export function controlRouter(emu: Emulator): Router {
     })
     .on("GET", /^\/github\/jobs\/([^/]+)$/, (_req, [token]) => ok({ issued: emu.oidc.issued.get(token!) ?? 0 }))
     .on("POST", /^\/entra\/apps$/, (req) => {
-      const b = req.json<{ tenantId?: string; clientId: string; subject?: string; federated?: FederatedCredential[] }>();
+      const b = req.json<{ tenantId?: string; clientId: string; subject?: string; federated?: FederatedCredential[]; accessTokenLifetimeSeconds?: number }>();
       const federated = b.federated ?? [{ issuer: emu.oidc.issuer, subject: b.subject ?? "", audiences: [DEFAULTS.federatedAudience] }];
-      return ok(emu.entra.addApp({ tenantId: b.tenantId ?? DEFAULTS.tenantId, clientId: b.clientId, federated }));
+      return ok(emu.entra.addApp({ tenantId: b.tenantId ?? DEFAULTS.tenantId, clientId: b.clientId, federated, accessTokenLifetimeSeconds: b.accessTokenLifetimeSeconds }));
     })
     .on("PUT", /^\/entra\/config$/, (req) => {
       const b = req.json<{ accessTokenLifetimeSeconds?: number }>();

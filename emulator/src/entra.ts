@@ -16,6 +16,8 @@ export interface App {
   /** The service principal's object id: the `oid` of its tokens. */
   objectId: string;
   federated: FederatedCredential[];
+  /** Lifetime of this app's access tokens, seconds; default: Entra's setting. */
+  accessTokenLifetimeSeconds?: number;
 }
 
 /** What the token endpoint saw: for tests that check a valid federated assertion was presented. */
@@ -114,7 +116,7 @@ export class Entra {
     }
     const resource = scope.split(" ").find((s) => s.endsWith("/.default"))?.replace(/\/\.default$/, "");
     if (!resource) return fail(400, "invalid_scope", 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
-    const life = this.accessTokenLifetimeSeconds;
+    const life = app.accessTokenLifetimeSeconds ?? this.accessTokenLifetimeSeconds;
     const accessToken = await this.key.sign({
       aud: resource,
       iss: `https://sts.windows.net/${tenantId}/`,

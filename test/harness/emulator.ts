@@ -46,13 +46,13 @@ export interface TokenEvent {
  * `subject`), its own GitHub job, and its own workspace — so tests can run side by side and count
  * what reached the cloud.
  */
-export async function world(o: { subject?: string; job?: Record<string, unknown>; workspace?: string } = {}) {
+export async function world(o: { subject?: string; job?: Record<string, unknown>; workspace?: string; accessTokenLifetimeSeconds?: number } = {}) {
   const env = emulatorEnv();
   const clientId = randomUUID();
   const job = { repository: "octo-org/phi3-demo", environment: "azureml", ...(o.job ?? {}) };
   const { requestToken } = await control<{ requestToken: string }>("POST", "/github/jobs", job);
   const subject = o.subject ?? `repo:${job.repository}:environment:${job.environment}`;
-  await control("POST", "/entra/apps", { clientId, subject });
+  await control("POST", "/entra/apps", { clientId, subject, accessTokenLifetimeSeconds: o.accessTokenLifetimeSeconds });
   const workspace = o.workspace ?? `ws-${randomUUID().slice(0, 8)}`;
   await control("POST", "/workspaces", { name: workspace });
   return {

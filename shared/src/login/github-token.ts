@@ -3,6 +3,7 @@ import { ActionError } from "../errors.js";
 
 export interface IdTokenClaims {
   iss?: string;
+  iat?: number;
   sub?: string;
   aud?: string | string[];
   exp?: number;
@@ -71,7 +72,7 @@ export function githubIdToken(o: IdTokenOptions): IdTokenSource {
   const now = o.now ?? Date.now;
   const margin = (o.marginSeconds ?? 60) * 1000;
   const retries = o.retries ?? 3;
-  let cached: { token: string; claims: IdTokenClaims; expiresAt: number } | undefined;
+  let cached: { token: string; claims: IdTokenClaims; expiresAt: number; margin: number } | undefined;
   let inFlight: Promise<string> | undefined;
   let count = 0;
 
@@ -82,7 +83,10 @@ export function githubIdToken(o: IdTokenOptions): IdTokenSource {
         const token = await fetch(o.audience);
         count++;
         const claims = decodeClaims(token);
-        cached = { token, claims, expiresAt: claims.exp ? claims.exp * 1000 : now() + 5 * 60_000 };
+        const expiresAt = claims.exp ? claims.exp * 1000 : now() + 5 * 60_000;
+        // Never more than half the token's own life, so a short-lived token still serves both of MSAL's callbacks.
+        const life = claims.iat ? expiresAt - claims.iat * 1000 : expiresAt - now();
+        cached = { token, claims, expiresAt, margin: Math.min(margin, life / 2) };
         return token;
       } catch (e) {
         last = e;
@@ -96,7 +100,7 @@ export function githubIdToken(o: IdTokenOptions): IdTokenSource {
 
   return {
     async get() {
-      if (cached && cached.expiresAt - margin > now()) return cached.token;
+      if (cached && cached.expiresAt - cached.margin > now()) return cached.token;
       inFlight ??= fetchOnce().finally(() => (inFlight = undefined));
       return inFlight;
     },
