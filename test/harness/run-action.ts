@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "./paths.js";
@@ -37,6 +37,8 @@ export interface RunOptions {
   signal?: { name: NodeJS.Signals; afterMs: number };
   timeoutMs?: number;
   cwd?: string;
+  /** Keep the step's temporary folder (RUNNER_TEMP, the workspace) for a test to read files the step wrote. */
+  keepFiles?: boolean;
 }
 
 /** File commands (GITHUB_OUTPUT, GITHUB_STATE): name<<DELIMITER … DELIMITER, or name=value. */
@@ -127,7 +129,7 @@ export async function runAction(action: string, o: RunOptions): Promise<ActionRu
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.once("close", (c, s) => r([c, s])));
   timers.forEach(clearTimeout);
 
-  return {
+  const result: ActionRun = {
     code,
     signal,
     stdout,
@@ -138,6 +140,8 @@ export async function runAction(action: string, o: RunOptions): Promise<ActionRu
     annotations: parseAnnotations(stdout),
     visibleLog: stdout.split("\n").filter((l) => !l.startsWith("::add-mask::")).join("\n") + stderr,
   };
+  if (!o.keepFiles) rmSync(tmp, { recursive: true, force: true });
+  return result;
 }
 
 /** Every place a secret could leak from a step: the log (masking aside), outputs, summary, state. */
