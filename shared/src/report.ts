@@ -28,6 +28,11 @@ export function markdownTable(headers: string[], rows: Cell[][], raw: number[] =
 
 export const link = (text: string, url: string) => `[${escapeMarkdown(text)}](${url})`;
 
+/** Masks a secret (an endpoint key, a token) in every later log line, at once, before it could be printed. */
+export function mask(secret: string | undefined): void {
+  if (secret) core.setSecret(secret);
+}
+
 /** Appends Markdown to the step summary, when the runner gives one (GITHUB_STEP_SUMMARY). */
 export async function writeSummary(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;

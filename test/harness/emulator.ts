@@ -71,3 +71,18 @@ export async function world(o: { subject?: string; job?: Record<string, unknown>
     armCalls: () => exchanges({ service: "arm", path: `/workspaces/${workspace}` }),
   };
 }
+
+/** An HTTPS request to the emulator that trusts its CA explicitly (a test may run in-band, before NODE_EXTRA_CA_CERTS applies). */
+export async function emulatorHttps(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+  const { request } = await import("node:https");
+  const ca = readFileSync(emulatorEnv().NODE_EXTRA_CA_CERTS!, "utf8");
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers, ca }, (res) => {
+      let text = "";
+      res.on("data", (d: Buffer) => (text += d.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}

@@ -1,5 +1,5 @@
 import type { Exchange } from "../http.js";
-import { loadContract, specsDir } from "./openapi.js";
+import { loadContract, specsDir } from "./validator.js";
 
 export interface ContractReport {
   /** False when ../shared/specs is absent: nothing could be checked. */
@@ -21,7 +21,8 @@ export function checkExchanges(exchanges: Exchange[]): ContractReport {
     const path = `${x.path}${x.query}`;
     const label = `${x.method} ${x.path} → ${x.status}`;
     if (!contract.findOperation(x.method, path)) {
-      if (!/\/mfeOperation(s)?(Status|Results)\//i.test(x.path)) report.undocumented.push(label);
+      const shape = `${x.method} ${x.path.replace(/\/(workspaces|subscriptions|resourceGroups)\/[^/]+/gi, "/$1/{name}")}`;
+      if (!/\/mfeOperation(s)?(Status|Results)\//i.test(x.path) && !report.undocumented.includes(shape)) report.undocumented.push(shape);
       continue;
     }
     report.checked++;

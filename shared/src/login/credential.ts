@@ -1,4 +1,3 @@
-import * as core from "@actions/core";
 import type { TokenCredential } from "@azure/core-auth";
 import {
   AzureCliCredential,
@@ -115,5 +114,3 @@ function defaultChain(transport: { authorityHost: string; disableInstanceDiscove
 }
 
 export { federatedCredentialHint };
-/** Masks a secret in the log at once. */
-export const mask = (secret: string) => core.setSecret(secret);
