@@ -1,7 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv-draft-04";
+import AjvDraft04, { type ErrorObject, type ValidateFunction } from "ajv-draft-04";
+
+// A CommonJS module: under NodeNext its default import is module.exports, whose .default is the class.
+const Ajv = AjvDraft04.default;
+type Ajv = InstanceType<typeof Ajv>;
 
 /**
  * Checks Azure ML REST bodies against the official OpenAPI (Swagger 2.0) files in ../shared/specs:
@@ -126,7 +130,7 @@ export function loadContract(dir = specsDir()): Contract | undefined {
         if (!target) return true; // an unknown value is checked by the base's own enum, if it has one
         const v = ajv.getSchema(target);
         if (!v || v(data)) return true;
-        self.errors = (v.errors ?? []).map((e) => ({ ...e, message: `${e.message} (as ${target.split("/").pop()})` }));
+        self.errors = (v.errors ?? []).map((e: ErrorObject) => ({ ...e, message: `${e.message} (as ${target.split("/").pop()})` }));
         return false;
       },
       errors: true,
