@@ -1,10 +1,16 @@
 import type { AzureSettings } from "@phi3-aml/shared/azure-inputs";
 import { readAzureInputs } from "@phi3-aml/shared/azure-inputs";
 import type { Inputs } from "@phi3-aml/shared/inputs";
+import { existsSync } from "node:fs";
 import { ASSET, checkName } from "@phi3-aml/shared/names";
+import { parseSourceSpec, type SourceSpec } from "./source-spec.js";
+import { parseSplitSpec, type SplitSpec } from "./split-spec.js";
 
 export interface DatasetInputs {
   source: string;
+  /** The source, understood: a local file (checked to exist) or a Hub dataset. */
+  sourceSpec?: SourceSpec;
+  splitSpec?: SplitSpec;
   config: string;
   revision: string;
   split: string;
@@ -37,11 +43,27 @@ export function readInputs(i: Inputs): DatasetInputs {
   const badName = checkName(ASSET, `${name}-validation`);
   if (badName) i.problem("name", name, `does not make valid data asset names: ${ASSET.rule}`);
   const upload = i.boolean("upload", { default: true }) ?? true;
+  const source = i.string("source", { required: true }) ?? "";
+  const config = i.string("config", { default: "default" }) ?? "default";
+  const revision = i.string("revision", { default: "main" }) ?? "main";
+  const split = i.string("split", { default: "train" }) ?? "train";
+  let sourceSpec: SourceSpec | undefined;
+  if (source) {
+    const parsed = parseSourceSpec(source, config, revision);
+    if (!parsed.ok) i.problem("source", "", parsed.message);
+    else if (parsed.value.kind === "local" && !existsSync(parsed.value.path)) {
+      i.problem("source", source, `does not exist (a path relative to the repository root, ${process.cwd()}); check out the repository before this step`);
+    } else sourceSpec = parsed.value;
+  }
+  const parsedSplit = parseSplitSpec(split);
+  if (!parsedSplit.ok) i.problem("split", "", parsedSplit.message);
   return {
-    source: i.string("source", { required: true }) ?? "",
-    config: i.string("config", { default: "default" }) ?? "default",
-    revision: i.string("revision", { default: "main" }) ?? "main",
-    split: i.string("split", { default: "train" }) ?? "train",
+    source,
+    sourceSpec,
+    splitSpec: parsedSplit.ok ? parsedSplit.value : undefined,
+    config,
+    revision,
+    split,
     validationSplit: i.float("validation-split", { default: 0.2, min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }) ?? 0.2,
     seed: i.int("seed", { default: 42, min: 0, max: 2 ** 32 - 1 }) ?? 42,
     messagesField: i.string("messages-field", { default: "messages" }) ?? "messages",

@@ -81,3 +81,18 @@ function answers(port: number, ca: string): Promise<boolean> {
     req.end();
   });
 }
+
+/** Creates a blob container (as a workspace's storage has one), with an OAuth token for storage. */
+export function createContainer(blobUrl: string, container: string, token: string, ca: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(`${blobUrl}/${container}?restype=container`);
+    const req = request(url, { method: "PUT", ca, headers: { authorization: `Bearer ${token}`, "x-ms-version": "2021-12-02", "content-length": "0" } }, (res) => {
+      res.resume();
+      // 201 created, 409 already there: either way the container exists.
+      if (res.statusCode === 201 || res.statusCode === 409) resolve();
+      else reject(new Error(`Azurite answered ${res.statusCode} creating container ${container}`));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}

@@ -36,9 +36,9 @@ export function controlRouter(emu: Emulator): Router {
       const client = req.url.searchParams.get("clientId");
       return ok(emu.entra.events.filter((e) => !client || e.clientId === client));
     })
-    .on("POST", /^\/workspaces$/, (req) => {
+    .on("POST", /^\/workspaces$/, async (req) => {
       const s = req.json<Partial<WorkspaceSeed> & { name: string }>();
-      return ok(emu.addWorkspace(s));
+      return ok(await emu.addWorkspace(s));
     })
     .on("POST", /^\/quotas$/, (req) => {
       const b = req.json<Quota & { subscriptionId?: string; location?: string }>();

@@ -4,13 +4,14 @@ import { join } from "node:path";
 import { Arm } from "./arm/index.js";
 import type { RegisterRoutes } from "./arm/context.js";
 import { seedWorkspace, type WorkspaceSeed } from "./arm/workspaces.js";
-import { startAzurite, type Azurite } from "./azurite.js";
+import { createContainer, startAzurite, type Azurite } from "./azurite.js";
 import { checkExchanges, type ContractReport } from "./contract/report.js";
 import { controlRouter } from "./control.js";
 import { DEFAULTS } from "./defaults.js";
 import { Entra } from "./entra.js";
 import { Faults } from "./faults.js";
 import { GithubOidc, subjectOf, DEFAULT_JOB } from "./github-oidc.js";
+import { Hub } from "./hub.js";
 import { serve, type Exchange, type Served } from "./http.js";
 import { signingKey } from "./keys.js";
 import { createTls, type TlsMaterial } from "./tls.js";
@@ -34,11 +35,13 @@ export interface Emulator {
   oidc: GithubOidc;
   entra: Entra;
   arm: Arm;
+  hub: Hub;
   faults: Faults;
   exchanges: Exchange[];
   azurite?: Azurite;
   controlUrl: string;
-  addWorkspace(seed: Partial<WorkspaceSeed> & { name: string }): unknown;
+  /** A workspace with its default datastore, whose container exists in Azurite. */
+  addWorkspace(seed: Partial<WorkspaceSeed> & { name: string }): Promise<unknown>;
   contractReport(pathContains?: string): ContractReport;
   stop(): Promise<void>;
 }
@@ -64,6 +67,8 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<Emulator> 
   const oidcServer = await start("oidc", oidc.router());
   const entraServer = await start("entra", entra.router());
   const armServer = await start("arm", arm.router(), true);
+  const hub = new Hub();
+  const hubServer = await start("hub", hub.router());
   oidc.issuer = oidcServer.url;
   entra.base = entraServer.url;
   arm.base = armServer.url;
@@ -90,6 +95,7 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<Emulator> 
     AZURE_SUBSCRIPTION_ID: DEFAULTS.subscriptionId,
     AZUREML_RESOURCE_GROUP: DEFAULTS.resourceGroup,
     AZUREML_WORKSPACE: DEFAULTS.workspace,
+    HF_ENDPOINT: hubServer.url,
   };
   if (azurite) env.AZURITE_BLOB_URL = azurite.blobUrl;
 
@@ -99,18 +105,27 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<Emulator> 
     oidc,
     entra,
     arm,
+    hub,
     faults,
     exchanges,
     azurite,
     controlUrl: "",
-    addWorkspace: (s) =>
-      seedWorkspace(arm.store, {
+    async addWorkspace(s) {
+      const ws = seedWorkspace(arm.store, {
         subscriptionId: DEFAULTS.subscriptionId,
         resourceGroup: DEFAULTS.resourceGroup,
         location: DEFAULTS.location,
         blobEndpoint: azurite?.blobUrl,
         ...s,
-      }),
+      });
+      if (azurite) {
+        const store = arm.store.get(`${ws.id}/datastores/workspaceblobstore`)!;
+        const now = Math.floor(Date.now() / 1000);
+        const token = await entraKey.sign({ aud: "https://storage.azure.com", iss: `https://sts.windows.net/${DEFAULTS.tenantId}/`, iat: now, nbf: now - 5, exp: now + 600 });
+        await createContainer(azurite.blobUrl, String(store.properties.containerName), token, tls.ca);
+      }
+      return ws;
+    },
     contractReport: (path = "") => checkExchanges(exchanges.filter((x) => x.service === "arm" && x.path.toLowerCase().includes(path.toLowerCase()))),
     async stop() {
       await Promise.all(servers.map((s) => s.close()));
@@ -118,7 +133,7 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<Emulator> 
       if (ownDir) rmSync(dir, { recursive: true, force: true });
     },
   };
-  emu.addWorkspace({ name: DEFAULTS.workspace });
+  await emu.addWorkspace({ name: DEFAULTS.workspace });
   const control = await serve({ service: "control", router: controlRouter(emu), faults: new Faults(), exchanges: [], port: o.controlPort });
   servers.push(control);
   emu.controlUrl = control.url;

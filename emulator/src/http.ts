@@ -20,6 +20,8 @@ export interface Res {
   headers?: Record<string, string>;
   /** Send `body` as it is (a string), not as JSON. */
   text?: boolean;
+  /** Send `body` as bytes (a Buffer). */
+  raw?: boolean;
 }
 
 export type Handler = (req: Req, params: string[]) => Res | undefined | Promise<Res | undefined>;
@@ -122,7 +124,7 @@ export async function serve(o: ServeOptions): Promise<Served> {
         res = { status: bad ? 400 : 500, body: { error: { code: bad ? "BadRequest" : "InternalServerError", message: (e as Error).message } } };
       }
     }
-    const payload = res.body === undefined ? "" : res.text ? String(res.body) : JSON.stringify(res.body);
+    const payload = res.body === undefined ? "" : res.raw ? (res.body as Buffer) : res.text ? String(res.body) : JSON.stringify(res.body);
     const headers: Record<string, string> = { ...(res.headers ?? {}) };
     if (payload && !headers["Content-Type"]) headers["Content-Type"] = res.text ? "text/plain; charset=utf-8" : "application/json; charset=utf-8";
     headers["x-ms-request-id"] ??= `emu-${o.service}-${++seq}`;
@@ -136,7 +138,7 @@ export async function serve(o: ServeOptions): Promise<Served> {
       status: res.status,
       userAgent: inc.headers["user-agent"],
       requestBody: o.keepBodies && body ? safeJson(body) : undefined,
-      responseBody: o.keepBodies ? res.body : undefined,
+      responseBody: o.keepBodies && !res.raw ? res.body : undefined,
     });
     out.writeHead(res.status, headers);
     out.end(payload);

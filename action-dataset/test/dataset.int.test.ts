@@ -1,0 +1,87 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { control, world } from "../../test/harness/emulator.js";
+import { runAction } from "../../test/harness/run-action.js";
+import { REPO_ROOT } from "../../test/harness/paths.js";
+
+const ACTION = "action-dataset";
+const FIXTURES = join(REPO_ROOT, "action-dataset", "test", "fixtures");
+
+describe("action-dataset (bundled, as the runner runs it)", () => {
+  it("prepares the walkthrough's slice of ultrachat from the Hub, uploads it and registers two data assets; a re-run reuses them", async () => {
+    const w = await world();
+    const inputs = { source: "hf://HuggingFaceH4/ultrachat_200k", split: "train_sft[:1%]" };
+    const first = await runAction(ACTION, { env: w.env, inputs });
+
+    expect(first.code).toBe(0);
+    expect(first.outputs).toMatchObject({ "train-rows": "24", "validation-rows": "6", "dropped-rows": "0" });
+    expect(first.outputs["train-data"]).toMatch(new RegExp(`/workspaces/${w.workspace}/data/phi3-chat-train/versions/1$`));
+    expect(first.outputs["validation-data"]).toMatch(/\/data\/phi3-chat-validation\/versions\/1$/);
+    expect(first.outputs["train-uri"]).toMatch(/^azureml:\/\/datastores\/workspaceblobstore\/paths\/phi3-aml\/datasets\/phi3-chat\/[0-9a-f]{16}\/train\.jsonl$/);
+    expect(first.outputs.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(first.summary).toContain("| training conversations | 24 |");
+    expect(first.summary).toContain("[phi3-chat-train:1](https://ml.azure.com/data/phi3-chat-train/1/details");
+
+    const assets = await control<Array<{ id: string; properties: { dataUri: string; dataType: string; tags: Record<string, string> } }>>("GET", `/resources?prefix=${encodeURIComponent(first.outputs["train-data"]!)}`);
+    expect(assets[0]!.properties).toMatchObject({ dataType: "uri_file", dataUri: first.outputs["train-uri"] });
+    expect(assets[0]!.properties.tags).toMatchObject({ "managed-by": "phi3-aml-actions", fingerprint: first.outputs.fingerprint, rows: "24", commit: expect.any(String) });
+
+    const again = await runAction(ACTION, { env: w.env, inputs });
+    expect(again.code).toBe(0);
+    expect(again.outputs["train-data"]).toBe(first.outputs["train-data"]);
+    expect(again.stdout).toContain("not uploaded again");
+    expect(again.stdout).toContain("reusing it");
+    const puts = (await w.armCalls()).filter((c) => c.method === "PUT");
+    expect(puts.map((c) => `${c.status} ${c.path.split("/data/")[1]}`)).toEqual(["201 phi3-chat-train/versions/1", "201 phi3-chat-validation/versions/1"]);
+  });
+
+  it("annotates every bad record with its file and line, drops it, and needs no Azure settings with upload: false", async () => {
+    const run = await runAction(ACTION, {
+      env: {},
+      cwd: FIXTURES,
+      keepFiles: true,
+      inputs: { source: "chats-with-problems.jsonl", upload: "false", "validation-split": "0.25", "max-invalid-ratio": "0.5" },
+    });
+
+    expect(run.code).toBe(0);
+    const warnings = run.annotations.filter((a) => a.level === "warning").map((a) => `${a.file}:${a.line} ${a.title}`);
+    expect(warnings).toEqual([
+      "chats-with-problems.jsonl:2 Dataset: bad_order",
+      "chats-with-problems.jsonl:4 Dataset: not_json",
+      "chats-with-problems.jsonl:7 Dataset: empty_content",
+    ]);
+    expect(run.outputs).toMatchObject({ "train-rows": "4", "validation-rows": "2", "dropped-rows": "4" });
+    expect(run.summary).toContain("| duplicate conversation | 1 |");
+    const lines = readFileSync(run.outputs["train-file"]!, "utf8").trim().split("\n");
+    expect(lines.every((l) => Object.keys(JSON.parse(l)).join() === "messages")).toBe(true);
+  });
+
+  it("gives the same bytes and fingerprint for the same input and seed, and others for another seed", async () => {
+    const go = (seed: string) => runAction(ACTION, { env: {}, cwd: FIXTURES, keepFiles: true, inputs: { source: "chats-with-problems.jsonl", upload: "false", seed, "max-invalid-ratio": "0.5" } });
+    const [a, b, c] = await Promise.all([go("42"), go("42"), go("7")]);
+    expect(a.outputs.fingerprint).toBe(b.outputs.fingerprint);
+    expect(readFileSync(a.outputs["train-file"]!, "utf8")).toBe(readFileSync(b.outputs["train-file"]!, "utf8"));
+    expect(c.outputs.fingerprint).not.toBe(a.outputs.fingerprint);
+  });
+
+  it("fails with on-invalid: fail, the bad records as errors on their lines", async () => {
+    const run = await runAction(ACTION, { env: {}, cwd: FIXTURES, inputs: { source: "chats-with-problems.jsonl", upload: "false", "on-invalid": "fail" } });
+    expect(run.code).toBe(1);
+    expect(run.annotations.filter((a) => a.level === "error" && a.file).map((a) => a.line)).toEqual([2, 4, 7]);
+    expect(run.summary).toContain("Chat dataset rejected");
+  });
+
+  it("reports every bad input together before anything runs", async () => {
+    const w = await world();
+    const run = await runAction(ACTION, {
+      env: w.env,
+      cwd: FIXTURES,
+      inputs: { source: "missing.jsonl", split: "train[:abc]", "validation-split": "1.5", "on-too-long": "truncate", name: "bad name!" },
+    });
+    expect(run.code).toBe(1);
+    expect(run.annotations.filter((a) => a.title?.startsWith("Input ")).map((a) => a.title).sort()).toEqual(["Input name", "Input on-too-long", "Input source", "Input split", "Input validation-split"]);
+    expect(run.annotations.find((a) => a.title === "Input source")!.message).toContain("does not exist");
+    expect(await w.idTokensIssued()).toBe(0);
+    expect(await w.armCalls()).toEqual([]);
+  });
+});
