@@ -1,5 +1,5 @@
 import type { Exchange } from "../http.js";
-import { loadContract, specsDir } from "./validator.js";
+import { loadContract, specsDir } from "./openapi.js";
 
 export interface ContractReport {
   /** False when ../shared/specs is absent: nothing could be checked. */
