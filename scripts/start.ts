@@ -5,7 +5,7 @@ import { startEmulator } from "../emulator/src/emulator.js";
 import { runAction } from "../test/harness/run-action.js";
 
 const steps: Array<{ action: string; inputs: Record<string, string> }> = [
-  { action: "action-dataset", inputs: { source: "data/sample.jsonl", split: "train_sft[:1%]" } },
+  { action: "action-dataset", inputs: { source: "data/ultrachat-sample.jsonl" } },
   { action: "action-finetune", inputs: { "train-data": "azureml:phi3-chat-train:1", "validation-data": "azureml:phi3-chat-validation:1", "learning-rate": "0.00002", "lr-scheduler-type": "cosine" } },
   { action: "action-deploy", inputs: { "job-name": "phi3-ft-demo" } },
   { action: "action-chat-smoke", inputs: { endpoint: "octo-org-phi3-demo", prompts: "What is the capital of France?" } },
@@ -20,7 +20,7 @@ try {
   // Children trust the emulator's CA through NODE_EXTRA_CA_CERTS, as set in emu.env.
   for (const s of steps) {
     console.log(`\n── ${s.action} ${"─".repeat(Math.max(0, 60 - s.action.length))}`);
-    const run = await runAction(s.action, { env: emu.env, inputs: s.inputs });
+    const run = await runAction(s.action, { env: emu.env, inputs: s.inputs, cwd: process.cwd() });
     for (const line of run.visibleLog.split("\n").filter((l) => l && !l.startsWith("::debug::"))) console.log(`  ${line}`);
     if (Object.keys(run.outputs).length) console.log(`  outputs: ${JSON.stringify(run.outputs)}`);
     if (run.summary.trim()) console.log(`  summary:\n${run.summary.replace(/^/gm, "    ")}`);

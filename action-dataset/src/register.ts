@@ -11,9 +11,12 @@ export interface Registered {
   reused: boolean;
 }
 
+/** The data asset version of some data: derived from its fingerprint, so the same data is the same version. */
+export const versionOf = (fingerprint: string) => fingerprint.slice(0, 12);
+
 /**
- * Registers a uri_file data asset for `uri`, or reuses the version that already holds data with the same
- * fingerprint (so re-running the same data does not make a new version). A new version is the next number.
+ * Registers a uri_file data asset whose version is derived from the fingerprint; when that version exists
+ * already (the same data was registered before), it is reused and nothing is created.
  */
 export async function registerData(
   s: Session,
@@ -21,24 +24,20 @@ export async function registerData(
   log: Logger,
 ): Promise<Registered> {
   const { resourceGroup, workspace } = s.ref;
-  const id = (version: string) => `${workspaceId(s.ref)}/data/${a.name}/versions/${version}`;
-  for await (const v of s.client.dataVersions.list(resourceGroup, workspace, a.name, { tags: `fingerprint=${a.fingerprint}` })) {
-    if (v.properties?.tags?.fingerprint === a.fingerprint && v.name) {
-      log.info(`Data asset ${a.name}:${v.name} already holds this data (fingerprint ${a.fingerprint.slice(0, 12)}); reusing it.`);
-      return { id: id(v.name), name: a.name, version: v.name, reused: true };
-    }
-  }
-  let version = "1";
+  const version = versionOf(a.fingerprint);
+  const registered = { id: `${workspaceId(s.ref)}/data/${a.name}/versions/${version}`, name: a.name, version };
   try {
-    const c = await s.client.dataContainers.get(resourceGroup, workspace, a.name);
-    version = c.properties.nextVersion ?? String(Number(c.properties.latestVersion ?? 0) + 1);
+    const existing = await s.client.dataVersions.get(resourceGroup, workspace, a.name, version);
+    if (existing.properties.dataUri !== a.uri) log.warning(`Data asset ${a.name}:${version} exists with another URI (${existing.properties.dataUri}); using it as it is.`);
+    log.info(`Data asset ${a.name}:${version} already holds this data; nothing new was created.`);
+    return { ...registered, reused: true };
   } catch (e) {
     if ((e as { statusCode?: number }).statusCode !== 404) throw e;
   }
   const body: DataVersionBase = {
     properties: { dataType: "uri_file", dataUri: a.uri, description: a.description, tags: { ...a.tags, fingerprint: a.fingerprint }, isAnonymous: false },
   };
-  const created = await s.client.dataVersions.createOrUpdate(resourceGroup, workspace, a.name, version, body);
-  log.info(`Registered data asset ${a.name}:${created.name ?? version}.`);
-  return { id: id(created.name ?? version), name: a.name, version: created.name ?? version, reused: false };
+  await s.client.dataVersions.createOrUpdate(resourceGroup, workspace, a.name, version, body);
+  log.info(`Registered data asset ${a.name}:${version}.`);
+  return { ...registered, reused: false };
 }

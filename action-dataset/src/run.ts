@@ -85,7 +85,7 @@ export async function run(inputs: DatasetInputs, log: Logger): Promise<void> {
   const session = await connect(inputs.azure, userAgent("dataset"), log);
   const target = await defaultDatastore(session);
   // Content-addressed: the same data lands on the same paths, so a re-run uploads nothing new.
-  const folder = `phi3-aml/datasets/${inputs.name}/${result.fingerprint.slice(0, 16)}`;
+  const folder = `${inputs.name}/${result.fingerprint}`;
   await log.group(`Upload to datastore ${target.name}`, () =>
     uploadFiles(target, [
       { local: trainFile, path: `${folder}/train.jsonl` },

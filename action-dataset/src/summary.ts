@@ -45,6 +45,17 @@ export function datasetSummary(s: SummaryInput): string {
   if (r.tokens.count) {
     const t = r.tokens;
     parts.push("### Tokens per conversation (Phi-3 tokenizer and chat template)", "", markdownTable(["p50", "p90", "p99", "max", `over ${n(s.maxTokens)}`], [[n(t.p50), n(t.p90), n(t.p99), n(t.max), n(t.overMax)]]), "");
+    const most = Math.max(1, ...t.histogram.map((b) => b.count));
+    parts.push(
+      markdownTable(
+        ["tokens", "conversations", ""],
+        t.histogram.map((b) => [b.to === null ? `over ${n(b.from)}` : `${n(b.from)}–${n(b.to)}`, n(b.count), "█".repeat(Math.round((20 * b.count) / most))]),
+      ),
+      "",
+    );
+  }
+  if (r.ok) {
+    parts.push(`Messages by role: ${n(r.roles.user)} user, ${n(r.roles.assistant)} assistant, ${n(r.roles.system)} system.`, "");
   }
   if (!r.ok) parts.push(`**Failed:** ${escapeMarkdown(r.message)}`, "");
   if (s.assets) {

@@ -51,8 +51,9 @@ export interface Upload {
 }
 
 /**
- * Uploads files, skipping any already there with the same content (the paths carry the data's
- * fingerprint, so a re-run uploads nothing). The identity needs "Storage Blob Data Contributor".
+ * Uploads files with their content MD5 verified, skipping any already there with the same content (the
+ * paths carry the data's fingerprint, so a re-run uploads nothing). The identity needs
+ * "Storage Blob Data Contributor"; no account key is used.
  */
 export async function uploadFiles(target: DatastoreTarget, files: Upload[], log: Logger): Promise<Array<Upload & { uploaded: boolean; bytes: number }>> {
   const done: Array<Upload & { uploaded: boolean; bytes: number }> = [];
@@ -67,10 +68,17 @@ export async function uploadFiles(target: DatastoreTarget, files: Upload[], log:
         done.push({ ...f, uploaded: false, bytes: data.length });
         continue;
       }
-      await blob.uploadData(data, { blobHTTPHeaders: { blobContentType: "application/jsonl", blobContentMD5: md5 } });
+      // The service checks the transactional MD5 of what it received; the stored MD5 is checked again after.
+      const put = await blob.upload(data, data.length, { transactionalContentMD5: md5, blobHTTPHeaders: { blobContentType: "application/jsonl", blobContentMD5: md5 } });
+      const stored = (await blob.getProperties()).contentMD5;
+      if (!stored || !Buffer.from(stored).equals(md5)) {
+        throw new ActionError(`The upload of ${f.path} did not verify: its MD5 in storage (${stored ? Buffer.from(stored).toString("base64") : "none"}) is not the file's (${md5.toString("base64")}).`);
+      }
+      void put;
       log.info(`Uploaded ${f.path} (${data.length.toLocaleString("en-US")} bytes) to datastore ${target.name}.`);
       done.push({ ...f, uploaded: true, bytes: data.length });
     } catch (e) {
+      if (e instanceof ActionError) throw e;
       const status = (e as { statusCode?: number }).statusCode;
       const hint = status === 403 ? `The identity may not write to the workspace storage (${target.url}): give it "Storage Blob Data Contributor" on the storage account.` : undefined;
       throw new ActionError(`Could not upload ${f.path}: ${describeError(e)}`, hint, { cause: e });

@@ -15,12 +15,15 @@ describe("action-dataset (bundled, as the runner runs it)", () => {
 
     expect(first.code).toBe(0);
     expect(first.outputs).toMatchObject({ "train-rows": "24", "validation-rows": "6", "dropped-rows": "0" });
-    expect(first.outputs["train-data"]).toMatch(new RegExp(`/workspaces/${w.workspace}/data/phi3-chat-train/versions/1$`));
-    expect(first.outputs["validation-data"]).toMatch(/\/data\/phi3-chat-validation\/versions\/1$/);
-    expect(first.outputs["train-uri"]).toMatch(/^azureml:\/\/datastores\/workspaceblobstore\/paths\/phi3-aml\/datasets\/phi3-chat\/[0-9a-f]{16}\/train\.jsonl$/);
-    expect(first.outputs.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    const fp = first.outputs.fingerprint!;
+    expect(fp).toMatch(/^[0-9a-f]{64}$/);
+    // The version is derived from the fingerprint, the path carries it: same data, same asset, same blob.
+    expect(first.outputs["train-data"]).toMatch(new RegExp(`/workspaces/${w.workspace}/data/phi3-chat-train/versions/${fp.slice(0, 12)}$`));
+    expect(first.outputs["validation-data"]).toMatch(new RegExp(`/data/phi3-chat-validation/versions/${fp.slice(0, 12)}$`));
+    expect(first.outputs["train-uri"]).toBe(`azureml://datastores/workspaceblobstore/paths/phi3-chat/${fp}/train.jsonl`);
     expect(first.summary).toContain("| training conversations | 24 |");
-    expect(first.summary).toContain("[phi3-chat-train:1](https://ml.azure.com/data/phi3-chat-train/1/details");
+    expect(first.summary).toContain(`[phi3-chat-train:${fp.slice(0, 12)}](https://ml.azure.com/data/phi3-chat-train/${fp.slice(0, 12)}/details`);
+    expect(first.summary).toContain("Messages by role: ");
 
     const assets = await control<Array<{ id: string; properties: { dataUri: string; dataType: string; tags: Record<string, string> } }>>("GET", `/resources?prefix=${encodeURIComponent(first.outputs["train-data"]!)}`);
     expect(assets[0]!.properties).toMatchObject({ dataType: "uri_file", dataUri: first.outputs["train-uri"] });
@@ -30,9 +33,23 @@ describe("action-dataset (bundled, as the runner runs it)", () => {
     expect(again.code).toBe(0);
     expect(again.outputs["train-data"]).toBe(first.outputs["train-data"]);
     expect(again.stdout).toContain("not uploaded again");
-    expect(again.stdout).toContain("reusing it");
+    expect(again.stdout).toContain("already holds this data; nothing new was created");
     const puts = (await w.armCalls()).filter((c) => c.method === "PUT");
-    expect(puts.map((c) => `${c.status} ${c.path.split("/data/")[1]}`)).toEqual(["201 phi3-chat-train/versions/1", "201 phi3-chat-validation/versions/1"]);
+    expect(puts.map((c) => `${c.status} ${c.path.split("/data/")[1]}`)).toEqual([`201 phi3-chat-train/versions/${fp.slice(0, 12)}`, `201 phi3-chat-validation/versions/${fp.slice(0, 12)}`]);
+  });
+
+  it("retries the Hub when it answers 429, and names an unknown dataset plainly", async () => {
+    const w = await world();
+    const { id } = await control<{ id: number }>("POST", "/faults", { service: "hub", path: "/tree/", kind: "status", status: 429, retryAfter: 0, count: 2 });
+    const ok = await runAction(ACTION, { env: w.env, inputs: { source: "hf://HuggingFaceH4/ultrachat_200k", split: "test_sft[:10%]", upload: "false" } });
+    await control("DELETE", `/faults/${id}`);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain("The Hugging Face Hub answered 429; trying again");
+    expect(ok.outputs["train-rows"]).toBe("24");
+
+    const missing = await runAction(ACTION, { env: w.env, inputs: { source: "hf://nobody/no-such-dataset", upload: "false" } });
+    expect(missing.code).toBe(1);
+    expect(missing.annotations.find((a) => a.level === "error")!.message).toContain("The Hugging Face dataset nobody/no-such-dataset at revision main was not found (404)");
   });
 
   it("annotates every bad record with its file and line, drops it, and needs no Azure settings with upload: false", async () => {

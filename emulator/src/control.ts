@@ -59,6 +59,10 @@ export function controlRouter(emu: Emulator): Router {
       emu.faults.clear();
       return ok();
     })
+    .on("DELETE", /^\/faults\/(\d+)$/, (_req, [id]) => {
+      emu.faults.remove(Number(id));
+      return ok();
+    })
     .on("GET", /^\/exchanges$/, (req) => {
       const service = req.url.searchParams.get("service");
       const contains = req.url.searchParams.get("path");

@@ -32,6 +32,10 @@ export class Faults {
     return id;
   }
 
+  remove(id: number): void {
+    this.rules = this.rules.filter((r) => r.id !== id);
+  }
+
   clear(): void {
     this.rules = [];
   }

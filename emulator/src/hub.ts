@@ -90,11 +90,21 @@ export class Hub {
           ],
         };
       })
-      .on("GET", /^\/datasets\/([^/]+)\/([^/]+)\/resolve\/([^/]+)\/data\/([^/]+)-00000-of-00001\.parquet$/, (_req, [owner, name, revision, split]) => {
+      .on("GET", /^\/datasets\/([^/]+)\/([^/]+)\/resolve\/([^/]+)\/data\/([^/]+)-00000-of-00001\.parquet$/, (req, [owner, name, revision, split]) => {
         const d = this.find(owner!, name!, revision!);
         if (!d || !(split! in d.splits)) return { status: 404, body: { error: "Entry not found" } };
+        const file = this.file(d, split!);
+        const headers = { "Content-Type": "application/octet-stream", ETag: `"${createHash("sha256").update(file).digest("hex")}"`, "Accept-Ranges": "bytes" };
+        // Byte ranges, as the Hub serves them (clients probe the size with bytes=0-0, then read).
+        const range = /^bytes=(\d+)-(\d*)$/.exec(String(req.headers.range ?? ""));
+        if (range) {
+          const start = Number(range[1]);
+          const end = Math.min(range[2] ? Number(range[2]) : file.length - 1, file.length - 1);
+          if (start > end) return { status: 416, headers: { "Content-Range": `bytes */${file.length}` } };
+          return { status: 206, body: file.subarray(start, end + 1), raw: true, headers: { ...headers, "Content-Range": `bytes ${start}-${end}/${file.length}` } };
+        }
         this.downloads++;
-        return { status: 200, body: this.file(d, split!), raw: true, headers: { "Content-Type": "application/octet-stream" } };
+        return { status: 200, body: file, raw: true, headers };
       });
   }
 }
