@@ -1,11 +1,16 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
 import { readAzureInputs, type AzureSettings } from "@phi3-aml/shared/azure-inputs";
 import type { Inputs } from "@phi3-aml/shared/inputs";
 import { checkName, ONLINE_DEPLOYMENT, ONLINE_ENDPOINT } from "@phi3-aml/shared/names";
+import { classifyPromptsInput, parsePrompts, type ChatCase } from "./cases.js";
 
 export interface ChatSmokeInputs {
   target: { endpoint: string } | { scoringUri: string; apiKey: string } | undefined;
   deployment?: string;
   prompts: string;
+  /** The cases, parsed and checked (every problem is an input problem, annotated on its line). */
+  cases: ChatCase[];
   temperature: number;
   maxNewTokens: number;
   parameters: Record<string, unknown>;
@@ -19,7 +24,11 @@ export interface ChatSmokeInputs {
   azure?: AzureSettings;
 }
 
-/** Every input of the chat smoke test, checked before any request (defaults equal action.yml's). */
+/** Files named in inputs are relative to the repository (GITHUB_WORKSPACE), as the runner checks it out. */
+const inWorkspace = (p: string) => (isAbsolute(p) ? p : join(process.env.GITHUB_WORKSPACE || process.cwd(), p));
+const isFile = (p: string) => existsSync(inWorkspace(p)) && statSync(inWorkspace(p)).isFile();
+
+/** Every input of the chat smoke test, and the cases, checked before any request (defaults equal action.yml's). */
 export function readInputs(i: Inputs): ChatSmokeInputs {
   const endpoint = i.string("endpoint");
   const scoringUri = i.string("scoring-uri", { pattern: /^https:\/\//, rule: "an https:// URL" });
@@ -30,10 +39,25 @@ export function readInputs(i: Inputs): ChatSmokeInputs {
   if (endpoint && checkName(ONLINE_ENDPOINT, endpoint)) i.problem("endpoint", endpoint, `is not a valid ${ONLINE_ENDPOINT.what}: ${ONLINE_ENDPOINT.rule}`);
   const deployment = i.string("deployment");
   if (deployment && checkName(ONLINE_DEPLOYMENT, deployment)) i.problem("deployment", deployment, `is not a valid ${ONLINE_DEPLOYMENT.what}: ${ONLINE_DEPLOYMENT.rule}`);
+
+  const prompts = i.raw("prompts");
+  let cases: ChatCase[] = [];
+  if (!prompts) i.problem("prompts", "", "is required: a JSONL file of cases, or one prompt per line");
+  else {
+    const source = classifyPromptsInput(prompts, isFile);
+    if (source.kind === "missing-file") i.problem("prompts", source.path, `${source.message}`);
+    else {
+      const parsed = parsePrompts(source, source.kind === "file" ? readFileSync(inWorkspace(source.path), "utf8") : undefined);
+      for (const p of parsed.problems) i.problem("prompts", "", `${p.file ? `${p.file}:` : "line "}${p.line}: ${p.message}`, p.file ? { file: p.file, line: p.line } : undefined);
+      cases = parsed.cases;
+    }
+  }
+
   return {
     target: endpoint ? { endpoint } : scoringUri && apiKey ? { scoringUri, apiKey } : undefined,
     deployment,
-    prompts: i.string("prompts", { required: true }) ?? "",
+    prompts,
+    cases,
     temperature: i.float("temperature", { default: 0.7, min: 0, max: 2 }) ?? 0.7,
     maxNewTokens: i.int("max-new-tokens", { default: 128, min: 1, max: 4096 }) ?? 128,
     parameters:

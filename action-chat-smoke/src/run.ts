@@ -1,8 +1,114 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { userAgent } from "@phi3-aml/shared/action";
+import { connect } from "@phi3-aml/shared/azureml/session";
+import { ActionError, describeError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
-import { skeletonRun } from "@phi3-aml/shared/skeleton";
+import { noOidcReason, oidcAvailable } from "@phi3-aml/shared/login/github-token";
+import { mask, setOutputs, writeSummary } from "@phi3-aml/shared/report";
+import { workflowRunUrl } from "@phi3-aml/shared/tags";
+import { caseLabel } from "./cases.js";
 import type { ChatSmokeInputs } from "./inputs.js";
+import { renderComment, renderResults, totalsLine } from "./markdown.js";
+import { buildHeaders, buildPayload } from "./payload.js";
+import { runCases, type Send } from "./run-cases.js";
+import { summarize } from "./stats.js";
 
-/** Skeleton (issue 6 brings the chat cases): logs in and reads the workspace when the endpoint is named. */
+interface Target {
+  name: string;
+  scoringUri: string;
+  key: string;
+}
+
+/** Where to send the cases and with which key: read through Azure ML for a named endpoint, or given. */
+async function resolveTarget(inputs: ChatSmokeInputs, log: Logger): Promise<Target | undefined> {
+  if (inputs.target && "scoringUri" in inputs.target) {
+    mask(inputs.target.apiKey);
+    return { name: new URL(inputs.target.scoringUri).host, scoringUri: inputs.target.scoringUri, key: inputs.target.apiKey };
+  }
+  const azure = inputs.azure!;
+  // A fork's pull request (or a job without id-token: write) cannot log in: say so and skip, not fail.
+  if (process.env.GITHUB_ACTIONS === "true" && azure.clientId && azure.tenantId && !oidcAvailable()) {
+    log.notice(`Chat smoke test skipped: ${noOidcReason()}`);
+    return undefined;
+  }
+  const name = (inputs.target as { endpoint: string }).endpoint;
+  const s = await connect(azure, userAgent("chat-smoke"), log);
+  const { resourceGroup, workspace } = s.ref;
+  let scoringUri: string | undefined;
+  try {
+    const endpoint = await s.client.onlineEndpoints.get(resourceGroup, workspace, name);
+    scoringUri = endpoint.properties.scoringUri;
+    if (endpoint.properties.authMode !== "Key") throw new ActionError(`Endpoint ${name} uses ${endpoint.properties.authMode} authentication; this step sends its key, so the endpoint needs authMode Key.`);
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) throw new ActionError(`There is no online endpoint "${name}" in workspace ${workspace}.`, "Check endpoint, or deploy first (action-deploy).");
+    throw e;
+  }
+  if (!scoringUri) throw new ActionError(`Endpoint ${name} has no scoring URI yet (is it still being created?).`);
+  const keys = await s.client.onlineEndpoints.listKeys(resourceGroup, workspace, name);
+  const key = keys.primaryKey ?? keys.secondaryKey;
+  mask(key);
+  if (!key) throw new ActionError(`Endpoint ${name} gave no key.`);
+  return { name, scoringUri, key };
+}
+
+/** Send every case to the endpoint, check the answers, report them in the summary and on the pull request. */
 export async function run(inputs: ChatSmokeInputs, log: Logger): Promise<void> {
-  await skeletonRun("chat-smoke", inputs.azure, "sending the chat cases", log);
+  const target = await resolveTarget(inputs, log);
+  if (!target) {
+    setOutputs({ passed: "", cases: inputs.cases.length, failed: 0 });
+    await writeSummary(`## Chat smoke test skipped\n\nThis run cannot log in to Azure (no GitHub ID token: a pull request from a fork, or no \`permissions: id-token: write\`).\n`);
+    return;
+  }
+  const settings = { temperature: inputs.temperature, maxNewTokens: inputs.maxNewTokens, parameters: inputs.parameters };
+  const headers = buildHeaders(target.key, inputs.deployment);
+  const send: Send = async (c, signal) => {
+    const t0 = performance.now();
+    const res = await fetch(target.scoringUri, { method: "POST", headers, body: JSON.stringify(buildPayload(c, settings)), signal });
+    const body = await res.text();
+    return { status: res.status, body, latencyMs: Math.round(performance.now() - t0), headers: { "retry-after": res.headers.get("retry-after") ?? undefined } };
+  };
+  log.info(`Sending ${inputs.cases.length} case(s) to ${target.name}${inputs.deployment ? ` (deployment ${inputs.deployment})` : ""}, ${inputs.concurrency} at a time.`);
+  const results = await runCases(inputs.cases, send, {
+    concurrency: inputs.concurrency,
+    retries: inputs.retries,
+    timeoutMs: inputs.timeoutSeconds * 1000,
+    maxLatencyMs: inputs.maxLatencyMs,
+    deployment: inputs.deployment,
+    onEvent: (e) => {
+      if (e.type === "retry") log.info(`Case ${caseLabel(e.case)}: ${e.reason}; trying again in ${Math.round(e.delayMs / 1000)} s.`);
+      if (e.type === "result") log.info(`Case ${e.result.label}: ${e.result.status}${e.result.latencyMs !== undefined ? ` in ${e.result.latencyMs} ms` : ""}${e.result.reasons.length ? ` — ${e.result.reasons.join("; ")}` : ""}`);
+    },
+  });
+  const totals = summarize(results);
+  const render = { endpoint: target.name, deployment: inputs.deployment, runUrl: workflowRunUrl(), secrets: [target.key] };
+
+  const resultsFile = join(process.env.RUNNER_TEMP || process.cwd(), "chat-smoke-results.json");
+  writeFileSync(resultsFile, JSON.stringify({ endpoint: target.name, deployment: inputs.deployment ?? null, totals, cases: results }, null, 2));
+  setOutputs({ passed: totals.failed === 0, cases: totals.cases, failed: totals.failed, "p50-ms": totals.p50Ms, "p95-ms": totals.p95Ms, "results-file": resultsFile });
+  await writeSummary(renderResults(results, totals, render));
+
+  await comment(inputs, target, renderComment(results, totals, render), log);
+  log.info(totalsLine(totals));
+  if (totals.failed > 0) throw new ActionError(`${totals.failed} of ${totals.cases} chat case(s) did not pass (see the summary).`);
+}
+
+async function comment(inputs: ChatSmokeInputs, target: Target, body: string, log: Logger): Promise<void> {
+  if (inputs.comment === "never") return;
+  const { pullRequestNumber, upsertComment } = await import("./comment.js");
+  const number = pullRequestNumber();
+  if (!number) {
+    if (inputs.comment === "always") log.warning("comment is always, but this run is not about a pull request: nothing to comment on.");
+    return;
+  }
+  if (!inputs.githubToken) {
+    log.warning("No github-token: the results are not commented on the pull request.");
+    return;
+  }
+  try {
+    await upsertComment({ token: inputs.githubToken, number, endpoint: target.name, body }, log);
+  } catch (e) {
+    // A fork's read-only token cannot comment: the summary still has everything.
+    log.warning(`Could not comment on pull request #${number}: ${describeError(e)}`);
+  }
 }

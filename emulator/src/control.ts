@@ -6,6 +6,8 @@ import type { FederatedCredential } from "./entra.js";
 import type { WorkspaceSeed } from "./arm/workspaces.js";
 import type { Quota } from "./arm/context.js";
 import { DEFAULTS } from "./defaults.js";
+import { seedEndpoint, type DeploymentFailure, type EndpointSeed } from "./arm/endpoints.js";
+import type { ScoringRule } from "./scoring.js";
 
 /**
  * The emulator's own API (plain HTTP on loopback), for tests and `npm start`: set up identities,
@@ -68,6 +70,37 @@ export function controlRouter(emu: Emulator): Router {
       const contains = req.url.searchParams.get("path");
       const since = Number(req.url.searchParams.get("since") ?? 0);
       return ok(emu.exchanges.filter((x) => x.seq > since && (!service || x.service === service) && (!contains || x.path.toLowerCase().includes(contains.toLowerCase()))));
+    })
+    .on("POST", /^\/endpoints$/, (req) => {
+      const b = req.json<Omit<EndpointSeed, "workspaceId" | "location"> & { workspace?: string; location?: string }>();
+      const workspaceId = `/subscriptions/${DEFAULTS.subscriptionId}/resourceGroups/${DEFAULTS.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${b.workspace ?? DEFAULTS.workspace}`;
+      const ctx = { store: emu.arm.store, base: () => emu.arm.base, quotas: emu.arm.quotas };
+      const endpoint = seedEndpoint(ctx, emu.arm.endpoints, { ...b, workspaceId, location: b.location ?? DEFAULTS.location });
+      return ok({ endpoint, keys: emu.arm.endpoints.keys.get(endpoint.id.toLowerCase()) });
+    })
+    .on("PUT", /^\/endpoints\/failure$/, (req) => {
+      const b = req.json<DeploymentFailure & { endpointId: string }>();
+      emu.arm.endpoints.failures.set(b.endpointId.toLowerCase(), { code: b.code, message: b.message, logs: b.logs });
+      return ok();
+    })
+    .on("POST", /^\/scoring\/rules$/, (req) => {
+      emu.scoring.rules.push({ ...req.json<ScoringRule>(), hits: 0 });
+      return ok();
+    })
+    .on("GET", /^\/scoring\/requests$/, (req) => {
+      const endpoint = req.url.searchParams.get("endpoint");
+      return ok(emu.scoring.requests.filter((r) => !endpoint || r.endpoint === endpoint));
+    })
+    .on("GET", /^\/github\/comments$/, (req) => {
+      const issue = req.url.searchParams.get("issue");
+      return ok(emu.github.comments.filter((c) => !issue || c.issue === issue));
+    })
+    .on("POST", /^\/github\/comments$/, (req) => {
+      const b = req.json<{ issue: string; body: string; login?: string }>();
+      const now = new Date().toISOString();
+      const comment = { id: 500 + emu.github.comments.length, body: b.body, user: { login: b.login ?? "octocat", type: "User" }, created_at: now, updated_at: now, html_url: "", issue: b.issue };
+      emu.github.comments.push(comment);
+      return ok(comment);
     })
     .on("GET", /^\/contract$/, (req) => {
       const contains = req.url.searchParams.get("path") ?? "";

@@ -12,6 +12,8 @@ import { Entra } from "./entra.js";
 import { Faults } from "./faults.js";
 import { GithubOidc, subjectOf, DEFAULT_JOB } from "./github-oidc.js";
 import { Hub } from "./hub.js";
+import { Scoring } from "./scoring.js";
+import { GithubApi } from "./github-api.js";
 import { serve, type Exchange, type Served } from "./http.js";
 import { signingKey } from "./keys.js";
 import { createTls, type TlsMaterial } from "./tls.js";
@@ -36,6 +38,8 @@ export interface Emulator {
   entra: Entra;
   arm: Arm;
   hub: Hub;
+  scoring: Scoring;
+  github: GithubApi;
   faults: Faults;
   exchanges: Exchange[];
   azurite?: Azurite;
@@ -69,6 +73,11 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<Emulator> 
   const armServer = await start("arm", arm.router(), true);
   const hub = new Hub();
   const hubServer = await start("hub", hub.router());
+  const scoring = new Scoring(arm);
+  const scoringServer = await start("scoring", scoring.router());
+  arm.endpoints.scoringBase = scoringServer.url;
+  const github = new GithubApi();
+  const githubServer = await start("github", github.router());
   oidc.issuer = oidcServer.url;
   entra.base = entraServer.url;
   arm.base = armServer.url;
@@ -96,6 +105,7 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<Emulator> 
     AZUREML_RESOURCE_GROUP: DEFAULTS.resourceGroup,
     AZUREML_WORKSPACE: DEFAULTS.workspace,
     HF_ENDPOINT: hubServer.url,
+    GITHUB_API_URL: githubServer.url,
   };
   if (azurite) env.AZURITE_BLOB_URL = azurite.blobUrl;
 
@@ -106,6 +116,8 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<Emulator> 
     entra,
     arm,
     hub,
+    scoring,
+    github,
     faults,
     exchanges,
     azurite,

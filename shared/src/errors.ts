@@ -87,7 +87,7 @@ export async function runAction(main: () => Promise<void>): Promise<void> {
     await main();
   } catch (e) {
     if (e instanceof InputError) {
-      for (const p of e.problems) core.error(`${p.input}: ${p.message}`, { title: `Input ${p.input}` });
+      for (const p of e.problems) core.error(`${p.input}: ${p.message}`, { title: `Input ${p.input}`, file: p.place?.file, startLine: p.place?.line });
     }
     core.setFailed(describeError(e));
   }

@@ -5,6 +5,8 @@ export interface InputProblem {
   input: string;
   value: string;
   message: string;
+  /** Where in a file the input names the problem is (a prompts file's line): annotated there. */
+  place?: { file: string; line?: number };
 }
 
 /** All input problems of a step, reported together before any cloud call. */
@@ -43,8 +45,8 @@ export class Inputs {
     return this.source(name).trim();
   }
 
-  problem(input: string, value: string, message: string): void {
-    this.problems.push({ input, value, message: value === "" ? message : `${shown(value)} ${message}` });
+  problem(input: string, value: string, message: string, place?: InputProblem["place"]): void {
+    this.problems.push({ input, value, message: value === "" ? message : `${shown(value)} ${message}`, place });
   }
 
   string(name: string, o: Common<string> & { pattern?: RegExp; rule?: string; oneLine?: boolean } = {}): string | undefined {

@@ -3,6 +3,7 @@ import { Router, type Req, type Res } from "../http.js";
 import type { SigningKey } from "../keys.js";
 import { armError, Quotas, type ArmContext, type RegisterRoutes } from "./context.js";
 import { registerData } from "./data.js";
+import { EndpointState, registerEndpoints } from "./endpoints.js";
 import { registerLocations } from "./locations.js";
 import { Store } from "./store.js";
 import { registerWorkspaces } from "./workspaces.js";
@@ -17,6 +18,7 @@ const MODULES: RegisterRoutes[] = [registerLocations, registerWorkspaces, regist
 export class Arm {
   readonly store = new Store();
   readonly quotas = new Quotas();
+  readonly endpoints = new EndpointState();
   base = "";
   private readonly routes = new Router();
   private readonly jwks;
@@ -25,6 +27,7 @@ export class Arm {
     this.jwks = createLocalJWKSet({ keys: [entraKey.jwk] });
     const ctx: ArmContext = { store: this.store, base: () => this.base, quotas: this.quotas };
     for (const register of [...MODULES, ...extra]) register(this.routes, ctx);
+    registerEndpoints(this.routes, ctx, this.endpoints);
   }
 
   router(): Router {
