@@ -21,7 +21,7 @@ describe("logging in to Azure with the job's GitHub ID token (bundled action, em
     // One GitHub ID token was enough: it is cached, not fetched on each of MSAL's two callbacks.
     expect(await w.idTokensIssued()).toBe(1);
     // The workspace was read with the pinned api-version and a user agent naming the action.
-    const calls = await w.armCalls();
+    const calls = (await w.armCalls()).filter((c) => c.path.endsWith(`/workspaces/${w.workspace}`));
     expect(calls.map((c) => `${c.method} ${c.status}`)).toEqual(["GET 200"]);
     expect(calls[0]!.query).toBe("?api-version=2025-12-01");
     expect(calls[0]!.userAgent).toMatch(/^phi3-aml-teardown\/\d+\.\d+\.\d+ /);
@@ -95,7 +95,7 @@ describe("talking to Azure ML through faults (bundled action, emulator)", () => 
     const run = await runAction(ACTION, { env: w.env, inputs: { "dry-run": "true" } });
 
     expect(run.code).toBe(0);
-    const calls = await w.armCalls();
+    const calls = (await w.armCalls()).filter((c) => c.path.endsWith(`/workspaces/${w.workspace}`));
     // The dropped connection leaves no answer in the log; the 429 and 500 do, then the 200.
     expect(calls.map((c) => c.status)).toEqual([429, 500, 200]);
     // Retry-After: 1 was honoured before the next attempt.
