@@ -2,7 +2,8 @@ import { createLocalJWKSet, jwtVerify, errors as joseErrors } from "jose";
 import { Router, type Req, type Res } from "../http.js";
 import type { SigningKey } from "../keys.js";
 import { armError, Quotas, type ArmContext, type RegisterRoutes } from "./context.js";
-import { registerData } from "./data.js";
+import { registerAssets } from "./assets.js";
+import { registerConnections } from "./connections.js";
 import { EndpointState, registerEndpoints } from "./endpoints.js";
 import { registerLocations } from "./locations.js";
 import { Store } from "./store.js";
@@ -13,7 +14,7 @@ export const SUPPORTED_API_VERSIONS = ["2025-12-01"];
 export const MANAGEMENT_AUDIENCE = "https://management.azure.com";
 
 /** Route modules, one per resource family; each action's issue adds its own. */
-const MODULES: RegisterRoutes[] = [registerLocations, registerWorkspaces, registerData];
+const MODULES: RegisterRoutes[] = [registerLocations, registerWorkspaces, registerAssets, registerConnections];
 
 export class Arm {
   readonly store = new Store();

@@ -1,0 +1,135 @@
+import type { Req, Router } from "../http.js";
+import { armError, notFound, WS, wsId, type ArmContext } from "./context.js";
+import { systemData, type Resource } from "./store.js";
+
+/** What differs between the asset kinds: the path segment, and the properties a version must have and keeps. */
+interface AssetKind {
+  segment: "data" | "models";
+  /** Checks a version's properties; returns a problem (message, target) or undefined. */
+  check(p: Record<string, unknown>): [string, string] | undefined;
+  /** The properties a version keeps (besides description, tags, properties, isAnonymous, isArchived). */
+  keep: string[];
+  /** Two bodies are the same version when these are equal. */
+  identity: string[];
+  /** Container properties derived from the latest version. */
+  container(p: Record<string, unknown>): Record<string, unknown>;
+}
+
+const DATA_TYPES = ["uri_file", "uri_folder", "mltable"];
+
+const KINDS: AssetKind[] = [
+  {
+    segment: "data",
+    check: (p) =>
+      !DATA_TYPES.includes(String(p.dataType))
+        ? [`dataType must be one of ${DATA_TYPES.join(", ")}.`, "properties.dataType"]
+        : typeof p.dataUri !== "string" || !p.dataUri
+          ? ["dataUri is required.", "properties.dataUri"]
+          : undefined,
+    keep: ["dataType", "dataUri"],
+    identity: ["dataType", "dataUri"],
+    container: (p) => ({ dataType: p.dataType }),
+  },
+  {
+    segment: "models",
+    check: (p) => (typeof p.modelUri !== "string" || !p.modelUri ? ["modelUri is required.", "properties.modelUri"] : undefined),
+    keep: ["modelType", "modelUri", "flavors", "jobName", "stage"],
+    identity: ["modelType", "modelUri"],
+    container: () => ({}),
+  },
+];
+
+/**
+ * Data and model assets (workspace containers and versions), as Azure ML keeps them: a version is created
+ * once and then immutable (the same body again is a no-op, another body is a conflict); the container is
+ * created with its first version and tracks latestVersion / nextVersion.
+ */
+export function registerAssets(r: Router, ctx: ArmContext): void {
+  for (const kind of KINDS) registerKind(r, ctx, kind);
+}
+
+function registerKind(r: Router, ctx: ArmContext, kind: AssetKind): void {
+  const seg = kind.segment;
+  const type = `Microsoft.MachineLearningServices/workspaces/${seg}`;
+  const container = (sub: string, rg: string, ws: string, name: string) => `${wsId(sub, rg, ws)}/${seg}/${name}`;
+  const versionsOf = (id: string) =>
+    ctx.store.list(`${id}/versions`).sort((a, b) => Number(a.name) - Number(b.name) || a.name.localeCompare(b.name));
+  const hasWorkspace = (sub: string, rg: string, ws: string) => Boolean(ctx.store.get(wsId(sub, rg, ws)));
+
+  r.on("GET", new RegExp(`${WS}/${seg}$`, "i"), (_req, [sub, rg, ws]) => {
+    if (!hasWorkspace(sub!, rg!, ws!)) return notFound("Microsoft.MachineLearningServices/workspaces", ws!, rg!);
+    return { status: 200, body: { value: ctx.store.list(`${wsId(sub!, rg!, ws!)}/${seg}`) } };
+  });
+
+  r.on("GET", new RegExp(`${WS}/${seg}/([^/]+)$`, "i"), (_req, [sub, rg, ws, name]) => {
+    const c = ctx.store.get(container(sub!, rg!, ws!, name!));
+    return c ? { status: 200, body: c } : notFound(type, `${ws}/${name}`, rg!);
+  });
+
+  r.on("GET", new RegExp(`${WS}/${seg}/([^/]+)/versions$`, "i"), (req, [sub, rg, ws, name]) => {
+    let all = versionsOf(container(sub!, rg!, ws!, name!));
+    const order = req.url.searchParams.get("$orderBy") ?? "";
+    if (/createdtime desc/i.test(order)) all = all.reverse();
+    const tags = req.url.searchParams.get("$tags");
+    if (tags) {
+      // "$tags=key=value,key2" : every listed tag present (with that value, when given).
+      const wanted = tags.split(",").map((t) => t.split("="));
+      all = all.filter((v) => wanted.every(([k, val]) => v.properties.tags && (val === undefined ? k! in (v.properties.tags as object) : (v.properties.tags as Record<string, string>)[k!] === val)));
+    }
+    const top = Number(req.url.searchParams.get("$top") ?? 0);
+    return { status: 200, body: { value: top > 0 ? all.slice(0, top) : all } };
+  });
+
+  r.on("GET", new RegExp(`${WS}/${seg}/([^/]+)/versions/([^/]+)$`, "i"), (_req, [sub, rg, ws, name, version]) => {
+    const v = ctx.store.get(`${container(sub!, rg!, ws!, name!)}/versions/${version}`);
+    return v ? { status: 200, body: v } : notFound(`${type}/versions`, `${ws}/${name}/${version}`, rg!);
+  });
+
+  r.on("PUT", new RegExp(`${WS}/${seg}/([^/]+)/versions/([^/]+)$`, "i"), (req: Req, [sub, rg, ws, name, version]) => {
+    if (!hasWorkspace(sub!, rg!, ws!)) return notFound("Microsoft.MachineLearningServices/workspaces", ws!, rg!);
+    const body = req.json<{ properties?: Record<string, unknown> }>();
+    const p = body?.properties ?? {};
+    const problem = kind.check(p);
+    if (problem) return armError(400, "UserError", problem[0], { target: problem[1] });
+    const cid = container(sub!, rg!, ws!, name!);
+    const id = `${cid}/versions/${version}`;
+    const existing = ctx.store.get(id);
+    if (existing) {
+      if (kind.identity.every((k) => existing.properties[k] === p[k])) return { status: 200, body: existing };
+      return armError(409, "UserError", `A ${seg === "data" ? "data" : "model"} version with this name and version already exists (${name}:${version}) and its content cannot change. Use another version.`);
+    }
+    const resource: Resource = {
+      id,
+      name: version!,
+      type: `${type}/versions`,
+      properties: {
+        ...Object.fromEntries(kind.keep.filter((k) => p[k] !== undefined).map((k) => [k, p[k]])),
+        description: p.description ?? null,
+        tags: p.tags ?? {},
+        properties: p.properties ?? {},
+        isAnonymous: p.isAnonymous ?? false,
+        isArchived: p.isArchived ?? false,
+      },
+      systemData: systemData(),
+    };
+    ctx.store.put(resource);
+    const numeric = versionsOf(cid).map((v) => Number(v.name)).filter(Number.isInteger);
+    const latest = versionsOf(cid).at(-1)!.name;
+    ctx.store.put({
+      id: cid,
+      name: name!,
+      type,
+      properties: {
+        ...kind.container(p),
+        description: null,
+        tags: {},
+        properties: {},
+        isArchived: false,
+        latestVersion: latest,
+        nextVersion: String((numeric.length ? Math.max(...numeric) : 0) + 1),
+      },
+      systemData: (ctx.store.get(cid)?.systemData as Record<string, unknown>) ?? systemData(),
+    });
+    return { status: 201, body: resource };
+  });
+}
