@@ -83,6 +83,12 @@ export function controlRouter(emu: Emulator): Router {
       emu.arm.endpoints.failures.set(b.endpointId.toLowerCase(), { code: b.code, message: b.message, logs: b.logs });
       return ok();
     })
+    .on("PUT", /^\/jobs\/next$/, (req) => {
+      const b = req.json<{ workspace?: string; durationMs?: number; outcome?: "Completed" | "Failed" }>();
+      const ws = `/subscriptions/${DEFAULTS.subscriptionId}/resourceGroups/${DEFAULTS.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${b.workspace ?? DEFAULTS.workspace}`;
+      emu.arm.jobs.next.set(ws.toLowerCase(), { ...(b.durationMs ? { durationMs: b.durationMs } : {}), ...(b.outcome ? { outcome: b.outcome } : {}) });
+      return ok();
+    })
     .on("POST", /^\/scoring\/rules$/, (req) => {
       emu.scoring.rules.push({ ...req.json<ScoringRule>(), hits: 0 });
       return ok();

@@ -3,7 +3,9 @@ import { Router, type Req, type Res } from "../http.js";
 import type { SigningKey } from "../keys.js";
 import { armError, Quotas, type ArmContext, type RegisterRoutes } from "./context.js";
 import { registerAssets } from "./assets.js";
+import { registerComputes } from "./computes.js";
 import { registerConnections } from "./connections.js";
+import { JobState, registerJobs } from "./jobs.js";
 import { EndpointState, registerEndpoints } from "./endpoints.js";
 import { registerLocations } from "./locations.js";
 import { Store } from "./store.js";
@@ -14,12 +16,13 @@ export const SUPPORTED_API_VERSIONS = ["2025-12-01"];
 export const MANAGEMENT_AUDIENCE = "https://management.azure.com";
 
 /** Route modules, one per resource family; each action's issue adds its own. */
-const MODULES: RegisterRoutes[] = [registerLocations, registerWorkspaces, registerAssets, registerConnections];
+const MODULES: RegisterRoutes[] = [registerLocations, registerWorkspaces, registerAssets, registerConnections, registerComputes];
 
 export class Arm {
   readonly store = new Store();
   readonly quotas = new Quotas();
   readonly endpoints = new EndpointState();
+  readonly jobs = new JobState();
   base = "";
   private readonly routes = new Router();
   private readonly jwks;
@@ -29,6 +32,7 @@ export class Arm {
     const ctx: ArmContext = { store: this.store, base: () => this.base, quotas: this.quotas };
     for (const register of [...MODULES, ...extra]) register(this.routes, ctx);
     registerEndpoints(this.routes, ctx, this.endpoints);
+    registerJobs(this.routes, ctx, this.jobs);
   }
 
   router(): Router {

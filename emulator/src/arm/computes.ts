@@ -1,0 +1,55 @@
+import type { Req, Router } from "../http.js";
+import { armError, asyncHeaders, notFound, WS, wsId, type ArmContext } from "./context.js";
+import { systemData } from "./store.js";
+import { vmSize } from "./vm-sizes.js";
+
+/** AmlCompute clusters: asynchronous provisioning (201 + Azure-AsyncOperation); the VM size of a cluster never changes. */
+export function registerComputes(r: Router, ctx: ArmContext): void {
+  r.on("GET", new RegExp(`${WS}/computes/([^/]+)$`, "i"), (_req, [sub, rg, ws, name]) => {
+    const c = ctx.store.get(`${wsId(sub!, rg!, ws!)}/computes/${name}`);
+    return c ? { status: 200, body: c } : notFound("Microsoft.MachineLearningServices/workspaces/computes", `${ws}/${name}`, rg!);
+  });
+
+  r.on("PUT", new RegExp(`${WS}/computes/([^/]+)$`, "i"), (req: Req, [sub, rg, ws, name]) => {
+    const workspace = ctx.store.get(wsId(sub!, rg!, ws!));
+    if (!workspace) return notFound("Microsoft.MachineLearningServices/workspaces", ws!, rg!);
+    const body = req.json<{ location?: string; tags?: Record<string, string>; properties?: { computeType?: string; description?: string; properties?: Record<string, unknown> } }>();
+    const p = body?.properties;
+    if (p?.computeType !== "AmlCompute") return armError(400, "UserError", "Only AmlCompute clusters are supported here.", { target: "properties.computeType" });
+    const inner = p.properties ?? {};
+    const size = vmSize(String(inner.vmSize ?? ""));
+    if (!size) return armError(400, "InvalidPropertyValue", `VM size ${inner.vmSize} is not available in ${workspace.location}.`, { target: "properties.properties.vmSize" });
+    const id = `${wsId(sub!, rg!, ws!)}/computes/${name}`;
+    const existing = ctx.store.get(id);
+    const had = (existing?.properties.properties as { vmSize?: string } | undefined)?.vmSize;
+    if (had && had.toLowerCase() !== size.name.toLowerCase()) return armError(400, "UserError", `The VM size of cluster ${name} is ${had} and cannot be changed to ${size.name}.`, { target: "properties.properties.vmSize" });
+    const scale = (inner.scaleSettings ?? {}) as Record<string, unknown>;
+    const resource = ctx.store.put({
+      id,
+      name: name!,
+      type: "Microsoft.MachineLearningServices/workspaces/computes",
+      location: body.location ?? workspace.location,
+      tags: body.tags ?? {},
+      properties: {
+        computeType: "AmlCompute",
+        computeLocation: body.location ?? workspace.location,
+        description: p.description ?? null,
+        provisioningState: existing ? "Updating" : "Creating",
+        isAttachedCompute: false,
+        disableLocalAuth: true,
+        properties: {
+          osType: "Linux",
+          vmSize: size.name,
+          vmPriority: inner.vmPriority ?? "Dedicated",
+          scaleSettings: { maxNodeCount: scale.maxNodeCount ?? 1, minNodeCount: scale.minNodeCount ?? 0, nodeIdleTimeBeforeScaleDown: scale.nodeIdleTimeBeforeScaleDown ?? "PT120S" },
+          allocationState: "Steady",
+          currentNodeCount: 0,
+          targetNodeCount: 0,
+        },
+      },
+      systemData: (existing?.systemData as Record<string, unknown>) ?? systemData(),
+    });
+    const op = ctx.store.startOperation(sub!, String(resource.location), () => (resource.properties.provisioningState = "Succeeded"));
+    return { status: existing ? 200 : 201, body: resource, headers: asyncHeaders(ctx, op, req) };
+  });
+}
