@@ -60,12 +60,7 @@ export function readInputs(i: Inputs): ChatSmokeInputs {
     cases,
     temperature: i.float("temperature", { default: 0.7, min: 0, max: 2 }) ?? 0.7,
     maxNewTokens: i.int("max-new-tokens", { default: 128, min: 1, max: 4096 }) ?? 128,
-    parameters:
-      i.json<Record<string, unknown>>("parameters", {
-        default: {},
-        expect: 'a JSON object such as {"top_p": 0.9}',
-        check: (v) => (v && typeof v === "object" && !Array.isArray(v) ? undefined : "is not a JSON object"),
-      }) ?? {},
+    parameters: i.jsonObject<Record<string, unknown>>("parameters", { values: "any", example: '{"top_p": 0.9}' }),
     timeoutSeconds: i.duration("timeout-seconds", { default: 90, min: 1, max: 600 }) ?? 90,
     retries: i.int("retries", { default: 3, min: 0, max: 10 }) ?? 3,
     concurrency: i.int("concurrency", { default: 2, min: 1, max: 32 }) ?? 2,

@@ -46,12 +46,7 @@ export function readInputs(i: Inputs): DeployInputs {
     requestTimeoutMs: i.int("request-timeout-ms", { default: 90000, min: 1000, max: 180000 }) ?? 90000,
     maxConcurrentRequests: i.int("max-concurrent-requests", { default: 1, min: 1, max: 1000 }) ?? 1,
     startupDelaySeconds: i.duration("startup-delay-seconds", { default: 600, min: 0, max: 3600 }) ?? 600,
-    environmentVariables:
-      i.json<Record<string, string>>("environment-variables", {
-        default: {},
-        expect: 'a JSON object of strings such as {"MAX_TOTAL_TOKENS": "4096"}',
-        check: (v) => (v && typeof v === "object" && !Array.isArray(v) && Object.values(v).every((x) => typeof x === "string") ? undefined : "is not a JSON object of strings"),
-      }) ?? {},
+    environmentVariables: i.jsonObject<Record<string, string>>("environment-variables", { values: "string", example: '{"MAX_TOTAL_TOKENS": "4096"}' }),
     traffic: i.int("traffic", { default: 100, min: 0, max: 100 }) ?? 100,
     keepPrevious: i.boolean("keep-previous", { default: false }) ?? false,
     smokePrompt: i.string("smoke-prompt"),

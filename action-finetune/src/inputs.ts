@@ -61,17 +61,9 @@ export function readInputs(i: Inputs): FinetuneInputs {
     apply_deepspeed: i.boolean("deepspeed"),
     seed: i.int("seed", { min: 0 }),
   };
-  const extra = i.json<Record<string, string | number | boolean>>("hyperparameters", {
-    default: {},
-    expect: 'a JSON object such as {"max_steps": 100}',
-    check: (v) => (v && typeof v === "object" && !Array.isArray(v) && Object.values(v).every((x) => ["string", "number", "boolean"].includes(typeof x)) ? undefined : "is not a JSON object of strings, numbers and booleans"),
-  });
-  const tags = i.json<Record<string, string>>("tags", {
-    default: {},
-    expect: 'a JSON object such as {"team": "nlp"}',
-    check: (v) => (v && typeof v === "object" && !Array.isArray(v) && Object.values(v).every((x) => typeof x === "string") ? undefined : "is not a JSON object of strings"),
-  });
-  const hyperparameters = Object.fromEntries(Object.entries({ ...hp, ...(extra ?? {}) }).filter(([, v]) => v !== undefined)) as Record<string, string | number | boolean>;
+  const extra = i.jsonObject<Record<string, string | number | boolean>>("hyperparameters", { values: "scalar", example: '{"max_steps": 100}' });
+  const tags = i.jsonObject<Record<string, string>>("tags", { values: "string", example: '{"team": "nlp"}' });
+  const hyperparameters = Object.fromEntries(Object.entries({ ...hp, ...extra }).filter(([, v]) => v !== undefined)) as Record<string, string | number | boolean>;
 
   return {
     model: i.string("model", { default: "Phi-3-mini-4k-instruct" }) ?? "Phi-3-mini-4k-instruct",
@@ -89,7 +81,7 @@ export function readInputs(i: Inputs): FinetuneInputs {
     hyperparameters,
     experiment: i.string("experiment", { default: "phi3-finetune" }) ?? "phi3-finetune",
     displayName: i.string("display-name"),
-    tags: tags ?? {},
+    tags,
     wait: i.boolean("wait", { default: true }) ?? true,
     timeoutMinutes: i.int("timeout-minutes", { default: 330, min: 1, max: 7 * 24 * 60 }) ?? 330,
     job,

@@ -1,15 +1,7 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-import { control, emulatorEnv, emulatorHttps, world } from "../../test/harness/emulator.js";
-import { REPO_ROOT } from "../../test/harness/paths.js";
+import { control, emulatorEnv, emulatorHttps, runFixture, world } from "../../test/harness/emulator.js";
 
-const tour = async (env: Record<string, string>) => {
-  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "emulator/test/fixtures/arm-tour.ts"], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, ...env, GITHUB_ACTIONS: "true" },
-  });
-  return JSON.parse(stdout.trim().split("\n").pop()!);
-};
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const tour = (env: Record<string, string>) => runFixture<Record<string, any>>("emulator/test/fixtures/arm-tour.ts", env);
 
 describe("the emulator's Azure ML management API, through the real SDK", () => {
   it("serves the workspace's default datastore, VM usages and sizes, and a 404 in Azure's shape", async () => {

@@ -1,16 +1,9 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-import { world } from "../../test/harness/emulator.js";
-import { REPO_ROOT } from "../../test/harness/paths.js";
+import { runFixture, world } from "../../test/harness/emulator.js";
 
 describe("the emulator's compute clusters and jobs, through the real SDK", () => {
   it("provisions a cluster, refuses to change its VM size, runs a pipeline job through its lifecycle, and cancels one", async () => {
     const w = await world();
-    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "emulator/test/fixtures/jobs-tour.ts"], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, ...w.env, GITHUB_ACTIONS: "true" },
-    });
-    const r = JSON.parse(stdout.trim().split("\n").pop()!);
+    const r = await runFixture<Record<string, any>>("emulator/test/fixtures/jobs-tour.ts", w.env); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(r.compute).toBe("Succeeded");
     expect(r.resize).toMatch(/^400 .*cannot be changed/);
     expect(r.created).toBe("NotStarted");

@@ -112,6 +112,19 @@ export class Inputs {
     return parsed as T;
   }
 
+  /** A JSON object whose values are strings, scalars (string, number, boolean) or anything. */
+  jsonObject<T extends Record<string, unknown>>(name: string, o: { values: "string" | "scalar" | "any"; example: string }): T {
+    const kinds = { string: ["string"], scalar: ["string", "number", "boolean"], any: undefined }[o.values];
+    const what = { string: "a JSON object of strings", scalar: "a JSON object of strings, numbers and booleans", any: "a JSON object" }[o.values];
+    return (
+      this.json<T>(name, {
+        default: {} as T,
+        expect: `${what} such as ${o.example}`,
+        check: (v) => (v && typeof v === "object" && !Array.isArray(v) && (!kinds || Object.values(v).every((x) => kinds.includes(typeof x))) ? undefined : `is not ${what}, such as ${o.example}`),
+      }) ?? ({} as T)
+    );
+  }
+
   /** A duration as seconds: "90", "90s", "15m", "1h30m", "2d" or ISO 8601 "PT1H30M". */
   duration(name: string, o: Common<number> & { min?: number; max?: number } = {}): number | undefined {
     const v = this.raw(name);

@@ -73,3 +73,14 @@ describe("durations", () => {
     expect(isoDuration(3661)).toBe("PT1H1M1S");
   });
 });
+
+describe("JSON object inputs", () => {
+  it("accepts an object of the right values and names the expected shape otherwise", () => {
+    const i = new Inputs((n) => ({ env: '{"A": "1"}', bad: '{"A": 1}', list: "[1]" })[n] ?? "");
+    expect(i.jsonObject("env", { values: "string", example: '{"K": "V"}' })).toEqual({ A: "1" });
+    expect(i.jsonObject("bad", { values: "string", example: '{"K": "V"}' })).toEqual({});
+    expect(i.jsonObject("list", { values: "any", example: "{}" })).toEqual({});
+    expect(i.jsonObject("missing", { values: "any", example: "{}" })).toEqual({});
+    expect(i.problems.map((p) => p.message)).toEqual(['"{\\"A\\": 1}" is not a JSON object of strings, such as {"K": "V"}', '"[1]" is not a JSON object, such as {}']);
+  });
+});

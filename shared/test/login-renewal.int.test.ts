@@ -1,20 +1,11 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-import { world } from "../../test/harness/emulator.js";
-import { REPO_ROOT } from "../../test/harness/paths.js";
-
-const run = promisify(execFile);
+import { runFixture, world } from "../../test/harness/emulator.js";
 
 describe("a login that outlives its GitHub ID token (emulator)", () => {
   it("presents a fresh, unexpired assertion at every renewal, so a long job never fails on AADSTS700024", async () => {
     // GitHub tokens live 2 s; Entra tokens 60 s, which MSAL (renewing 5 minutes early) never caches:
     // every getToken is a renewal, as hours into a fine-tune, and each comes after the last GitHub token expired.
     const w = await world({ job: { lifetimeSeconds: 2 }, accessTokenLifetimeSeconds: 60 });
-    const { stdout } = await run(process.execPath, ["--import", "tsx", "shared/test/fixtures/renewal.ts"], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, ...w.env, GITHUB_ACTIONS: "true", PAUSE_MS: "2500" },
-    });
-    const result = JSON.parse(stdout.trim().split("\n").pop()!) as { kind: string; results: string[]; fetches: number };
+    const result = await runFixture<{ kind: string; results: string[]; fetches: number }>("shared/test/fixtures/renewal.ts", { ...w.env, PAUSE_MS: "2500" });
 
     expect(result.kind).toBe("github-oidc");
     expect(result.results).toEqual(["ok", "ok", "ok"]);

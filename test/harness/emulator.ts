@@ -17,18 +17,8 @@ export async function control<T = unknown>(method: string, path: string, body?: 
   return (await res.json()) as T;
 }
 
-export interface Exchange {
-  seq: number;
-  service: string;
-  method: string;
-  path: string;
-  query: string;
-  status: number;
-  userAgent?: string;
-  requestBody?: unknown;
-  responseBody?: unknown;
-  at: number;
-}
+export type { Exchange } from "../../emulator/src/http.js";
+import type { Exchange } from "../../emulator/src/http.js";
 
 export const exchanges = (q: { service?: string; path?: string } = {}) =>
   control<Exchange[]>("GET", `/exchanges?${new URLSearchParams(q as Record<string, string>)}`);
@@ -85,4 +75,16 @@ export async function emulatorHttps(url: string, headers: Record<string, string>
     req.on("error", reject);
     req.end();
   });
+}
+
+/**
+ * Runs a TypeScript fixture as its own process with a world's environment (so it trusts the emulator's CA
+ * through NODE_EXTRA_CA_CERTS, as a bundled action does) and returns the JSON of its last line.
+ */
+export async function runFixture<T = Record<string, unknown>>(path: string, env: Record<string, string>): Promise<T> {
+  const { execFile } = await import("node:child_process");
+  const { promisify } = await import("node:util");
+  const { REPO_ROOT } = await import("./paths.js");
+  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", path], { cwd: REPO_ROOT, env: { PATH: process.env.PATH, ...env, GITHUB_ACTIONS: "true" } });
+  return JSON.parse(stdout.trim().split("\n").pop()!) as T;
 }
