@@ -13,6 +13,7 @@ import { Faults } from "./faults.js";
 import { GithubOidc, subjectOf, DEFAULT_JOB } from "./github-oidc.js";
 import { Hub } from "./hub.js";
 import { Scoring } from "./scoring.js";
+import { Regional } from "./regional.js";
 import { GithubApi } from "./github-api.js";
 import { serve, type Exchange, type Served } from "./http.js";
 import { signingKey } from "./keys.js";
@@ -71,6 +72,9 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<Emulator> 
   const oidcServer = await start("oidc", oidc.router());
   const entraServer = await start("entra", entra.router());
   const armServer = await start("arm", arm.router(), true);
+  const regional = new Regional(arm);
+  const regionalServer = await start("api", regional.router(), true);
+  regional.base = regionalServer.url;
   const hub = new Hub();
   const hubServer = await start("hub", hub.router());
   const scoring = new Scoring(arm);
@@ -128,6 +132,7 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<Emulator> 
         resourceGroup: DEFAULTS.resourceGroup,
         location: DEFAULTS.location,
         blobEndpoint: azurite?.blobUrl,
+        apiBase: regional.base,
         ...s,
       });
       if (azurite) {
@@ -138,7 +143,13 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<Emulator> 
       }
       return ws;
     },
-    contractReport: (path = "") => checkExchanges(exchanges.filter((x) => x.service === "arm" && x.path.toLowerCase().includes(path.toLowerCase()))),
+    contractReport: (path = "") =>
+      checkExchanges(
+        exchanges
+          // The registries' management frontend serves ARM paths under a prefix: check them as ARM answers.
+          .map((x) => (x.service === "api" && x.path.startsWith("/mferp/managementfrontend/") ? { ...x, service: "arm", path: x.path.slice("/mferp/managementfrontend".length) } : x))
+          .filter((x) => x.service === "arm" && x.path.toLowerCase().includes(path.toLowerCase())),
+      ),
     async stop() {
       await Promise.all(servers.map((s) => s.close()));
       await azurite?.stop();

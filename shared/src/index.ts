@@ -13,3 +13,4 @@ export * from "./login/credential.js";
 export * from "./azureml/client.js";
 export * from "./azureml/studio.js";
 export * from "./azureml/session.js";
+export * from "./azureml/registry.js";

@@ -6,6 +6,7 @@ import { registerAssets } from "./assets.js";
 import { registerComputes } from "./computes.js";
 import { registerConnections } from "./connections.js";
 import { JobState, registerJobs } from "./jobs.js";
+import { registerRegistry } from "./registry.js";
 import { EndpointState, registerEndpoints } from "./endpoints.js";
 import { registerLocations } from "./locations.js";
 import { Store } from "./store.js";
@@ -16,7 +17,7 @@ export const SUPPORTED_API_VERSIONS = ["2025-12-01"];
 export const MANAGEMENT_AUDIENCE = "https://management.azure.com";
 
 /** Route modules, one per resource family; each action's issue adds its own. */
-const MODULES: RegisterRoutes[] = [registerLocations, registerWorkspaces, registerAssets, registerConnections, registerComputes];
+const MODULES: RegisterRoutes[] = [registerLocations, registerWorkspaces, registerAssets, registerConnections, registerComputes, registerRegistry];
 
 export class Arm {
   readonly store = new Store();

@@ -11,6 +11,8 @@ export interface WorkspaceSeed {
   /** The blob endpoint of the workspace's default datastore (Azurite), e.g. https://127.0.0.1:10000/devstoreaccount1. */
   blobEndpoint?: string;
   containerName?: string;
+  /** The region's API host (workspace discovery, registries); https://<region>.api.azureml.ms in Azure. */
+  apiBase?: string;
 }
 
 /** Creates a workspace with its default datastore, as a real one has after creation. */
@@ -33,7 +35,7 @@ export function seedWorkspace(store: Store, s: WorkspaceSeed): Resource {
       storageAccount: `${rgId}/providers/Microsoft.Storage/storageAccounts/devstoreaccount1`,
       keyVault: `${rgId}/providers/Microsoft.KeyVault/vaults/kv-${s.name}`,
       applicationInsights: `${rgId}/providers/Microsoft.insights/components/ai-${s.name}`,
-      discoveryUrl: `https://${s.location}.api.azureml.ms/discovery`,
+      discoveryUrl: `${s.apiBase ?? `https://${s.location}.api.azureml.ms`}/discovery`,
       mlFlowTrackingUri: `azureml://${s.location}.api.azureml.ms/mlflow/v1.0/subscriptions/${s.subscriptionId}/resourceGroups/${s.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${s.name}`,
       provisioningState: "Succeeded",
       publicNetworkAccess: "Enabled",
