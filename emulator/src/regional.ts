@@ -1,6 +1,7 @@
 import { Router, type Req } from "./http.js";
 import type { Arm } from "./arm/index.js";
 import { AZUREML_REGISTRY } from "./arm/registry.js";
+import { registerMlflow } from "./mlflow.js";
 
 /**
  * A region's Azure ML API host (https://<region>.api.azureml.ms in Azure): the workspace discovery
@@ -14,7 +15,7 @@ export class Regional {
 
   router(): Router {
     const armRouter = this.arm.router();
-    return new Router()
+    const router = new Router()
       .on("GET", /^\/discovery$/, () => {
         const b = this.base;
         return { status: 200, body: { api: b, catalog: b, experimentation: b, gallery: b, history: b, hyperdrive: b, labeling: b, modelmanagement: b, pipelines: b, studiocoreservices: b } };
@@ -34,5 +35,7 @@ export class Regional {
         };
       })
       .on("*", /^\/mferp\/managementfrontend(\/subscriptions\/.+)$/, (req: Req, [rest]) => armRouter.handle({ ...req, path: rest! }));
+    registerMlflow(router, this.arm);
+    return router;
   }
 }

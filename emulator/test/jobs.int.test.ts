@@ -1,7 +1,7 @@
 import { runFixture, world } from "../../test/harness/emulator.js";
 
 describe("the emulator's compute clusters and jobs, through the real SDK", () => {
-  it("provisions a cluster, refuses to change its VM size, runs a pipeline job through its lifecycle, and cancels one", async () => {
+  it("provisions a cluster, refuses to change its VM size, runs a pipeline job through its lifecycle with metrics, and cancels one", async () => {
     const w = await world();
     const r = await runFixture<Record<string, any>>("emulator/test/fixtures/jobs-tour.ts", w.env); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(r.compute).toBe("Succeeded");
@@ -12,5 +12,7 @@ describe("the emulator's compute clusters and jobs, through the real SDK", () =>
     expect(r.lifecycle.at(-1)).toBe("Completed");
     expect(r.model).toBe("azureml://jobs/ft-tour-1/outputs/trained_model");
     expect(r.canceled).toBe("Canceled");
+    // The fine-tune child run's metrics, through MLflow: a falling loss over every step, and no anonymous access.
+    expect(r).toMatchObject({ child: "FINISHED", lossSteps: 40, lossFalls: true, anonymous: 401 });
   });
 });

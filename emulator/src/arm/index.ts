@@ -51,8 +51,8 @@ export class Arm {
     return this.routes.handle(req);
   }
 
-  /** Resource Manager accepts only a valid, unexpired Entra token for its own audience. */
-  private async authenticate(req: Req): Promise<Res | undefined> {
+  /** Resource Manager (and the data-plane APIs that take its tokens) accept only a valid, unexpired Entra token for its audience. */
+  async authenticate(req: Req): Promise<Res | undefined> {
     const token = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ""))?.[1];
     const challenge = { "WWW-Authenticate": `Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"` };
     if (!token) return { ...armError(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."), headers: challenge };

@@ -36,7 +36,7 @@ export function seedWorkspace(store: Store, s: WorkspaceSeed): Resource {
       keyVault: `${rgId}/providers/Microsoft.KeyVault/vaults/kv-${s.name}`,
       applicationInsights: `${rgId}/providers/Microsoft.insights/components/ai-${s.name}`,
       discoveryUrl: `${s.apiBase ?? `https://${s.location}.api.azureml.ms`}/discovery`,
-      mlFlowTrackingUri: `azureml://${s.location}.api.azureml.ms/mlflow/v1.0/subscriptions/${s.subscriptionId}/resourceGroups/${s.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${s.name}`,
+      mlFlowTrackingUri: `azureml://${s.apiBase ? new URL(s.apiBase).host : `${s.location}.api.azureml.ms`}/mlflow/v1.0/subscriptions/${s.subscriptionId}/resourceGroups/${s.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${s.name}`,
       provisioningState: "Succeeded",
       publicNetworkAccess: "Enabled",
       hbiWorkspace: false,

@@ -1,0 +1,67 @@
+import type { Router } from "./http.js";
+import type { Arm } from "./arm/index.js";
+import { statusOf } from "./arm/jobs.js";
+
+const TRACKING = String.raw`^/mlflow/v1\.0/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\.MachineLearningServices/workspaces/([^/]+)/api/2\.0/mlflow`;
+const STEPS = 40;
+
+/**
+ * The workspace's MLflow tracking API (its mlFlowTrackingUri): a pipeline job's runs — the job itself and
+ * its `chat_completion_finetune` child — with loss, eval_loss and learning_rate that evolve while the job
+ * runs (loss falls from ~2.1 towards ~0.9), as the fine-tune logs them.
+ */
+export function registerMlflow(r: Router, arm: Arm): void {
+  // Every MLflow call needs the same Entra token as Resource Manager.
+  r.on("*", new RegExp(TRACKING), async (req) => arm.authenticate(req));
+  const jobOf = (sub: string, rg: string, ws: string, runId: string) => {
+    const jobName = runId.replace(/_finetune$/, "");
+    const id = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.MachineLearningServices/workspaces/${ws}/jobs/${jobName}`;
+    const script = arm.jobs.scripts.get(id.toLowerCase());
+    return script && arm.store.get(id) ? { jobName, script } : undefined;
+  };
+  /** Steps logged so far: none before Running, all once Finalizing or done. */
+  const stepsDone = (s: Parameters<typeof statusOf>[0]) => {
+    const status = statusOf(s);
+    if (["NotStarted", "Queued", "Preparing"].includes(status)) return 0;
+    if (status !== "Running") return STEPS;
+    return Math.max(1, Math.floor((((Date.now() - s.start) / s.durationMs - 0.35) / 0.55) * STEPS));
+  };
+  const value = (key: string, step: number) =>
+    key === "loss" ? 2.1 * Math.exp(-step / 18) + 0.85 : key === "eval_loss" ? 2.2 * Math.exp(-step / 20) + 0.95 : key === "learning_rate" ? 2e-5 * (1 - step / STEPS) : undefined;
+  const run = (runId: string, jobName: string, s: Parameters<typeof statusOf>[0], child: boolean) => {
+    const n = stepsDone(s);
+    const status = statusOf(s);
+    const mlflowStatus = status === "Completed" ? "FINISHED" : status === "Failed" ? "FAILED" : status === "Canceled" ? "KILLED" : n ? "RUNNING" : "SCHEDULED";
+    return {
+      info: { run_id: runId, run_uuid: runId, experiment_id: "1", status: mlflowStatus, start_time: s.start, lifecycle_stage: "active" },
+      data: {
+        metrics: child && n ? ["loss", "eval_loss", "learning_rate"].map((key) => ({ key, value: value(key, n), step: n, timestamp: s.start + n })) : [],
+        tags: [{ key: "mlflow.parentRunId", value: child ? jobName : "" }, { key: "azureml.nodeid", value: child ? "chat_completion_finetune" : "" }].filter((t) => t.value),
+      },
+    };
+  };
+
+  r.on("POST", new RegExp(`${TRACKING}/runs/search$`), (req, [sub, rg, ws]) => {
+    const filter = String(req.json<{ filter?: string }>()?.filter ?? "");
+    const parent = /tags\.mlflow\.parentRunId\s*=\s*'([^']+)'/.exec(filter)?.[1];
+    const job = parent ? jobOf(sub!, rg!, ws!, parent) : undefined;
+    return { status: 200, body: { runs: job ? [run(`${job.jobName}_finetune`, job.jobName, job.script, true)] : [] } };
+  });
+
+  r.on("GET", new RegExp(`${TRACKING}/runs/get$`), (req, [sub, rg, ws]) => {
+    const runId = req.url.searchParams.get("run_id") ?? "";
+    const job = jobOf(sub!, rg!, ws!, runId);
+    if (!job) return { status: 404, body: { error_code: "RESOURCE_DOES_NOT_EXIST", message: `Run '${runId}' not found.` } };
+    return { status: 200, body: { run: run(runId, job.jobName, job.script, runId.endsWith("_finetune")) } };
+  });
+
+  r.on("GET", new RegExp(`${TRACKING}/metrics/get-history$`), (req, [sub, rg, ws]) => {
+    const runId = req.url.searchParams.get("run_id") ?? "";
+    const key = req.url.searchParams.get("metric_key") ?? "";
+    const job = jobOf(sub!, rg!, ws!, runId);
+    if (!job) return { status: 404, body: { error_code: "RESOURCE_DOES_NOT_EXIST", message: `Run '${runId}' not found.` } };
+    const n = runId.endsWith("_finetune") ? stepsDone(job.script) : 0;
+    const metrics = value(key, 1) === undefined ? [] : Array.from({ length: n }, (_, k) => ({ key, value: value(key, k + 1)!, step: k + 1, timestamp: job.script.start + k + 1 }));
+    return { status: 200, body: { metrics } };
+  });
+}
