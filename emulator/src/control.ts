@@ -78,6 +78,11 @@ export function controlRouter(emu: Emulator): Router {
       const endpoint = seedEndpoint(ctx, emu.arm.endpoints, { ...b, workspaceId, location: b.location ?? DEFAULTS.location });
       return ok({ endpoint, keys: emu.arm.endpoints.keys.get(endpoint.id.toLowerCase()) });
     })
+    .on("POST", /^\/endpoints\/keys$/, (req) => {
+      const b = req.json<{ workspace?: string; name: string }>();
+      const id = `/subscriptions/${DEFAULTS.subscriptionId}/resourceGroups/${DEFAULTS.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${b.workspace ?? DEFAULTS.workspace}/onlineEndpoints/${b.name}`;
+      return ok({ keys: emu.arm.endpoints.keys.get(id.toLowerCase()) });
+    })
     .on("PUT", /^\/endpoints\/failure$/, (req) => {
       const b = req.json<DeploymentFailure & { endpointId: string }>();
       emu.arm.endpoints.failures.set(b.endpointId.toLowerCase(), { code: b.code, message: b.message, logs: b.logs });
@@ -88,6 +93,30 @@ export function controlRouter(emu: Emulator): Router {
       const ws = `/subscriptions/${DEFAULTS.subscriptionId}/resourceGroups/${DEFAULTS.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${b.workspace ?? DEFAULTS.workspace}`;
       emu.arm.jobs.next.set(ws.toLowerCase(), { ...(b.durationMs ? { durationMs: b.durationMs } : {}), ...(b.outcome ? { outcome: b.outcome } : {}) });
       return ok();
+    })
+    .on("POST", /^\/jobs$/, (req) => {
+      // A fine-tune job as an earlier run left it (default: Completed, with its trained_model output).
+      const b = req.json<{ workspace?: string; name: string; status?: "Completed" | "Failed" | "Running" }>();
+      const ws = `/subscriptions/${DEFAULTS.subscriptionId}/resourceGroups/${DEFAULTS.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${b.workspace ?? DEFAULTS.workspace}`;
+      const id = `${ws}/jobs/${b.name}`;
+      const status = b.status ?? "Completed";
+      emu.arm.store.put({
+        id,
+        name: b.name,
+        type: "Microsoft.MachineLearningServices/workspaces/jobs",
+        properties: {
+          jobType: "Pipeline",
+          status,
+          experimentName: "phi3-finetune",
+          inputs: { train_file_path: { jobInputType: "uri_file", uri: "azureml:phi3-chat-train:1" } },
+          jobs: { finetune: { type: "pipeline", inputs: { learning_rate: { job_input_type: "literal", value: "0.00002" }, num_train_epochs: { job_input_type: "literal", value: "1" } } } },
+          outputs: { trained_model: { jobOutputType: "mlflow_model", uri: `azureml://jobs/${b.name}/outputs/trained_model` } },
+        },
+      });
+      const start = Date.now() - 10_000;
+      if (status !== "Running") emu.arm.jobs.scripts.set(id.toLowerCase(), { durationMs: 1000, outcome: status, start });
+      else emu.arm.jobs.scripts.set(id.toLowerCase(), { durationMs: 3_600_000, outcome: "Completed", start: Date.now() - 1_800_000 });
+      return ok({ id });
     })
     .on("POST", /^\/scoring\/rules$/, (req) => {
       emu.scoring.rules.push({ ...req.json<ScoringRule>(), hits: 0 });

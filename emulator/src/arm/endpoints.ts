@@ -159,7 +159,14 @@ export function registerEndpoints(r: Router, ctx: ArmContext, state: EndpointSta
       return armError(400, "UserError", `Deployment ${dep} still takes traffic; move its traffic away before deleting it.`);
     }
     d.properties.provisioningState = "Deleting";
-    const op = ctx.store.startOperation(sub!, String(d.location), () => ctx.store.delete(id));
+    const op = ctx.store.startOperation(sub!, String(d.location), () => {
+      ctx.store.delete(id);
+      // Azure drops a deleted deployment from the endpoint's traffic and mirror traffic.
+      for (const key of ["traffic", "mirrorTraffic"]) {
+        const map = endpoint?.properties[key] as Record<string, number> | undefined;
+        if (map && dep! in map) delete map[dep!];
+      }
+    });
     return { status: 202, headers: locationHeaders(ctx, op, req) };
   });
 

@@ -1,0 +1,277 @@
+import { checkName, ONLINE_DEPLOYMENT, ONLINE_ENDPOINT } from "@phi3-aml/shared/names";
+import { isManaged } from "@phi3-aml/shared/tags";
+import { SETTINGS_TAG } from "./deployment-body.js";
+import type { EndpointResource, Traffic } from "./endpoint-body.js";
+import { deploymentNameFor, freeName } from "./names.js";
+
+/** Azure's limit of deployments per endpoint (Azure ML resource limits; an exception can be requested). */
+export const MAX_DEPLOYMENTS_PER_ENDPOINT = 20;
+
+/** A deployment of the endpoint as GET .../deployments answers it, as far as the plan needs it. */
+export interface DeploymentResource {
+  name: string;
+  tags?: Record<string, string> | null;
+  sku?: { capacity?: number } | null;
+  properties?: { model?: string | null; instanceType?: string | null; provisioningState?: string } | null;
+}
+
+export interface PlanInput {
+  endpointName: string;
+  /** The endpoint as GET answered, or undefined when it does not exist yet. */
+  endpoint?: EndpointResource;
+  /** The endpoint's deployments (empty when the endpoint does not exist). */
+  deployments: readonly DeploymentResource[];
+  /** Model version to deploy: name, version and ARM id. */
+  model: { name: string; version: string; id: string };
+  /** The `deployment` input; undefined = derive from the model version. */
+  deployment?: string;
+  /** Fingerprint of the new deployment's settings (settingsHash of its body): equal means reusable. */
+  settings: string;
+  instanceType: string;
+  instanceCount: number;
+  /** Share of live traffic for the new deployment, 0-100. */
+  traffic: number;
+  keepPrevious: boolean;
+  /** A smoke prompt will be sent to the new deployment before traffic moves. */
+  smoke: boolean;
+}
+
+export type Step =
+  | { kind: "create-endpoint"; endpoint: string }
+  | { kind: "create-deployment"; deployment: string }
+  | { kind: "smoke"; deployment: string }
+  | { kind: "set-traffic"; traffic: Traffic }
+  | { kind: "delete-deployment"; deployment: string };
+
+/** A deployment that runs during or after the rollout: what quota and cost are counted from. */
+export interface Running {
+  name: string;
+  instanceType: string;
+  instanceCount: number;
+}
+
+export interface RolloutPlan {
+  endpoint: { name: string; exists: boolean; managed: boolean };
+  /** The new deployment: created, or reused when an identical one of ours already runs. */
+  deployment: { name: string; create: boolean };
+  /** The deployment that served the most live traffic before (the `previous-deployment` output). */
+  previous?: string;
+  trafficBefore: Traffic;
+  trafficAfter: Traffic;
+  /** Our previous deployments that end with no traffic and are deleted after traffic moved. */
+  deleteAfter: string[];
+  /** Previous deployments left running, each with the reason. */
+  kept: Array<{ name: string; reason: string }>;
+  /** In order. Creating at 0 % → smoke → one full PUT of the endpoint with the new traffic → deletions. */
+  steps: Step[];
+  /** What to do when provisioning or the smoke fails: traffic is never touched, the new deployment goes. */
+  onFailure: Step[];
+  /**
+   * Everything that runs at once during the rollout, which quota must hold: the deployment being added
+   * (none when reused) and every deployment already there, the previous one included — it serves until
+   * traffic has moved.
+   */
+  duringRollout: { adding?: Running; running: Running[] };
+  /** What runs once the rollout is done (the cost of it). */
+  afterRollout: Running[];
+  notes: string[];
+  /** Reasons the rollout must not start; empty when it may. */
+  problems: string[];
+}
+
+/**
+ * The blue/green rollout, decided before anything is created:
+ * 1. create the endpoint when missing (ours, key auth, no traffic);
+ * 2. create the new deployment, which takes no live traffic until the endpoint says so;
+ * 3. send the smoke prompt to it alone (header azureml-model-deployment);
+ * 4. set the traffic with one full PUT of the endpoint: the new deployment gets `traffic` %, the other
+ *    deployments share the rest in proportion to what they had (so 100 leaves them 0);
+ * 5. delete our previous deployments that now have 0 %, unless `keep-previous`.
+ * Live users are served throughout: until step 4 by the deployments that served them, from step 4 on by the
+ * new mix, and nothing that serves is deleted. An endpoint without our managed-by tag is used like ours,
+ * but never deleted or re-tagged, and deployments that are not ours are never deleted.
+ */
+export function planRollout(i: PlanInput): RolloutPlan {
+  const problems: string[] = [];
+  const notes: string[] = [];
+  if (!Number.isInteger(i.instanceCount) || i.instanceCount < 1) problems.push(`instance-count must be a whole number of at least 1; got ${i.instanceCount}.`);
+  if (!Number.isInteger(i.traffic) || i.traffic < 0 || i.traffic > 100) problems.push(`traffic must be a whole percentage from 0 to 100; got ${i.traffic}.`);
+  const badEndpoint = checkName(ONLINE_ENDPOINT, i.endpointName);
+  if (badEndpoint) problems.push(badEndpoint);
+
+  const exists = i.endpoint !== undefined;
+  const managed = exists ? isManaged(i.endpoint?.tags ?? undefined) : true;
+  if (exists && !managed) {
+    notes.push(`Endpoint ${i.endpointName} has no managed-by tag of phi3-aml-actions: it is used as it is, never re-tagged or deleted, and only deployments of ours on it are ever removed.`);
+  }
+
+  // The new deployment's name: the one asked for, else v<version>; an identical deployment of ours (same
+  // settings fingerprint, provisioned) is reused, any other owner of the name means another name.
+  const byName = new Map(i.deployments.map((d) => [d.name.toLowerCase(), d]));
+  const reusable = (d: DeploymentResource | undefined) => !!d && d.tags?.[SETTINGS_TAG] === i.settings && isManaged(d.tags ?? undefined) && d.properties?.provisioningState === "Succeeded";
+  let name: string;
+  let create = true;
+  if (i.deployment !== undefined) {
+    name = i.deployment;
+    const bad = checkName(ONLINE_DEPLOYMENT, name);
+    if (bad) problems.push(bad);
+    const same = byName.get(name.toLowerCase());
+    if (same && reusable(same)) create = false;
+    else if (same) {
+      problems.push(
+        `Deployment ${name} already exists on endpoint ${i.endpointName} (${describe(same)}) and is not this model with these settings; ` +
+          "a rollout never changes a deployment in place. Give another `deployment` name, or leave it empty to derive one.",
+      );
+    }
+  } else {
+    const base = deploymentNameFor(i.model.version);
+    const same = byName.get(base.toLowerCase());
+    if (same && reusable(same)) {
+      name = same.name;
+      create = false;
+    } else {
+      // Of the suffixed names already there, one may be the identical deployment of an earlier run.
+      const twin = i.deployments.find((d) => d.name.toLowerCase().startsWith(`${base.toLowerCase()}-`) && /-\d+$/.test(d.name) && reusable(d));
+      name = twin?.name ?? freeName(base, byName.keys());
+      create = !twin;
+      if (same && create) notes.push(`Deployment ${base} exists with another model or other settings (${describe(same)}); the new deployment is named ${name}.`);
+    }
+  }
+  if (!create) notes.push(`Deployment ${name} already runs ${i.model.name}:${i.model.version} with these settings; it is reused, not created again.`);
+  if (create && i.deployments.length >= MAX_DEPLOYMENTS_PER_ENDPOINT) {
+    problems.push(`Endpoint ${i.endpointName} already has ${i.deployments.length} deployments, Azure's limit per endpoint (${MAX_DEPLOYMENTS_PER_ENDPOINT}); delete some first.`);
+  }
+
+  // Traffic before: every deployment, 0 where the endpoint does not name it.
+  const before: Traffic = {};
+  for (const d of i.deployments) before[d.name] = 0;
+  for (const [d, v] of Object.entries(i.endpoint?.properties.traffic ?? {})) if (byName.has(d.toLowerCase())) before[byName.get(d.toLowerCase())!.name] = v;
+  const share = Number.isInteger(i.traffic) ? Math.min(100, Math.max(0, i.traffic)) : 0;
+  const others = i.deployments.map((d) => d.name).filter((d) => d !== name);
+  const { traffic: after, note } = distribute(before, name, others, share);
+  if (note) notes.push(note);
+  const liveBefore = sum(before) > 0;
+  if (liveBefore && sum(after) === 0) {
+    problems.push(`traffic 0 would leave the live users of endpoint ${i.endpointName} with no deployment: ${name} is the only one that serves them. Deploy with traffic above 0, or add another deployment first.`);
+  }
+
+  const previous = Object.entries(before)
+    .filter(([d, v]) => d !== name && v > 0)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]?.[0];
+
+  const deleteAfter: string[] = [];
+  const kept: RolloutPlan["kept"] = [];
+  for (const d of i.deployments.filter((x) => x.name !== name)) {
+    if ((after[d.name] ?? 0) > 0) kept.push({ name: d.name, reason: `still serves ${after[d.name]}% of live traffic` });
+    else if (i.keepPrevious) kept.push({ name: d.name, reason: "keep-previous is set" });
+    else if (!isManaged(d.tags ?? undefined)) kept.push({ name: d.name, reason: "not created by phi3-aml-actions (no managed-by tag), so never deleted" });
+    else if (BUSY.has(d.properties?.provisioningState ?? "")) kept.push({ name: d.name, reason: `it is ${d.properties?.provisioningState} (another run may be working on it)` });
+    else deleteAfter.push(d.name);
+  }
+
+  const steps: Step[] = [];
+  if (!exists) steps.push({ kind: "create-endpoint", endpoint: i.endpointName });
+  if (create) steps.push({ kind: "create-deployment", deployment: name });
+  if (i.smoke) steps.push({ kind: "smoke", deployment: name });
+  if (!sameTraffic(before, after, name)) steps.push({ kind: "set-traffic", traffic: after });
+  for (const d of deleteAfter) steps.push({ kind: "delete-deployment", deployment: d });
+  const onFailure: Step[] = create ? [{ kind: "delete-deployment", deployment: name }] : [];
+
+  const running = (d: DeploymentResource): Running => ({ name: d.name, instanceType: d.properties?.instanceType ?? "unknown", instanceCount: d.sku?.capacity ?? 1 });
+  const fresh: Running = { name, instanceType: i.instanceType, instanceCount: i.instanceCount };
+  const existing = i.deployments.filter((d) => d.name !== name).map(running);
+  const reused = i.deployments.find((d) => d.name === name);
+  return {
+    endpoint: { name: i.endpointName, exists, managed },
+    deployment: { name, create },
+    previous,
+    trafficBefore: before,
+    trafficAfter: after,
+    deleteAfter,
+    kept,
+    steps,
+    onFailure,
+    duringRollout: { adding: create ? fresh : undefined, running: i.deployments.map(running) },
+    afterRollout: [...existing.filter((d) => !deleteAfter.includes(d.name)), reused && !create ? running(reused) : fresh],
+    notes,
+    problems,
+  };
+}
+
+// States in which another operation (perhaps another workflow run) is working on a deployment.
+const BUSY = new Set(["Creating", "Updating", "Scaling", "Deleting"]);
+
+const sum = (t: Traffic) => Object.values(t).reduce((a, b) => a + b, 0);
+
+/**
+ * The new deployment gets `share` %; the rest goes to the others in proportion to what they had, in whole
+ * percentages that add up exactly (largest remainders; ties by name, so the result is always the same).
+ * When the others had nothing (a first rollout, or only dark deployments), nobody else can take live
+ * traffic: the new deployment gets all of it, unless it was asked to stay dark.
+ */
+export function distribute(before: Traffic, name: string, others: readonly string[], share: number): { traffic: Traffic; note?: string } {
+  const traffic: Traffic = {};
+  for (const d of others) traffic[d] = 0;
+  const base = others.reduce((a, d) => a + (before[d] ?? 0), 0);
+  if (share === 0) {
+    if (base === 0) {
+      traffic[name] = 0;
+      return { traffic };
+    }
+    // Dark: the others keep their shares, scaled back to 100 when the new deployment held some before.
+    Object.assign(traffic, largestRemainder(others, before, base, 100));
+    traffic[name] = 0;
+    return { traffic };
+  }
+  if (share === 100 || base === 0) {
+    traffic[name] = 100;
+    const note = share < 100 ? `traffic ${share} asked, but no other deployment serves live traffic to share the rest with: ${name} gets 100%.` : undefined;
+    return { traffic, note };
+  }
+  Object.assign(traffic, largestRemainder(others, before, base, 100 - share));
+  traffic[name] = share;
+  return { traffic };
+}
+
+function largestRemainder(names: readonly string[], weights: Traffic, total: number, amount: number): Traffic {
+  const exact = names.map((d) => ({ d, x: ((weights[d] ?? 0) * amount) / total }));
+  const out: Traffic = Object.fromEntries(exact.map(({ d, x }) => [d, Math.floor(x)]));
+  let left = amount - sum(out);
+  for (const { d } of [...exact].sort((a, b) => b.x - Math.floor(b.x) - (a.x - Math.floor(a.x)) || a.d.localeCompare(b.d))) {
+    if (left <= 0) break;
+    if ((weights[d] ?? 0) === 0) continue;
+    out[d]! += 1;
+    left--;
+  }
+  return out;
+}
+
+/** Equal when every deployment has the same share (a missing entry is 0): then no PUT is needed. */
+function sameTraffic(a: Traffic, b: Traffic, newName: string): boolean {
+  const names = new Set([...Object.keys(a), ...Object.keys(b), newName]);
+  return [...names].every((d) => (a[d] ?? 0) === (b[d] ?? 0));
+}
+
+function describe(d: DeploymentResource): string {
+  const model = d.properties?.model ? /\/models\/([^/]+)\/versions\/([^/]+)$/i.exec(d.properties.model) : null;
+  const parts = [model ? `model ${model[1]}:${model[2]}` : d.properties?.model ? `model ${d.properties.model}` : undefined, d.properties?.instanceType ?? undefined, d.properties?.provisioningState];
+  return parts.filter(Boolean).join(", ") || "unknown settings";
+}
+
+/**
+ * The live traffic of the endpoint after each step, from the traffic before (deleting a deployment that
+ * still had a share would take it away; a deployment created takes none until the PUT). Used to check
+ * that live users are never left at 0 %, and handy in logs.
+ */
+export function trafficTimeline(plan: Pick<RolloutPlan, "trafficBefore" | "steps">): Array<{ step: Step; traffic: Traffic; live: number }> {
+  let current: Traffic = { ...plan.trafficBefore };
+  return plan.steps.map((step) => {
+    if (step.kind === "create-deployment") current = { ...current, [step.deployment]: current[step.deployment] ?? 0 };
+    if (step.kind === "set-traffic") current = { ...step.traffic };
+    if (step.kind === "delete-deployment") {
+      current = { ...current };
+      delete current[step.deployment];
+    }
+    return { step, traffic: current, live: sum(current) };
+  });
+}
