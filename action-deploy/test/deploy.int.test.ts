@@ -104,5 +104,23 @@ describe("action-deploy (bundled, as the runner runs it)", () => {
     const bad = await runAction(ACTION, { env: w.env, inputs: { "job-name": "ft-running", endpoint: "9bad_name", "instance-count": "0", traffic: "150" } });
     expect(bad.annotations.filter((a) => a.title?.startsWith("Input ")).map((a) => a.title).sort()).toEqual(["Input endpoint", "Input instance-count", "Input traffic"]);
     expect((await w.armCalls()).filter((c) => c.method !== "GET" && c.method !== "POST")).toEqual([]);
+
+    await control("POST", "/jobs", { workspace: w.workspace, name: "ft-no-model", outputs: { logs: { jobOutputType: "uri_folder" } } });
+    const noModel = await runAction(ACTION, { env: w.env, inputs: { "job-name": "ft-no-model", endpoint: "phi3-x" } });
+    expect(noModel.annotations.find((a) => a.level === "error")!.message).toContain("has no trained_model output (outputs: logs)");
+  });
+
+  it("stops before creating anything when the VM family has no quota, naming the family, the need and how to ask for more", async () => {
+    const { w, job } = await setup();
+    await job("ft-1");
+    await control("POST", "/quotas", { family: "standardNCASv3_T4Family", limit: 4, current: 4 });
+    const run = await runAction(ACTION, { env: w.env, inputs: { "job-name": "ft-1", endpoint: "phi3-q", "instance-type": "Standard_NC4as_T4_v3" } });
+    await control("POST", "/quotas", { family: "standardNCASv3_T4Family", limit: 8, current: 0 });
+
+    expect(run.code).toBe(1);
+    const error = run.annotations.find((a) => a.level === "error")!.message;
+    expect(error).toMatch(/Not enough quota.*NCASv3_T4.*free 0/s);
+    expect(error).toContain("how-to-manage-quotas");
+    expect((await w.armCalls()).filter((c) => c.method === "PUT")).toEqual([]);
   });
 });

@@ -96,7 +96,7 @@ export function controlRouter(emu: Emulator): Router {
     })
     .on("POST", /^\/jobs$/, (req) => {
       // A fine-tune job as an earlier run left it (default: Completed, with its trained_model output).
-      const b = req.json<{ workspace?: string; name: string; status?: "Completed" | "Failed" | "Running" }>();
+      const b = req.json<{ workspace?: string; name: string; status?: "Completed" | "Failed" | "Running"; outputs?: Record<string, unknown> }>();
       const ws = `/subscriptions/${DEFAULTS.subscriptionId}/resourceGroups/${DEFAULTS.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${b.workspace ?? DEFAULTS.workspace}`;
       const id = `${ws}/jobs/${b.name}`;
       const status = b.status ?? "Completed";
@@ -110,7 +110,7 @@ export function controlRouter(emu: Emulator): Router {
           experimentName: "phi3-finetune",
           inputs: { train_file_path: { jobInputType: "uri_file", uri: "azureml:phi3-chat-train:1" } },
           jobs: { finetune: { type: "pipeline", inputs: { learning_rate: { job_input_type: "literal", value: "0.00002" }, num_train_epochs: { job_input_type: "literal", value: "1" } } } },
-          outputs: { trained_model: { jobOutputType: "mlflow_model", uri: `azureml://jobs/${b.name}/outputs/trained_model` } },
+          outputs: b.outputs ?? { trained_model: { jobOutputType: "mlflow_model", uri: `azureml://jobs/${b.name}/outputs/trained_model` } },
         },
       });
       const start = Date.now() - 10_000;
