@@ -1,12 +1,26 @@
 import * as core from "@actions/core";
 
 /**
- * The post step: cancels the Azure ML job when the workflow run was cancelled (issue 4). Until a job is
- * submitted there is nothing to cancel. A post step never fails the job.
+ * The post step: when main did not finish (the workflow run was cancelled, or the runner killed it),
+ * cancel the Azure ML job it submitted, idempotently. A post step never fails the job.
  */
-try {
+async function post(): Promise<void> {
   const job = core.getState("job-name");
-  if (job) core.info(`[finetune/post] job ${job} was recorded; cancelling on workflow cancellation comes with the fine-tune job.`);
+  if (!job || core.getState("finished") === "true") return;
+  const { Inputs } = await import("@phi3-aml/shared/inputs");
+  const { readAzureInputs } = await import("@phi3-aml/shared/azure-inputs");
+  const { connect } = await import("@phi3-aml/shared/azureml/session");
+  const { logger } = await import("@phi3-aml/shared/log");
+  const { userAgent } = await import("@phi3-aml/shared/action");
+  const { cancelJob } = await import("./run.js");
+  const log = logger("finetune/post");
+  const settings = readAzureInputs(new Inputs());
+  const s = await connect(settings, userAgent("finetune"), log);
+  await cancelJob(s, job, log);
+}
+
+try {
+  await post();
 } catch (e) {
   core.warning(`[finetune/post] ${(e as Error).message}`);
 }

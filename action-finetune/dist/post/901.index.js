@@ -1,0 +1,1 @@
+export const id=901;export const ids=[901];export const modules={7901:(o,r,n)=>{n.d(r,{logger:()=>t});var e=n(8179);function t(o){const r=`[${o}]`,n=o=>`${r} ${o}`;return{debug:o=>e.Yz(n(o)),info:o=>e.pq(n(o)),notice:(o,r)=>e.lm(o,r),warning:(o,r)=>e.$e(o,r),error:(o,r)=>e.z3(o,r),group:(o,r)=>e.Os(o,r),child:r=>t(`${o}/${r}`)}}}};

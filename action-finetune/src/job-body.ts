@@ -1,0 +1,174 @@
+/**
+ * The REST body of the fine-tune: a PipelineJob whose single node is the registry component
+ * chat_completion_pipeline (reference/azureml-contract.md §3.4). Inside `jobs` the node is written as
+ * azure-ai-ml writes it (snake_case inputs, every value a string), since `jobs` has no schema and the
+ * service reads the SDK's shape; the job-level fields are the typed, camelCase JobBase ones.
+ */
+import { ACTION_SET_INPUTS, COMPONENT_NAME, literalValue, MODEL_OUTPUT, type ComponentSpec, type HyperValue } from "./component.js";
+
+/** The node's name in `jobs`; child runs and the studio graph show it. */
+export const NODE = "chat_completion_pipeline";
+/** The pipeline output the fine-tuned model is published as: azureml://jobs/<job>/outputs/trained_model. */
+export const PIPELINE_OUTPUT = "trained_model";
+
+export interface JobPlan {
+  /** ARM id of the workspace the job runs in (its computes and data assets hang below it). */
+  workspaceId: string;
+  /** Registry of the model and the component (`azureml`, the public catalog). */
+  registry: string;
+  componentName?: string;
+  componentVersion: string;
+  model: string;
+  modelVersion: string;
+  /** Data asset ids or URIs, as the train-data / validation-data inputs give them. */
+  trainData: string;
+  validationData: string;
+  /** The cluster name: every step of the component runs on it. */
+  compute: string;
+  gpusPerNode: number;
+  /** Checked hyperparameters (checkHyperparameters' values), component input name → value. */
+  hyperparameters: Readonly<Record<string, HyperValue>>;
+  experimentName: string;
+  displayName: string;
+  description?: string;
+  tags: Readonly<Record<string, string>>;
+  /** The component's spec: task_name is sent only when it declares it, with a value it allows. */
+  spec?: ComponentSpec;
+}
+
+export interface LiteralInput {
+  job_input_type: "literal";
+  value: string;
+}
+export interface AssetInput {
+  job_input_type: "uri_file" | "mlflow_model";
+  uri: string;
+}
+export type NodeInput = LiteralInput | AssetInput;
+
+export interface PipelineNode {
+  type: "pipeline";
+  name: string;
+  componentId: string;
+  inputs: Record<string, NodeInput>;
+  outputs: Record<string, { type: "literal"; value: string }>;
+}
+
+export interface PipelineJobBody {
+  properties: {
+    jobType: "Pipeline";
+    displayName: string;
+    experimentName: string;
+    description?: string;
+    tags: Record<string, string>;
+    computeId: string;
+    settings: { default_compute: string; force_rerun: boolean; continue_on_step_failure: boolean };
+    inputs: Record<string, never>;
+    outputs: Record<string, { jobOutputType: "mlflow_model"; mode: "ReadWriteMount" }>;
+    jobs: Record<string, PipelineNode>;
+  };
+}
+
+/** azureml://registries/<registry>/<kind>/<name>/versions/<version>: how a job names a registry asset. */
+export const registryAssetUri = (registry: string, kind: "models" | "components", name: string, version: string) => `azureml://registries/${registry}/${kind}/${name}/versions/${version}`;
+
+/** The cluster's ARM id: what `computeId` and `settings.default_compute` hold (azure-ai-ml resolves names to these). */
+export const computeArmId = (workspaceId: string, compute: string) => `${workspaceId}/computes/${compute}`;
+
+export type DataRef =
+  /** A workspace data asset: `uri` is azureml:<name>:<version> (or azureml:<name>@<label>). */
+  | { kind: "asset"; name: string; version?: string; label?: string; uri: string }
+  /** A datastore or storage URI, passed on as it is. */
+  | { kind: "uri"; uri: string };
+
+const ARM_DATA = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+\/data\/([^/]+)\/versions\/([^/]+)$/i;
+
+/**
+ * A train-data / validation-data value as a job input URI, or a problem in words. An ARM id of a data
+ * version (what action-dataset outputs) becomes azureml:<name>:<version>, which the job resolves in its own
+ * workspace; so an id of another workspace is refused rather than silently read as this workspace's asset
+ * of the same name.
+ */
+export function parseDataRef(value: string, workspaceId: string): DataRef | { problem: string } {
+  const v = value.trim();
+  const arm = v.replace(/^azureml:(?=\/subscriptions\/)/i, "");
+  const m = ARM_DATA.exec(arm);
+  if (m) {
+    const wsOf = arm.slice(0, arm.toLowerCase().lastIndexOf("/data/"));
+    if (wsOf.toLowerCase() !== workspaceId.toLowerCase()) {
+      return { problem: `is a data asset of workspace ${wsOf}, not of ${workspaceId} where the job runs; register the data in this workspace (action-dataset does) or give an azureml://datastores/... URI.` };
+    }
+    const [, name, version] = m as unknown as [string, string, string];
+    return { kind: "asset", name: decodeURIComponent(name), version: decodeURIComponent(version), uri: `azureml:${decodeURIComponent(name)}:${decodeURIComponent(version)}` };
+  }
+  if (/^\/subscriptions\//i.test(arm)) return { problem: "is an ARM id but not of a data asset version (/subscriptions/.../workspaces/<ws>/data/<name>/versions/<version>)." };
+  if (/^azureml:\/\//i.test(v) || /^https:\/\//i.test(v)) return { kind: "uri", uri: v };
+  const short = /^azureml:([A-Za-z0-9][A-Za-z0-9._-]*)(?::([A-Za-z0-9._-]+)|@([A-Za-z0-9._-]+))$/.exec(v);
+  if (short) {
+    const [, name, version, label] = short as unknown as [string, string, string | undefined, string | undefined];
+    return { kind: "asset", name, version, label, uri: v };
+  }
+  return { problem: "is not a data asset id or URI; expected an ARM id /subscriptions/.../data/<name>/versions/<v>, azureml:<name>:<version>, or azureml://datastores/<store>/paths/<file>." };
+}
+
+function dataUri(value: string, workspaceId: string, input: string): string {
+  const ref = parseDataRef(value, workspaceId);
+  // Preflight reports these as input problems; reaching here with one is a bug of the caller.
+  if ("problem" in ref) throw new Error(`${input} ${JSON.stringify(value)} ${ref.problem}`);
+  return ref.uri;
+}
+
+/** task_name's value: the spec's default, else its only allowed value, else ChatCompletion. */
+function taskName(spec: ComponentSpec | undefined): string | undefined {
+  const d = spec?.inputs.task_name;
+  if (spec && !d) return undefined;
+  if (d?.default !== undefined && d.default !== null) return String(d.default);
+  if (Array.isArray(d?.enum) && d.enum.length === 1) return String(d.enum[0]);
+  return "ChatCompletion";
+}
+
+const literal = (v: HyperValue): LiteralInput => ({ job_input_type: "literal", value: literalValue(v) });
+
+/** The PUT /jobs/{name} body of the fine-tune (not an LRO; the name is in the URL, not the body). */
+export function pipelineJobBody(plan: JobPlan): PipelineJobBody {
+  const computeId = computeArmId(plan.workspaceId, plan.compute);
+  const inputs: Record<string, NodeInput> = {};
+  // Hyperparameters first, sorted so that equal plans give equal bodies; the action's own inputs after,
+  // so that a key the checks let through could never redirect the model, data or compute.
+  for (const key of Object.keys(plan.hyperparameters).sort()) {
+    if (!ACTION_SET_INPUTS[key]) inputs[key] = literal(plan.hyperparameters[key]!);
+  }
+  inputs.mlflow_model_path = { job_input_type: "mlflow_model", uri: registryAssetUri(plan.registry, "models", plan.model, plan.modelVersion) };
+  inputs.train_file_path = { job_input_type: "uri_file", uri: dataUri(plan.trainData, plan.workspaceId, "train-data") };
+  inputs.validation_file_path = { job_input_type: "uri_file", uri: dataUri(plan.validationData, plan.workspaceId, "validation-data") };
+  const task = taskName(plan.spec);
+  if (task !== undefined) inputs.task_name = literal(task);
+  for (const step of ["compute_model_import", "compute_preprocess", "compute_finetune", "compute_model_evaluation"]) inputs[step] = literal(plan.compute);
+  inputs.number_of_gpu_to_use_finetuning = literal(plan.gpusPerNode);
+
+  return {
+    properties: {
+      jobType: "Pipeline",
+      displayName: plan.displayName,
+      experimentName: plan.experimentName,
+      ...(plan.description ? { description: plan.description } : {}),
+      tags: { ...plan.tags },
+      computeId,
+      settings: { default_compute: computeId, force_rerun: true, continue_on_step_failure: false },
+      inputs: {},
+      outputs: { [PIPELINE_OUTPUT]: { jobOutputType: "mlflow_model", mode: "ReadWriteMount" } },
+      jobs: {
+        [NODE]: {
+          type: "pipeline",
+          name: NODE,
+          componentId: registryAssetUri(plan.registry, "components", plan.componentName ?? COMPONENT_NAME, plan.componentVersion),
+          inputs,
+          outputs: { [MODEL_OUTPUT]: { type: "literal", value: `\${{parent.outputs.${PIPELINE_OUTPUT}}}` } },
+        },
+      },
+    },
+  };
+}
+
+/** azureml://jobs/<job>/outputs/trained_model: the `model-uri` output, what action-deploy registers. */
+export const modelUri = (jobName: string) => `azureml://jobs/${jobName}/outputs/${PIPELINE_OUTPUT}`;
