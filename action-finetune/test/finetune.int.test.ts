@@ -58,6 +58,36 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
     expect(post.code).toBe(0);
   });
 
+  it("fails the step with the job's status when the job fails, and resumes following an existing job with job:", async () => {
+    const { w, train, validation } = await withData();
+    await control("PUT", "/jobs/next", { workspace: w.workspace, durationMs: 3000, outcome: "Failed" });
+    const failed = await runAction(ACTION, { env: w.env, inputs: { "train-data": train, "validation-data": validation }, timeoutMs: 60_000 });
+    expect(failed.code).toBe(1);
+    expect(failed.outputs.status).toBe("Failed");
+    expect(failed.annotations.find((a) => a.level === "error")!.message).toContain("ended Failed");
+
+    const resumed = await runAction(ACTION, { env: w.env, inputs: { job: failed.outputs["job-name"]! }, timeoutMs: 60_000 });
+    expect(resumed.outputs).toMatchObject({ "job-name": failed.outputs["job-name"], status: "Failed" });
+    expect((await w.armCalls()).filter((c) => c.method === "PUT" && c.path.includes("/jobs/"))).toHaveLength(1);
+  });
+
+  it("outlives its GitHub and Entra tokens and a 429 storm while following the job", async () => {
+    const w0 = await world({ job: { lifetimeSeconds: 4 }, accessTokenLifetimeSeconds: 60 });
+    const data = await runAction("action-dataset", { env: w0.env, inputs: { source: "hf://HuggingFaceH4/ultrachat_200k", split: "train_sft[:1%]" } });
+    await control("PUT", "/jobs/next", { workspace: w0.workspace, durationMs: 12_000 });
+    const { id } = await control<{ id: number }>("POST", "/faults", { service: "arm", method: "GET", path: `/workspaces/${w0.workspace}/jobs/`, kind: "status", status: 429, retryAfter: 1, count: 4 });
+    const run = await runAction(ACTION, { env: w0.env, inputs: { "train-data": data.outputs["train-data"]!, "validation-data": data.outputs["validation-data"]! }, timeoutMs: 90_000 });
+    await control("DELETE", `/faults/${id}`);
+
+    expect(run.code).toBe(0);
+    expect(run.outputs.status).toBe("Completed");
+    const events = await w0.tokenEvents();
+    expect(events.every((e) => e.ok)).toBe(true);
+    // Entra tokens of 60 s are renewed on every use (MSAL renews 5 minutes early), each time with a fresh GitHub token.
+    expect(await w0.idTokensIssued()).toBeGreaterThan(2);
+    expect((await w0.armCalls()).filter((c) => c.status === 429).length).toBe(4);
+  });
+
   it("reports every preflight problem together and creates nothing: unknown hyperparameter, missing data, bad model version", async () => {
     const w = await world();
     const run = await runAction(ACTION, {
