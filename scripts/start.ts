@@ -1,6 +1,7 @@
 // `npm start`: the whole pipeline on this machine. Starts the local cloud (GitHub OIDC, Entra ID, Azure ML,
-// Azurite, the Hugging Face Hub), runs .github/workflows/finetune.yml as GitHub would (dataset → fine-tune
-// → deploy → chat smoke, with its workflow_dispatch defaults), then the teardown action on what it deployed,
+// Azurite, the Hugging Face Hub), runs .github/workflows/finetune.yml as GitHub would (dataset from the
+// repository's sample → fine-tune → deploy → chat smoke, otherwise with its workflow_dispatch defaults), then
+// the teardown action on what it deployed,
 // printing each step, its outputs and its summary. The last line is a JSON record of the final state.
 import { join } from "node:path";
 import { startEmulator } from "../emulator/src/emulator.js";
@@ -58,7 +59,9 @@ const emu = await startEmulator();
 let ok = false;
 try {
   const vars = Object.fromEntries(["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_SUBSCRIPTION_ID", "AZUREML_RESOURCE_GROUP", "AZUREML_WORKSPACE"].map((k) => [k, emu.env[k]!]));
-  const { results, needs } = await runWorkflow({ file: join(ROOT, ".github/workflows/finetune.yml"), env: emu.env, vars, cwd: ROOT, onStep: print });
+  // The dataset from the sample in the repository; everything else as the workflow's defaults have it.
+  const inputs = { source: "data/ultrachat-sample.jsonl", split: "train" };
+  const { results, needs } = await runWorkflow({ file: join(ROOT, ".github/workflows/finetune.yml"), env: emu.env, vars, inputs, cwd: ROOT, onStep: print });
   const chained = results.filter((r) => r.run).every((r) => r.run!.code === 0) && needs.smoke?.result === "success";
   const endpoint = needs.deploy?.outputs.endpoint;
   const scoring = endpoint ? emu.scoring.requests.filter((q) => q.endpoint === endpoint && q.status === 200).length : 0;
