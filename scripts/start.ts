@@ -74,7 +74,13 @@ try {
   const models = [...emu.arm.store.resources.values()].filter((r) => r.type.endsWith("/models/versions")).map((r) => r.id.split("/models/")[1]);
   ok = chained && teardown?.run?.code === 0 && left.length === 0;
   console.log(`\n${ok ? "The whole chain ran" : "The chain did NOT complete"} in ${((Date.now() - t0) / 1000).toFixed(1)} s: dataset → fine-tune → deploy → chat smoke → teardown.`);
-  console.log(JSON.stringify({ ok, job: needs.finetune?.outputs["job-name"], models, endpoint, answered: scoring, endpointsLeft: left }));
+  // Azure ML management requests per action: every request's user agent names the action that sent it.
+  const requests: Record<string, number> = {};
+  for (const x of emu.exchanges) {
+    const action = /phi3-aml-([a-z-]+)\//.exec(x.userAgent ?? "")?.[1];
+    if (action && (x.service === "arm" || x.service === "api")) requests[action] = (requests[action] ?? 0) + 1;
+  }
+  console.log(JSON.stringify({ ok, seconds: Math.round((Date.now() - t0) / 100) / 10, job: needs.finetune?.outputs["job-name"], models, endpoint, answered: scoring, endpointsLeft: left, requests }));
 } finally {
   await emu.stop();
 }

@@ -64,3 +64,6 @@ const head = ["", "first line, median ms", "× bare node", "bundle (all .js)", "
 console.log(`cold start and size, ${RUNS} runs each, interleaved, node ${process.version}\n`);
 console.log(`| ${head.join(" | ")} |\n|${head.map(() => "---").join("|")}|`);
 for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+
+const { chainBench } = await import("./chain.js");
+console.log(`\nthe chain\n\n${await chainBench()}`);
