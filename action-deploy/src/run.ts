@@ -336,6 +336,8 @@ async function smokeTest(s: Session, endpoint: string, deployment: string, promp
  * walkthrough sets it up by hand. Sent as raw JSON: the 2.1.1 SDK's models predate CustomKeys and would
  * drop the credentials.
  */
+export const CONNECTION_FIELDS = { endpoint: "endpoint", key: "key" } as const;
+
 async function writeConnection(s: Session, name: string, endpoint: string, key: string, log: Logger): Promise<void> {
   const body = {
     properties: {
@@ -343,8 +345,9 @@ async function writeConnection(s: Session, name: string, endpoint: string, key: 
       category: "CustomKeys",
       target: endpoint,
       isSharedToAll: false,
-      credentials: { keys: { key } },
-      metadata: { endpoint, "azureml.flow.connection_type": "Custom", "azureml.flow.module": "promptflow.connections" },
+      // Prompt flow reads a custom connection's metadata as `configs` and its keys as `secrets`.
+      credentials: { keys: { [CONNECTION_FIELDS.key]: key } },
+      metadata: { [CONNECTION_FIELDS.endpoint]: endpoint, "azureml.flow.connection_type": "Custom", "azureml.flow.module": "promptflow.connections" },
     },
   };
   const url = `${s.cloud.resourceManager}${workspaceId(s.ref)}/connections/${encodeURIComponent(name)}?api-version=${API_VERSION}`;
