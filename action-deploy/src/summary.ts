@@ -1,6 +1,6 @@
 import { escapeMarkdown, link, markdownTable } from "@phi3-aml/shared/report";
 import { formatDuration } from "@phi3-aml/shared/wait";
-import { formatUsd, hourlyCost } from "./cost.js";
+import { formatUsd, hourlyCost } from "@phi3-aml/shared/azureml/prices";
 import type { Traffic } from "./endpoint-body.js";
 import type { Lineage } from "./model-body.js";
 

@@ -1,5 +1,5 @@
 import { checkQuota, coresFor, familyKey, findVmSize, KNOWN_VM_SIZES, reservedInstances, type UsageLike } from "../src/quota.js";
-import { HOURLY_USD } from "../src/cost.js";
+import { HOURLY_USD } from "../../shared/src/azureml/prices.js";
 
 const usage = (family: string, currentValue: number, limit: number, localized = "Standard NCSv3 Family Cluster Dedicated vCPUs"): UsageLike => ({
   name: { value: family, localizedValue: localized },

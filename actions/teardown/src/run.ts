@@ -5,13 +5,21 @@ import { ActionError, describeError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
 import { markdownTable, setOutputs, writeSummary } from "@phi3-aml/shared/report";
 import { followPoller } from "@phi3-aml/shared/wait";
+import { formatUsd, hourlyCost, PRICE_BASIS, PRICES_AS_OF } from "@phi3-aml/shared/azureml/prices";
 import type { TeardownInputs } from "./inputs.js";
 import { createdAt, plan, type Decision, type EndpointInfo } from "./plan.js";
+
+interface Running {
+  name: string;
+  instanceType: string;
+  instanceCount: number;
+}
 
 interface Outcome extends Decision {
   result: "deleted" | "would delete" | "kept" | "failed";
   error?: string;
   instances?: string;
+  running?: Running[];
 }
 
 /** Deletes the online endpoints whose time is up, following each deletion to its end. */
@@ -29,22 +37,23 @@ export async function run(inputs: TeardownInputs, log: Logger): Promise<void> {
   const decisions = plan(endpoints, { now: new Date(), maxAgeHours: inputs.maxAgeHours, endpoint: inputs.endpoint, includeExpired: inputs.includeExpired });
   const outcomes: Outcome[] = [];
   for (const d of decisions) {
-    const instances = await describeInstances(s, d.name).catch(() => undefined);
+    const running = await runningDeployments(s, d.name).catch(() => [] as Running[]);
+    const instances = running.map((r) => `${r.name}: ${r.instanceType} × ${r.instanceCount}`).join(", ");
     if (!d.delete) {
       log.info(`Keeping ${d.name}: ${d.reason}.`);
-      outcomes.push({ ...d, result: "kept", instances });
+      outcomes.push({ ...d, result: "kept", instances, running });
       continue;
     }
     if (inputs.dryRun) {
       log.info(`Would delete ${d.name} (dry run): ${d.reason}.`);
-      outcomes.push({ ...d, result: "would delete", instances });
+      outcomes.push({ ...d, result: "would delete", instances, running });
       continue;
     }
     try {
       log.info(`Deleting ${d.name}: ${d.reason}.`);
       const poller = await s.client.onlineEndpoints.beginDelete(resourceGroup, workspace, d.name);
       await followPoller(poller, { what: `deleting endpoint ${d.name}`, log, timeoutMs: 30 * 60_000, intervalMs: 2_000, maxIntervalMs: 15_000 });
-      outcomes.push({ ...d, result: "deleted", instances });
+      outcomes.push({ ...d, result: "deleted", instances, running });
     } catch (e) {
       // One failed deletion does not stop the others; the step fails at the end.
       log.warning(`Could not delete ${d.name}: ${describeError(e)}`);
@@ -67,17 +76,27 @@ export async function run(inputs: TeardownInputs, log: Logger): Promise<void> {
           )
         : "No online endpoints in this workspace.",
       "",
+      costLine(outcomes.filter((o) => o.result === (inputs.dryRun ? "would delete" : "deleted")).flatMap((o) => o.running ?? []), inputs.dryRun),
+      "",
     ].join("\n"),
   );
   const failed = outcomes.filter((o) => o.result === "failed");
   if (failed.length) throw new ActionError(`Could not delete ${failed.map((o) => o.name).join(", ")} (the others were handled).`);
 }
 
-/** "blue: Standard_NC6s_v3 × 1" for each deployment: what stops running (and billing) when the endpoint goes. */
-async function describeInstances(s: Awaited<ReturnType<typeof connect>>, name: string): Promise<string> {
-  const parts: string[] = [];
+/** The deployments of an endpoint: what stops running (and billing) when the endpoint goes. */
+async function runningDeployments(s: Awaited<ReturnType<typeof connect>>, name: string): Promise<Running[]> {
+  const found: Running[] = [];
   for await (const d of s.client.onlineDeployments.list(s.ref.resourceGroup, s.ref.workspace, name)) {
-    parts.push(`${d.name}: ${(d.properties as { instanceType?: string }).instanceType ?? "?"} × ${d.sku?.capacity ?? 1}`);
+    found.push({ name: d.name ?? "?", instanceType: (d.properties as { instanceType?: string }).instanceType ?? "?", instanceCount: d.sku?.capacity ?? 1 });
   }
-  return parts.join(", ");
+  return found;
+}
+
+/** The hourly cost the deletions avoid, as an estimate from the shared price table. */
+function costLine(running: Running[], dryRun: boolean): string {
+  if (!running.length) return "";
+  const cost = hourlyCost(running);
+  const unknown = cost.unknown.length ? ` (no price known for ${cost.unknown.join(", ")})` : "";
+  return `**${dryRun ? "Would avoid" : "Avoided"}: about ${formatUsd(cost.usdPerHour)} per hour**${unknown} — an estimate: ${PRICE_BASIS}, as of ${PRICES_AS_OF}.`;
 }

@@ -1,4 +1,4 @@
-import { formatUsd, hourlyCost, hourlyPrice, PRICE_BASIS, PRICES_AS_OF } from "../src/cost.js";
+import { formatUsd, hourlyCost, hourlyPrice, PRICE_BASIS, PRICES_AS_OF } from "../src/azureml/prices.js";
 
 describe("hourly cost estimate", () => {
   it("prices every instance type the README and samples name", () => {
