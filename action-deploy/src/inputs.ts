@@ -12,6 +12,7 @@ export interface DeployInputs {
   requestTimeoutMs: number;
   maxConcurrentRequests: number;
   startupDelaySeconds: number;
+  provisioningTimeoutSeconds: number;
   environmentVariables: Record<string, string>;
   traffic: number;
   keepPrevious: boolean;
@@ -46,6 +47,7 @@ export function readInputs(i: Inputs): DeployInputs {
     requestTimeoutMs: i.int("request-timeout-ms", { default: 90000, min: 1000, max: 180000 }) ?? 90000,
     maxConcurrentRequests: i.int("max-concurrent-requests", { default: 1, min: 1, max: 1000 }) ?? 1,
     startupDelaySeconds: i.duration("startup-delay-seconds", { default: 600, min: 0, max: 3600 }) ?? 600,
+    provisioningTimeoutSeconds: i.duration("provisioning-timeout", { default: 5400, min: 1, max: 6 * 3600 }) ?? 5400,
     environmentVariables: i.jsonObject<Record<string, string>>("environment-variables", { values: "string", example: '{"MAX_TOTAL_TOKENS": "4096"}' }),
     traffic: i.int("traffic", { default: 100, min: 0, max: 100 }) ?? 100,
     keepPrevious: i.boolean("keep-previous", { default: false }) ?? false,

@@ -8,7 +8,7 @@ import { ActionError, describeError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
 import { mask, setOutputs, writeSummary } from "@phi3-aml/shared/report";
 import { expiresAt } from "@phi3-aml/shared/tags";
-import { followPoller, waitFor } from "@phi3-aml/shared/wait";
+import { followPoller, formatDuration, waitFor, WaitTimeoutError } from "@phi3-aml/shared/wait";
 import { deploymentBody, settingsHash } from "./deployment-body.js";
 import { newEndpointBody, withTraffic, type EndpointResource, type Traffic } from "./endpoint-body.js";
 import type { DeployInputs } from "./inputs.js";
@@ -137,7 +137,7 @@ export async function run(inputs: DeployInputs, log: Logger): Promise<void> {
       } else if (step.kind === "create-deployment") {
         // Marked before the call: a deployment that fails to provision exists, and must be removed.
         created.deployment = true;
-        await timed("create deployment", () => createDeployment(s, endpointName, step.deployment, body as unknown as OnlineDeployment, log));
+        await timed("create deployment", () => createDeployment(s, endpointName, step.deployment, body as unknown as OnlineDeployment, inputs.provisioningTimeoutSeconds, log));
       } else if (step.kind === "smoke") {
         smoke = await timed("smoke prompt", () => smokeTest(s, endpointName, step.deployment, inputs.smokePrompt!, getKey, log));
         if (smoke.error) throw new ActionError(`The smoke prompt to deployment ${step.deployment} failed: ${smoke.error}`);
@@ -281,14 +281,15 @@ async function checkCapacity(s: Session, plan: RolloutPlan, log: Logger): Promis
   log.info(q.message);
 }
 
-async function createDeployment(s: Session, endpoint: string, name: string, body: OnlineDeployment, log: Logger): Promise<void> {
+async function createDeployment(s: Session, endpoint: string, name: string, body: OnlineDeployment, timeoutSeconds: number, log: Logger): Promise<void> {
   const { resourceGroup: rg, workspace: ws } = s.ref;
   log.info(`Creating deployment ${name} on ${endpoint} at 0 % traffic (${body.properties.instanceType}).`);
   try {
-    await followPoller(await s.client.onlineDeployments.beginCreateOrUpdate(rg, ws, endpoint, name, body), { what: `deployment ${name}`, log, ...LRO });
+    await followPoller(await s.client.onlineDeployments.beginCreateOrUpdate(rg, ws, endpoint, name, body), { what: `deployment ${name}`, log, ...LRO, timeoutMs: timeoutSeconds * 1000, intervalMs: Math.min(LRO.intervalMs, timeoutSeconds * 250) });
   } catch (e) {
     await printLogs(s, endpoint, name, log);
-    throw new ActionError(`Deployment ${name} did not provision: ${describeError(e)}`, undefined, { cause: e });
+    const stuck = e instanceof WaitTimeoutError ? ` within provisioning-timeout (${formatDuration(timeoutSeconds * 1000)}); it was still provisioning` : "";
+    throw new ActionError(`Deployment ${name} did not provision${stuck}: ${describeError(e)}`, undefined, { cause: e });
   }
 }
 

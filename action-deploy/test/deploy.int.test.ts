@@ -80,6 +80,21 @@ describe("action-deploy (bundled, as the runner runs it)", () => {
     expect(await deploymentsOf("phi3-fail")).toEqual(["v01"]);
   });
 
+  it("gives up on a deployment stuck in provisioning after provisioning-timeout, leaving the old one serving", async () => {
+    const { w, wsPath, job, endpoint, deploymentsOf } = await setup();
+    await job("ft-1");
+    await job("ft-2");
+    expect((await runAction(ACTION, { env: w.env, inputs: { "job-name": "ft-1", endpoint: "phi3-stuck" } })).code).toBe(0);
+    await control("PUT", "/endpoints/failure", { endpointId: `${wsPath}/onlineEndpoints/phi3-stuck`, code: "", message: "", hang: true, logs: "Downloading model weights...\n" });
+    const run = await runAction(ACTION, { env: w.env, inputs: { "job-name": "ft-2", endpoint: "phi3-stuck", "provisioning-timeout": "3s" } });
+
+    expect(run.code).toBe(1);
+    expect(run.annotations.find((a) => a.level === "error")!.message).toContain("did not provision within provisioning-timeout (3s)");
+    expect(run.stdout).toContain("Downloading model weights...");
+    expect((await endpoint("phi3-stuck"))[0]!.properties.traffic).toEqual({ v01: 100 });
+    expect(await deploymentsOf("phi3-stuck")).toEqual(["v01"]);
+  });
+
   it("uses an endpoint we do not manage without re-tagging it or deleting its deployments", async () => {
     const { w, job, endpoint, deploymentsOf } = await setup();
     await control("POST", "/endpoints", { workspace: w.workspace, name: "their-ep", tags: { team: "search" }, deployments: [{ name: "prod", traffic: 100 }] });

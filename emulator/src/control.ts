@@ -85,7 +85,7 @@ export function controlRouter(emu: Emulator): Router {
     })
     .on("PUT", /^\/endpoints\/failure$/, (req) => {
       const b = req.json<DeploymentFailure & { endpointId: string }>();
-      emu.arm.endpoints.failures.set(b.endpointId.toLowerCase(), { code: b.code, message: b.message, logs: b.logs });
+      emu.arm.endpoints.failures.set(b.endpointId.toLowerCase(), { code: b.code, message: b.message, logs: b.logs, hang: b.hang });
       return ok();
     })
     .on("PUT", /^\/jobs\/next$/, (req) => {

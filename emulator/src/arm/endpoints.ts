@@ -11,6 +11,8 @@ export interface DeploymentFailure {
   code: string;
   message: string;
   logs?: string;
+  /** Never finish provisioning (a deployment stuck in Creating), instead of failing. */
+  hang?: boolean;
 }
 
 /**
@@ -144,9 +146,10 @@ export function registerEndpoints(r: Router, ctx: ArmContext, state: EndpointSta
       sub!,
       String(resource.location),
       () => (resource.properties.provisioningState = "Succeeded"),
-      failure ? { status: "Failed", error: { code: failure.code, message: failure.message } } : undefined,
+      failure && !failure.hang ? { status: "Failed", error: { code: failure.code, message: failure.message } } : undefined,
     );
-    if (failure) resource.properties.provisioningState = "Failed";
+    if (failure?.hang) op.pollsLeft = Number.POSITIVE_INFINITY;
+    else if (failure) resource.properties.provisioningState = "Failed";
     return { status: existing ? 200 : 201, body: resource, headers: asyncHeaders(ctx, op, req) };
   });
 
