@@ -90,3 +90,37 @@ export async function follow(s: Session, jobName: string, o: { timeoutMs: number
     throw e;
   }
 }
+
+/**
+ * The tail of the failing fine-tune child run's log, where it can be read: the child run (from MLflow),
+ * its log files from run history (the region's `history` service in the workspace's discovery document),
+ * and the last lines of its std_log. Undefined when any of that is not there.
+ */
+export async function failedRunLog(s: Session, jobName: string, lines = 30): Promise<{ run: string; text: string } | undefined> {
+  try {
+    const client = new ServiceClient({ credential: s.credential, credentialScopes: [s.cloud.managementScope] });
+    const get = async (url: string) => {
+      const res = await client.sendRequest(createPipelineRequest({ url, method: "GET" }));
+      return res.status < 400 ? (JSON.parse(res.bodyAsText ?? "{}") as Record<string, unknown>) : undefined;
+    };
+    const tracking = String(s.workspace.mlFlowTrackingUri ?? "").replace(/^azureml:/, "https:");
+    const search = await client.sendRequest(
+      createPipelineRequest({ url: `${tracking}/api/2.0/mlflow/runs/search`, method: "POST", body: JSON.stringify({ filter: `tags.mlflow.parentRunId = '${jobName}'`, max_results: 50 }) }),
+    );
+    const runs = (JSON.parse(search.bodyAsText ?? "{}") as { runs?: Array<{ info: { run_id: string; status?: string } }> }).runs ?? [];
+    const child = runs.find((r) => r.info.status === "FAILED") ?? runs[0];
+    if (!child || !s.workspace.discoveryUrl) return undefined;
+    const discovery = await get(s.workspace.discoveryUrl);
+    const history = String(discovery?.history ?? "").replace(/\/+$/, "");
+    const { subscriptionId, resourceGroup, workspace } = s.ref;
+    const details = (await get(`${history}/history/v1.0/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${workspace}/runs/${encodeURIComponent(child.info.run_id)}/details`)) as { logFiles?: Record<string, string> } | undefined;
+    const file = Object.entries(details?.logFiles ?? {}).find(([name]) => /std_log/.test(name));
+    if (!file) return undefined;
+    const res = await fetch(file[1]); // a SAS URL: no token
+    if (!res.ok) return undefined;
+    const text = (await res.text()).trimEnd().split("\n").slice(-lines).join("\n");
+    return { run: child.info.run_id, text };
+  } catch {
+    return undefined;
+  }
+}

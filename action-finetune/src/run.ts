@@ -9,7 +9,7 @@ import { standardTags } from "@phi3-aml/shared/tags";
 import { followPoller, formatDuration } from "@phi3-aml/shared/wait";
 import { COMPONENT_NAME } from "./component.js";
 import { computeBody } from "./compute-body.js";
-import { follow, type Followed } from "./follow.js";
+import { failedRunLog, follow, type Followed } from "./follow.js";
 import type { FinetuneInputs } from "./inputs.js";
 import { decideJob } from "./job-name.js";
 import { modelUri } from "./job-body.js";
@@ -76,14 +76,19 @@ export async function run(inputs: FinetuneInputs, log: Logger): Promise<void> {
   core.saveState(STATE.finished, "true");
   const metrics = finalMetrics(followed.histories);
   setOutputs({ status: followed.status, "duration-seconds": followed.durationSeconds, metrics: JSON.stringify(metrics) });
-  await writeSummary(report(s, inputs, jobName, prepared, followed, metrics));
+  const logTail = followed.status === "Failed" ? await failedRunLog(s, jobName) : undefined;
+  if (logTail) await log.group(`Last lines of ${logTail.run}'s log`, async () => log.info(`\n${logTail.text}`));
+  await writeSummary(report(s, inputs, jobName, prepared, followed, metrics, logTail));
 
   if (followed.stoppedWaiting === "timeout") {
     log.warning(`Stopped waiting for ${jobName} after ${formatDuration(inputs.timeoutMinutes * 60_000)}; it is still ${followed.status} and goes on. Resume with job: ${jobName} in a later run.`);
     return;
   }
   const info = describeStatus(followed.status);
-  if (!info.success) throw new ActionError(`Fine-tune job ${jobName} ended ${followed.status}.`, `See ${links.job(jobName)} for the failing step's logs.`);
+  if (!info.success) {
+    const last = logTail?.text.trim().split("\n").at(-1);
+    throw new ActionError(`Fine-tune job ${jobName} ended ${followed.status}${last ? `: ${last}` : "."}`, `See ${links.job(jobName)} for the failing step's logs.`);
+  }
   log.info(`${jobName} Completed in ${formatDuration(followed.durationSeconds * 1000)}. The model: ${modelUri(jobName)}`);
 }
 
@@ -98,7 +103,7 @@ export async function cancelJob(s: Session, jobName: string, log: Logger): Promi
   }
 }
 
-function report(s: Session, inputs: FinetuneInputs, jobName: string, p: Prepared | undefined, f: Followed, metrics: Record<string, number>): string {
+function report(s: Session, inputs: FinetuneInputs, jobName: string, p: Prepared | undefined, f: Followed, metrics: Record<string, number>, logTail?: { run: string; text: string }): string {
   const links = studioLinks(s.cloud, s.ref);
   return summaryMarkdown({
     jobName,
@@ -117,6 +122,7 @@ function report(s: Session, inputs: FinetuneInputs, jobName: string, p: Prepared
     modelUri: modelUri(jobName),
     timeline: f.timeline,
     stoppedWaiting: f.stoppedWaiting === "timeout" ? { afterMs: inputs.timeoutMinutes * 60_000 } : undefined,
+    logTail,
     notes: p?.notes,
   });
 }

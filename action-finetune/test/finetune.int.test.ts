@@ -64,7 +64,10 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
     const failed = await runAction(ACTION, { env: w.env, inputs: { "train-data": train, "validation-data": validation }, timeoutMs: 60_000 });
     expect(failed.code).toBe(1);
     expect(failed.outputs.status).toBe("Failed");
-    expect(failed.annotations.find((a) => a.level === "error")!.message).toContain("ended Failed");
+    expect(failed.annotations.find((a) => a.level === "error")!.message).toContain("ended Failed: torch.cuda.OutOfMemoryError: CUDA out of memory");
+    // The tail of the failing fine-tune run's log, in the log and the summary.
+    expect(failed.stdout).toContain("Traceback (most recent call last):");
+    expect(failed.summary).toContain("CUDA out of memory");
 
     const resumed = await runAction(ACTION, { env: w.env, inputs: { job: failed.outputs["job-name"]! }, timeoutMs: 60_000 });
     expect(resumed.outputs).toMatchObject({ "job-name": failed.outputs["job-name"], status: "Failed" });

@@ -10,7 +10,17 @@ const STEPS = 40;
  * its `chat_completion_finetune` child — with loss, eval_loss and learning_rate that evolve while the job
  * runs (loss falls from ~2.1 towards ~0.9), as the fine-tune logs them.
  */
-export function registerMlflow(r: Router, arm: Arm): void {
+const HISTORY = String.raw`^/history/v1\.0/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\.MachineLearningServices/workspaces/([^/]+)/runs/([^/]+)/details$`;
+
+/** A run's log, as the fine-tune writes it (a failed job's child ends with the error). */
+function stdLog(jobName: string, failed: boolean): string {
+  const lines = [`[chat_completion_finetune] run ${jobName}_finetune`, "Loading Phi-3-mini-4k-instruct...", "Applying LoRA (r=8, alpha=128)...", "Training: epoch 1/1"];
+  for (let step = 10; step <= 40; step += 10) lines.push(`{'loss': ${(2.1 * Math.exp(-step / 18) + 0.85).toFixed(4)}, 'step': ${step}}`);
+  if (failed) lines.push("Traceback (most recent call last):", '  File "finetune.py", line 412, in train', "torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB");
+  return lines.join("\n") + "\n";
+}
+
+export function registerMlflow(r: Router, arm: Arm, base: () => string): void {
   // Every MLflow call needs the same Entra token as Resource Manager.
   r.on("*", new RegExp(TRACKING), async (req) => arm.authenticate(req));
   const jobOf = (sub: string, rg: string, ws: string, runId: string) => {
@@ -40,6 +50,21 @@ export function registerMlflow(r: Router, arm: Arm): void {
       },
     };
   };
+
+  // Run history: a run's details with its log files (SAS-style URLs that need no token), and the files.
+  r.on("GET", new RegExp(HISTORY), async (req, [sub, rg, ws, runId]) => {
+    const denied = await arm.authenticate(req);
+    if (denied) return denied;
+    const job = jobOf(sub!, rg!, ws!, runId!);
+    if (!job) return { status: 404, body: { error: { code: "UserError", message: `Run ${runId} was not found.` } } };
+    return { status: 200, body: { runId, status: statusOf(job.script), logFiles: { "user_logs/std_log.txt": `${base()}/logs/${encodeURIComponent(runId!)}/std_log.txt?sv=2021-08-06&sig=emulator` } } };
+  });
+  r.on("GET", /^\/logs\/([^/]+)\/std_log\.txt$/, (_req, [runId]) => {
+    for (const [id, script] of arm.jobs.scripts) {
+      if (id.endsWith(`/jobs/${runId!.replace(/_finetune$/, "").toLowerCase()}`)) return { status: 200, text: true, body: stdLog(runId!.replace(/_finetune$/, ""), statusOf(script) === "Failed") };
+    }
+    return { status: 404, text: true, body: "BlobNotFound" };
+  });
 
   r.on("POST", new RegExp(`${TRACKING}/runs/search$`), (req, [sub, rg, ws]) => {
     const filter = String(req.json<{ filter?: string }>()?.filter ?? "");

@@ -35,7 +35,7 @@ export class Regional {
         };
       })
       .on("*", /^\/mferp\/managementfrontend(\/subscriptions\/.+)$/, (req: Req, [rest]) => armRouter.handle({ ...req, path: rest! }));
-    registerMlflow(router, this.arm);
+    registerMlflow(router, this.arm, () => this.base);
     return router;
   }
 }

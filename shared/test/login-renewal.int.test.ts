@@ -11,8 +11,10 @@ describe("a login that outlives its GitHub ID token (emulator)", () => {
     expect(result.results).toEqual(["ok", "ok", "ok"]);
     const events = await w.tokenEvents();
     expect(events.map((e) => `${e.ok}${e.error ?? ""}`)).toEqual(["true", "true", "true"]);
-    // A new GitHub token for each renewal: the expired one was never presented again.
-    expect(result.fetches).toBe(3);
-    expect(await w.idTokensIssued()).toBe(3);
+    // A new GitHub token for each renewal (the expired one was never presented again) — at most two per
+    // renewal, when a slow machine lets MSAL's two callbacks straddle the refresh margin of a 2-second token.
+    expect(result.fetches).toBeGreaterThanOrEqual(3);
+    expect(result.fetches).toBeLessThanOrEqual(6);
+    expect(await w.idTokensIssued()).toBe(result.fetches);
   });
 });
