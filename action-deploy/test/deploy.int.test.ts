@@ -65,34 +65,31 @@ describe("action-deploy (bundled, as the runner runs it)", () => {
     expect(again.stdout).toContain("is registered already as phi3-chat-ft:2");
   });
 
-  it("a failing new deployment leaves the old one serving 100 %, is removed, and its container log is printed", async () => {
+  /** v01 serves 100 % on `name`; the next deployment there fails as `failure` says; then ft-2 is deployed. */
+  async function replaceWithFailure(name: string, failure: Record<string, unknown>, inputs: Record<string, string> = {}) {
     const { w, wsPath, job, endpoint, deploymentsOf } = await setup();
     await job("ft-1");
     await job("ft-2");
-    expect((await runAction(ACTION, { env: w.env, inputs: { "job-name": "ft-1", endpoint: "phi3-fail" } })).code).toBe(0);
-    await control("PUT", "/endpoints/failure", { endpointId: `${wsPath}/onlineEndpoints/phi3-fail`, code: "ResourceNotReady", message: "User container has crashed or terminated", logs: "Loading model...\nCUDA error: out of memory\n" });
-    const run = await runAction(ACTION, { env: w.env, inputs: { "job-name": "ft-2", endpoint: "phi3-fail" } });
-
+    expect((await runAction(ACTION, { env: w.env, inputs: { "job-name": "ft-1", endpoint: name } })).code).toBe(0);
+    await control("PUT", "/endpoints/failure", { endpointId: `${wsPath}/onlineEndpoints/${name}`, code: "", message: "", ...failure });
+    const run = await runAction(ACTION, { env: w.env, inputs: { "job-name": "ft-2", endpoint: name, ...inputs } });
     expect(run.code).toBe(1);
+    // Traffic never moved, and the failed deployment is gone.
+    expect((await endpoint(name))[0]!.properties.traffic).toEqual({ v01: 100 });
+    expect(await deploymentsOf(name)).toEqual(["v01"]);
+    return run;
+  }
+
+  it("a failing new deployment leaves the old one serving 100 %, is removed, and its container log is printed", async () => {
+    const run = await replaceWithFailure("phi3-fail", { code: "ResourceNotReady", message: "User container has crashed or terminated", logs: "Loading model...\nCUDA error: out of memory\n" });
     expect(run.annotations.find((a) => a.level === "error")!.message).toContain("Deployment v02 did not provision");
     expect(run.stdout).toContain("CUDA error: out of memory");
-    expect((await endpoint("phi3-fail"))[0]!.properties.traffic).toEqual({ v01: 100 });
-    expect(await deploymentsOf("phi3-fail")).toEqual(["v01"]);
   });
 
   it("gives up on a deployment stuck in provisioning after provisioning-timeout, leaving the old one serving", async () => {
-    const { w, wsPath, job, endpoint, deploymentsOf } = await setup();
-    await job("ft-1");
-    await job("ft-2");
-    expect((await runAction(ACTION, { env: w.env, inputs: { "job-name": "ft-1", endpoint: "phi3-stuck" } })).code).toBe(0);
-    await control("PUT", "/endpoints/failure", { endpointId: `${wsPath}/onlineEndpoints/phi3-stuck`, code: "", message: "", hang: true, logs: "Downloading model weights...\n" });
-    const run = await runAction(ACTION, { env: w.env, inputs: { "job-name": "ft-2", endpoint: "phi3-stuck", "provisioning-timeout": "3s" } });
-
-    expect(run.code).toBe(1);
+    const run = await replaceWithFailure("phi3-stuck", { hang: true, logs: "Downloading model weights...\n" }, { "provisioning-timeout": "3s" });
     expect(run.annotations.find((a) => a.level === "error")!.message).toContain("did not provision within provisioning-timeout (3s)");
     expect(run.stdout).toContain("Downloading model weights...");
-    expect((await endpoint("phi3-stuck"))[0]!.properties.traffic).toEqual({ v01: 100 });
-    expect(await deploymentsOf("phi3-stuck")).toEqual(["v01"]);
   });
 
   it("uses an endpoint we do not manage without re-tagging it or deleting its deployments", async () => {
