@@ -104,4 +104,29 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
     expect(error).toMatch(/learning_rat.*learning_rate/);
     expect((await w.armCalls()).filter((c) => c.method === "PUT")).toEqual([]);
   });
+
+  it("refuses bad inputs before any call: an unknown scheduler, a learning rate of 0, epochs of 0, a cluster name Azure would refuse", async () => {
+    const w = await world();
+    const run = await runAction(ACTION, {
+      env: w.env,
+      inputs: { "train-data": "azureml:a:1", "validation-data": "azureml:b:1", "lr-scheduler-type": "cosin", "learning-rate": "0", epochs: "0", compute: "gpu_cluster!" },
+    });
+    expect(run.code).toBe(1);
+    expect(run.annotations.filter((a) => a.title?.startsWith("Input ")).map((a) => a.title).sort()).toEqual(["Input compute", "Input epochs", "Input learning-rate", "Input lr-scheduler-type"]);
+    expect(run.annotations.find((a) => a.title === "Input lr-scheduler-type")!.message).toContain("linear, cosine, cosine_with_restarts");
+    expect(await w.idTokensIssued()).toBe(0);
+  });
+
+  it("stops at preflight on a component version the registry lacks and on missing GPU quota, creating nothing", async () => {
+    const { w, train, validation } = await withData();
+    await control("POST", "/quotas", { family: "standardNCADSA100v4Family", limit: 24, current: 24 });
+    const run = await runAction(ACTION, { env: w.env, inputs: { "train-data": train, "validation-data": validation, "component-version": "9.9.9" } });
+    await control("POST", "/quotas", { family: "standardNCADSA100v4Family", limit: 24, current: 0 });
+
+    expect(run.code).toBe(1);
+    const error = run.annotations.find((a) => a.level === "error")!.message;
+    expect(error).toContain("no chat_completion_pipeline version 9.9.9");
+    expect(error).toMatch(/vm-size: .*NCADSA100v4/);
+    expect((await w.armCalls()).filter((c) => c.method === "PUT" && !c.path.includes("/data/"))).toEqual([]);
+  });
 });
