@@ -1,4 +1,13 @@
+import { isMainThread, workerData } from "node:worker_threads";
 import { actionMain } from "@phi3-aml/shared/action";
 import { readInputs } from "./inputs.js";
+import { isTokenWorker, setWorkerScript } from "./worker-script.js";
 
-await actionMain({ name: "dataset", read: readInputs, load: () => import("./run.js") });
+if (!isMainThread && isTokenWorker(workerData)) {
+  // This bundle started again as the token-counting worker (token-counter.ts): serve counts, run nothing else.
+  (await import("./token-worker.js")).serveTokenCounts();
+} else {
+  // Only a bundled entry (.js) can be started as a worker; run from the TypeScript sources, tokens are counted in-thread.
+  if (import.meta.url.endsWith(".js")) setWorkerScript(new URL(import.meta.url));
+  await actionMain({ name: "dataset", read: readInputs, load: () => import("./run.js") });
+}

@@ -1,30 +1,45 @@
 /**
- * The data preparation, from local files to the bytes of train.jsonl and validation.jsonl: read the
- * slice, build and validate each conversation, drop duplicates, count tokens, apply the policies
- * (on-invalid, max-invalid-ratio, on-too-long), shuffle and split deterministically, fingerprint.
+ * The data preparation, from local files to train.jsonl and validation.jsonl: read the slice, build and
+ * validate each conversation, drop duplicates, count tokens, apply the policies (on-invalid,
+ * max-invalid-ratio, on-too-long), shuffle and split deterministically, fingerprint.
  *
  * Nothing here talks to GitHub, Azure or the network; outcomes that must fail the step come back as
  * a PrepareFailure with a code, a message and the problems that caused it, never as a thrown string.
  *
  * Per record, in this order (so each dropped record has exactly one reason):
  *   decode (JSON, UTF-8) → conversation rules → duplicate? → token count → too long?
+ *
+ * Streaming: the records go through once, and each unique conversation's output line is appended to a
+ * spool file in the output directory, while a RecordIndex notes the order key, offset, length and token
+ * count of those kept. The index is then sorted by key, and the lines are copied from the spool in that order into
+ * validation.jsonl (the smallest keys) and train.jsonl, hashed on the way. So memory does not grow with
+ * the size of the data, only with the number of conversations: ~48 bytes each for the index, ~60 for
+ * the dedupe set, 8 for the token statistics (about 12 MB per 100,000 conversations). Besides that: the
+ * tokenizer and its chunk cache (~50 MB, on the worker thread when there is one), a few 1 MiB I/O
+ * buffers, and the records of the batches waiting for their token counts. Reading holds one line of
+ * JSONL, one row group of parquet, or a whole JSON array (see read-source.ts).
  */
+import { mkdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { Message, Role } from "./conversation.js";
-import { toConversation, toJsonLine } from "./conversation.js";
+import { ROLES, toConversation, toJsonLine } from "./conversation.js";
 import { Deduplicator } from "./dedupe.js";
 import type { FingerprintSettings } from "./fingerprint.js";
-import { fingerprint, sha256Hex } from "./fingerprint.js";
+import { fingerprint } from "./fingerprint.js";
+import { BufferedWriter, RangeReader } from "./line-files.js";
 import type { InvalidReason, Location, Notice, Problem, ReasonCode, Severity } from "./problems.js";
 import { INVALID_REASONS, formatLocation, zeroCounts } from "./problems.js";
 import { SourceError, countRecords, readSource } from "./read-source.js";
+import { RecordIndex } from "./record-index.js";
 import type { FileFormat } from "./source-spec.js";
 import { formatOf } from "./source-spec.js";
-import { orderKey, shuffleAndSplit, validationCount } from "./shuffle-split.js";
+import { orderKeyBytes, validationCount } from "./shuffle-split.js";
 import type { SplitSpec } from "./split-spec.js";
 import { applySlice, formatSplitSpec, isWholeSplit, parseSplitSpec, sliceNeedsRowCount } from "./split-spec.js";
 import type { TokenStats } from "./stats.js";
 import { tokenStats } from "./stats.js";
-import { countConversationTokens } from "./tokens.js";
+import type { TokenCounter } from "./token-counter.js";
+import { inThreadCounter, workerCounter } from "./token-counter.js";
 
 /** The names follow DatasetInputs (inputs.ts), so the action can pass its inputs through. */
 export interface PrepareOptions {
@@ -47,8 +62,19 @@ export interface PrepareOptions {
   dedupe?: boolean;
   /** At most this many problems are kept (counts stay exact); default 1000. */
   maxProblems?: number;
-  /** Replaces the Phi-3 token count (tests, or a worker pool). */
+  /**
+   * Where train.jsonl and validation.jsonl are written (created when missing). Only a successful
+   * preparation writes them; while it runs, a spool file (about the size of the output) is kept here.
+   */
+  outputDir: string;
+  /** Replaces the Phi-3 token count (tests). */
   countTokens?: (messages: readonly Message[]) => number;
+  /**
+   * Count tokens on a worker thread started from `script` (the bundled action, see worker-script.ts)
+   * when the files hold at least `minBytes` (default 16 MiB; below that the worker's start-up, ~0.2 s,
+   * is not worth it). Without it, or with countTokens, tokens are counted on this thread.
+   */
+  tokenWorker?: { script: string | URL; minBytes?: number };
 }
 
 export const DEFAULTS = {
@@ -98,14 +124,19 @@ export interface PrepareReport {
 
 export interface PrepareSuccess extends PrepareReport {
   ok: true;
-  /** JSONL bytes: one {"messages":[…]} per line, each line ending in "\n". */
-  train: string;
-  validation: string;
+  /** `<outputDir>/train.jsonl` and `<outputDir>/validation.jsonl`: one {"messages":[…]} per line, each ending in "\n". */
+  trainFile: string;
+  validationFile: string;
   trainRows: number;
   validationRows: number;
+  trainBytes: number;
+  validationBytes: number;
+  /** Hex sha256 of each file's bytes (the fingerprint is made of these and the settings). */
   trainSha256: string;
   validationSha256: string;
   fingerprint: string;
+  /** Whether the tokens were counted on a worker thread (see tokenWorker). */
+  tokenWorker: boolean;
 }
 
 export interface PrepareFailure extends PrepareReport {
@@ -116,11 +147,21 @@ export interface PrepareFailure extends PrepareReport {
 
 export type PrepareResult = PrepareSuccess | PrepareFailure;
 
-interface Accepted {
-  key: string;
-  line: string;
-  tokens: number;
+/** What became of a record, held until its batch's token counts are back (so problems stay in input order). */
+type Outcome =
+  | { kind: "invalid"; location: Location; reason: InvalidReason; detail: string }
+  | { kind: "duplicate"; location: Location; first: Location }
+  | { kind: "unique"; location: Location; key: Buffer; offset: number; length: number; roles: Record<Role, number>; keptOwnSystem: boolean };
+
+interface Batch {
+  outcomes: Outcome[];
+  counts: Promise<ArrayLike<number>>;
 }
+
+/** A batch goes to the token counter when its output lines hold this many bytes. */
+const BATCH_CHARS = 256 << 10;
+const DEFAULT_WORKER_MIN_BYTES = 16 << 20;
+const NEWLINE = Buffer.from("\n");
 
 export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
   const files = typeof options.files === "string" ? [options.files] : [...options.files];
@@ -136,7 +177,6 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
     maxProblems: options.maxProblems ?? DEFAULTS.maxProblems,
   };
   const twoFields = options.promptField !== undefined || options.responseField !== undefined;
-  const countTokens = options.countTokens ?? countConversationTokens;
 
   const report: PrepareReport = {
     rowsIn: 0,
@@ -182,153 +222,260 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
   const tooLongSeverity: Severity = o.onTooLong === "fail" ? "error" : o.onTooLong === "drop" ? "warning" : "notice";
   const fields = twoFields ? [options.promptField as string, options.responseField as string] : [o.messagesField];
   const dedupe = o.dedupe ? new Deduplicator() : undefined;
-  const accepted: Accepted[] = [];
+  const index = new RecordIndex();
 
+  mkdirSync(options.outputDir, { recursive: true });
+  const spoolFile = join(options.outputDir, `.prepare-${process.pid}-${Date.now()}.spool`);
+  const spool = new BufferedWriter(spoolFile);
+  let counter: TokenCounter | undefined;
   try {
-    // The slice is over the files' rows as one sequence. Counting first is only needed when a bound
-    // depends on the total (percent, negative) or spans files; an absolute slice of one file streams.
-    let counts: number[] | undefined;
-    if (files.length > 1 || sliceNeedsRowCount(spec)) {
-      counts = [];
-      for (const f of files) counts.push(await countRecords(f, options.format ?? formatOf(f)));
-    }
-    const total = counts?.reduce((a, b) => a + b, 0);
-    let start: number;
-    let end: number;
-    if (total !== undefined) {
-      try {
-        [start, end] = applySlice(spec, total);
-      } catch (e) {
-        return fail("bad_option", `split "${formatSplitSpec(spec)}": ${(e as Error).message}`);
-      }
-    } else {
-      [start, end] = [spec.from ?? 0, spec.to ?? Infinity];
-    }
-    report.slice = { start, end: total === undefined ? start : end, total };
-
-    let offset = 0;
-    for (let f = 0; f < files.length && offset < end; f++) {
-      const file = files[f] as string;
-      const localStart = Math.max(0, start - offset);
-      const localEnd = end - offset;
-      for await (const item of readSource(file, { format: options.format, start: localStart, end: localEnd, fields })) {
-        if (item.kind === "notice") {
-          report.notices.push({ location: item.location, message: item.message });
-          continue;
-        }
-        report.rowsIn++;
-        if (item.kind === "invalid") {
-          invalidRecord(item.location, item.reason, item.detail);
-          continue;
-        }
-        const conv = toConversation(item.record, {
-          messagesField: o.messagesField,
-          promptField: options.promptField,
-          responseField: options.responseField,
-          systemPrompt: options.systemPrompt,
-        });
-        if (!conv.ok) {
-          invalidRecord(item.location, conv.reason, conv.detail);
-          continue;
-        }
-        const line = toJsonLine(conv.messages);
-        const key = orderKey(o.seed, line);
-        const first = dedupe?.check(key, item.location);
-        if (first) {
-          drop("duplicate");
-          problem(item.location, "duplicate", `the same conversation as ${formatLocation(first)}`, "notice");
-          continue;
-        }
-        const tokens = countTokens(conv.messages);
-        if (tokens > o.maxTokens) {
-          report.tooLong++;
-          problem(item.location, "too_long", `${tokens} tokens, more than max-tokens ${o.maxTokens}`, tooLongSeverity);
-          if (o.onTooLong !== "keep") {
-            if (o.onTooLong === "drop") drop("too_long");
+    try {
+      counter = tokenCounter(options, files);
+      const tokenCounts = counter;
+      // Records wait in a batch until their token counts are back; then, in input order, each one's
+      // problem is reported, and a unique conversation short enough is indexed (its line is in the spool).
+      let outcomes: Outcome[] = [];
+      let conversations: Message[][] = [];
+      let batchChars = 0;
+      const out: Batch[] = [];
+      const settle = async (batch: Batch): Promise<void> => {
+        const counts = await batch.counts;
+        let c = 0;
+        for (const r of batch.outcomes) {
+          if (r.kind === "invalid") {
+            invalidRecord(r.location, r.reason, r.detail);
             continue;
           }
+          if (r.kind === "duplicate") {
+            drop("duplicate");
+            problem(r.location, "duplicate", `the same conversation as ${formatLocation(r.first)}`, "notice");
+            continue;
+          }
+          const tokens = counts[c++] ?? 0;
+          if (tokens > o.maxTokens) {
+            report.tooLong++;
+            problem(r.location, "too_long", `${tokens} tokens, more than max-tokens ${o.maxTokens}`, tooLongSeverity);
+            if (o.onTooLong !== "keep") {
+              if (o.onTooLong === "drop") drop("too_long");
+              continue;
+            }
+          }
+          index.add(r.key, r.offset, r.length, tokens);
+          if (r.keptOwnSystem) report.keptOwnSystem++;
+          for (const role of ROLES) report.roles[role] += r.roles[role];
         }
-        accepted.push({ key, line, tokens });
-        if (conv.keptOwnSystem) report.keptOwnSystem++;
-        for (const m of conv.messages) report.roles[m.role]++;
+      };
+      const sendBatch = async (): Promise<void> => {
+        if (outcomes.length === 0) return;
+        const counts = tokenCounts.count(conversations);
+        counts.catch(() => undefined); // a failure surfaces when the batch is settled, not as an unhandled rejection
+        out.push({ outcomes, counts });
+        outcomes = [];
+        conversations = [];
+        batchChars = 0;
+        while (out.length > tokenCounts.batchesOut) await settle(out.shift() as Batch);
+      };
+
+      // The slice is over the files' rows as one sequence. Counting first is only needed when a bound
+      // depends on the total (percent, negative) or spans files; an absolute slice of one file streams.
+      // The count is a pass of its own that holds nothing but the number.
+      let counts: number[] | undefined;
+      if (files.length > 1 || sliceNeedsRowCount(spec)) {
+        counts = [];
+        for (const f of files) counts.push(await countRecords(f, options.format ?? formatOf(f)));
       }
-      offset += counts?.[f] ?? 0; // without counts there is one file
+      const total = counts?.reduce((a, b) => a + b, 0);
+      let start: number;
+      let end: number;
+      if (total !== undefined) {
+        try {
+          [start, end] = applySlice(spec, total);
+        } catch (e) {
+          return fail("bad_option", `split "${formatSplitSpec(spec)}": ${(e as Error).message}`);
+        }
+      } else {
+        [start, end] = [spec.from ?? 0, spec.to ?? Infinity];
+      }
+      report.slice = { start, end: total === undefined ? start : end, total };
+
+      let offset = 0;
+      for (let f = 0; f < files.length && offset < end; f++) {
+        const file = files[f] as string;
+        const localStart = Math.max(0, start - offset);
+        const localEnd = end - offset;
+        for await (const item of readSource(file, { format: options.format, start: localStart, end: localEnd, fields })) {
+          if (item.kind === "notice") {
+            report.notices.push({ location: item.location, message: item.message });
+            continue;
+          }
+          report.rowsIn++;
+          if (item.kind === "invalid") {
+            outcomes.push({ kind: "invalid", location: item.location, reason: item.reason, detail: item.detail });
+            continue;
+          }
+          const conv = toConversation(item.record, {
+            messagesField: o.messagesField,
+            promptField: options.promptField,
+            responseField: options.responseField,
+            systemPrompt: options.systemPrompt,
+          });
+          if (!conv.ok) {
+            outcomes.push({ kind: "invalid", location: item.location, reason: conv.reason, detail: conv.detail });
+            continue;
+          }
+          // The line goes to the spool at once, so that no batch holds it, and its key is the hash of the
+          // bytes written (the text is encoded once). A duplicate is taken back; a line that turns out too
+          // long stays there, unreferenced.
+          const line = toJsonLine(conv.messages);
+          const offset = spool.size;
+          const bytes = spool.writeText(line);
+          const key = orderKeyBytes(o.seed, spool.lastWritten(bytes) ?? line);
+          const first = dedupe?.check(key, item.location);
+          if (first) {
+            spool.unwrite(bytes);
+            outcomes.push({ kind: "duplicate", location: item.location, first });
+            continue;
+          }
+          spool.write(NEWLINE);
+          const length = bytes + 1;
+          const roles = { system: 0, user: 0, assistant: 0 };
+          for (const m of conv.messages) roles[m.role]++;
+          outcomes.push({ kind: "unique", location: item.location, key, offset, length, roles, keptOwnSystem: conv.keptOwnSystem });
+          conversations.push(conv.messages);
+          batchChars += length;
+          if (batchChars >= BATCH_CHARS) await sendBatch();
+        }
+        offset += counts?.[f] ?? 0; // without counts there is one file
+      }
+      await sendBatch();
+      while (out.length > 0) await settle(out.shift() as Batch);
+      if (total === undefined) report.slice.end = start + report.rowsIn;
+      spool.close();
+    } catch (e) {
+      if (e instanceof SourceError) return fail("source", e.message);
+      throw e;
+    } finally {
+      spool.discard();
+      await counter?.close();
     }
-    if (total === undefined) report.slice.end = start + report.rowsIn;
-  } catch (e) {
-    if (e instanceof SourceError) return fail("source", e.message);
-    throw e;
-  }
 
-  // ---------------------------------------------------------------------------------- policies
-  const escalate = (reasons: readonly ReasonCode[]): void => {
-    for (const p of report.problems) if (reasons.includes(p.reason)) p.severity = "error";
-  };
-  if (report.rowsIn === 0) {
-    const where = files.length === 1 ? files[0] : `${files.length} files`;
-    const noRecords = report.slice.total === 0 || (report.slice.total === undefined && report.slice.start === 0);
-    return fail("empty", noRecords ? `${where} holds no records.` : `The slice "${formatSplitSpec(spec)}" of ${where} selects no records.`);
-  }
-  if (o.onInvalid === "fail" && report.invalid > 0) {
-    return fail("invalid_records", `${report.invalid} of ${report.rowsIn} records are invalid (on-invalid: fail). ${reasonList(report, INVALID_REASONS)}`);
-  }
-  if (report.invalid / report.rowsIn > o.maxInvalidRatio) {
-    escalate(INVALID_REASONS);
-    const pct = ((100 * report.invalid) / report.rowsIn).toFixed(1);
-    return fail("too_many_invalid", `${report.invalid} of ${report.rowsIn} records (${pct}%) are invalid, more than max-invalid-ratio ${o.maxInvalidRatio}. ${reasonList(report, INVALID_REASONS)}`);
-  }
-  if (o.onTooLong === "fail" && report.tooLong > 0) {
-    return fail("too_long", `${report.tooLong} conversation(s) are longer than max-tokens ${o.maxTokens} (on-too-long: fail).`);
-  }
-  if (accepted.length === 0) {
-    return fail("nothing_left", `Nothing is left after filtering: all ${report.rowsIn} records were dropped. ${reasonList(report, Object.keys(report.dropped.byReason) as ReasonCode[])}`);
-  }
-  const count = validationCount(accepted.length, o.validationSplit);
-  if (!count.ok) return fail("split", count.message);
-  if (count.adjusted) {
-    report.notices.push({
-      location: { file: files[0] ?? "" },
-      message: `validation-split ${o.validationSplit} of ${accepted.length} conversations would leave one side empty; validation gets ${count.count} and training ${accepted.length - count.count}.`,
-    });
-  }
+    // ---------------------------------------------------------------------------------- policies
+    const escalate = (reasons: readonly ReasonCode[]): void => {
+      for (const p of report.problems) if (reasons.includes(p.reason)) p.severity = "error";
+    };
+    if (report.rowsIn === 0) {
+      const where = files.length === 1 ? files[0] : `${files.length} files`;
+      const noRecords = report.slice.total === 0 || (report.slice.total === undefined && report.slice.start === 0);
+      return fail("empty", noRecords ? `${where} holds no records.` : `The slice "${formatSplitSpec(spec)}" of ${where} selects no records.`);
+    }
+    if (o.onInvalid === "fail" && report.invalid > 0) {
+      return fail("invalid_records", `${report.invalid} of ${report.rowsIn} records are invalid (on-invalid: fail). ${reasonList(report, INVALID_REASONS)}`);
+    }
+    if (report.invalid / report.rowsIn > o.maxInvalidRatio) {
+      escalate(INVALID_REASONS);
+      const pct = ((100 * report.invalid) / report.rowsIn).toFixed(1);
+      return fail("too_many_invalid", `${report.invalid} of ${report.rowsIn} records (${pct}%) are invalid, more than max-invalid-ratio ${o.maxInvalidRatio}. ${reasonList(report, INVALID_REASONS)}`);
+    }
+    if (o.onTooLong === "fail" && report.tooLong > 0) {
+      return fail("too_long", `${report.tooLong} conversation(s) are longer than max-tokens ${o.maxTokens} (on-too-long: fail).`);
+    }
+    if (index.size === 0) {
+      return fail("nothing_left", `Nothing is left after filtering: all ${report.rowsIn} records were dropped. ${reasonList(report, Object.keys(report.dropped.byReason) as ReasonCode[])}`);
+    }
+    const count = validationCount(index.size, o.validationSplit);
+    if (!count.ok) return fail("split", count.message);
+    if (count.adjusted) {
+      report.notices.push({
+        location: { file: files[0] ?? "" },
+        message: `validation-split ${o.validationSplit} of ${index.size} conversations would leave one side empty; validation gets ${count.count} and training ${index.size - count.count}.`,
+      });
+    }
 
-  // ------------------------------------------------------------------------------------- output
-  const { train, validation } = shuffleAndSplit(accepted, count.count);
-  const trainText = jsonl(train);
-  const validationText = jsonl(validation);
-  report.tokens = tokenStats(
-    accepted.map((a) => a.tokens),
-    o.maxTokens,
-  );
-  const trainSha256 = sha256Hex(trainText);
-  const validationSha256 = sha256Hex(validationText);
-  const settings: FingerprintSettings = {
-    slice: isWholeSplit(spec) ? "" : formatSplitSpec({ ...spec, split: "" }),
-    validationSplit: o.validationSplit,
-    seed: o.seed,
-    ...(twoFields ? { promptField: options.promptField, responseField: options.responseField } : { messagesField: o.messagesField }),
-    systemPrompt: options.systemPrompt || undefined,
-    maxTokens: o.maxTokens,
-    onTooLong: o.onTooLong,
-    dedupe: o.dedupe,
-  };
-  return {
-    ...report,
-    ok: true,
-    train: trainText,
-    validation: validationText,
-    trainRows: train.length,
-    validationRows: validation.length,
-    trainSha256,
-    validationSha256,
-    fingerprint: fingerprint(trainSha256, validationSha256, settings),
-  };
+    // ----------------------------------------------------------------------------------- output
+    report.tokens = tokenStats(index.tokens(), o.maxTokens);
+    const written = writeSplit(index, spoolFile, count.count, options.outputDir);
+    const settings: FingerprintSettings = {
+      slice: isWholeSplit(spec) ? "" : formatSplitSpec({ ...spec, split: "" }),
+      validationSplit: o.validationSplit,
+      seed: o.seed,
+      ...(twoFields ? { promptField: options.promptField, responseField: options.responseField } : { messagesField: o.messagesField }),
+      systemPrompt: options.systemPrompt || undefined,
+      maxTokens: o.maxTokens,
+      onTooLong: o.onTooLong,
+      dedupe: o.dedupe,
+    };
+    return {
+      ...report,
+      ok: true,
+      ...written,
+      tokenWorker: counter?.onWorker ?? false,
+      fingerprint: fingerprint(written.trainSha256, written.validationSha256, settings),
+    };
+  } finally {
+    rmSync(spoolFile, { force: true });
+  }
 }
 
-function jsonl(items: readonly Accepted[]): string {
-  let out = "";
-  for (const a of items) out += `${a.line}\n`;
-  return out;
+/** On this thread, or on a worker when asked for and the input is large enough to be worth it. */
+function tokenCounter(options: PrepareOptions, files: readonly string[]): TokenCounter {
+  const worker = options.tokenWorker;
+  if (!worker || options.countTokens) return inThreadCounter(options.countTokens);
+  let bytes = 0;
+  for (const f of files) {
+    try {
+      bytes += statSync(f).size;
+    } catch {
+      // a missing file is reported by the reader
+    }
+  }
+  return bytes >= (worker.minBytes ?? DEFAULT_WORKER_MIN_BYTES) ? workerCounter(worker.script) : inThreadCounter();
+}
+
+/**
+ * Copies the spool's lines into the two files in key order: the first `validationRows` to
+ * validation.jsonl, the rest to train.jsonl. Each is written under a temporary name and renamed when
+ * complete, so a file with the final name is always a whole one.
+ */
+function writeSplit(
+  index: RecordIndex,
+  spoolFile: string,
+  validationRows: number,
+  outputDir: string,
+): Pick<PrepareSuccess, "trainFile" | "validationFile" | "trainRows" | "validationRows" | "trainBytes" | "validationBytes" | "trainSha256" | "validationSha256"> {
+  const trainFile = join(outputDir, "train.jsonl");
+  const validationFile = join(outputDir, "validation.jsonl");
+  const order = index.order();
+  const reader = new RangeReader(spoolFile);
+  const validation = new BufferedWriter(`${validationFile}.partial`, { sha256: true });
+  const train = new BufferedWriter(`${trainFile}.partial`, { sha256: true });
+  try {
+    for (let r = 0; r < order.length; r++) {
+      const i = order[r] as number;
+      (r < validationRows ? validation : train).write(reader.read(index.offset(i), index.length(i)));
+    }
+  } catch (e) {
+    for (const w of [validation, train]) {
+      w.discard();
+      rmSync(w.path, { force: true });
+    }
+    throw e;
+  } finally {
+    reader.close();
+  }
+  const v = validation.close();
+  const t = train.close();
+  renameSync(validation.path, validationFile);
+  renameSync(train.path, trainFile);
+  return {
+    trainFile,
+    validationFile,
+    trainRows: order.length - validationRows,
+    validationRows,
+    trainBytes: t.bytes,
+    validationBytes: v.bytes,
+    trainSha256: t.sha256 ?? "",
+    validationSha256: v.sha256 ?? "",
+  };
 }
 
 function reasonList(report: PrepareReport, reasons: readonly ReasonCode[]): string {
@@ -344,6 +491,7 @@ function checkOptions(
   files: readonly string[],
 ): string | undefined {
   if (files.length === 0) return "No source file given.";
+  if (!options.outputDir) return "No output directory given.";
   if (!(o.validationSplit > 0 && o.validationSplit < 1)) return `validation-split must be between 0 and 1 (exclusive); it is ${o.validationSplit}.`;
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 2 ** 32 - 1) return `seed must be a whole number from 0 to 4294967295; it is ${o.seed}.`;
   if (!Number.isInteger(o.maxTokens) || o.maxTokens < 1) return `max-tokens must be a positive whole number; it is ${o.maxTokens}.`;

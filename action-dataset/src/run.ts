@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as core from "@actions/core";
 import { userAgent } from "@phi3-aml/shared/action";
@@ -15,6 +15,7 @@ import { formatLocation } from "./problems.js";
 import { registerData } from "./register.js";
 import { datasetSummary } from "./summary.js";
 import { defaultDatastore, uploadFiles } from "./upload.js";
+import { workerScript } from "./worker-script.js";
 
 /** How many records are annotated on the run and the diff; the rest are counted in the summary and logged. */
 export const MAX_ANNOTATIONS = 25;
@@ -30,6 +31,8 @@ export async function run(inputs: DatasetInputs, log: Logger): Promise<void> {
       ? [spec.path]
       : await log.group(`Download ${spec.repo} (${inputs.splitSpec!.split})`, () => downloadSplit(spec, inputs.splitSpec!.split, join(outputDir, ".hub"), log));
 
+  // Large inputs count tokens on the second core; only the bundle can start the worker (worker-script.ts).
+  const script = workerScript();
   const result = await log.group("Prepare and validate", () =>
     prepare({
       files,
@@ -45,6 +48,8 @@ export async function run(inputs: DatasetInputs, log: Logger): Promise<void> {
       onInvalid: inputs.onInvalid,
       maxInvalidRatio: inputs.maxInvalidRatio,
       dedupe: inputs.dedupe,
+      outputDir,
+      tokenWorker: script ? { script } : undefined,
     }),
   );
   const annotated = annotate(result, spec.kind === "local" ? undefined : spec.repo, log);
@@ -62,10 +67,8 @@ export async function run(inputs: DatasetInputs, log: Logger): Promise<void> {
     throw new ActionError(result.message);
   }
 
-  const trainFile = join(outputDir, "train.jsonl");
-  const validationFile = join(outputDir, "validation.jsonl");
-  writeFileSync(trainFile, result.train);
-  writeFileSync(validationFile, result.validation);
+  const { trainFile, validationFile } = result;
+  if (result.tokenWorker) log.info("Tokens were counted on a worker thread.");
   log.info(`${result.trainRows} training and ${result.validationRows} validation conversations written to ${outputDir} (fingerprint ${result.fingerprint.slice(0, 12)}).`);
   setOutputs({
     "train-file": trainFile,

@@ -11,13 +11,19 @@
  * - reordering the source changes nothing;
  * - while the validation share is exact (to the nearest row), unlike an independent per-record coin flip,
  *   whose share wanders by ±1.3 percentage points at 1,000 rows.
- * The price is holding the keys (not the records) of all conversations to sort them.
+ * The price is holding the keys (not the records) of all conversations to sort them: prepare.ts keeps
+ * them in a RecordIndex (record-index.ts) and sorts that; shuffleAndSplit is the same order on a list.
  */
 import { createHash } from "node:crypto";
 
-/** The order key of a conversation: hex sha256 of "<seed>\n<line>". Equal lines have equal keys. */
-export function orderKey(seed: number, line: string): string {
-  return createHash("sha256").update(`${seed}\n`).update(line).digest("hex");
+/** The order key of a conversation: sha256 of "<seed>\n<line>" (the line as UTF-8). Equal lines have equal keys. */
+export function orderKeyBytes(seed: number, line: string | Uint8Array): Buffer {
+  return createHash("sha256").update(`${seed}\n`).update(line).digest();
+}
+
+/** The order key as hex: sorting these strings is sorting the keys' bytes. */
+export function orderKey(seed: number, line: string | Uint8Array): string {
+  return orderKeyBytes(seed, line).toString("hex");
 }
 
 export type CountResult = { ok: true; count: number; adjusted: boolean } | { ok: false; message: string };

@@ -1,8 +1,11 @@
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { control, world } from "../../test/harness/emulator.js";
+import { control, runFixture, world } from "../../test/harness/emulator.js";
 import { runAction } from "../../test/harness/run-action.js";
 import { REPO_ROOT } from "../../test/harness/paths.js";
+import { prepare } from "../src/prepare.js";
 
 const ACTION = "action-dataset";
 const FIXTURES = join(REPO_ROOT, "action-dataset", "test", "fixtures");
@@ -86,6 +89,43 @@ describe("action-dataset (bundled, as the runner runs it)", () => {
     expect(run.code).toBe(1);
     expect(run.annotations.filter((a) => a.level === "error" && a.file).map((a) => a.line)).toEqual([2, 4, 7]);
     expect(run.summary).toContain("Chat dataset rejected");
+  });
+
+  it("counts tokens on a worker thread for a large input, with the same bytes and fingerprint as counting in-thread", async () => {
+    // 17 MB of distinct conversations, above the size from which the bundle starts its token-counting worker.
+    const dir = mkdtempSync(join(tmpdir(), "dataset-large-"));
+    try {
+      const sample = readFileSync(join(FIXTURES, "chat-sample.jsonl"), "utf8").trim().split("\n");
+      const lines: string[] = [];
+      for (let copy = 0, bytes = 0; bytes < 17 * 1024 * 1024; copy++) {
+        for (const line of sample) {
+          const record = JSON.parse(line) as { messages: Array<{ role: string; content: string }> };
+          for (const m of record.messages) m.content += ` (copy ${copy})`;
+          lines.push(JSON.stringify(record));
+          bytes += lines[lines.length - 1]!.length + 1;
+        }
+      }
+      writeFileSync(join(dir, "large.jsonl"), lines.join("\n") + "\n");
+
+      const run = await runAction(ACTION, { env: {}, cwd: dir, keepFiles: true, inputs: { source: "large.jsonl", upload: "false" } });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("Tokens were counted on a worker thread.");
+      const inThread = await prepare({ files: join(dir, "large.jsonl"), outputDir: join(dir, "in-thread") });
+      if (!inThread.ok) throw new Error(inThread.message);
+      expect(run.outputs.fingerprint).toBe(inThread.fingerprint);
+      expect(createHash("sha256").update(readFileSync(run.outputs["train-file"]!)).digest("hex")).toBe(inThread.trainSha256);
+      expect(run.outputs["train-rows"]).toBe(String(inThread.trainRows));
+      expect(run.summary).toContain(`| ${inThread.tokens.p50.toLocaleString("en-US")} | ${inThread.tokens.p90.toLocaleString("en-US")} |`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("uploads a large file to the datastore in blocks, each checked by MD5, and the blob's MD5 is the file's", async () => {
+    const w = await world();
+    const result = await runFixture<{ uploaded: boolean; uploadedAgain: boolean; blocks: number; sameBytes: boolean; storedMD5: string; fileMD5: string }>("action-dataset/test/fixtures/upload-blocks.ts", w.env);
+    expect(result).toMatchObject({ uploaded: true, uploadedAgain: false, blocks: 7, sameBytes: true });
+    expect(result.storedMD5).toBe(result.fileMD5);
   });
 
   it("reports every bad input together before anything runs", async () => {

@@ -1,6 +1,7 @@
 import { Deduplicator } from "../src/dedupe.js";
 import { canonicalJson, fingerprint, sha256Hex } from "../src/fingerprint.js";
 import type { FingerprintSettings } from "../src/fingerprint.js";
+import { orderKeyBytes } from "../src/shuffle-split.js";
 import { percentile, tokenStats } from "../src/stats.js";
 
 const settings: FingerprintSettings = { slice: "[:1%]", validationSplit: 0.2, seed: 42, messagesField: "messages", maxTokens: 4096, onTooLong: "drop", dedupe: true };
@@ -29,13 +30,35 @@ describe("the fingerprint", () => {
 });
 
 describe("dedupe", () => {
+  const key = (text: string) => orderKeyBytes(42, text);
+
   it("lets the first occurrence through and points repeats at it", () => {
     const d = new Deduplicator();
-    expect(d.check("k1", { file: "f", line: 1 })).toBeUndefined();
-    expect(d.check("k2", { file: "f", line: 2 })).toBeUndefined();
-    expect(d.check("k1", { file: "f", line: 3 })).toEqual({ file: "f", line: 1 });
-    expect(d.check("k1", { file: "f", line: 4 })).toEqual({ file: "f", line: 1 });
+    expect(d.check(key("k1"), { file: "f", line: 1 })).toBeUndefined();
+    expect(d.check(key("k2"), { file: "f", line: 2 })).toBeUndefined();
+    expect(d.check(key("k1"), { file: "f", line: 3 })).toStrictEqual({ file: "f", line: 1 });
+    expect(d.check(key("k1"), { file: "f", line: 4 })).toStrictEqual({ file: "f", line: 1 });
     expect(d.duplicates).toBe(2);
+  });
+
+  it("remembers the file, line and row of each first occurrence through its growth", () => {
+    const d = new Deduplicator();
+    const n = 5000; // the table starts at 1024 slots: several rehashes
+    for (let i = 0; i < n; i++) expect(d.check(key(`c${i}`), { file: i % 2 ? "a.parquet" : "b.jsonl", ...(i % 2 ? { row: i } : { line: i + 1, row: i }) })).toBeUndefined();
+    for (let i = 0; i < n; i++) {
+      expect(d.check(key(`c${i}`), { file: "later", line: 1 })).toStrictEqual(i % 2 ? { file: "a.parquet", row: i } : { file: "b.jsonl", line: i + 1, row: i });
+    }
+    expect(d.duplicates).toBe(n);
+  });
+
+  it("tells apart keys that share their first bytes (the slot)", () => {
+    const d = new Deduplicator();
+    const a = Buffer.alloc(32, 7);
+    const b = Buffer.from(a);
+    b[31] = 8;
+    expect(d.check(a, { file: "f", line: 1 })).toBeUndefined();
+    expect(d.check(b, { file: "f", line: 2 })).toBeUndefined();
+    expect(d.check(b, { file: "f", line: 3 })).toStrictEqual({ file: "f", line: 2 });
   });
 });
 
@@ -53,5 +76,11 @@ describe("token statistics", () => {
     expect(s.histogram.map((b) => b.count)).toEqual([1, 1, 0, 0, 0, 0, 0, 1, 2]);
     expect(s.histogram[0]).toEqual({ from: 0, to: 512, count: 1 });
     expect(s.histogram[8]).toEqual({ from: 4096, to: null, count: 2 });
+  });
+
+  it("reads the counts from a typed array as well (what prepare's index holds), without reordering it", () => {
+    const counts = Uint32Array.from([9000, 10, 5000, 600, 4096]);
+    expect(tokenStats(counts, 4096)).toEqual(tokenStats([10, 600, 4096, 5000, 9000], 4096));
+    expect([...counts]).toEqual([9000, 10, 5000, 600, 4096]);
   });
 });

@@ -1,12 +1,15 @@
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { prepare } from "../src/prepare.js";
-import type { PrepareFailure, PrepareOptions, PrepareResult, PrepareSuccess } from "../src/prepare.js";
+import { prepare as prepareFiles } from "../src/prepare.js";
+import type { PrepareFailure, PrepareOptions, PrepareSuccess } from "../src/prepare.js";
 import { chat, jsonl, scratch, ultrachatParquet } from "./helpers.js";
 import type { Scratch } from "./helpers.js";
 
 const SAMPLE = fileURLToPath(new URL("./fixtures/chat-sample.jsonl", import.meta.url));
 const SAMPLE_ROWS = 48;
+const PROBLEMS = fileURLToPath(new URL("./fixtures/chats-with-problems.jsonl", import.meta.url));
 
 let tmp: Scratch;
 beforeAll(() => {
@@ -14,15 +17,28 @@ beforeAll(() => {
 });
 afterAll(() => tmp.remove());
 
-function ok(r: PrepareResult): PrepareSuccess {
+type Options = Omit<PrepareOptions, "outputDir">;
+/** A success with the text of the two files it wrote, to compare as strings. */
+type Prepared = (PrepareSuccess & { train: string; validation: string }) | PrepareFailure;
+
+let runs = 0;
+/** prepare() into a fresh output directory of its own, so that two runs can be compared. */
+async function prepare(options: Options): Promise<Prepared> {
+  const r = await prepareFiles({ ...options, outputDir: join(tmp.dir, `out-${++runs}`) });
+  return r.ok ? { ...r, train: readFileSync(r.trainFile, "utf8"), validation: readFileSync(r.validationFile, "utf8") } : r;
+}
+
+function ok(r: Prepared): Extract<Prepared, { ok: true }> {
   if (!r.ok) throw new Error(`expected success, got ${r.code}: ${r.message}`);
   return r;
 }
 
-function failed(r: PrepareResult): PrepareFailure {
+function failed(r: Prepared): PrepareFailure {
   if (r.ok) throw new Error("expected a failure, got success");
   return r;
 }
+
+const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
 
 const lines = (text: string) => text.split("\n").slice(0, -1);
 const u = (content: string) => ({ role: "user", content });
@@ -103,6 +119,112 @@ describe("prepare: the happy path on the sample data", () => {
     expect(r.tokens.p50).toBeLessThanOrEqual(r.tokens.p90);
     expect(r.roles.user).toBe(r.roles.assistant);
     expect(r.roles.system).toBeGreaterThan(0);
+  });
+});
+
+describe("prepare: the files it writes", () => {
+  // Recorded with the implementation that built both files in memory, before prepare streamed through a
+  // spool file: the bytes (and so the fingerprint) must not change with how they are produced.
+  const RECORDED: Array<[string, Options, { fingerprint: string; trainSha256: string; validationSha256: string }]> = [
+    [
+      "defaults",
+      { files: SAMPLE },
+      {
+        fingerprint: "fbdc105d5856903a75b5aef0e55bacfc372454041e00d3b128c1a6ee9efeaa7a",
+        trainSha256: "5baa5ad687554d931421c386530a8ef013d5c0710752731e96dfba1596b3372e",
+        validationSha256: "5361b0dd9fddbd472df64057372afc2c7eba0d2569c7be0ed04494692aafb9b8",
+      },
+    ],
+    [
+      "seed 7, validation-split 0.25",
+      { files: SAMPLE, seed: 7, validationSplit: 0.25 },
+      {
+        fingerprint: "4407bed1453c79b2856ae9029a1f051c67f85f1a3dc7f08b7fd28381438923d9",
+        trainSha256: "55fcc378b2dc77a61a02eaaad79fb7a3ab4a59070164cedf3199426c658a4ec8",
+        validationSha256: "2816a509a5140b6c535c93b1feab23e64a827c0a8122a61d4b340f9e5abb1acf",
+      },
+    ],
+    [
+      "a percent slice",
+      { files: SAMPLE, split: "train[10%:60%]" },
+      {
+        fingerprint: "da0f739bd055a11d7e1203396a64f268fd20b75dfb44560870255a3fb73e7499",
+        trainSha256: "ce0b752e24ba0f9401d5b074280df5114e7839c3ddfee4e4fd732937b26c3a76",
+        validationSha256: "34df6089423fbe3d4890ad15e8d41da4a57a737e3edb74f8200b3e362a61775d",
+      },
+    ],
+    [
+      "a system prompt",
+      { files: SAMPLE, systemPrompt: "You are Phi." },
+      {
+        fingerprint: "58875c19b4790ddf68868ca463847feeb1d26fffea19247575f83d992312c6b4",
+        trainSha256: "3effce7b70a2b444541795691ee5fba19af4547459d031ab50f028786372ec04",
+        validationSha256: "80f60e0aa4dd2ff9ab662a03dff6917646013cfec1c10d768ceb0d1e534f710f",
+      },
+    ],
+    [
+      "bad records, too-long kept",
+      { files: PROBLEMS, maxInvalidRatio: 1, maxTokens: 60, onTooLong: "keep" },
+      {
+        fingerprint: "c1b36a11c7f21ca9e09e347826876c361c94001ccf573d4a6f8072559e2f29af",
+        trainSha256: "8342974682d54582508b210913be6755f2abf2a0c83df67b98c1d946b85b3396",
+        validationSha256: "70daf2cfb217b3ecc8e99ce1b76d1ecb561d9b526fa920ea8947554548f34b43",
+      },
+    ],
+    [
+      "bad records, dedupe off",
+      { files: PROBLEMS, maxInvalidRatio: 1, dedupe: false },
+      {
+        fingerprint: "93013051598405920cb86aaf8eb4350e4147a34053545e806ad29b7be4c8f55f",
+        trainSha256: "c147ff9fb1628d45ead715a21e9242d64d7ec983c32dc6fba6a09d067afbb253",
+        validationSha256: "70daf2cfb217b3ecc8e99ce1b76d1ecb561d9b526fa920ea8947554548f34b43",
+      },
+    ],
+  ];
+
+  it.each(RECORDED)("gives the recorded fingerprint and file hashes for the sample (%s)", async (_name, options, recorded) => {
+    expect(ok(await prepare(options))).toMatchObject(recorded);
+  });
+
+  it("writes train.jsonl and validation.jsonl into the output directory, with their sha256 and size, and nothing else", async () => {
+    const outputDir = join(tmp.dir, "files-written");
+    const r = await prepareFiles({ files: SAMPLE, outputDir });
+    if (!r.ok) throw new Error(r.message);
+    expect(r.trainFile).toBe(join(outputDir, "train.jsonl"));
+    expect(r.validationFile).toBe(join(outputDir, "validation.jsonl"));
+    expect(readdirSync(outputDir).sort()).toEqual(["train.jsonl", "validation.jsonl"]); // the spool is gone
+    expect(sha256(r.trainFile)).toBe(r.trainSha256);
+    expect(sha256(r.validationFile)).toBe(r.validationSha256);
+    expect(readFileSync(r.trainFile).length).toBe(r.trainBytes);
+    expect(readFileSync(r.validationFile).length).toBe(r.validationBytes);
+  });
+
+  it("writes nothing when it fails, and leaves no spool behind", async () => {
+    const outputDir = join(tmp.dir, "files-failed");
+    const r = await prepareFiles({ files: file("fail-nothing-written.jsonl", 10, { 2: "x" }), outputDir, onInvalid: "fail" });
+    expect(r).toMatchObject({ ok: false, code: "invalid_records" });
+    expect(readdirSync(outputDir)).toEqual([]);
+  });
+
+  it("leaves no spool behind when the source cannot be read", async () => {
+    const outputDir = join(tmp.dir, "files-missing-source");
+    expect(await prepareFiles({ files: join(tmp.dir, "nope.jsonl"), outputDir })).toMatchObject({ ok: false, code: "source" });
+    expect(readdirSync(outputDir)).toEqual([]);
+  });
+
+  it("replaces the files of an earlier run in the same directory", async () => {
+    const outputDir = join(tmp.dir, "files-again");
+    const first = await prepareFiles({ files: SAMPLE, outputDir, seed: 1 });
+    const second = await prepareFiles({ files: SAMPLE, outputDir, seed: 2 });
+    if (!first.ok || !second.ok) throw new Error("expected two successes");
+    expect(sha256(second.trainFile)).toBe(second.trainSha256);
+    expect(second.trainSha256).not.toBe(first.trainSha256);
+    expect(existsSync(`${second.trainFile}.partial`)).toBe(false);
+  });
+
+  it("counts tokens with countTokens when given one", async () => {
+    const r = ok(await prepare({ files: SAMPLE, countTokens: (messages) => messages.length }));
+    expect(r.tokens.max).toBeLessThanOrEqual(5);
   });
 });
 
@@ -217,7 +339,7 @@ describe("prepare: invalid records", () => {
       expect.objectContaining({ location: { file: f, line: 1, row: 0 }, reason: "not_json", severity: "error" }),
       expect.objectContaining({ location: { file: f, line: 40, row: 39 }, reason: "missing_field", severity: "error" }),
     ]);
-    expect("train" in r).toBe(false);
+    expect("trainFile" in r).toBe(false);
   });
 
   it("keeps at most max-problems problems but counts them all", async () => {
@@ -281,7 +403,7 @@ describe("prepare: conversations longer than max-tokens", () => {
   // not a piece of the vocabulary, hence T + ell.
   const long = { messages: [u("Tell me everything."), a("word ".repeat(200))] };
   const records = [chat(0), chat(1), long, chat(3), chat(4)];
-  const opts = (onTooLong: PrepareOptions["onTooLong"]): PrepareOptions => ({ files: tmp.file(`long-${onTooLong}.jsonl`, jsonl(records)), maxTokens: 100, onTooLong });
+  const opts = (onTooLong: PrepareOptions["onTooLong"]): Options => ({ files: tmp.file(`long-${onTooLong}.jsonl`, jsonl(records)), maxTokens: 100, onTooLong });
 
   it("drops them by default, counting them", async () => {
     const r = ok(await prepare(opts("drop")));

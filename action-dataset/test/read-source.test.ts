@@ -42,6 +42,16 @@ describe("reading JSONL", () => {
     expect(invalid(items)).toEqual([{ kind: "invalid", location: { file, line: 2, row: 1 }, reason: "truncated", detail: expect.stringContaining("looks truncated") }]);
   });
 
+  it("reads lines across its 1 MiB reads and longer than them, numbering them all", async () => {
+    const big = (i: number, size: number) => ({ messages: [{ role: "user", content: `q${i}` }, { role: "assistant", content: "x".repeat(size) }] });
+    const recs = [big(0, 1_048_000), big(1, 100), big(2, 3_000_000), big(3, 1_048_500), big(4, 10)];
+    const file = tmp.file("long-lines.jsonl", jsonl(recs).trimEnd()); // the last line without a line end
+    const items = await all(file);
+    expect(items.map((i) => [i.kind, i.location.line])).toEqual(recs.map((_, k) => ["record", k + 1]));
+    expect(items.map((i) => i.kind === "record" && i.record)).toEqual(recs);
+    expect(await countRecords(file)).toBe(5);
+  });
+
   it("accepts a complete last line without a line end", async () => {
     const file = tmp.file("no-final-newline.jsonl", `${JSON.stringify(chat(0))}\n${JSON.stringify(chat(1))}`);
     expect(records(await all(file))).toHaveLength(2);

@@ -1,5 +1,23 @@
-import { countContentTokens, countConversationTokens, countTextTokens, referenceTextTokens, renderPhi3, vocabulary } from "../src/tokens.js";
+import { bpeTokenCount, irregularMerges } from "../src/bpe.js";
+import { countContentTokens, countContentsTokens, countConversationTokens, countTextTokens, referenceTextTokens, renderPhi3, vocabulary } from "../src/tokens.js";
+import { countBatch } from "../src/token-worker.js";
 import type { Message } from "../src/conversation.js";
+
+/** Deterministic pseudo-random text over an alphabet that reaches the byte fallback, surrogate pairs and lone surrogates. */
+function randomTexts(count: number, maxLength: number, seed = 1): string[] {
+  let state = seed;
+  const next = () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 2 ** 32;
+  };
+  const alphabet = [..."abcdefghijklmnopqrstuvwxyzABCXYZ0123456789      .,;:!?'\"()-_/\n\t", "é", "ü", "ß", "ñ", "—", "“", "”", "→", "€", "日", "本", "語", "中", "文", "П", "р", "и", "🚀", "😀", "\u2581", "\ud800", "\u0000", "\u00ad", "ǅ", "ﬁ"];
+  return Array.from({ length: count }, () => {
+    let text = "";
+    const length = 1 + Math.floor(next() * maxLength);
+    for (let i = 0; i < length; i++) text += alphabet[Math.floor(next() * alphabet.length)];
+    return text;
+  });
+}
 
 const u = (content: string): Message => ({ role: "user", content });
 const a = (content: string): Message => ({ role: "assistant", content });
@@ -45,6 +63,29 @@ describe("Phi-3 token counts", () => {
     const offending = vocabulary().filter((piece) => /[^\u2581]\u2581/u.test(piece));
     expect(vocabulary()).toHaveLength(32000);
     expect(offending).toEqual([]);
+  });
+
+  it("counts with its own BPE exactly what llama-tokenizer-js's encode counts", () => {
+    expect(irregularMerges()).toBe(0); // every merge joins two pieces into a third: nothing for the fast BPE to miss
+    const words = ["the", "▁the", "Tokenization", "supercalifragilisticexpialidocious", "Ünïcødé", "日本語のテキスト", "🚀🚀", "a,b", "123456", " x", "  "];
+    for (const text of [...words, ...randomTexts(3000, 40), ...randomTexts(20, 600, 7)]) {
+      expect([text, bpeTokenCount(text)]).toEqual([text, referenceTextTokens(text).length]);
+    }
+  });
+
+  it("counts exactly across many distinct chunks, long chunks and cache evictions", () => {
+    const text = randomTexts(4000, 30, 3).join(" ");
+    const reference = referenceTextTokens(text).length;
+    expect(countTextTokens(text)).toBe(reference);
+    expect(countTextTokens(text)).toBe(reference); // from the cache
+  });
+
+  it("counts batches of conversations given as contents as it counts each conversation (the worker's side)", () => {
+    const conversations: Message[][] = [[u("Hello"), a("Hi")], [s("Be brief."), u("What is 2+2?"), a("4")], [u("Ünïcødé ✓ 🚀"), a("x <|end|> y")]];
+    const contents = conversations.flat().map((m) => m.content);
+    const counts = countBatch({ contents, sizes: Uint32Array.from(conversations.map((c) => c.length)) });
+    expect([...counts]).toEqual(conversations.map(countConversationTokens));
+    expect(countContentsTokens(contents, 0, 2)).toBe(countConversationTokens(conversations[0]!));
   });
 
   it("counts exactly what the tokenizer counts on the whole text, chunked and cached", () => {

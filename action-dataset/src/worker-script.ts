@@ -1,0 +1,24 @@
+/**
+ * How the token-counting worker is started: the action's own bundled entry (dist/index.js), run again on
+ * a worker thread with this workerData, serves token counts instead of running the action (main.ts). A
+ * separate worker file would need its own bundle; this module is tiny so that main.ts can import it
+ * without loading the tokenizer.
+ */
+export const TOKEN_WORKER_DATA = { role: "phi3-aml-dataset/token-counter" } as const;
+
+/** Whether this thread was started as the token counter. */
+export function isTokenWorker(workerData: unknown): boolean {
+  return (workerData as { role?: unknown } | null)?.role === TOKEN_WORKER_DATA.role;
+}
+
+let entry: string | URL | undefined;
+
+/** main.ts records its own URL: in the bundle that is dist/index.js, which can be started as the worker. */
+export function setWorkerScript(script: string | URL): void {
+  entry = script;
+}
+
+/** The script to start the worker with; undefined when not running from the bundle (tests, tsx). */
+export function workerScript(): string | URL | undefined {
+  return entry;
+}
