@@ -1,6 +1,7 @@
 import { readAzureInputs, type AzureSettings } from "@phi3-aml/shared/azure-inputs";
 import type { Inputs } from "@phi3-aml/shared/inputs";
 import { checkName, COMPUTE, JOB } from "@phi3-aml/shared/names";
+import { TYPED_INPUTS as TYPED_INPUT_OF } from "./component.js";
 
 export const LR_SCHEDULERS = ["linear", "cosine", "cosine_with_restarts", "polynomial", "constant", "constant_with_warmup"] as const;
 
@@ -63,6 +64,14 @@ export function readInputs(i: Inputs): FinetuneInputs {
   };
   const extra = i.jsonObject<Record<string, string | number | boolean>>("hyperparameters", { values: "scalar", example: '{"max_steps": 100}' });
   const tags = i.jsonObject<Record<string, string>>("tags", { values: "string", example: '{"team": "nlp"}' });
+  // A component input given twice, by its typed input and in the JSON, is a mistake to report, not a
+  // silent choice of one: the job would run with a value the reader of the workflow did not expect.
+  for (const [key, value] of Object.entries(extra ?? {})) {
+    const typed = hp[key];
+    if (typed === undefined) continue;
+    const input = TYPED_INPUT_OF[key] ?? key;
+    i.problem("hyperparameters", "", `sets ${key} to ${JSON.stringify(value)}, but the input ${input} sets it to ${JSON.stringify(typed)}; give it in one place: the ${input} input, or here and not there.`);
+  }
   const hyperparameters = Object.fromEntries(Object.entries({ ...hp, ...extra }).filter(([, v]) => v !== undefined)) as Record<string, string | number | boolean>;
 
   return {
