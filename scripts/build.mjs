@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { minify } from "terser";
 import { actionDirs, ROOT } from "./actions.mjs";
+import { withUndiciOnDemand } from "./undici-on-demand.mjs";
 
 const check = process.argv.includes("--check");
 const onlyIdx = process.argv.indexOf("--only");
@@ -36,29 +37,34 @@ function files(dir) {
 }
 
 let stale = 0;
-for (const dir of actionDirs().filter((d) => !only || d === only)) {
-  const target = check ? mkdtempSync(join(tmpdir(), "dist-")) : join(ROOT, dir, "dist");
-  if (!check) rmSync(target, { recursive: true, force: true });
-  const t0 = Date.now();
-  bundle(join(dir, "src", "main.ts"), target);
-  await minifyChunks(target);
-  if (existsSync(join(ROOT, dir, "src", "post.ts"))) {
-    bundle(join(dir, "src", "post.ts"), join(target, "post"));
-    await minifyChunks(join(target, "post"));
-  }
-  const size = files(target).reduce((n, f) => n + statSync(join(target, f)).size, 0);
-  if (check) {
-    const committed = join(ROOT, dir, "dist");
-    const a = files(target);
-    const b = files(committed);
-    const differ = a.join() !== b.join() || a.some((f) => !readFileSync(join(target, f)).equals(readFileSync(join(committed, f))));
-    if (differ) {
-      stale++;
-      console.error(`${dir}/dist is stale: run \`npm run build\` and commit ${relative(ROOT, committed)}/`);
-    } else console.log(`${dir}/dist is up to date`);
-    rmSync(target, { recursive: true, force: true });
-  } else {
-    console.log(`${dir}/dist: ${(size / 1024).toFixed(0)} KiB in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+await withUndiciOnDemand(ROOT, buildAll);
+if (stale) process.exit(1);
+
+/** Bundles each action (main and post), or, with --check, compares a fresh bundle with the committed one. */
+async function buildAll() {
+  for (const dir of actionDirs().filter((d) => !only || d === only)) {
+    const target = check ? mkdtempSync(join(tmpdir(), "dist-")) : join(ROOT, dir, "dist");
+    if (!check) rmSync(target, { recursive: true, force: true });
+    const t0 = Date.now();
+    bundle(join(dir, "src", "main.ts"), target);
+    await minifyChunks(target);
+    if (existsSync(join(ROOT, dir, "src", "post.ts"))) {
+      bundle(join(dir, "src", "post.ts"), join(target, "post"));
+      await minifyChunks(join(target, "post"));
+    }
+    const size = files(target).reduce((n, f) => n + statSync(join(target, f)).size, 0);
+    if (check) {
+      const committed = join(ROOT, dir, "dist");
+      const a = files(target);
+      const b = files(committed);
+      const differ = a.join() !== b.join() || a.some((f) => !readFileSync(join(target, f)).equals(readFileSync(join(committed, f))));
+      if (differ) {
+        stale++;
+        console.error(`${dir}/dist is stale: run \`npm run build\` and commit ${relative(ROOT, committed)}/`);
+      } else console.log(`${dir}/dist is up to date`);
+      rmSync(target, { recursive: true, force: true });
+    } else {
+      console.log(`${dir}/dist: ${(size / 1024).toFixed(0)} KiB in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
   }
 }
-if (stale) process.exit(1);
