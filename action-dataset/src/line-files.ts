@@ -11,21 +11,26 @@ import { closeSync, openSync, readSync, writeSync } from "node:fs";
 
 const BUFFER_BYTES = 1 << 20;
 
-/** Appends bytes to a file through a 1 MiB buffer; optionally hashes them (sha256) as they go out. */
+/**
+ * Appends bytes to a file through a 1 MiB buffer; optionally hashes them as they go out: sha256 (the
+ * fingerprint) and MD5 (what the upload checks), so that neither needs the file read again.
+ */
 export class BufferedWriter {
   private readonly fd: number;
   private readonly buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   private used = 0;
   private written = 0;
-  private readonly hash: Hash | undefined;
+  private readonly sha256: Hash | undefined;
+  private readonly md5: Hash | undefined;
   private closed = false;
 
   constructor(
     readonly path: string,
-    options: { sha256?: boolean } = {},
+    options: { sha256?: boolean; md5?: boolean } = {},
   ) {
     this.fd = openSync(path, "w");
-    this.hash = options.sha256 ? createHash("sha256") : undefined;
+    this.sha256 = options.sha256 ? createHash("sha256") : undefined;
+    this.md5 = options.md5 ? createHash("md5") : undefined;
   }
 
   /** Bytes handed to write() so far: the offset the next write starts at. */
@@ -64,19 +69,19 @@ export class BufferedWriter {
 
   /** Takes back the last `n` bytes written if they are still in the buffer; says whether it could. */
   unwrite(n: number): boolean {
-    if (n > this.used || this.hash) return false;
+    if (n > this.used || this.sha256 || this.md5) return false;
     this.used -= n;
     return true;
   }
 
-  /** Flushes and closes; the hex sha256 of everything written when hashing. */
-  close(): { bytes: number; sha256?: string } {
+  /** Flushes and closes; the hex sha256 and the MD5 of everything written, when asked for. */
+  close(): { bytes: number; sha256?: string; md5?: Buffer } {
     if (!this.closed) {
       this.flush();
       closeSync(this.fd);
       this.closed = true;
     }
-    return { bytes: this.written, sha256: this.hash?.digest("hex") };
+    return { bytes: this.written, sha256: this.sha256?.digest("hex"), ...(this.md5 ? { md5: this.md5.digest() } : {}) };
   }
 
   /** Closes without caring about the content (the file is about to be deleted). */
@@ -93,7 +98,8 @@ export class BufferedWriter {
   }
 
   private out(bytes: Uint8Array): void {
-    this.hash?.update(bytes);
+    this.sha256?.update(bytes);
+    this.md5?.update(bytes);
     for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done);
     this.written += bytes.length;
   }

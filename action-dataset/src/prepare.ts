@@ -134,6 +134,9 @@ export interface PrepareSuccess extends PrepareReport {
   /** Hex sha256 of each file's bytes (the fingerprint is made of these and the settings). */
   trainSha256: string;
   validationSha256: string;
+  /** MD5 of each file's bytes, taken while writing: what the upload sends and checks. */
+  trainMd5: Buffer;
+  validationMd5: Buffer;
   fingerprint: string;
   /** Whether the tokens were counted on a worker thread (see tokenWorker). */
   tokenWorker: boolean;
@@ -327,7 +330,7 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
           // bytes written (the text is encoded once). A duplicate is taken back; a line that turns out too
           // long stays there, unreferenced.
           const line = toJsonLine(conv.messages);
-          const offset = spool.size;
+          const at = spool.size;
           const bytes = spool.writeText(line);
           const key = orderKeyBytes(o.seed, spool.lastWritten(bytes) ?? line);
           const first = dedupe?.check(key, item.location);
@@ -340,7 +343,7 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
           const length = bytes + 1;
           const roles = { system: 0, user: 0, assistant: 0 };
           for (const m of conv.messages) roles[m.role]++;
-          outcomes.push({ kind: "unique", location: item.location, key, offset, length, roles, keptOwnSystem: conv.keptOwnSystem });
+          outcomes.push({ kind: "unique", location: item.location, key, offset: at, length, roles, keptOwnSystem: conv.keptOwnSystem });
           conversations.push(conv.messages);
           batchChars += length;
           if (batchChars >= BATCH_CHARS) await sendBatch();
@@ -441,13 +444,13 @@ function writeSplit(
   spoolFile: string,
   validationRows: number,
   outputDir: string,
-): Pick<PrepareSuccess, "trainFile" | "validationFile" | "trainRows" | "validationRows" | "trainBytes" | "validationBytes" | "trainSha256" | "validationSha256"> {
+): Pick<PrepareSuccess, "trainFile" | "validationFile" | "trainRows" | "validationRows" | "trainBytes" | "validationBytes" | "trainSha256" | "validationSha256" | "trainMd5" | "validationMd5"> {
   const trainFile = join(outputDir, "train.jsonl");
   const validationFile = join(outputDir, "validation.jsonl");
   const order = index.order();
   const reader = new RangeReader(spoolFile);
-  const validation = new BufferedWriter(`${validationFile}.partial`, { sha256: true });
-  const train = new BufferedWriter(`${trainFile}.partial`, { sha256: true });
+  const validation = new BufferedWriter(`${validationFile}.partial`, { sha256: true, md5: true });
+  const train = new BufferedWriter(`${trainFile}.partial`, { sha256: true, md5: true });
   try {
     for (let r = 0; r < order.length; r++) {
       const i = order[r] as number;
@@ -475,6 +478,8 @@ function writeSplit(
     validationBytes: v.bytes,
     trainSha256: t.sha256 ?? "",
     validationSha256: v.sha256 ?? "",
+    trainMd5: t.md5 ?? Buffer.alloc(0),
+    validationMd5: v.md5 ?? Buffer.alloc(0),
   };
 }
 

@@ -91,8 +91,8 @@ export async function run(inputs: DatasetInputs, log: Logger): Promise<void> {
   const folder = `${inputs.name}/${result.fingerprint}`;
   await log.group(`Upload to datastore ${target.name}`, () =>
     uploadFiles(target, [
-      { local: trainFile, path: `${folder}/train.jsonl` },
-      { local: validationFile, path: `${folder}/validation.jsonl` },
+      { local: trainFile, path: `${folder}/train.jsonl`, md5: result.trainMd5 },
+      { local: validationFile, path: `${folder}/validation.jsonl`, md5: result.validationMd5 },
     ], log),
   );
   const links = studioLinks(session.cloud, session.ref);

@@ -49,6 +49,8 @@ export interface Upload {
   local: string;
   /** Path in the container. */
   path: string;
+  /** The file's MD5 when already known (prepare takes it while writing); otherwise it is read from the file. */
+  md5?: Buffer;
 }
 
 /**
@@ -81,7 +83,7 @@ export async function uploadFiles(target: DatastoreTarget, files: Upload[], log:
   const done: Array<Upload & { uploaded: boolean; bytes: number }> = [];
   for (const f of files) {
     const size = (await stat(f.local)).size;
-    const md5 = await md5OfFile(f.local);
+    const md5 = f.md5 ?? (await md5OfFile(f.local));
     const blob = target.container.getBlockBlobClient(f.path);
     try {
       const existing = await blob.getProperties().catch((e: { statusCode?: number }) => (e.statusCode === 404 ? undefined : Promise.reject(e)));
