@@ -1,4 +1,6 @@
-// The actions of this repository: every folder with an action.yml and a src/main.ts.
+// The actions of this repository (every folder with an action.yml and a src/main.ts), and how one entry
+// is bundled.
+import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
@@ -15,4 +17,12 @@ export function actionDirs() {
     }
   }
   return dirs.filter((d) => existsSync(join(ROOT, d, "src", "main.ts"))).sort();
+}
+
+const NCC = join(ROOT, "node_modules", "@vercel", "ncc", "dist", "ncc", "cli.js");
+
+/** Bundles `entry` into `out` with ncc as the actions are bundled: minified, ES2022, licenses when asked. */
+export function nccBuild(entry, out, { license = true } = {}) {
+  const args = [NCC, "build", entry, "-o", out, "-m", "--target", "es2022", ...(license ? ["--license", "licenses.txt"] : []), "-q"];
+  execFileSync(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
 }

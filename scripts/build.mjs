@@ -1,25 +1,16 @@
 // Bundles every action with ncc into its committed dist/ (dist/index.js, and dist/post/index.js for a
 // post step). `--check` builds into a temporary folder and fails when a committed dist/ differs.
 // `--only action-dataset` builds one.
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { minify } from "terser";
-import { actionDirs, ROOT } from "./actions.mjs";
+import { actionDirs, nccBuild as bundle, ROOT } from "./actions.mjs";
 import { withUndiciOnDemand } from "./undici-on-demand.mjs";
 
 const check = process.argv.includes("--check");
 const onlyIdx = process.argv.indexOf("--only");
 const only = onlyIdx >= 0 ? process.argv[onlyIdx + 1] : undefined;
-const ncc = join(ROOT, "node_modules", "@vercel", "ncc", "dist", "ncc", "cli.js");
-
-function bundle(entry, out) {
-  execFileSync(process.execPath, [ncc, "build", entry, "-o", out, "-m", "--target", "es2022", "--license", "licenses.txt", "-q"], {
-    cwd: ROOT,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-}
 
 // ncc minifies only the entry file; the chunks it splits off at dynamic imports (the Azure SDKs, loaded
 // once the inputs are good) would ship unminified, so terser minifies them here.

@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseFileCommands } from "../../test/harness/run-action.js";
 import { generateUltrachatJsonl } from "./dataset-data.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -53,20 +54,6 @@ function measure(args: string[], o: { cwd: string; env: Record<string, string> }
   });
 }
 
-/** The runner's file commands (name<<delimiter … delimiter). */
-function outputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(.+)$/.exec(lines[i] ?? "");
-    if (!m) continue;
-    const value: string[] = [];
-    while (++i < lines.length && lines[i] !== m[2]) value.push(lines[i] ?? "");
-    out[m[1] ?? ""] = value.join("\n");
-  }
-  return out;
-}
-
 /** The prepare step as the runner runs it: the bundle, inputs as INPUT_*, file commands in files. */
 async function prepareStep(dir: string, source: string): Promise<Measured & { outputs: Record<string, string> }> {
   const files = { output: join(dir, "github-output"), summary: join(dir, "summary.md") };
@@ -86,7 +73,7 @@ async function prepareStep(dir: string, source: string): Promise<Measured & { ou
         "INPUT_OUTPUT-DIR": outputDir,
       },
     });
-    return { ...m, outputs: outputs(readFileSync(files.output, "utf8")) };
+    return { ...m, outputs: parseFileCommands(readFileSync(files.output, "utf8")) };
   } finally {
     rmSync(outputDir, { recursive: true, force: true });
   }

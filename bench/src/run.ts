@@ -6,11 +6,11 @@
 //   dataset: the dataset step's MB/s and peak RSS on 500 MiB of generated JSONL, next to a baseline
 //            that only reads and parses it (dataset.ts).
 // `npm run bench -- startup` or `npm run bench -- dataset` runs one of the two.
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 // @ts-expect-error: a plain .mjs helper shared with the build script
-import { actionDirs, ROOT } from "../../scripts/actions.mjs";
+import { actionDirs, nccBuild, ROOT } from "../../scripts/actions.mjs";
 import { datasetBench } from "./dataset.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -49,8 +49,7 @@ if (only !== "startup") {
 function buildCoreFloor(): string {
   const dir = mkdtempSync(join(ROOT, "bench", ".core-floor-"));
   writeFileSync(join(dir, "index.mjs"), 'import * as core from "@actions/core";\ncore.info("floor");\n');
-  const ncc = join(ROOT, "node_modules", "@vercel", "ncc", "dist", "ncc", "cli.js");
-  execFileSync(process.execPath, [ncc, "build", join(dir, "index.mjs"), "-o", join(dir, "dist"), "-m", "--target", "es2022", "-q"], { cwd: ROOT, stdio: "ignore" });
+  nccBuild(join(dir, "index.mjs"), join(dir, "dist"), { license: false });
   return dir;
 }
 
