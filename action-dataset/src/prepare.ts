@@ -67,6 +67,8 @@ export interface PrepareOptions {
    * preparation writes them; while it runs, a spool file (about the size of the output) is kept here.
    */
   outputDir: string;
+  /** Also take each output file's MD5 while writing it (for the upload); default false. */
+  md5?: boolean;
   /** Replaces the Phi-3 token count (tests). */
   countTokens?: (messages: readonly Message[]) => number;
   /**
@@ -134,9 +136,9 @@ export interface PrepareSuccess extends PrepareReport {
   /** Hex sha256 of each file's bytes (the fingerprint is made of these and the settings). */
   trainSha256: string;
   validationSha256: string;
-  /** MD5 of each file's bytes, taken while writing: what the upload sends and checks. */
-  trainMd5: Buffer;
-  validationMd5: Buffer;
+  /** With the md5 option: MD5 of each file's bytes, taken while writing (what the upload sends and checks). */
+  trainMd5?: Buffer;
+  validationMd5?: Buffer;
   fingerprint: string;
   /** Whether the tokens were counted on a worker thread (see tokenWorker). */
   tokenWorker: boolean;
@@ -396,7 +398,7 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
 
     // ----------------------------------------------------------------------------------- output
     report.tokens = tokenStats(index.tokens(), o.maxTokens);
-    const written = writeSplit(index, spoolFile, count.count, options.outputDir);
+    const written = writeSplit(index, spoolFile, count.count, options.outputDir, options.md5 ?? false);
     const settings: FingerprintSettings = {
       slice: isWholeSplit(spec) ? "" : formatSplitSpec({ ...spec, split: "" }),
       validationSplit: o.validationSplit,
@@ -444,13 +446,14 @@ function writeSplit(
   spoolFile: string,
   validationRows: number,
   outputDir: string,
+  md5: boolean,
 ): Pick<PrepareSuccess, "trainFile" | "validationFile" | "trainRows" | "validationRows" | "trainBytes" | "validationBytes" | "trainSha256" | "validationSha256" | "trainMd5" | "validationMd5"> {
   const trainFile = join(outputDir, "train.jsonl");
   const validationFile = join(outputDir, "validation.jsonl");
   const order = index.order();
   const reader = new RangeReader(spoolFile);
-  const validation = new BufferedWriter(`${validationFile}.partial`, { sha256: true, md5: true });
-  const train = new BufferedWriter(`${trainFile}.partial`, { sha256: true, md5: true });
+  const validation = new BufferedWriter(`${validationFile}.partial`, { sha256: true, md5 });
+  const train = new BufferedWriter(`${trainFile}.partial`, { sha256: true, md5 });
   try {
     for (let r = 0; r < order.length; r++) {
       const i = order[r] as number;
@@ -478,8 +481,8 @@ function writeSplit(
     validationBytes: v.bytes,
     trainSha256: t.sha256 ?? "",
     validationSha256: v.sha256 ?? "",
-    trainMd5: t.md5 ?? Buffer.alloc(0),
-    validationMd5: v.md5 ?? Buffer.alloc(0),
+    trainMd5: t.md5,
+    validationMd5: v.md5,
   };
 }
 

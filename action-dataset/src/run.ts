@@ -49,6 +49,7 @@ export async function run(inputs: DatasetInputs, log: Logger): Promise<void> {
       maxInvalidRatio: inputs.maxInvalidRatio,
       dedupe: inputs.dedupe,
       outputDir,
+      md5: inputs.azure !== undefined, // for the upload, which then need not read the files again
       tokenWorker: script ? { script } : undefined,
     }),
   );
