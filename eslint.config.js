@@ -3,7 +3,8 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/node_modules/**", "coverage/**", ".emulator/**"] },
+  // assembly/: AssemblyScript (compiled and checked by its own compiler, scripts/build-wasm.mjs), not TypeScript.
+  { ignores: ["**/dist/**", "**/node_modules/**", "coverage/**", ".emulator/**", "**/assembly/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

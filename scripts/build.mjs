@@ -1,11 +1,13 @@
 // Bundles every action with ncc into its committed dist/ (dist/index.js, and dist/post/index.js for a
-// post step). `--check` builds into a temporary folder and fails when a committed dist/ differs.
+// post step). `--check` builds into a temporary folder and fails when a committed dist/ differs (or the
+// WebAssembly module that scripts/build-wasm.mjs writes).
 // `--only action-dataset` builds one.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { minify } from "terser";
 import { actionDirs, nccBuild as bundle, ROOT } from "./actions.mjs";
+import { buildWasm } from "./build-wasm.mjs";
 import { withUndiciOnDemand } from "./undici-on-demand.mjs";
 
 const check = process.argv.includes("--check");
@@ -28,6 +30,13 @@ function files(dir) {
 }
 
 let stale = 0;
+// action-dataset's WebAssembly first: its bundle embeds the module the compiler writes.
+if (!only || only === "action-dataset") {
+  for (const target of buildWasm({ check })) {
+    stale++;
+    console.error(`${target} is stale: run \`npm run build\` and commit it`);
+  }
+}
 await withUndiciOnDemand(ROOT, buildAll);
 if (stale) process.exit(1);
 

@@ -18,10 +18,46 @@ const { vocabById, vocabByString, merges } = llamaTokenizer;
 /** Pairs of token ids as one number: both ids are below 32768. */
 const pairKey = (left: number, right: number): number => left * 32768 + right;
 
+/**
+ * pair key → merge priority, open addressing in two typed arrays: looked up for every adjacent pair of a
+ * chunk not cached, several times faster than a Map of numbers.
+ */
+class PairTable {
+  private readonly keys: Int32Array;
+  private readonly values: Int32Array;
+  private readonly mask: number;
+
+  constructor(entries: number) {
+    let size = 1024;
+    while (size < entries * 2) size *= 2;
+    this.keys = new Int32Array(size).fill(-1);
+    this.values = new Int32Array(size);
+    this.mask = size - 1;
+  }
+
+  private slot(key: number): number {
+    let i = Math.imul(key, 0x9e3779b1) >>> 0;
+    i = (i ^ (i >>> 15)) & this.mask;
+    while (this.keys[i] !== -1 && this.keys[i] !== key) i = (i + 1) & this.mask;
+    return i;
+  }
+
+  set(key: number, value: number): void {
+    const i = this.slot(key);
+    this.keys[i] = key;
+    this.values[i] = value;
+  }
+
+  get(key: number): number | undefined {
+    const i = this.slot(key);
+    return this.keys[i] === key ? this.values[i] : undefined;
+  }
+}
+
 // pair → the merge's priority in the table (what encode() orders by); mergedIds[priority] is the token
 // the pair becomes. Every merge of the table joins two pieces of the vocabulary into a third (checked
 // in the tests), so none is left out here that encode() would apply.
-const pairRank = new Map<number, number>();
+const pairRank = new PairTable(merges.size);
 let maxPriority = 0;
 for (const priority of merges.values()) maxPriority = Math.max(maxPriority, priority);
 const mergedIds = new Int32Array(maxPriority + 1);
@@ -132,8 +168,9 @@ export function bpeTokenCount(text: string): number {
     }
     if (best < 0) return n;
     ids[best] = mergedIds[bestRank] ?? 0;
-    ids.copyWithin(best + 1, best + 2, n);
-    ranks.copyWithin(best, best + 1, n - 1);
+    // Shift the rest left by one (a loop: copyWithin's call costs more than these few elements).
+    for (let i = best + 1; i < n - 1; i++) ids[i] = ids[i + 1] ?? 0;
+    for (let i = best; i < n - 2; i++) ranks[i] = ranks[i + 1] ?? NO_MERGE;
     n--;
     if (best > 0) ranks[best - 1] = rankOf(ids[best - 1] ?? 0, ids[best] ?? 0);
     if (best + 1 < n) ranks[best] = rankOf(ids[best] ?? 0, ids[best + 1] ?? 0);

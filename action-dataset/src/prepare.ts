@@ -9,10 +9,10 @@
  * Per record, in this order (so each dropped record has exactly one reason):
  *   decode (JSON, UTF-8) → conversation rules → duplicate? → token count → too long?
  *
- * Streaming: the records go through once, and each unique conversation's output line is appended to a
- * spool file in the output directory, while a RecordIndex notes the order key, offset, length and token
- * count of those kept. The index is then sorted by key, and the lines are copied from the spool in that order into
- * validation.jsonl (the smallest keys) and train.jsonl, hashed on the way. So memory does not grow with
+ * Streaming: the records go through once, and each unique conversation's output line is appended to the
+ * spool (files in the output directory, one per range of order keys; line-files.ts), while a RecordIndex
+ * notes the order key, location, length and token count of those kept. The index is then sorted by key,
+ * and the lines are copied from the spool in that order into validation.jsonl (the smallest keys) and train.jsonl, hashed on the way. So memory does not grow with
  * the size of the data, only with the number of conversations: ~48 bytes each for the index, ~60 for
  * the dedupe set, 8 for the token statistics (about 12 MB per 100,000 conversations). Besides that: the
  * tokenizer and its chunk cache (~50 MB, on the worker thread when there is one), a few 1 MiB I/O
@@ -22,11 +22,12 @@
 import { mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Message, Role } from "./conversation.js";
-import { ROLES, toConversation, toJsonLine } from "./conversation.js";
+import { ROLES, toConversation } from "./conversation.js";
 import { Deduplicator } from "./dedupe.js";
 import type { FingerprintSettings } from "./fingerprint.js";
 import { fingerprint } from "./fingerprint.js";
-import { BufferedWriter, RangeReader } from "./line-files.js";
+import { writeJsonLine } from "./json-line.js";
+import { BufferedWriter, LineBatch, Spool } from "./line-files.js";
 import type { InvalidReason, Location, Notice, Problem, ReasonCode, Severity } from "./problems.js";
 import { INVALID_REASONS, formatLocation, zeroCounts } from "./problems.js";
 import { SourceError, countRecords, readSource } from "./read-source.js";
@@ -64,7 +65,7 @@ export interface PrepareOptions {
   maxProblems?: number;
   /**
    * Where train.jsonl and validation.jsonl are written (created when missing). Only a successful
-   * preparation writes them; while it runs, a spool file (about the size of the output) is kept here.
+   * preparation writes them; while it runs, the spool (files about the size of the output) is kept here.
    */
   outputDir: string;
   /** Also take each output file's MD5 while writing it (for the upload); default false. */
@@ -164,9 +165,8 @@ interface Batch {
 }
 
 /** A batch goes to the token counter when its output lines hold this many bytes. */
-const BATCH_CHARS = 256 << 10;
+const BATCH_BYTES = 256 << 10;
 const DEFAULT_WORKER_MIN_BYTES = 16 << 20;
-const NEWLINE = Buffer.from("\n");
 
 export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
   const files = typeof options.files === "string" ? [options.files] : [...options.files];
@@ -230,18 +230,17 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
   const index = new RecordIndex();
 
   mkdirSync(options.outputDir, { recursive: true });
-  const spoolFile = join(options.outputDir, `.prepare-${process.pid}-${Date.now()}.spool`);
-  const spool = new BufferedWriter(spoolFile);
+  const spool = new Spool(join(options.outputDir, `.prepare-${process.pid}-${Date.now()}.spool`));
+  const batch = new LineBatch();
   let counter: TokenCounter | undefined;
   try {
     try {
       counter = tokenCounter(options, files);
+      counter.onReturned = (buffer) => batch.recycle(buffer);
       const tokenCounts = counter;
       // Records wait in a batch until their token counts are back; then, in input order, each one's
       // problem is reported, and a unique conversation short enough is indexed (its line is in the spool).
       let outcomes: Outcome[] = [];
-      let conversations: Message[][] = [];
-      let batchChars = 0;
       const out: Batch[] = [];
       const settle = async (batch: Batch): Promise<void> => {
         const counts = await batch.counts;
@@ -272,12 +271,10 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
       };
       const sendBatch = async (): Promise<void> => {
         if (outcomes.length === 0) return;
-        const counts = tokenCounts.count(conversations);
+        const counts = tokenCounts.count(batch.take());
         counts.catch(() => undefined); // a failure surfaces when the batch is settled, not as an unhandled rejection
         out.push({ outcomes, counts });
         outcomes = [];
-        conversations = [];
-        batchChars = 0;
         while (out.length > tokenCounts.batchesOut) await settle(out.shift() as Batch);
       };
 
@@ -328,27 +325,25 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
             outcomes.push({ kind: "invalid", location: item.location, reason: conv.reason, detail: conv.detail });
             continue;
           }
-          // The line goes to the spool at once, so that no batch holds it, and its key is the hash of the
-          // bytes written (the text is encoded once). A duplicate is taken back; a line that turns out too
-          // long stays there, unreferenced.
-          const line = toJsonLine(conv.messages);
-          const at = spool.size;
-          const bytes = spool.writeText(line);
-          const key = orderKeyBytes(o.seed, spool.lastWritten(bytes) ?? line);
+          // The line is made as bytes in the batch (never as a string; see writeJsonLine), its key is
+          // their hash, and unless it is a duplicate it goes to the spool at once and stays in the batch
+          // for its token count. A line that turns out too long stays in the spool, unreferenced.
+          writeJsonLine(conv.messages, batch);
+          const bytes = batch.line();
+          const key = orderKeyBytes(o.seed, bytes);
           const first = dedupe?.check(key, item.location);
           if (first) {
-            spool.unwrite(bytes);
+            batch.dropLine();
             outcomes.push({ kind: "duplicate", location: item.location, first });
             continue;
           }
-          spool.write(NEWLINE);
-          const length = bytes + 1;
+          const at = spool.append(key, bytes);
+          batch.endLine();
+          const length = bytes.length + 1;
           const roles = { system: 0, user: 0, assistant: 0 };
           for (const m of conv.messages) roles[m.role]++;
           outcomes.push({ kind: "unique", location: item.location, key, offset: at, length, roles, keptOwnSystem: conv.keptOwnSystem });
-          conversations.push(conv.messages);
-          batchChars += length;
-          if (batchChars >= BATCH_CHARS) await sendBatch();
+          if (batch.size >= BATCH_BYTES) await sendBatch();
         }
         offset += counts?.[f] ?? 0; // without counts there is one file
       }
@@ -360,7 +355,6 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
       if (e instanceof SourceError) return fail("source", e.message);
       throw e;
     } finally {
-      spool.discard();
       await counter?.close();
     }
 
@@ -398,7 +392,7 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
 
     // ----------------------------------------------------------------------------------- output
     report.tokens = tokenStats(index.tokens(), o.maxTokens);
-    const written = writeSplit(index, spoolFile, count.count, options.outputDir, options.md5 ?? false);
+    const written = writeSplit(index, spool, count.count, options.outputDir, options.md5 ?? false);
     const settings: FingerprintSettings = {
       slice: isWholeSplit(spec) ? "" : formatSplitSpec({ ...spec, split: "" }),
       validationSplit: o.validationSplit,
@@ -417,7 +411,7 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
       fingerprint: fingerprint(written.trainSha256, written.validationSha256, settings),
     };
   } finally {
-    rmSync(spoolFile, { force: true });
+    spool.remove();
   }
 }
 
@@ -443,7 +437,7 @@ function tokenCounter(options: PrepareOptions, files: readonly string[]): TokenC
  */
 function writeSplit(
   index: RecordIndex,
-  spoolFile: string,
+  spool: Spool,
   validationRows: number,
   outputDir: string,
   md5: boolean,
@@ -451,7 +445,7 @@ function writeSplit(
   const trainFile = join(outputDir, "train.jsonl");
   const validationFile = join(outputDir, "validation.jsonl");
   const order = index.order();
-  const reader = new RangeReader(spoolFile);
+  const reader = spool.reader();
   const validation = new BufferedWriter(`${validationFile}.partial`, { sha256: true, md5 });
   const train = new BufferedWriter(`${trainFile}.partial`, { sha256: true, md5 });
   try {

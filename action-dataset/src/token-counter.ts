@@ -1,16 +1,23 @@
 /**
- * Token counts for batches of conversations, on this thread or on a worker thread.
+ * Token counts for batches of output lines, on this thread or on a worker thread.
  *
- * Counting Phi-3 tokens is the most expensive step of the preparation (about as much CPU as reading and
- * parsing the JSON). With a worker it runs on the second core while this thread reads, validates and
- * writes: prepare.ts hands over a batch, goes on with the next records, and applies the counts in input
- * order when they come back, so the results are the same either way. One worker, not one per core: each
- * holds its own copy of the tokenizer (~60 MB), and this thread keeps the other core busy.
+ * Counting Phi-3 tokens is the most expensive step of the preparation after reading and parsing the
+ * JSON. With a worker it runs on the second core while this thread reads, validates and writes:
+ * prepare.ts hands over a batch, goes on with the next records, and applies the counts in input order
+ * when they come back, so the results are the same either way. A batch is one buffer of lines
+ * (LineBatch), transferred to the worker, not copied. One worker, not one per core: this thread keeps
+ * the other core busy.
  */
 import { Worker } from "node:worker_threads";
 import type { Message } from "./conversation.js";
 import type { TokenRequest, TokenResponse } from "./token-worker.js";
 import { TOKEN_WORKER_DATA } from "./worker-script.js";
+
+/** Lines one after another (without "\n"), line i ending at ends[i]: what LineBatch.take() gives. */
+export interface Lines {
+  bytes: Uint8Array;
+  ends: Uint32Array;
+}
 
 export interface TokenCounter {
   readonly onWorker: boolean;
@@ -19,31 +26,43 @@ export interface TokenCounter {
    * on; on this thread, none (a batch is counted when sent, and holding records longer only costs memory).
    */
   readonly batchesOut: number;
-  /** One count per conversation, in order. */
-  count(conversations: ReadonlyArray<readonly Message[]>): Promise<ArrayLike<number>>;
+  /** One count per line, in order. */
+  count(lines: Lines): Promise<ArrayLike<number>>;
+  /** Called with each batch's buffer when the counter is done with it (the worker gives it back). */
+  onReturned?: (buffer: ArrayBuffer) => void;
   close(): Promise<void>;
 }
 
-/** Counts on this thread, with `countTokens` or (loaded on first use) the Phi-3 count. */
+/** Counts on this thread: the Phi-3 count (line-tokens.ts, loaded on first use), or `countTokens` of each line's messages. */
 export function inThreadCounter(countTokens?: (messages: readonly Message[]) => number): TokenCounter {
-  let count = countTokens;
   return {
     onWorker: false,
     batchesOut: 0,
-    async count(conversations) {
+    async count(lines) {
+      if (countTokens) return eachLine(lines, countTokens);
       // Loaded here rather than imported: a thread that hands counting to a worker never loads the tokenizer.
-      count ??= (await import("./tokens.js")).countConversationTokens;
-      return conversations.map(count);
+      return (await import("./line-tokens.js")).countLines(lines.bytes, lines.ends);
     },
     async close() {},
   };
 }
 
+function eachLine(lines: Lines, countTokens: (messages: readonly Message[]) => number): number[] {
+  const decoder = new TextDecoder();
+  const counts: number[] = [];
+  let start = 0;
+  for (const end of lines.ends) {
+    counts.push(countTokens((JSON.parse(decoder.decode(lines.bytes.subarray(start, end))) as { messages: Message[] }).messages));
+    start = end;
+  }
+  return counts;
+}
+
 /** Counts on a worker thread started from `script` (the bundled action; see worker-script.ts). */
 export function workerCounter(script: string | URL): TokenCounter {
-  // A small young generation: what the worker allocates (a batch's strings, the text of a chunk not yet
-  // cached) dies young, and the default would reserve tens of MB for nothing.
-  const worker = new Worker(script, { workerData: TOKEN_WORKER_DATA, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+  // A small young generation: the worker allocates little (the text of a chunk not yet cached), and the
+  // default would reserve tens of MB for nothing.
+  const worker = new Worker(script, { workerData: TOKEN_WORKER_DATA, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
   const waiting = new Map<number, { resolve: (counts: Uint32Array) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   let failure: Error | undefined;
@@ -52,27 +71,16 @@ export function workerCounter(script: string | URL): TokenCounter {
     for (const w of waiting.values()) w.reject(failure);
     waiting.clear();
   };
-  worker.on("message", (response: TokenResponse) => {
-    waiting.get(response.id)?.resolve(response.counts);
-    waiting.delete(response.id);
-  });
-  worker.on("error", (e) => failAll(new Error(`The token-counting worker failed: ${e.message}`, { cause: e })));
-  worker.on("exit", (code) => failAll(new Error(`The token-counting worker stopped (exit code ${code}).`)));
-  return {
+  const counter: TokenCounter = {
     onWorker: true,
     batchesOut: 2,
-    count(conversations) {
+    count(lines) {
       if (failure) return Promise.reject(failure);
-      const contents: string[] = [];
-      const sizes = new Uint32Array(conversations.length);
-      conversations.forEach((messages, c) => {
-        sizes[c] = messages.length;
-        for (const m of messages) contents.push(m.content);
-      });
-      const request: TokenRequest = { id: nextId++, contents, sizes };
+      const request: TokenRequest = { id: nextId++, bytes: lines.bytes, ends: lines.ends };
       return new Promise((resolve, reject) => {
         waiting.set(request.id, { resolve, reject });
-        worker.postMessage(request, [sizes.buffer as ArrayBuffer]);
+        // The buffers move to the worker: this thread must not use them again (LineBatch.take() gave them away).
+        worker.postMessage(request, [lines.bytes.buffer as ArrayBuffer, lines.ends.buffer as ArrayBuffer]);
       });
     },
     async close() {
@@ -80,4 +88,12 @@ export function workerCounter(script: string | URL): TokenCounter {
       await worker.terminate();
     },
   };
+  worker.on("message", (response: TokenResponse) => {
+    counter.onReturned?.(response.bytes);
+    waiting.get(response.id)?.resolve(response.counts);
+    waiting.delete(response.id);
+  });
+  worker.on("error", (e) => failAll(new Error(`The token-counting worker failed: ${e.message}`, { cause: e })));
+  worker.on("exit", (code) => failAll(new Error(`The token-counting worker stopped (exit code ${code}).`)));
+  return counter;
 }

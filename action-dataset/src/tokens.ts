@@ -42,13 +42,6 @@ export function countConversationTokens(messages: readonly Message[]): number {
   return total;
 }
 
-/** The same for a conversation given as its messages' contents, contents[from..to) (the role tokens cost the same). */
-export function countContentsTokens(contents: readonly string[], from: number, to: number): number {
-  let total = 1;
-  for (let i = from; i < to; i++) total += 2 + countContentTokens(contents[i] ?? "");
-  return total;
-}
-
 // Whitespace as Rust's char::is_whitespace sees it (what the tokenizers library strips for rstrip).
 const LEADING_WS = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
 
@@ -121,8 +114,11 @@ const FNV_PRIME = 0x01000193;
  * characters, so that checking a slot reads one 64-byte cache line rather than chasing a string on the
  * heap (which made lookups several times slower). Chunks longer than fit are not cached: they are rare
  * in prose, and long ones (code, URLs, CJK without spaces) seldom repeat.
+ *
+ * 1 MB: large datasets are counted by line-tokens.ts (WebAssembly, with caches of its own), which hands
+ * only the rare contents it does not handle to this path.
  */
-const CACHE_SLOTS = 1 << 18;
+const CACHE_SLOTS = 1 << 14;
 const SLOT = 32;
 const CACHE_MAX_CHUNK = SLOT - 4;
 const cache = new Uint16Array(CACHE_SLOTS * SLOT);

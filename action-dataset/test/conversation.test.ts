@@ -1,4 +1,6 @@
+import type { Message } from "../src/conversation.js";
 import { toConversation, toJsonLine, validateMessages } from "../src/conversation.js";
+import { writeJsonLine } from "../src/json-line.js";
 
 const u = (content: string) => ({ role: "user", content });
 const a = (content: string) => ({ role: "assistant", content });
@@ -149,5 +151,59 @@ describe("the output line", () => {
     expect(toJsonLine([{ role: "user", content: 'Say "hi"\n' }, { role: "assistant", content: "hi ✓" }])).toBe(
       '{"messages":[{"role":"user","content":"Say \\"hi\\"\\n"},{"role":"assistant","content":"hi ✓"}]}',
     );
+  });
+
+  /** writeJsonLine into a sink that collects the pieces, as prepare writes it into its buffer. */
+  const written = (messages: Message[]): { bytes: Buffer; counted: number } => {
+    const pieces: Buffer[] = [];
+    const counted = writeJsonLine(messages, {
+      writeText(text) {
+        pieces.push(Buffer.from(text, "utf8"));
+        return pieces[pieces.length - 1]!.length;
+      },
+      write(bytes) {
+        pieces.push(Buffer.from(bytes)); // a copy: the writer reuses its buffer
+      },
+    });
+    return { bytes: Buffer.concat(pieces), counted };
+  };
+
+  it("is written piece by piece with the very bytes of JSON.stringify, whatever the characters", () => {
+    // Every kind of character JSON.stringify treats apart, and plain text around them.
+    const alphabet = ['"', "\\", "\b", "\t", "\n", "\f", "\r", "\u0000", "\u001f", "\u007f", "\u2028", "/", "<", "é", "✓", "\ud83d\ude80", "\ud800", "\udfff", "\udc00\ud800", "\ufffd", "，", " ", "a", "word "];
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    for (let round = 0; round < 500; round++) {
+      const messages: Message[] = [];
+      for (let m = 0, n = 1 + random(4); m < n; m++) {
+        let content = "";
+        for (let c = 0, len = random(40); c < len; c++) content += alphabet[random(alphabet.length)];
+        messages.push({ role: (["system", "user", "assistant"] as const)[random(3)]!, content });
+      }
+      const expected = Buffer.from(toJsonLine(messages), "utf8");
+      const { bytes, counted } = written(messages);
+      expect(bytes.toString("hex")).toBe(expected.toString("hex"));
+      expect(counted).toBe(expected.length);
+    }
+  });
+
+  it("writes long text with many escapes as JSON.stringify does, in the module and in pieces", () => {
+    const paragraph = 'Line one.\n\n1. “Quoted” — naïve\t🚀\r\n"\\\u0001'.repeat(5000);
+    for (const content of [
+      paragraph, // escaped by the WebAssembly module
+      paragraph + "\ud800", // a lone surrogate: in pieces
+      paragraph.repeat(2), // longer than the module takes: in pieces
+      "short\n", // under 16 bytes: the module's last bytes one by one
+      "x".repeat(15) + "\u001f" + "y".repeat(17), // an escape right at a 16-byte boundary
+    ]) {
+      const messages: Message[] = [{ role: "user", content }, { role: "assistant", content: content.slice(3) }];
+      const expected = Buffer.from(toJsonLine(messages), "utf8");
+      const { bytes, counted } = written(messages);
+      expect(bytes.equals(expected)).toBe(true);
+      expect(counted).toBe(expected.length);
+    }
   });
 });

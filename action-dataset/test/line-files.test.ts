@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { BufferedWriter, RangeReader } from "../src/line-files.js";
+import { existsSync, readFileSync } from "node:fs";
+import { BufferedWriter, LineBatch, RangeReader, SPOOL_BUCKETS, Spool } from "../src/line-files.js";
 import { scratch } from "./helpers.js";
 import type { Scratch } from "./helpers.js";
 
@@ -11,7 +11,7 @@ beforeAll(() => {
 afterAll(() => tmp.remove());
 
 describe("the buffered writer and the range reader", () => {
-  it("writes text as UTF-8 and bytes, across buffer flushes and larger than the buffer, hashing what it writes", () => {
+  it("writes bytes across buffer flushes and larger than the buffer, hashing what it writes", () => {
     const path = `${tmp.dir}/out.bin`;
     const w = new BufferedWriter(path, { sha256: true });
     const pieces: Buffer[] = [];
@@ -19,9 +19,10 @@ describe("the buffered writer and the range reader", () => {
     const texts = ["plain", "ünïcødé ✓ 日本語 🚀", "x".repeat(1_500_000), "é".repeat(400_000), "end"];
     for (const text of texts) {
       const at = w.size;
-      const n = w.writeText(text);
-      pieces.push(Buffer.from(text, "utf8"));
-      expect(n).toBe(Buffer.byteLength(text));
+      const bytes = Buffer.from(text, "utf8");
+      w.write(bytes);
+      const n = bytes.length;
+      pieces.push(bytes);
       ranges.push([at, n]);
       w.write(Buffer.from("\n"));
       pieces.push(Buffer.from("\n"));
@@ -40,24 +41,9 @@ describe("the buffered writer and the range reader", () => {
     r.close();
   });
 
-  it("gives back the bytes just written while buffered, and takes them back", () => {
-    const path = `${tmp.dir}/unwrite.bin`;
-    const w = new BufferedWriter(path);
-    w.writeText("keep ");
-    const n = w.writeText("drop ✓");
-    expect(w.lastWritten(n)?.toString()).toBe("drop ✓");
-    expect(w.unwrite(n)).toBe(true);
-    expect(w.size).toBe(5);
-    const big = w.writeText("y".repeat(2_000_000)); // straight to the file: not in the buffer any more
-    expect(w.lastWritten(big)).toBeUndefined();
-    expect(w.unwrite(big)).toBe(false);
-    w.close();
-    expect(readFileSync(path).length).toBe(5 + 2_000_000);
-  });
-
   it("does not hash unless asked", () => {
     const w = new BufferedWriter(`${tmp.dir}/plain.bin`);
-    w.writeText("a");
+    w.write(Buffer.from("a"));
     expect(w.close()).toEqual({ bytes: 1, sha256: undefined });
   });
 
@@ -66,5 +52,73 @@ describe("the buffered writer and the range reader", () => {
     const r = new RangeReader(path);
     expect(() => r.read(1, 5)).toThrow(/ended at byte 3/);
     r.close();
+  });
+});
+
+describe("the spool", () => {
+  const key = (first: number): Uint8Array => Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? first : i));
+
+  it("keeps each line in the file of its key's range and reads them back in key order, deleting each file it has passed", () => {
+    const spool = new Spool(`${tmp.dir}/lines.spool`);
+    const lines = Array.from({ length: 200 }, (_, i) => ({ key: key((i * 37) % 256), text: `line ${i} ✓ ${"x".repeat(i * 50)}` }));
+    const placed = lines.map((l) => ({ ...l, at: spool.append(l.key, Buffer.from(l.text)), length: Buffer.byteLength(l.text) + 1 }));
+    spool.close();
+    const files = Array.from({ length: SPOOL_BUCKETS }, (_, b) => `${tmp.dir}/lines.spool.${b}`);
+    expect(files.every((f) => existsSync(f))).toBe(true);
+
+    const reader = spool.reader();
+    const inOrder = [...placed].sort((a, b) => (a.key[0] ?? 0) - (b.key[0] ?? 0));
+    for (const p of inOrder) {
+      expect(reader.read(p.at, p.length).toString()).toBe(`${p.text}\n`);
+      const bucket = Spool.bucketOf(p.key);
+      expect(files.slice(0, bucket).some((f) => existsSync(f))).toBe(false); // passed: deleted
+      expect(existsSync(files[bucket]!)).toBe(true);
+    }
+    expect(() => reader.read(inOrder[0]!.at, inOrder[0]!.length)).toThrow(/key order/);
+    reader.close();
+    spool.remove();
+    expect(files.some((f) => existsSync(f))).toBe(false);
+  });
+
+  it("deletes its files when it is removed before it was read, even while open", () => {
+    const spool = new Spool(`${tmp.dir}/dropped.spool`);
+    spool.append(key(0), Buffer.from("a"));
+    spool.remove();
+    expect(existsSync(`${tmp.dir}/dropped.spool.0`)).toBe(false);
+  });
+});
+
+describe("the line batch", () => {
+  it("holds the lines ended, drops the one being made, grows for a long line and hands its buffer over", () => {
+    const batch = new LineBatch(64);
+    batch.writeText("é✓");
+    batch.writeText("🚀");
+    expect(batch.line().toString()).toBe("é✓🚀");
+    batch.endLine();
+    batch.writeText("a duplicate");
+    batch.dropLine();
+    const long = "ü".repeat(700_000);
+    batch.writeText(long);
+    batch.endLine();
+    expect(batch.size).toBe(Buffer.byteLength("é✓🚀") + Buffer.byteLength(long));
+    const lines: string[] = [];
+    for (let i = 0; i < 600; i++) {
+      lines.push(`line ${i}`);
+      batch.writeText(`line ${i}`);
+      batch.endLine();
+    }
+    const { bytes, ends } = batch.take();
+    expect(ends).toHaveLength(602);
+    const text = Buffer.from(bytes).toString();
+    let start = 0;
+    const got = [...ends].map((end) => {
+      const line = Buffer.from(bytes.subarray(start, end)).toString();
+      start = end;
+      return line;
+    });
+    expect(got).toEqual(["é✓🚀", long, ...lines]);
+    expect(text.length).toBeGreaterThan(700_000);
+    expect(batch.size).toBe(0);
+    expect(batch.take().ends).toHaveLength(0);
   });
 });

@@ -1,6 +1,7 @@
 import { bpeTokenCount, irregularMerges } from "../src/bpe.js";
-import { countContentTokens, countContentsTokens, countConversationTokens, countTextTokens, referenceTextTokens, renderPhi3, vocabulary } from "../src/tokens.js";
-import { countBatch } from "../src/token-worker.js";
+import { countContentTokens, countConversationTokens, countTextTokens, referenceTextTokens, renderPhi3, vocabulary } from "../src/tokens.js";
+import { countLines } from "../src/line-tokens.js";
+import { toJsonLine } from "../src/conversation.js";
 import type { Message } from "../src/conversation.js";
 
 /** Deterministic pseudo-random text over an alphabet that reaches the byte fallback, surrogate pairs and lone surrogates. */
@@ -80,12 +81,66 @@ describe("Phi-3 token counts", () => {
     expect(countTextTokens(text)).toBe(reference); // from the cache
   });
 
-  it("counts batches of conversations given as contents as it counts each conversation (the worker's side)", () => {
-    const conversations: Message[][] = [[u("Hello"), a("Hi")], [s("Be brief."), u("What is 2+2?"), a("4")], [u("Ünïcødé ✓ 🚀"), a("x <|end|> y")]];
-    const contents = conversations.flat().map((m) => m.content);
-    const counts = countBatch({ contents, sizes: Uint32Array.from(conversations.map((c) => c.length)) });
-    expect([...counts]).toEqual(conversations.map(countConversationTokens));
-    expect(countContentsTokens(contents, 0, 2)).toBe(countConversationTokens(conversations[0]!));
+  /** Conversations as output lines in one batch, the way prepare hands them to the counter. */
+  const asLines = (conversations: Message[][]): { bytes: Uint8Array; ends: Uint32Array } => {
+    const lines = conversations.map((c) => Buffer.from(toJsonLine(c), "utf8"));
+    let end = 0;
+    return { bytes: Buffer.concat(lines), ends: Uint32Array.from(lines, (l) => (end += l.length)) };
+  };
+  const countedAsLines = (conversations: Message[][]): number[] => {
+    const { bytes, ends } = asLines(conversations);
+    return [...countLines(bytes, ends)];
+  };
+
+  it("counts output lines (the WebAssembly path) exactly as it counts their conversations", () => {
+    const contents = [
+      "Hello",
+      "What is 2+2?",
+      "x <|end|> y",
+      "Ünïcødé ✓ 🚀 日本語のテキスト",
+      'quotes " and \\ backslashes \\" and\ttabs\nand\r\nnewlines\u0001\u001f',
+      "a lone surrogate \ud800 and a pair 😀",
+      "▁literal▁pieces",
+      "trailing spaces   ",
+      "runs   of    spaces",
+      "paragraphs.\n\nJoined\n\nby\n\nnewlines.\n\n1. and\n2. lists",
+      "a".repeat(23) + " " + "b".repeat(24) + " " + "c".repeat(25) + " " + "d".repeat(56) + " " + "e".repeat(57) + " " + "é".repeat(40),
+      // Whitespace (or what may be) at the start, absorbed by the role marker: each lead byte the module hands over.
+      " leading space",
+      "\nleading newline",
+      "\u000bvertical tab",
+      '"quoted at the start"',
+      "\u00a0no-break space",
+      "\u0085next line",
+      "\u1680ogham space",
+      "\u2003em space",
+      "“curly quotes” at the start",
+      "\u3000ideographic space",
+      "<|user|> a special token first",
+      "\u2581 a literal ▁ first",
+    ];
+    const conversations: Message[][] = contents.map((c, i) => (i % 3 === 0 ? [s(c), u(c), a(c)] : [u(c), a(c)]));
+    expect(countedAsLines(conversations)).toEqual(conversations.map(countConversationTokens));
+  });
+
+  it("counts random text on both paths alike, across cache evictions and chunks of every length", () => {
+    const texts = [...randomTexts(3000, 60, 11), ...randomTexts(200, 400, 12)];
+    const conversations: Message[][] = [];
+    for (let i = 0; i + 1 < texts.length; i += 2) conversations.push([u(texts[i]!), a(texts[i + 1]!)]);
+    const expected = conversations.map(countConversationTokens);
+    expect(countedAsLines(conversations)).toEqual(expected);
+    expect(countedAsLines(conversations)).toEqual(expected); // again, from the caches
+  });
+
+  it("counts a line too long for the module's memory on the string path, between others", () => {
+    const long = "word ".repeat(2_000_000); // 10 MB
+    const conversations: Message[][] = [[u("before"), a("ok")], [u("long?"), a(long)], [u("after"), a("ok")]];
+    expect(countedAsLines(conversations)).toEqual(conversations.map(countConversationTokens));
+  });
+
+  it("refuses bytes that are not an output line", () => {
+    const bytes = Buffer.from('{"messages":[{"role":"user","content":"hi"}],"extra":1}');
+    expect(() => countLines(bytes, Uint32Array.of(bytes.length))).toThrow(/not an output line/);
   });
 
   it("counts exactly what the tokenizer counts on the whole text, chunked and cached", () => {

@@ -1,0 +1,161 @@
+// AssemblyScript, compiled to WebAssembly by scripts/build-wasm.mjs into src/line-tokens-wasm.ts.
+//
+// The hot loop of the Phi-3 token count (see src/line-tokens.ts, which loads this and explains the
+// method): scan the contents of output lines for chunks and look each chunk up in byte caches; the
+// JavaScript side is asked (imports) only for what needs the tokenizer: a chunk not cached (bpe) and a
+// content this loop does not handle (slowContent).
+//
+// Linear memory, fixed layout (all offsets in bytes):
+//   [0, 64)                scratch: slowContent writes where the content literal ended at 0
+//   [HOT, +512 KB)         2^14 slots of 32 B: direct-mapped cache of the frequent chunks (≤ 24 B)
+//   [SHORT, +8 MB)         2^18 slots of 32 B: two-way set-associative cache, chunks of ≤ 24 B
+//   [LONG, +2 MB)          2^15 slots of 64 B: the same for chunks of 25 to 56 B
+//   [INPUT, …)             the lines to count, copied in by the JavaScript side
+// A slot: hash (u32), length (u8), count (u8), 2 unused bytes, then the chunk's bytes, zero-padded.
+
+@external("env", "bpe")
+declare function bpe(start: u32, length: u32): u32;
+
+@external("env", "slowContent")
+declare function slowContent(start: u32, limit: u32): u32;
+
+const HOT: u32 = 64;
+const HOT_SLOTS: u32 = 1 << 14;
+const SHORT: u32 = HOT + HOT_SLOTS * 32;
+const SHORT_SLOTS: u32 = 1 << 18;
+const LONG: u32 = SHORT + SHORT_SLOTS * 32;
+const LONG_SLOTS: u32 = 1 << 15;
+export const INPUT: u32 = LONG + LONG_SLOTS * 64;
+
+const HEADER: u32 = 8;
+const SHORT_MAX: u32 = 32 - HEADER;
+const LONG_MAX: u32 = 64 - HEADER;
+
+const QUOTE: u32 = 0x22;
+const BACKSLASH: u32 = 0x5c;
+const SPACE: u32 = 0x20;
+
+let contentEnd: u32 = 0;
+
+/** Tokens of the conversation of the output line at [start, end) (without its "\n"); 0xffffffff if it is not one. */
+export function countLine(start: u32, end: u32): u32 {
+  let total: u32 = 1; // <|endoftext|>
+  let at = start + 22; // {"messages":[{"role":"
+  while (true) {
+    while (at < end && <u32>load<u8>(at) != QUOTE) at++; // the role name
+    at += 13; // ","content":"
+    total += 2 + contentTokens(at, end); // <|role|> … <|end|>
+    at = contentEnd + 1;
+    if (<u32>load<u8>(at + 1) != 0x2c) break; // `}]}` ends the line, `},{` goes on
+    at += 11; // },{"role":"
+  }
+  if (at + 3 != end || <u32>load<u8>(at + 1) != 0x5d) return 0xffffffff;
+  return total;
+}
+
+function contentTokens(start: u32, limit: u32): u32 {
+  const first = <u32>load<u8>(start);
+  // Perhaps whitespace (absorbed after the role marker): the JavaScript side decides.
+  if (first == SPACE || first == BACKSLASH || first == 0xc2 || (first >= 0xe1 && first <= 0xe3)) return slow(start, limit);
+  // 16 bytes at a time (SIMD): only the bytes that matter are visited, in order: spaces (a chunk starts
+  // at a space after a non-space), the closing quote, escapes (their bytes belong to the chunk), "<"
+  // (perhaps a special token) and 0xE2 (perhaps ▁, which the tokenizer treats as a space); those last
+  // two send the content to the JavaScript side. The block may read past the line: INPUT is padded.
+  let total: u32 = 0;
+  let chunkStart = start;
+  let lastSpace: u32 = 0; // where the last space was: a space right after it goes on the same run
+  let skipTo = start; // bytes before this are inside an escape
+  for (let block = start; block < limit; block += 16) {
+    const v = v128.load(block);
+    const special = v128.or(
+      v128.or(i8x16.eq(v, i8x16.splat(0x20)), i8x16.eq(v, i8x16.splat(0x22))),
+      v128.or(v128.or(i8x16.eq(v, i8x16.splat(0x5c)), i8x16.eq(v, i8x16.splat(0x3c))), i8x16.eq(v, i8x16.splat(<i8>0xe2))),
+    );
+    let mask = i8x16.bitmask(special);
+    while (mask != 0) {
+      const p = block + ctz(mask);
+      mask &= mask - 1;
+      if (p < skipTo) continue;
+      const c = <u32>load<u8>(p);
+      if (c == SPACE) {
+        if (lastSpace != p - 1) {
+          total += chunkTokens(chunkStart, p);
+          chunkStart = p;
+        }
+        lastSpace = p;
+      } else if (c == QUOTE) {
+        contentEnd = p;
+        return total + chunkTokens(chunkStart, p);
+      } else if (c == BACKSLASH) {
+        skipTo = p + (<u32>load<u8>(p + 1) == 0x75 ? 6 : 2); // \u00xx, or \n, \", …
+      } else if (c == 0x3c || (<u32>load<u8>(p + 1) == 0x96 && <u32>load<u8>(p + 2) == 0x81)) {
+        return slow(start, limit);
+      }
+    }
+  }
+  return slow(start, limit); // no closing quote: not reached for an output line
+}
+
+function slow(start: u32, limit: u32): u32 {
+  const count = slowContent(start, limit);
+  contentEnd = load<u32>(0);
+  return count;
+}
+
+function chunkTokens(start: u32, end: u32): u32 {
+  const length = end - start;
+  if (length == 0) return 0;
+  if (length > LONG_MAX) return bpe(start, length);
+  // The first and last 8 bytes (overlapping under 16; under 8, the chunk masked off what follows it).
+  let head = load<u64>(start);
+  let tail: u64 = 0;
+  if (length < 8) head &= (<u64>1 << (<u64>length * 8)) - 1;
+  else tail = load<u64>(end - 8);
+  let h = head * 0x9e3779b97f4a7c15 ^ tail * 0xc2b2ae3d27d4eb4f ^ <u64>length;
+  h ^= h >> 29;
+  h *= 0xbf58476d1ce4e5b9;
+  h ^= h >> 32;
+  const hash = <u32>h;
+  if (length <= SHORT_MAX) {
+    const hot = HOT + (hash >> 18) * 32; // the top 14 bits
+    if (matches(hot, length, head, tail, start)) return <u32>load<u8>(hot + 5);
+    const set = SHORT + (hash & (SHORT_SLOTS - 2)) * 32;
+    if (matches(set, length, head, tail, start)) return promote(hot, set, hash, length, start);
+    if (matches(set + 32, length, head, tail, start)) return promote(hot, set + 32, hash, length, start);
+    return miss(set, 32, hash, start, length);
+  }
+  const set = LONG + (hash & (LONG_SLOTS - 2)) * 64;
+  if (matches(set, length, head, tail, start)) return <u32>load<u8>(set + 5);
+  if (matches(set + 64, length, head, tail, start)) return <u32>load<u8>(set + 69);
+  return miss(set, 64, hash, start, length);
+}
+
+@inline
+function matches(slot: u32, length: u32, head: u64, tail: u64, start: u32): bool {
+  if (<u32>load<u8>(slot + 4) != length || load<u64>(slot + HEADER) != head) return false;
+  if (length <= 8) return true;
+  if (load<u64>(slot + HEADER + length - 8) != tail) return false;
+  for (let k: u32 = 8; k + 8 < length; k += 8) if (load<u64>(slot + HEADER + k) != load<u64>(start + k)) return false;
+  return true;
+}
+
+function promote(hot: u32, slot: u32, hash: u32, length: u32, start: u32): u32 {
+  const count = <u32>load<u8>(slot + 5);
+  put(hot, 32, hash, start, length, count);
+  return count;
+}
+
+function miss(set: u32, size: u32, hash: u32, start: u32, length: u32): u32 {
+  const count = bpe(start, length);
+  memory.copy(set + size, set, size); // the first of the set becomes the second: the older is evicted
+  put(set, size, hash, start, length, count);
+  return count;
+}
+
+function put(slot: u32, size: u32, hash: u32, start: u32, length: u32, count: u32): void {
+  store<u32>(slot, hash);
+  store<u8>(slot + 4, <u8>length);
+  store<u8>(slot + 5, <u8>count);
+  memory.fill(slot + HEADER, 0, size - HEADER);
+  memory.copy(slot + HEADER, start, length);
+}
