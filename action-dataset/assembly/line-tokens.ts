@@ -10,8 +10,12 @@
 //   [HOT, +512 KB)         2^14 slots of 32 B: direct-mapped cache of the frequent chunks (≤ 24 B)
 //   [SHORT, +8 MB)         2^18 slots of 32 B: two-way set-associative cache, chunks of ≤ 24 B
 //   [LONG, +2 MB)          2^15 slots of 64 B: the same for chunks of 25 to 56 B
+//   [UNIT_IDS, +128 KB)    the BPE's tables, filled by the JavaScript side from src/bpe.ts: the token of
+//   [BYTE_IDS, +512 B)       each UTF-16 unit (i16, -1: none), the byte-fallback tokens (i16), and the
+//   [PAIRS, +1.5 MB)         merges, open addressing: pair key (i32, 0: empty), priority, merged token
+//   [WORK, +8 KB)          the BPE's token ids and pair priorities while it merges
 //   [INPUT, …)             the lines to count, copied in by the JavaScript side
-// A slot: hash (u32), length (u8), count (u8), 2 unused bytes, then the chunk's bytes, zero-padded.
+// A cache slot: hash (u32), length (u8), count (u8), 2 unused bytes, then the chunk's bytes, zero-padded.
 
 @external("env", "bpe")
 declare function bpe(start: u32, length: u32): u32;
@@ -25,7 +29,14 @@ const SHORT: u32 = HOT + HOT_SLOTS * 32;
 const SHORT_SLOTS: u32 = 1 << 18;
 const LONG: u32 = SHORT + SHORT_SLOTS * 32;
 const LONG_SLOTS: u32 = 1 << 15;
-export const INPUT: u32 = LONG + LONG_SLOTS * 64;
+export const UNIT_IDS: u32 = LONG + LONG_SLOTS * 64;
+export const BYTE_IDS: u32 = UNIT_IDS + 65536 * 2;
+const PAIRS: u32 = BYTE_IDS + 256 * 2;
+const PAIR_SLOTS: u32 = 1 << 17;
+const IDS: u32 = PAIRS + PAIR_SLOTS * 12;
+const RANKS: u32 = IDS + 64 * 4;
+const MERGED: u32 = RANKS + 64 * 4;
+export const INPUT: u32 = MERGED + 64 * 4 + 7168;
 
 const HEADER: u32 = 8;
 const SHORT_MAX: u32 = 32 - HEADER;
@@ -146,7 +157,8 @@ function promote(hot: u32, slot: u32, hash: u32, length: u32, start: u32): u32 {
 }
 
 function miss(set: u32, size: u32, hash: u32, start: u32, length: u32): u32 {
-  const count = bpe(start, length);
+  let count = bpeCount(start, length);
+  if (count == NONE) count = bpe(start, length);
   memory.copy(set + size, set, size); // the first of the set becomes the second: the older is evicted
   put(set, size, hash, start, length, count);
   return count;
@@ -158,4 +170,129 @@ function put(slot: u32, size: u32, hash: u32, start: u32, length: u32, count: u3
   store<u8>(slot + 5, <u8>count);
   memory.fill(slot + HEADER, 0, size - HEADER);
   memory.copy(slot + HEADER, start, length);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The BPE of src/bpe.ts on a chunk's bytes (escapes decoded here): code points to tokens (a piece of its
+// own, or the bytes of its UTF-8), then the adjacent pair whose merge has the lowest priority is merged,
+// the leftmost of equal pairs first, until no pair has a merge. A chunk with a character beyond U+FFFF
+// goes to the JavaScript side (NONE), as the vocabulary's few such pieces are looked up there.
+
+const NONE: u32 = 0xffffffff;
+const NO_MERGE: u32 = 0x7fffffff;
+const MAX_IDS: u32 = 64; // a cached chunk has at most 56 bytes: at most 56 tokens
+
+/** Adds a merge to the table (the JavaScript side, once, for every merge of src/bpe.ts). */
+export function addMerge(key: u32, priority: u32, merged: u32): void {
+  let slot = (key * 0x9e3779b1) >> 15 & (PAIR_SLOTS - 1);
+  while (load<u32>(PAIRS + slot * 12) != 0) slot = (slot + 1) & (PAIR_SLOTS - 1);
+  store<u32>(PAIRS + slot * 12, key);
+  store<u32>(PAIRS + slot * 12 + 4, priority);
+  store<u32>(PAIRS + slot * 12 + 8, merged);
+}
+
+/** The merge of the pair at ids k, k + 1: its priority into RANKS[k] and its token into MERGED[k]. */
+@inline
+function pairAt(k: u32): void {
+  const key = load<u32>(IDS + k * 4) * 32768 + load<u32>(IDS + k * 4 + 4);
+  let slot = (key * 0x9e3779b1) >> 15 & (PAIR_SLOTS - 1);
+  while (true) {
+    const at = load<u32>(PAIRS + slot * 12);
+    if (at == key) {
+      store<u32>(RANKS + k * 4, load<u32>(PAIRS + slot * 12 + 4));
+      store<u32>(MERGED + k * 4, load<u32>(PAIRS + slot * 12 + 8));
+      return;
+    }
+    if (at == 0) break;
+    slot = (slot + 1) & (PAIR_SLOTS - 1);
+  }
+  store<u32>(RANKS + k * 4, NO_MERGE);
+}
+
+@inline
+function hexDigit(c: u32): u32 {
+  return c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57;
+}
+
+function pushBytes(codePoint: u32, n: u32): u32 {
+  if (codePoint < 0x80) {
+    store<u32>(IDS + n * 4, <u32>load<u16>(BYTE_IDS + codePoint * 2));
+    return n + 1;
+  }
+  if (codePoint < 0x800) {
+    store<u32>(IDS + n * 4, <u32>load<u16>(BYTE_IDS + (0xc0 | (codePoint >> 6)) * 2));
+    store<u32>(IDS + n * 4 + 4, <u32>load<u16>(BYTE_IDS + (0x80 | (codePoint & 0x3f)) * 2));
+    return n + 2;
+  }
+  store<u32>(IDS + n * 4, <u32>load<u16>(BYTE_IDS + (0xe0 | (codePoint >> 12)) * 2));
+  store<u32>(IDS + n * 4 + 4, <u32>load<u16>(BYTE_IDS + (0x80 | ((codePoint >> 6) & 0x3f)) * 2));
+  store<u32>(IDS + n * 4 + 8, <u32>load<u16>(BYTE_IDS + (0x80 | (codePoint & 0x3f)) * 2));
+  return n + 3;
+}
+
+function bpeCount(start: u32, length: u32): u32 {
+  const end = start + length;
+  let n: u32 = 0;
+  let i = start;
+  while (i < end) {
+    const c = <u32>load<u8>(i);
+    let cp: u32;
+    let lone = false;
+    if (c == BACKSLASH) {
+      const e = <u32>load<u8>(i + 1);
+      if (e == 0x75) {
+        cp = (hexDigit(<u32>load<u8>(i + 2)) << 12) | (hexDigit(<u32>load<u8>(i + 3)) << 8) | (hexDigit(<u32>load<u8>(i + 4)) << 4) | hexDigit(<u32>load<u8>(i + 5));
+        lone = cp >= 0xd800 && cp <= 0xdfff; // only a lone surrogate is written escaped
+        i += 6;
+      } else {
+        cp = e == 0x6e ? 10 : e == 0x74 ? 9 : e == 0x72 ? 13 : e == 0x62 ? 8 : e == 0x66 ? 12 : e; // \" \\ \/ as they are
+        i += 2;
+      }
+    } else if (c < 0x80) {
+      cp = c;
+      i++;
+    } else if (c < 0xe0) {
+      cp = ((c & 0x1f) << 6) | (<u32>load<u8>(i + 1) & 0x3f);
+      i += 2;
+    } else if (c < 0xf0) {
+      cp = ((c & 0x0f) << 12) | ((<u32>load<u8>(i + 1) & 0x3f) << 6) | (<u32>load<u8>(i + 2) & 0x3f);
+      i += 3;
+    } else {
+      return NONE;
+    }
+    if (n + 3 > MAX_IDS) return NONE;
+    const id = lone ? -1 : <i32>load<i16>(UNIT_IDS + cp * 2);
+    if (id >= 0) {
+      store<u32>(IDS + n * 4, <u32>id);
+      n++;
+    } else {
+      n = pushBytes(lone ? 0xfffd : cp, n);
+    }
+  }
+  if (n < 2) return n;
+  for (let k: u32 = 0; k + 1 < n; k++) pairAt(k);
+  while (true) {
+    let best: i32 = -1;
+    let bestRank = NO_MERGE;
+    for (let k: u32 = 0; k + 1 < n; k++) {
+      const r = load<u32>(RANKS + k * 4);
+      if (r < bestRank) {
+        bestRank = r;
+        best = <i32>k;
+      }
+    }
+    if (best < 0) return n;
+    const b = <u32>best;
+    store<u32>(IDS + b * 4, load<u32>(MERGED + b * 4));
+    // Shift the rest left by one: the ids after the pair, and the priorities (and tokens) after it.
+    memory.copy(IDS + (b + 1) * 4, IDS + (b + 2) * 4, (n - b - 2) * 4);
+    if (b + 2 < n) {
+      memory.copy(RANKS + b * 4, RANKS + (b + 1) * 4, (n - b - 2) * 4);
+      memory.copy(MERGED + b * 4, MERGED + (b + 1) * 4, (n - b - 2) * 4);
+    }
+    n--;
+    if (b > 0) pairAt(b - 1);
+    if (b + 1 < n) pairAt(b);
+  }
+  return n;
 }

@@ -61,6 +61,8 @@ const pairRank = new PairTable(merges.size);
 let maxPriority = 0;
 for (const priority of merges.values()) maxPriority = Math.max(maxPriority, priority);
 const mergedIds = new Int32Array(maxPriority + 1);
+/** The merges as pair key, priority and merged id, for bpeTables(). */
+const mergeList: Array<[number, number, number]> = [];
 for (const [mergeString, priority] of merges) {
   const space = mergeString.indexOf(" "); // pieces hold "▁", never " ", so the first space separates them
   const left = mergeString.slice(0, space);
@@ -71,6 +73,7 @@ for (const [mergeString, priority] of merges) {
   if (leftId === undefined || rightId === undefined || merged === undefined) continue;
   pairRank.set(pairKey(leftId, rightId), priority);
   mergedIds[priority] = merged;
+  mergeList.push([pairKey(leftId, rightId), priority, merged]);
 }
 
 /** How many merges of the table do not join two pieces into a third (zero: the premise above). */
@@ -175,4 +178,13 @@ export function bpeTokenCount(text: string): number {
     if (best > 0) ranks[best - 1] = rankOf(ids[best - 1] ?? 0, ids[best] ?? 0);
     if (best + 1 < n) ranks[best] = rankOf(ids[best] ?? 0, ids[best + 1] ?? 0);
   }
+}
+
+/**
+ * The tables this BPE runs on, for the WebAssembly copy of it (line-tokens.ts): the token of each UTF-16
+ * unit that is a piece of its own (-1: none; " " is "▁"), the byte-fallback tokens, and every merge as
+ * [pair key (left × 32768 + right), priority, merged token].
+ */
+export function bpeTables(): { unitIds: Int32Array; byteIds: readonly number[]; merges: ReadonlyArray<readonly [number, number, number]> } {
+  return { unitIds, byteIds, merges: mergeList };
 }

@@ -12,13 +12,14 @@
  * chunk is keyed by its bytes as they sit in the literal, escapes included: writeJsonLine writes each
  * text in one way only, so equal bytes are equal text.
  *
- * It asks this side (imports) for what needs the tokenizer: a chunk it has not cached (decoded, then
- * counted by bpe.ts), and a whole content it does not handle, which goes to countContentTokens: one
+ * A chunk it has not cached it encodes itself, with bpe.ts's algorithm and tables (copied into its
+ * memory at start). It asks this side (imports) for the rest: a chunk with a character beyond U+FFFF or
+ * longer than 56 bytes (bpe.ts), and a whole content it does not handle (countContentTokens): one
  * that starts with whitespace or an escape (whitespace at the start is absorbed by the role marker), or
  * holds "<" (a special token may be written in it) or "▁" (which the tokenizer treats as a space).
  * That is rare in chat data, and exact either way.
  */
-import { bpeTokenCount } from "./bpe.js";
+import { bpeTables, bpeTokenCount } from "./bpe.js";
 import { LINE_TOKENS_WASM } from "./line-tokens-wasm.js";
 import { countContentTokens, countConversationTokens } from "./tokens.js";
 import type { Message } from "./conversation.js";
@@ -29,7 +30,10 @@ import { growTo, instantiate } from "./wasm.js";
 interface Exports {
   memory: WasmMemory;
   INPUT: { value: number };
+  UNIT_IDS: { value: number };
+  BYTE_IDS: { value: number };
   countLine(start: number, end: number): number;
+  addMerge(key: number, priority: number, merged: number): void;
 }
 
 /** Lines longer than this are counted on the string path, so that the module's memory stays small. */
@@ -54,6 +58,12 @@ function load(): { exports: Exports; input: number } {
     },
   });
   module = { exports, input: exports.INPUT.value };
+  // The BPE's tables, for the chunks the module encodes itself.
+  reserve(module, 0);
+  const tables = bpeTables();
+  new Int16Array(memory.buffer, exports.UNIT_IDS.value, tables.unitIds.length).set(tables.unitIds);
+  new Int16Array(memory.buffer, exports.BYTE_IDS.value, tables.byteIds.length).set(tables.byteIds);
+  for (const [key, priority, merged] of tables.merges) exports.addMerge(key, priority, merged);
   return module;
 }
 
