@@ -8,7 +8,7 @@
  * token-counting worker (if any) runs on while this thread waits for the disk.
  */
 import { createHash, type Hash } from "node:crypto";
-import { closeSync, openSync, readSync, rmSync, write as fsWrite, writeSync } from "node:fs";
+import { closeSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 
 const BUFFER_BYTES = 1 << 20;
 
@@ -78,98 +78,6 @@ export class BufferedWriter {
     this.md5?.update(bytes);
     for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done);
     this.written += bytes.length;
-  }
-}
-
-/**
- * Like BufferedWriter, for the outputs: the writes go to the disk on libuv's thread pool while this
- * thread fills the next buffer, so that copying the spool out in key order keeps both cores busy (the
- * token worker has stopped by then, and the kernel's copy into the page cache is half the cost). Each
- * full buffer is hashed here, in order, then written at its offset; at most BUFFERS - 1 are in flight.
- */
-export class OverlappedWriter {
-  private static readonly BUFFERS = 4;
-  private readonly fd: number;
-  private readonly free: Buffer[] = Array.from({ length: OverlappedWriter.BUFFERS }, () => Buffer.allocUnsafeSlow(BUFFER_BYTES));
-  private buffer = this.free.pop() as Buffer;
-  private used = 0;
-  private written = 0;
-  private readonly inFlight: Array<Promise<Buffer>> = [];
-  private readonly sha256: Hash | undefined;
-  private readonly md5: Hash | undefined;
-  private closed = false;
-
-  constructor(
-    readonly path: string,
-    options: { sha256?: boolean; md5?: boolean } = {},
-  ) {
-    this.fd = openSync(path, "w");
-    this.sha256 = options.sha256 ? createHash("sha256") : undefined;
-    this.md5 = options.md5 ? createHash("md5") : undefined;
-  }
-
-  /** Appends `bytes` (copied: the caller may reuse them); a promise only when this must wait for the disk. */
-  write(bytes: Uint8Array): Promise<void> | undefined {
-    let from = 0;
-    while (from < bytes.length) {
-      const n = Math.min(bytes.length - from, this.buffer.length - this.used);
-      this.buffer.set(bytes.subarray(from, from + n), this.used);
-      this.used += n;
-      from += n;
-      if (this.used === this.buffer.length) {
-        const wait = this.flush();
-        if (wait) return wait.then(() => this.write(bytes.subarray(from)));
-      }
-    }
-    return undefined;
-  }
-
-  /** Writes what is buffered, waits for every write; the hex sha256 and the MD5 of everything written. */
-  async close(): Promise<{ bytes: number; sha256?: string; md5?: Buffer }> {
-    if (!this.closed) {
-      await this.flush();
-      await Promise.all(this.inFlight);
-      closeSync(this.fd);
-      this.closed = true;
-    }
-    return { bytes: this.written, sha256: this.sha256?.digest("hex"), ...(this.md5 ? { md5: this.md5.digest() } : {}) };
-  }
-
-  /** Waits for the writes in flight and closes without caring about the content (the file is about to be deleted). */
-  async discard(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await Promise.allSettled(this.inFlight);
-    closeSync(this.fd);
-  }
-
-  /** Sends the buffer to the disk and takes a free one; a promise when none is free until a write ends. */
-  private flush(): Promise<void> | undefined {
-    if (this.used === 0) return undefined;
-    const full = this.buffer.subarray(0, this.used);
-    this.sha256?.update(full);
-    this.md5?.update(full);
-    const position = this.written;
-    this.written += this.used;
-    const buffer = this.buffer;
-    this.inFlight.push(writeAll(this.fd, full, position).then(() => buffer));
-    this.used = 0;
-    const spare = this.free.pop();
-    if (spare) {
-      this.buffer = spare;
-      return undefined;
-    }
-    return (this.inFlight.shift() as Promise<Buffer>).then((done) => {
-      this.buffer = done;
-    });
-  }
-}
-
-/** Writes all of `bytes` at `position` on the thread pool. */
-async function writeAll(fd: number, bytes: Uint8Array, position: number): Promise<void> {
-  for (let done = 0; done < bytes.length; ) {
-    const n = await new Promise<number>((resolve, reject) => fsWrite(fd, bytes, done, bytes.length - done, position + done, (e, written) => (e ? reject(e) : resolve(written))));
-    done += n;
   }
 }
 

@@ -27,7 +27,7 @@ import { Deduplicator } from "./dedupe.js";
 import type { FingerprintSettings } from "./fingerprint.js";
 import { fingerprint } from "./fingerprint.js";
 import { writeJsonLine } from "./json-line.js";
-import { LineBatch, OverlappedWriter, Spool } from "./line-files.js";
+import { BufferedWriter, LineBatch, Spool } from "./line-files.js";
 import type { InvalidReason, Location, Notice, Problem, ReasonCode, Severity } from "./problems.js";
 import { INVALID_REASONS, formatLocation, zeroCounts } from "./problems.js";
 import { SourceError, countRecords, readSource } from "./read-source.js";
@@ -392,7 +392,7 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
 
     // ----------------------------------------------------------------------------------- output
     report.tokens = tokenStats(index.tokens(), o.maxTokens);
-    const written = await writeSplit(index, spool, count.count, options.outputDir, options.md5 ?? false);
+    const written = writeSplit(index, spool, count.count, options.outputDir, options.md5 ?? false);
     const settings: FingerprintSettings = {
       slice: isWholeSplit(spec) ? "" : formatSplitSpec({ ...spec, split: "" }),
       validationSplit: o.validationSplit,
@@ -435,38 +435,35 @@ function tokenCounter(options: PrepareOptions, files: readonly string[]): TokenC
  * validation.jsonl, the rest to train.jsonl. Each is written under a temporary name and renamed when
  * complete, so a file with the final name is always a whole one.
  */
-async function writeSplit(
+function writeSplit(
   index: RecordIndex,
   spool: Spool,
   validationRows: number,
   outputDir: string,
   md5: boolean,
-): Promise<Pick<PrepareSuccess, "trainFile" | "validationFile" | "trainRows" | "validationRows" | "trainBytes" | "validationBytes" | "trainSha256" | "validationSha256" | "trainMd5" | "validationMd5">> {
+): Pick<PrepareSuccess, "trainFile" | "validationFile" | "trainRows" | "validationRows" | "trainBytes" | "validationBytes" | "trainSha256" | "validationSha256" | "trainMd5" | "validationMd5"> {
   const trainFile = join(outputDir, "train.jsonl");
   const validationFile = join(outputDir, "validation.jsonl");
   const order = index.order();
   const reader = spool.reader();
-  const validation = new OverlappedWriter(`${validationFile}.partial`, { sha256: true, md5 });
-  const train = new OverlappedWriter(`${trainFile}.partial`, { sha256: true, md5 });
-  let v: Awaited<ReturnType<OverlappedWriter["close"]>>;
-  let t: typeof v;
+  const validation = new BufferedWriter(`${validationFile}.partial`, { sha256: true, md5 });
+  const train = new BufferedWriter(`${trainFile}.partial`, { sha256: true, md5 });
   try {
     for (let r = 0; r < order.length; r++) {
       const i = order[r] as number;
-      const wait = (r < validationRows ? validation : train).write(reader.read(index.offset(i), index.length(i)));
-      if (wait) await wait;
+      (r < validationRows ? validation : train).write(reader.read(index.offset(i), index.length(i)));
     }
-    v = await validation.close();
-    t = await train.close();
   } catch (e) {
     for (const w of [validation, train]) {
-      await w.discard();
+      w.discard();
       rmSync(w.path, { force: true });
     }
     throw e;
   } finally {
     reader.close();
   }
+  const v = validation.close();
+  const t = train.close();
   renameSync(validation.path, validationFile);
   renameSync(train.path, trainFile);
   return {

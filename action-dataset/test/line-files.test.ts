@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { BufferedWriter, LineBatch, OverlappedWriter, RangeReader, SPOOL_BUCKETS, Spool } from "../src/line-files.js";
+import { BufferedWriter, LineBatch, RangeReader, SPOOL_BUCKETS, Spool } from "../src/line-files.js";
 import { scratch } from "./helpers.js";
 import type { Scratch } from "./helpers.js";
 
@@ -52,37 +52,6 @@ describe("the buffered writer and the range reader", () => {
     const r = new RangeReader(path);
     expect(() => r.read(1, 5)).toThrow(/ended at byte 3/);
     r.close();
-  });
-});
-
-describe("the overlapped writer (the outputs)", () => {
-  it("writes what it is given in order, across many buffers in flight and pieces larger than one, hashing it", async () => {
-    const path = `${tmp.dir}/overlapped.bin`;
-    const w = new OverlappedWriter(path, { sha256: true, md5: true });
-    const pieces: Buffer[] = [];
-    const reused = Buffer.alloc(70_000);
-    for (let i = 0; i < 200; i++) {
-      // The same buffer each time, changed after each write: the writer must have copied it.
-      reused.fill(i % 251);
-      const piece = i % 50 === 7 ? Buffer.alloc(2_500_000, i) : reused.subarray(0, 1 + ((i * 7919) % reused.length));
-      pieces.push(Buffer.from(piece));
-      const wait = w.write(piece);
-      if (wait) await wait;
-    }
-    const { bytes, sha256, md5 } = await w.close();
-    const expected = Buffer.concat(pieces);
-    expect(bytes).toBe(expected.length);
-    expect(readFileSync(path).equals(expected)).toBe(true);
-    expect(sha256).toBe(createHash("sha256").update(expected).digest("hex"));
-    expect(md5?.equals(createHash("md5").update(expected).digest())).toBe(true);
-  });
-
-  it("writes an empty file and can be discarded", async () => {
-    const w = new OverlappedWriter(`${tmp.dir}/empty.bin`, { sha256: true });
-    expect(await w.close()).toEqual({ bytes: 0, sha256: createHash("sha256").digest("hex") });
-    const d = new OverlappedWriter(`${tmp.dir}/discarded.bin`);
-    await d.write(Buffer.alloc(3_000_000));
-    await d.discard();
   });
 });
 
