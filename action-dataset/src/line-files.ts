@@ -184,10 +184,9 @@ const NEWLINE = Buffer.from("\n");
 
 /**
  * The lines of a batch, made here (writeJsonLine writes into it) and handed to the token counter as one
- * buffer: line after line, without their "\n", with where each ends. The line being made can be read
- * (to hash it for its order key) and dropped (a duplicate). take() gives the buffer away (it is
- * transferred to the worker thread, not copied) and starts a new one; recycle() takes it back when the
- * worker returns it, so that the same few buffers go round.
+ * buffer: line after line, without their "\n", with where each ends. take() gives the buffer away (it
+ * is transferred to the worker thread, not copied) and starts a new one; recycle() takes it back once
+ * the batch is settled, so that the same few buffers go round.
  */
 export class LineBatch {
   private buffer: Buffer;
@@ -228,11 +227,6 @@ export class LineBatch {
     this.buffer = bigger;
   }
 
-  /** The line being made (a view, valid until the next write). */
-  line(): Buffer {
-    return this.buffer.subarray(this.lineStart, this.used);
-  }
-
   endLine(): void {
     if (this.lines === this.ends.length) {
       const more = new Uint32Array(this.ends.length * 2);
@@ -241,10 +235,6 @@ export class LineBatch {
     }
     this.ends[this.lines++] = this.used;
     this.lineStart = this.used;
-  }
-
-  dropLine(): void {
-    this.used = this.lineStart;
   }
 
   /** The ended lines, and a new empty batch in their place (a line being made is dropped). */

@@ -34,12 +34,12 @@ import { SourceError, countRecords, readSource } from "./read-source.js";
 import { RecordIndex } from "./record-index.js";
 import type { FileFormat } from "./source-spec.js";
 import { formatOf } from "./source-spec.js";
-import { orderKeyBytes, validationCount } from "./shuffle-split.js";
+import { validationCount } from "./shuffle-split.js";
 import type { SplitSpec } from "./split-spec.js";
 import { applySlice, formatSplitSpec, isWholeSplit, parseSplitSpec, sliceNeedsRowCount } from "./split-spec.js";
 import type { TokenStats } from "./stats.js";
 import { tokenStats } from "./stats.js";
-import type { TokenCounter } from "./token-counter.js";
+import type { Counted, TokenCounter } from "./token-counter.js";
 import { inThreadCounter, workerCounter } from "./token-counter.js";
 
 /** The names follow DatasetInputs (inputs.ts), so the action can pass its inputs through. */
@@ -153,15 +153,17 @@ export interface PrepareFailure extends PrepareReport {
 
 export type PrepareResult = PrepareSuccess | PrepareFailure;
 
-/** What became of a record, held until its batch's token counts are back (so problems stay in input order). */
+/**
+ * What became of a record, held until its batch's token counts and order keys are back (so problems
+ * stay in input order): invalid, or a valid conversation whose line is the next in the batch.
+ */
 type Outcome =
   | { kind: "invalid"; location: Location; reason: InvalidReason; detail: string }
-  | { kind: "duplicate"; location: Location; first: Location }
-  | { kind: "unique"; location: Location; key: Buffer; offset: number; length: number; roles: Record<Role, number>; keptOwnSystem: boolean };
+  | { kind: "valid"; location: Location; roles: Record<Role, number>; keptOwnSystem: boolean };
 
 interface Batch {
   outcomes: Outcome[];
-  counts: Promise<ArrayLike<number>>;
+  counted: Promise<Counted>;
 }
 
 /** A batch goes to the token counter when its output lines hold this many bytes. */
@@ -235,27 +237,30 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
   let counter: TokenCounter | undefined;
   try {
     try {
-      counter = tokenCounter(options, files);
-      counter.onReturned = (buffer) => batch.recycle(buffer);
+      counter = tokenCounter(options, files, o.seed);
       const tokenCounts = counter;
-      // Records wait in a batch until their token counts are back; then, in input order, each one's
-      // problem is reported, and a unique conversation short enough is indexed (its line is in the spool).
       let outcomes: Outcome[] = [];
       const out: Batch[] = [];
-      const settle = async (batch: Batch): Promise<void> => {
-        const counts = await batch.counts;
+      // Records wait in a batch until their counts and keys are back; then, in input order, each one's
+      // problem is reported, and a valid conversation that is not a duplicate and is short enough goes
+      // to the spool and the index (its line comes back with the batch).
+      const settle = async (pending: Batch): Promise<void> => {
+        const { counts, keys, lines } = await pending.counted;
         let c = 0;
-        for (const r of batch.outcomes) {
+        for (const r of pending.outcomes) {
           if (r.kind === "invalid") {
             invalidRecord(r.location, r.reason, r.detail);
             continue;
           }
-          if (r.kind === "duplicate") {
+          const line = c++;
+          const key = keys.subarray(line * 32, line * 32 + 32);
+          const first = dedupe?.check(key, r.location);
+          if (first) {
             drop("duplicate");
-            problem(r.location, "duplicate", `the same conversation as ${formatLocation(r.first)}`, "notice");
+            problem(r.location, "duplicate", `the same conversation as ${formatLocation(first)}`, "notice");
             continue;
           }
-          const tokens = counts[c++] ?? 0;
+          const tokens = counts[line] ?? 0;
           if (tokens > o.maxTokens) {
             report.tooLong++;
             problem(r.location, "too_long", `${tokens} tokens, more than max-tokens ${o.maxTokens}`, tooLongSeverity);
@@ -264,16 +269,18 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
               continue;
             }
           }
-          index.add(r.key, r.offset, r.length, tokens);
+          const bytes = lines.bytes.subarray(line === 0 ? 0 : (lines.ends[line - 1] ?? 0), lines.ends[line] ?? 0);
+          index.add(key, spool.append(key, bytes), bytes.length + 1, tokens);
           if (r.keptOwnSystem) report.keptOwnSystem++;
           for (const role of ROLES) report.roles[role] += r.roles[role];
         }
+        batch.recycle(lines.bytes.buffer as ArrayBuffer);
       };
       const sendBatch = async (): Promise<void> => {
         if (outcomes.length === 0) return;
-        const counts = tokenCounts.count(batch.take());
-        counts.catch(() => undefined); // a failure surfaces when the batch is settled, not as an unhandled rejection
-        out.push({ outcomes, counts });
+        const counted = tokenCounts.count(batch.take());
+        counted.catch(() => undefined); // a failure surfaces when the batch is settled, not as an unhandled rejection
+        out.push({ outcomes, counted });
         outcomes = [];
         while (out.length > tokenCounts.batchesOut) await settle(out.shift() as Batch);
       };
@@ -325,24 +332,12 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
             outcomes.push({ kind: "invalid", location: item.location, reason: conv.reason, detail: conv.detail });
             continue;
           }
-          // The line is made as bytes in the batch (never as a string; see writeJsonLine), its key is
-          // their hash, and unless it is a duplicate it goes to the spool at once and stays in the batch
-          // for its token count. A line that turns out too long stays in the spool, unreferenced.
+          // The line is made as bytes in the batch (never as a string; see writeJsonLine).
           writeJsonLine(conv.messages, batch);
-          const bytes = batch.line();
-          const key = orderKeyBytes(o.seed, bytes);
-          const first = dedupe?.check(key, item.location);
-          if (first) {
-            batch.dropLine();
-            outcomes.push({ kind: "duplicate", location: item.location, first });
-            continue;
-          }
-          const at = spool.append(key, bytes);
           batch.endLine();
-          const length = bytes.length + 1;
           const roles = { system: 0, user: 0, assistant: 0 };
           for (const m of conv.messages) roles[m.role]++;
-          outcomes.push({ kind: "unique", location: item.location, key, offset: at, length, roles, keptOwnSystem: conv.keptOwnSystem });
+          outcomes.push({ kind: "valid", location: item.location, roles, keptOwnSystem: conv.keptOwnSystem });
           if (batch.size >= BATCH_BYTES) await sendBatch();
         }
         offset += counts?.[f] ?? 0; // without counts there is one file
@@ -416,9 +411,9 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
 }
 
 /** On this thread, or on a worker when asked for and the input is large enough to be worth it. */
-function tokenCounter(options: PrepareOptions, files: readonly string[]): TokenCounter {
+function tokenCounter(options: PrepareOptions, files: readonly string[], seed: number): TokenCounter {
   const worker = options.tokenWorker;
-  if (!worker || options.countTokens) return inThreadCounter(options.countTokens);
+  if (!worker || options.countTokens) return inThreadCounter(seed, options.countTokens);
   let bytes = 0;
   for (const f of files) {
     try {
@@ -427,7 +422,7 @@ function tokenCounter(options: PrepareOptions, files: readonly string[]): TokenC
       // a missing file is reported by the reader
     }
   }
-  return bytes >= (worker.minBytes ?? DEFAULT_WORKER_MIN_BYTES) ? workerCounter(worker.script) : inThreadCounter();
+  return bytes >= (worker.minBytes ?? DEFAULT_WORKER_MIN_BYTES) ? workerCounter(worker.script, seed) : inThreadCounter(seed);
 }
 
 /**

@@ -21,6 +21,18 @@ export function orderKeyBytes(seed: number, line: string | Uint8Array): Buffer {
   return createHash("sha256").update(`${seed}\n`).update(line).digest();
 }
 
+/** The order keys of lines one after another in `bytes` (line i ends at ends[i]), 32 bytes each. */
+export function orderKeysOf(seed: number, bytes: Uint8Array, ends: Uint32Array): Uint8Array {
+  const keys = new Uint8Array(ends.length * 32);
+  let start = 0;
+  for (let i = 0; i < ends.length; i++) {
+    const end = ends[i] ?? 0;
+    keys.set(orderKeyBytes(seed, bytes.subarray(start, end)), i * 32);
+    start = end;
+  }
+  return keys;
+}
+
 /** The order key as hex: sorting these strings is sorting the keys' bytes. */
 export function orderKey(seed: number, line: string | Uint8Array): string {
   return orderKeyBytes(seed, line).toString("hex");

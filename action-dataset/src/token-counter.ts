@@ -1,22 +1,30 @@
 /**
- * Token counts for batches of output lines, on this thread or on a worker thread.
+ * Token counts and order keys for batches of output lines, on this thread or on a worker thread.
  *
  * Counting Phi-3 tokens is the most expensive step of the preparation after reading and parsing the
- * JSON. With a worker it runs on the second core while this thread reads, validates and writes:
- * prepare.ts hands over a batch, goes on with the next records, and applies the counts in input order
- * when they come back, so the results are the same either way. A batch is one buffer of lines
- * (LineBatch), transferred to the worker, not copied. One worker, not one per core: this thread keeps
- * the other core busy.
+ * JSON, and hashing each line for its order key (shuffle-split.ts) comes next. With a worker both run
+ * on the second core while this thread reads, validates and writes: prepare.ts hands over a batch, goes
+ * on with the next records, and applies the results in input order when they come back, so they are
+ * the same either way. A batch is one buffer of lines (LineBatch), transferred to the worker and back,
+ * not copied. One worker, not one per core: this thread keeps the other core busy.
  */
 import { Worker } from "node:worker_threads";
 import type { Message } from "./conversation.js";
 import type { TokenRequest, TokenResponse } from "./token-worker.js";
+import { orderKeysOf } from "./shuffle-split.js";
 import { TOKEN_WORKER_DATA } from "./worker-script.js";
 
 /** Lines one after another (without "\n"), line i ending at ends[i]: what LineBatch.take() gives. */
 export interface Lines {
   bytes: Uint8Array;
   ends: Uint32Array;
+}
+
+/** What comes back for a batch: a count and a key (32 bytes) per line, and the lines themselves. */
+export interface Counted {
+  counts: ArrayLike<number>;
+  keys: Uint8Array;
+  lines: Lines;
 }
 
 export interface TokenCounter {
@@ -26,22 +34,20 @@ export interface TokenCounter {
    * on; on this thread, none (a batch is counted when sent, and holding records longer only costs memory).
    */
   readonly batchesOut: number;
-  /** One count per line, in order. */
-  count(lines: Lines): Promise<ArrayLike<number>>;
-  /** Called with each batch's buffer when the counter is done with it (the worker gives it back). */
-  onReturned?: (buffer: ArrayBuffer) => void;
+  /** One count and one order key per line, in order; the lines come back with them. */
+  count(lines: Lines): Promise<Counted>;
   close(): Promise<void>;
 }
 
 /** Counts on this thread: the Phi-3 count (line-tokens.ts, loaded on first use), or `countTokens` of each line's messages. */
-export function inThreadCounter(countTokens?: (messages: readonly Message[]) => number): TokenCounter {
+export function inThreadCounter(seed: number, countTokens?: (messages: readonly Message[]) => number): TokenCounter {
   return {
     onWorker: false,
     batchesOut: 0,
     async count(lines) {
-      if (countTokens) return eachLine(lines, countTokens);
       // Loaded here rather than imported: a thread that hands counting to a worker never loads the tokenizer.
-      return (await import("./line-tokens.js")).countLines(lines.bytes, lines.ends);
+      const counts = countTokens ? eachLine(lines, countTokens) : (await import("./line-tokens.js")).countLines(lines.bytes, lines.ends);
+      return { counts, keys: orderKeysOf(seed, lines.bytes, lines.ends), lines };
     },
     async close() {},
   };
@@ -58,12 +64,15 @@ function eachLine(lines: Lines, countTokens: (messages: readonly Message[]) => n
   return counts;
 }
 
+/** See workerCounter. */
+const KEYS_ON_WORKER = 2;
+
 /** Counts on a worker thread started from `script` (the bundled action; see worker-script.ts). */
-export function workerCounter(script: string | URL): TokenCounter {
+export function workerCounter(script: string | URL, seed: number): TokenCounter {
   // A small young generation: the worker allocates little (the text of a chunk not yet cached), and the
   // default would reserve tens of MB for nothing.
   const worker = new Worker(script, { workerData: TOKEN_WORKER_DATA, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-  const waiting = new Map<number, { resolve: (counts: Uint32Array) => void; reject: (e: Error) => void }>();
+  const waiting = new Map<number, { resolve: (counted: Counted) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   let failure: Error | undefined;
   const failAll = (e: Error): void => {
@@ -76,10 +85,13 @@ export function workerCounter(script: string | URL): TokenCounter {
     batchesOut: 2,
     count(lines) {
       if (failure) return Promise.reject(failure);
-      const request: TokenRequest = { id: nextId++, bytes: lines.bytes, ends: lines.ends };
+      // The worker hashes the order keys of one batch in KEYS_ON_WORKER, this thread those of the others
+      // when they come back: that shares the work between the two threads about evenly (measured).
+      const id = nextId++;
+      const request: TokenRequest = { id, seed: id % KEYS_ON_WORKER === 0 ? seed : undefined, bytes: lines.bytes, ends: lines.ends };
       return new Promise((resolve, reject) => {
         waiting.set(request.id, { resolve, reject });
-        // The buffers move to the worker: this thread must not use them again (LineBatch.take() gave them away).
+        // The buffers move to the worker (LineBatch.take() gave them away) and come back with the answer.
         worker.postMessage(request, [lines.bytes.buffer as ArrayBuffer, lines.ends.buffer as ArrayBuffer]);
       });
     },
@@ -89,8 +101,8 @@ export function workerCounter(script: string | URL): TokenCounter {
     },
   };
   worker.on("message", (response: TokenResponse) => {
-    counter.onReturned?.(response.bytes);
-    waiting.get(response.id)?.resolve(response.counts);
+    const lines = { bytes: response.bytes, ends: response.ends };
+    waiting.get(response.id)?.resolve({ counts: response.counts, keys: response.keys ?? orderKeysOf(seed, lines.bytes, lines.ends), lines });
     waiting.delete(response.id);
   });
   worker.on("error", (e) => failAll(new Error(`The token-counting worker failed: ${e.message}`, { cause: e })));

@@ -1,12 +1,15 @@
 /**
  * The worker side of token counting (token-counter.ts): receives batches of output lines, answers with
- * one Phi-3 token count per line.
+ * one Phi-3 token count (and, when asked, one order key) per line, and gives the lines back.
  */
 import { parentPort } from "node:worker_threads";
 import { countLines } from "./line-tokens.js";
+import { orderKeysOf } from "./shuffle-split.js";
 
 export interface TokenRequest {
   id: number;
+  /** The seed of the order keys, or undefined when the keys are not wanted (the other thread hashes). */
+  seed: number | undefined;
   /** The lines, one after another, without "\n". */
   bytes: Uint8Array;
   /** Where each line ends in `bytes`. */
@@ -16,8 +19,11 @@ export interface TokenRequest {
 export interface TokenResponse {
   id: number;
   counts: Uint32Array;
-  /** The request's buffer, given back to be filled again. */
-  bytes: ArrayBuffer;
+  /** 32 bytes a line, when asked for. */
+  keys: Uint8Array | undefined;
+  /** The request's lines, given back. */
+  bytes: Uint8Array;
+  ends: Uint32Array;
 }
 
 export function serveTokenCounts(): void {
@@ -25,8 +31,10 @@ export function serveTokenCounts(): void {
   if (!port) throw new Error("serveTokenCounts runs on a worker thread");
   port.on("message", (request: TokenRequest) => {
     const counts = countLines(request.bytes, request.ends);
-    const bytes = request.bytes.buffer as ArrayBuffer;
-    const response: TokenResponse = { id: request.id, counts, bytes };
-    port.postMessage(response, [counts.buffer as ArrayBuffer, bytes]);
+    const keys = request.seed === undefined ? undefined : orderKeysOf(request.seed, request.bytes, request.ends);
+    const response: TokenResponse = { id: request.id, counts, keys, bytes: request.bytes, ends: request.ends };
+    const transfer = [counts.buffer as ArrayBuffer, request.bytes.buffer as ArrayBuffer, request.ends.buffer as ArrayBuffer];
+    if (keys) transfer.push(keys.buffer as ArrayBuffer);
+    port.postMessage(response, transfer);
   });
 }
