@@ -102,6 +102,16 @@ export class RangeReader {
     return this.buffer.subarray(0, length);
   }
 
+  /** Reads the file's first `length` bytes into `into`. */
+  readInto(into: Buffer, length: number): void {
+    let done = 0;
+    while (done < length) {
+      const n = readSync(this.fd, into, done, length - done, done);
+      if (n === 0) throw new Error(`${this.path} ended at byte ${done}, before ${length}`);
+      done += n;
+    }
+  }
+
   close(): void {
     closeSync(this.fd);
   }
@@ -117,20 +127,26 @@ export class RangeReader {
  *
  * A line's location is one number (bucket × 2^40 + offset in its file) that the RecordIndex stores.
  */
-export const SPOOL_BUCKETS = 16;
+export const SPOOL_BUCKETS = 64;
+/** A spool file up to this size is read whole when copied out, one read instead of one per line. */
+const WHOLE_FILE_MAX = 16 << 20;
 const BUCKET_SHIFT = 2 ** 40;
 
 export class Spool {
   private readonly writers: BufferedWriter[];
 
-  constructor(readonly path: string) {
+  /** wholeFileMax: a file up to this size is read whole (default WHOLE_FILE_MAX; tests make it small). */
+  constructor(
+    readonly path: string,
+    private readonly options: { wholeFileMax?: number } = {},
+  ) {
     // Small buffers: there are SPOOL_BUCKETS of them, and the lines of a bucket only need to go out in large writes.
-    this.writers = Array.from({ length: SPOOL_BUCKETS }, (_, b) => new BufferedWriter(`${path}.${b}`, { bufferBytes: 128 << 10 }));
+    this.writers = Array.from({ length: SPOOL_BUCKETS }, (_, b) => new BufferedWriter(`${path}.${b}`, { bufferBytes: 64 << 10 }));
   }
 
   /** Which file a line with this order key goes to: buckets in key order. */
   static bucketOf(key: Uint8Array): number {
-    return (key[0] ?? 0) >> 4;
+    return (key[0] ?? 0) >> 2;
   }
 
   /** Appends the line (its bytes, then "\n") to its key's file; returns its location. */
@@ -156,12 +172,19 @@ export class Spool {
     }
   }
 
-  /** Reads the lines back in nondecreasing bucket order, deleting each file once the reads have moved past it. */
+  /**
+   * Reads the lines back in nondecreasing bucket order, deleting each file once the reads have moved
+   * past it. A file of up to WHOLE_FILE_MAX is read whole (the lines of a bucket are read in key order,
+   * all over the file); a larger one line by line.
+   */
   reader(): { read(location: number, length: number): Buffer; close(): void } {
     let bucket = -1;
     let file: RangeReader | undefined;
+    let whole = Buffer.alloc(0);
+    let wholeBytes = -1; // how much of `whole` holds the current file; -1: read line by line
     const leave = (): void => {
       file?.close();
+      file = undefined;
       if (bucket >= 0) rmSync(`${this.path}.${bucket}`, { force: true });
     };
     return {
@@ -172,8 +195,19 @@ export class Spool {
           leave();
           bucket = b;
           file = new RangeReader(`${this.path}.${b}`);
+          const size = (this.writers[b] as BufferedWriter).size;
+          wholeBytes = -1;
+          const wholeMax = this.options.wholeFileMax ?? WHOLE_FILE_MAX;
+          if (size <= wholeMax) {
+            if (whole.length < size) whole = Buffer.allocUnsafe(Math.min(wholeMax, Math.max(size, whole.length * 2)));
+            file.readInto(whole, size);
+            wholeBytes = size;
+          }
         }
-        return (file as RangeReader).read(location - b * BUCKET_SHIFT, length);
+        const offset = location - b * BUCKET_SHIFT;
+        if (wholeBytes < 0) return (file as RangeReader).read(offset, length);
+        if (offset + length > wholeBytes) throw new Error(`${this.path}.${b} ended at byte ${wholeBytes}, before ${offset + length}`);
+        return whole.subarray(offset, offset + length);
       },
       close: leave,
     };

@@ -58,12 +58,15 @@ describe("the buffered writer and the range reader", () => {
 describe("the spool", () => {
   const key = (first: number): Uint8Array => Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? first : i));
 
-  it("keeps each line in the file of its key's range and reads them back in key order, deleting each file it has passed", () => {
-    const spool = new Spool(`${tmp.dir}/lines.spool`);
+  it.each([
+    ["read whole", undefined],
+    ["read line by line", 1000],
+  ])("keeps each line in the file of its key's range and reads them back in key order, deleting each file it has passed (%s)", (_, wholeFileMax) => {
+    const spool = new Spool(`${tmp.dir}/lines-${wholeFileMax}.spool`, { wholeFileMax });
     const lines = Array.from({ length: 200 }, (_, i) => ({ key: key((i * 37) % 256), text: `line ${i} ✓ ${"x".repeat(i * 50)}` }));
     const placed = lines.map((l) => ({ ...l, at: spool.append(l.key, Buffer.from(l.text)), length: Buffer.byteLength(l.text) + 1 }));
     spool.close();
-    const files = Array.from({ length: SPOOL_BUCKETS }, (_, b) => `${tmp.dir}/lines.spool.${b}`);
+    const files = Array.from({ length: SPOOL_BUCKETS }, (_, b) => `${tmp.dir}/lines-${wholeFileMax}.spool.${b}`);
     expect(files.every((f) => existsSync(f))).toBe(true);
 
     const reader = spool.reader();
