@@ -7,7 +7,7 @@
 //
 // Linear memory, fixed layout (all offsets in bytes):
 //   [0, 64)                scratch: slowContent writes where the content literal ended at 0
-//   [HOT, +512 KB)         2^14 slots of 32 B: direct-mapped cache of the frequent chunks (≤ 24 B)
+//   [HOT, +2 MB)           2^16 slots of 32 B: direct-mapped cache of the frequent chunks (≤ 24 B)
 //   [SHORT, +8 MB)         2^18 slots of 32 B: two-way set-associative cache, chunks of ≤ 24 B
 //   [LONG, +2 MB)          2^15 slots of 64 B: the same for chunks of 25 to 56 B
 //   [UNIT_IDS, +128 KB)    the BPE's tables, filled by the JavaScript side from src/bpe.ts: the token of
@@ -24,7 +24,7 @@ declare function bpe(start: u32, length: u32): u32;
 declare function slowContent(start: u32, limit: u32): u32;
 
 const HOT: u32 = 64;
-const HOT_SLOTS: u32 = 1 << 14;
+const HOT_SLOTS: u32 = 1 << 16;
 const SHORT: u32 = HOT + HOT_SLOTS * 32;
 const SHORT_SLOTS: u32 = 1 << 18;
 const LONG: u32 = SHORT + SHORT_SLOTS * 32;
@@ -128,7 +128,7 @@ function chunkTokens(start: u32, end: u32): u32 {
   h ^= h >> 32;
   const hash = <u32>h;
   if (length <= SHORT_MAX) {
-    const hot = HOT + (hash >> 18) * 32; // the top 14 bits
+    const hot = HOT + (hash >> 16) * 32; // the top 16 bits
     if (matches(hot, length, head, tail, start)) return <u32>load<u8>(hot + 5);
     const set = SHORT + (hash & (SHORT_SLOTS - 2)) * 32;
     if (matches(set, length, head, tail, start)) return promote(hot, set, hash, length, start);

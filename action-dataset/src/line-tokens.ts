@@ -8,7 +8,7 @@
  * chunk's count is cached — but on strings, in JavaScript, each chunk cost ~30 ns of lookup and each
  * character a UTF-16 read. The WebAssembly scans each content inside its JSON string literal 16 bytes at
  * a time (SIMD), visiting only spaces, quotes and escapes, and looks each chunk up by its bytes, 8 at a
- * time, in caches in its own memory (a 512 KB one of frequent chunks, in front of 10 MB of others). A
+ * time, in caches in its own memory (a 2 MB one of frequent chunks, in front of 10 MB of others). A
  * chunk is keyed by its bytes as they sit in the literal, escapes included: writeJsonLine writes each
  * text in one way only, so equal bytes are equal text.
  *
