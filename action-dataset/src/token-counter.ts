@@ -64,9 +64,6 @@ function eachLine(lines: Lines, countTokens: (messages: readonly Message[]) => n
   return counts;
 }
 
-/** See workerCounter. */
-const KEYS_ON_WORKER = 2;
-
 /** Counts on a worker thread started from `script` (the bundled action; see worker-script.ts). */
 export function workerCounter(script: string | URL, seed: number): TokenCounter {
   // A small young generation: the worker allocates little (the text of a chunk not yet cached), and the
@@ -85,10 +82,7 @@ export function workerCounter(script: string | URL, seed: number): TokenCounter 
     batchesOut: 2,
     count(lines) {
       if (failure) return Promise.reject(failure);
-      // The worker hashes the order keys of one batch in KEYS_ON_WORKER, this thread those of the others
-      // when they come back: that shares the work between the two threads about evenly (measured).
-      const id = nextId++;
-      const request: TokenRequest = { id, seed: id % KEYS_ON_WORKER === 0 ? seed : undefined, bytes: lines.bytes, ends: lines.ends };
+      const request: TokenRequest = { id: nextId++, seed, bytes: lines.bytes, ends: lines.ends };
       return new Promise((resolve, reject) => {
         waiting.set(request.id, { resolve, reject });
         // The buffers move to the worker (LineBatch.take() gave them away) and come back with the answer.
@@ -101,8 +95,7 @@ export function workerCounter(script: string | URL, seed: number): TokenCounter 
     },
   };
   worker.on("message", (response: TokenResponse) => {
-    const lines = { bytes: response.bytes, ends: response.ends };
-    waiting.get(response.id)?.resolve({ counts: response.counts, keys: response.keys ?? orderKeysOf(seed, lines.bytes, lines.ends), lines });
+    waiting.get(response.id)?.resolve({ counts: response.counts, keys: response.keys, lines: { bytes: response.bytes, ends: response.ends } });
     waiting.delete(response.id);
   });
   worker.on("error", (e) => failAll(new Error(`The token-counting worker failed: ${e.message}`, { cause: e })));
