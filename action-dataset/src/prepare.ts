@@ -9,15 +9,20 @@
  * Per record, in this order (so each dropped record has exactly one reason):
  *   decode (JSON, UTF-8) → conversation rules → duplicate? → token count → too long?
  *
- * Streaming: the records go through once, and each unique conversation's output line is appended to the
- * spool (files in the output directory, one per range of order keys; line-files.ts), while a RecordIndex
- * notes the order key, location, length and token count of those kept. The index is then sorted by key,
- * and the lines are copied from the spool in that order into validation.jsonl (the smallest keys) and train.jsonl, hashed on the way. So memory does not grow with
- * the size of the data, only with the number of conversations: ~48 bytes each for the index, ~60 for
- * the dedupe set, 8 for the token statistics (about 12 MB per 100,000 conversations). Besides that: the
- * tokenizer and its chunk cache (~50 MB, on the worker thread when there is one), a few 1 MiB I/O
- * buffers, and the records of the batches waiting for their token counts. Reading holds one line of
- * JSONL, one row group of parquet, or a whole JSON array (see read-source.ts).
+ * Streaming: the records go through once. Each valid conversation's output line is written as bytes
+ * into a batch (json-line.ts, line-files.ts); a full batch goes to the token counter (a worker thread for
+ * large inputs, token-counter.ts), which gives back each line's token count and order key with the
+ * lines. Then, in input order, duplicates and lines too long are dropped, and each kept line is appended
+ * to the spool (files in the output directory, one per range of order keys) while a RecordIndex notes
+ * its order key, location, length and token count. The index is then sorted by key, and the lines are
+ * copied from the spool in that order into validation.jsonl (the smallest keys) and train.jsonl, hashed
+ * on the way. So memory does not grow with the size of the data, only with the number of conversations:
+ * ~48 bytes each for the index, ~60 for the dedupe set, 8 for the token statistics (about 12 MB per
+ * 100,000 conversations). Besides that: the tokenizer (~25 MB of JavaScript tables and ~15 MB of
+ * WebAssembly memory, on the worker thread when there is one), a few 1 MiB I/O buffers and 64 spool
+ * buffers of 64 KB, the batches out (about 512 KB each), and a spool file at a time (up to 16 MB) while
+ * copying. Reading holds one line of JSONL, one row group of parquet, or a whole JSON array
+ * (read-source.ts).
  */
 import { mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
