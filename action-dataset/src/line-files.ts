@@ -23,12 +23,15 @@ export class BufferedWriter {
   private written = 0;
   private readonly sha256: Hash | undefined;
   private readonly md5: Hash | undefined;
+  /** Told how many bytes are in the file after each write (a hasher that reads behind, file-hasher.ts). */
+  private readonly onWritten: ((bytes: number) => void) | undefined;
   private closed = false;
 
   constructor(
     readonly path: string,
-    options: { sha256?: boolean; md5?: boolean; bufferBytes?: number } = {},
+    options: { sha256?: boolean; md5?: boolean; bufferBytes?: number; onWritten?: (bytes: number) => void } = {},
   ) {
+    this.onWritten = options.onWritten;
     this.buffer = Buffer.allocUnsafe(options.bufferBytes ?? BUFFER_BYTES);
     this.fd = openSync(path, "w");
     this.sha256 = options.sha256 ? createHash("sha256") : undefined;
@@ -78,6 +81,7 @@ export class BufferedWriter {
     this.md5?.update(bytes);
     for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done);
     this.written += bytes.length;
+    this.onWritten?.(this.written);
   }
 }
 

@@ -45,6 +45,8 @@ import { applySlice, formatSplitSpec, isWholeSplit, parseSplitSpec, sliceNeedsRo
 import type { TokenStats } from "./stats.js";
 import { tokenStats } from "./stats.js";
 import type { Counted, TokenCounter } from "./token-counter.js";
+import type { Digests, FileHashing } from "./file-hasher.js";
+import { HasherThread } from "./file-hasher.js";
 import { inThreadCounter, workerCounter } from "./token-counter.js";
 
 /** The names follow DatasetInputs (inputs.ts), so the action can pass its inputs through. */
@@ -78,9 +80,10 @@ export interface PrepareOptions {
   /** Replaces the Phi-3 token count (tests). */
   countTokens?: (messages: readonly Message[]) => number;
   /**
-   * Count tokens on a worker thread started from `script` (the bundled action, see worker-script.ts)
-   * when the files hold at least `minBytes` (default 16 MiB; below that the worker's start-up, ~0.2 s,
-   * is not worth it). Without it, or with countTokens, tokens are counted on this thread.
+   * Count tokens (and hash the order keys) on a worker thread started from `script` (the bundled action,
+   * see worker-script.ts), and then hash the outputs on another while they are written, when the files
+   * hold at least `minBytes` (default 16 MiB; below that a worker's start-up, ~0.2 s, is not worth it).
+   * Without it, or with countTokens, all of it happens on this thread.
    */
   tokenWorker?: { script: string | URL; minBytes?: number };
 }
@@ -146,7 +149,7 @@ export interface PrepareSuccess extends PrepareReport {
   trainMd5?: Buffer;
   validationMd5?: Buffer;
   fingerprint: string;
-  /** Whether the tokens were counted on a worker thread (see tokenWorker). */
+  /** Whether the tokens were counted on a worker thread (and the outputs hashed on another; see tokenWorker). */
   tokenWorker: boolean;
 }
 
@@ -239,10 +242,11 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
   mkdirSync(options.outputDir, { recursive: true });
   const spool = new Spool(join(options.outputDir, `.prepare-${process.pid}-${Date.now()}.spool`));
   const batch = new LineBatch();
+  const script = workerScriptFor(options, files);
   let counter: TokenCounter | undefined;
   try {
     try {
-      counter = tokenCounter(options, files, o.seed);
+      counter = script ? workerCounter(script, o.seed) : inThreadCounter(o.seed, options.countTokens);
       const tokenCounts = counter;
       let outcomes: Outcome[] = [];
       const out: Batch[] = [];
@@ -392,7 +396,14 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
 
     // ----------------------------------------------------------------------------------- output
     report.tokens = tokenStats(index.tokens(), o.maxTokens);
-    const written = writeSplit(index, spool, count.count, options.outputDir, options.md5 ?? false);
+    // With worker threads, the outputs are hashed on one while they are written (file-hasher.ts).
+    const hasher = script ? new HasherThread(script) : undefined;
+    let written: Awaited<ReturnType<typeof writeSplit>>;
+    try {
+      written = await writeSplit(index, spool, count.count, options.outputDir, options.md5 ?? false, hasher);
+    } finally {
+      await hasher?.close();
+    }
     const settings: FingerprintSettings = {
       slice: isWholeSplit(spec) ? "" : formatSplitSpec({ ...spec, split: "" }),
       validationSplit: o.validationSplit,
@@ -415,10 +426,10 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
   }
 }
 
-/** On this thread, or on a worker when asked for and the input is large enough to be worth it. */
-function tokenCounter(options: PrepareOptions, files: readonly string[], seed: number): TokenCounter {
+/** The worker threads' script when asked for and the input is large enough to be worth them, else undefined. */
+function workerScriptFor(options: PrepareOptions, files: readonly string[]): string | URL | undefined {
   const worker = options.tokenWorker;
-  if (!worker || options.countTokens) return inThreadCounter(seed, options.countTokens);
+  if (!worker || options.countTokens) return undefined;
   let bytes = 0;
   for (const f of files) {
     try {
@@ -427,7 +438,7 @@ function tokenCounter(options: PrepareOptions, files: readonly string[], seed: n
       // a missing file is reported by the reader
     }
   }
-  return bytes >= (worker.minBytes ?? DEFAULT_WORKER_MIN_BYTES) ? workerCounter(worker.script, seed) : inThreadCounter(seed);
+  return bytes >= (worker.minBytes ?? DEFAULT_WORKER_MIN_BYTES) ? worker.script : undefined;
 }
 
 /**
@@ -435,37 +446,53 @@ function tokenCounter(options: PrepareOptions, files: readonly string[], seed: n
  * validation.jsonl, the rest to train.jsonl. Each is written under a temporary name and renamed when
  * complete, so a file with the final name is always a whole one.
  */
-function writeSplit(
+async function writeSplit(
   index: RecordIndex,
   spool: Spool,
   validationRows: number,
   outputDir: string,
   md5: boolean,
-): Pick<PrepareSuccess, "trainFile" | "validationFile" | "trainRows" | "validationRows" | "trainBytes" | "validationBytes" | "trainSha256" | "validationSha256" | "trainMd5" | "validationMd5"> {
+  hasher: HasherThread | undefined,
+): Promise<Pick<PrepareSuccess, "trainFile" | "validationFile" | "trainRows" | "validationRows" | "trainBytes" | "validationBytes" | "trainSha256" | "validationSha256" | "trainMd5" | "validationMd5">> {
   const trainFile = join(outputDir, "train.jsonl");
   const validationFile = join(outputDir, "validation.jsonl");
   const order = index.order();
   const reader = spool.reader();
-  const validation = new BufferedWriter(`${validationFile}.partial`, { sha256: true, md5 });
-  const train = new BufferedWriter(`${trainFile}.partial`, { sha256: true, md5 });
+  // Hashed here as they are written, or by the hasher thread reading behind the writer.
+  const output = (path: string): { writer: BufferedWriter; hashing?: FileHashing } => {
+    if (!hasher) return { writer: new BufferedWriter(path, { sha256: true, md5 }) };
+    const writer = new BufferedWriter(path, { onWritten: (bytes) => hashing.advance(bytes) });
+    const hashing = hasher.hash(path, md5);
+    return { writer, hashing };
+  };
+  const validation = output(`${validationFile}.partial`);
+  const train = output(`${trainFile}.partial`);
+  let v: { bytes: number } & Partial<Digests>;
+  let t: typeof v;
   try {
-    for (let r = 0; r < order.length; r++) {
-      const i = order[r] as number;
-      (r < validationRows ? validation : train).write(reader.read(index.offset(i), index.length(i)));
+    try {
+      for (let r = 0; r < order.length; r++) {
+        const i = order[r] as number;
+        (r < validationRows ? validation : train).writer.write(reader.read(index.offset(i), index.length(i)));
+      }
+    } finally {
+      reader.close();
     }
+    const done = async ({ writer, hashing }: { writer: BufferedWriter; hashing?: FileHashing }): Promise<typeof v> => {
+      const closed = writer.close();
+      return hashing ? { ...closed, ...(await hashing.finish(closed.bytes)) } : closed;
+    };
+    v = await done(validation);
+    t = await done(train);
   } catch (e) {
-    for (const w of [validation, train]) {
-      w.discard();
-      rmSync(w.path, { force: true });
+    for (const { writer } of [validation, train]) {
+      writer.discard();
+      rmSync(writer.path, { force: true });
     }
     throw e;
-  } finally {
-    reader.close();
   }
-  const v = validation.close();
-  const t = train.close();
-  renameSync(validation.path, validationFile);
-  renameSync(train.path, trainFile);
+  renameSync(validation.writer.path, validationFile);
+  renameSync(train.writer.path, trainFile);
   return {
     trainFile,
     validationFile,

@@ -1,14 +1,21 @@
 /**
- * How the token-counting worker is started: the action's own bundled entry (dist/index.js), run again on
- * a worker thread with this workerData, serves token counts instead of running the action (main.ts). A
- * separate worker file would need its own bundle; this module is tiny so that main.ts can import it
- * without loading the tokenizer.
+ * How the worker threads are started: the action's own bundled entry (dist/index.js), run again on a
+ * worker thread with one of these workerData, serves token counts (or hashes files) instead of running
+ * the action (main.ts). A separate worker file would need its own bundle; this module is tiny so that
+ * main.ts can import it without loading the tokenizer.
  */
 export const TOKEN_WORKER_DATA = { role: "phi3-aml-dataset/token-counter" } as const;
+/** The same for the worker that hashes the outputs while they are written (file-hasher.ts). */
+export const HASHER_WORKER_DATA = { role: "phi3-aml-dataset/file-hasher" } as const;
 
 /** Whether this thread was started as the token counter. */
 export function isTokenWorker(workerData: unknown): boolean {
   return (workerData as { role?: unknown } | null)?.role === TOKEN_WORKER_DATA.role;
+}
+
+/** Whether this thread was started as the output hasher. */
+export function isHasherWorker(workerData: unknown): boolean {
+  return (workerData as { role?: unknown } | null)?.role === HASHER_WORKER_DATA.role;
 }
 
 let entry: string | URL | undefined;

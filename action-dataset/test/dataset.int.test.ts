@@ -91,7 +91,7 @@ describe("action-dataset (bundled, as the runner runs it)", () => {
     expect(run.summary).toContain("Chat dataset rejected");
   });
 
-  it("counts tokens on a worker thread for a large input, with the same bytes and fingerprint as counting in-thread", async () => {
+  it("counts tokens on a worker thread for a large input and hashes the outputs on another, with the same bytes, fingerprint and MD5 as in-thread", async () => {
     // 17 MB of distinct conversations, above the size from which the bundle starts its token-counting worker.
     const dir = mkdtempSync(join(tmpdir(), "dataset-large-"));
     try {
@@ -116,6 +116,13 @@ describe("action-dataset (bundled, as the runner runs it)", () => {
       expect(createHash("sha256").update(readFileSync(run.outputs["train-file"]!)).digest("hex")).toBe(inThread.trainSha256);
       expect(run.outputs["train-rows"]).toBe(String(inThread.trainRows));
       expect(run.summary).toContain(`| ${inThread.tokens.p50.toLocaleString("en-US")} | ${inThread.tokens.p90.toLocaleString("en-US")} |`);
+
+      // Uploaded: the MD5 the hashing thread took is the one the upload sends and checks against the blob's.
+      const w = await world();
+      const uploaded = await runAction(ACTION, { env: w.env, cwd: dir, inputs: { source: "large.jsonl" } });
+      expect(uploaded.code).toBe(0);
+      expect(uploaded.outputs.fingerprint).toBe(inThread.fingerprint);
+      expect(uploaded.outputs["train-uri"]).toContain(inThread.fingerprint);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

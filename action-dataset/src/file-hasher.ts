@@ -1,0 +1,116 @@
+/**
+ * Hashing the outputs on the second core while they are written. prepare copies the split out of the
+ * spool on the main thread; the sha256 of each file (for the fingerprint) and its MD5 (for the upload)
+ * cost about as much again. A small worker thread (the bundle started again, see worker-script.ts) reads
+ * each file behind the writer, from the page cache, and hashes it, so both run at once. The writer says
+ * how far the file is written (advance); finish() gives the digests once the worker has caught up.
+ */
+import { createHash, type Hash } from "node:crypto";
+import { closeSync, openSync, readSync } from "node:fs";
+import { Worker, parentPort } from "node:worker_threads";
+import { HASHER_WORKER_DATA } from "./worker-script.js";
+
+type HashRequest =
+  | { kind: "open"; id: number; path: string; md5: boolean }
+  | { kind: "advance"; id: number; to: number }
+  | { kind: "finish"; id: number; to: number };
+
+type HashResponse = { id: number; sha256: string; md5?: Uint8Array } | { id: number; error: string };
+
+export interface Digests {
+  sha256: string;
+  md5?: Buffer;
+}
+
+/** One file being hashed behind its writer. */
+export interface FileHashing {
+  /** The file is written up to `to` bytes: the worker may hash that far. */
+  advance(to: number): void;
+  /** The file is complete at `to` bytes: its digests. */
+  finish(to: number): Promise<Digests>;
+}
+
+/** The main thread's side: a worker that hashes files behind their writers. */
+export class HasherThread {
+  private readonly worker: Worker;
+  private nextId = 0;
+  private readonly waiting = new Map<number, { resolve: (d: Digests) => void; reject: (e: Error) => void }>();
+  private failure: Error | undefined;
+
+  constructor(script: string | URL) {
+    this.worker = new Worker(script, { workerData: HASHER_WORKER_DATA, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    this.worker.on("message", (response: HashResponse) => {
+      const w = this.waiting.get(response.id);
+      this.waiting.delete(response.id);
+      if ("error" in response) w?.reject(new Error(response.error));
+      else w?.resolve({ sha256: response.sha256, ...(response.md5 ? { md5: Buffer.from(response.md5) } : {}) });
+    });
+    const fail = (e: Error): void => {
+      this.failure ??= e;
+      for (const w of this.waiting.values()) w.reject(this.failure);
+      this.waiting.clear();
+    };
+    this.worker.on("error", (e) => fail(new Error(`The hashing worker failed: ${e.message}`, { cause: e })));
+    this.worker.on("exit", (code) => fail(new Error(`The hashing worker stopped (exit code ${code}).`)));
+  }
+
+  /** Starts hashing `path` (already created by its writer), with its MD5 too when asked. */
+  hash(path: string, md5: boolean): FileHashing {
+    const id = this.nextId++;
+    this.post({ kind: "open", id, path, md5 });
+    return {
+      advance: (to) => this.post({ kind: "advance", id, to }),
+      finish: (to) =>
+        new Promise<Digests>((resolve, reject) => {
+          if (this.failure) return reject(this.failure);
+          this.waiting.set(id, { resolve, reject });
+          this.post({ kind: "finish", id, to });
+        }),
+    };
+  }
+
+  async close(): Promise<void> {
+    this.failure ??= new Error("The hashing worker is closed.");
+    await this.worker.terminate();
+  }
+
+  private post(request: HashRequest): void {
+    if (!this.failure) this.worker.postMessage(request);
+  }
+}
+
+/** The worker's side (started by main.ts when its workerData says so). */
+export function serveFileHashes(): void {
+  const port = parentPort;
+  if (!port) throw new Error("serveFileHashes runs on a worker thread");
+  const files = new Map<number, { fd: number; path: string; hashed: number; sha256: Hash; md5?: Hash }>();
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  port.on("message", (request: HashRequest) => {
+    try {
+      if (request.kind === "open") {
+        files.set(request.id, { fd: openSync(request.path, "r"), path: request.path, hashed: 0, sha256: createHash("sha256"), md5: request.md5 ? createHash("md5") : undefined });
+        return;
+      }
+      const file = files.get(request.id);
+      if (!file) throw new Error(`no file ${request.id} is being hashed`);
+      while (file.hashed < request.to) {
+        const n = readSync(file.fd, buffer, 0, Math.min(buffer.length, request.to - file.hashed), file.hashed);
+        if (n === 0) throw new Error(`${file.path} ended at byte ${file.hashed}, before ${request.to}`);
+        const bytes = buffer.subarray(0, n);
+        file.sha256.update(bytes);
+        file.md5?.update(bytes);
+        file.hashed += n;
+      }
+      if (request.kind === "finish") {
+        closeSync(file.fd);
+        files.delete(request.id);
+        const md5 = file.md5?.digest();
+        const response: HashResponse = { id: request.id, sha256: file.sha256.digest("hex"), ...(md5 ? { md5: new Uint8Array(md5) } : {}) };
+        port.postMessage(response);
+      }
+    } catch (e) {
+      const response: HashResponse = { id: request.id, error: (e as Error).message };
+      port.postMessage(response);
+    }
+  });
+}
