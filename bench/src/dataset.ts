@@ -1,6 +1,6 @@
 // `npm run bench -- dataset`: the dataset step's throughput and memory on a large input.
 //   1. generates an ultrachat-shaped JSONL file of BENCH_DATASET_MB MiB (default 500) in a temporary folder;
-//   2. runs, as child processes, interleaved BENCH_DATASET_ROUNDS times (default 2):
+//   2. runs, as child processes, interleaved BENCH_DATASET_ROUNDS times (default 3):
 //      - the baseline: read the lines and JSON.parse them (dataset-baseline.mjs);
 //      - the prepare step as the runner runs it: the bundled action-dataset/dist/index.js, upload: false;
 //   3. prints MB/s of each (best round: the machine is shared), their ratio and each one's peak RSS
@@ -89,7 +89,7 @@ function warnIfStale(): void {
 export async function datasetBench(): Promise<void> {
   warnIfStale();
   const mib = Number(process.env.BENCH_DATASET_MB ?? 500);
-  const rounds = Number(process.env.BENCH_DATASET_ROUNDS ?? 2);
+  const rounds = Number(process.env.BENCH_DATASET_ROUNDS ?? 3);
   const dir = mkdtempSync(join(tmpdir(), "phi3-bench-dataset-"));
   const cleanUp = () => rmSync(dir, { recursive: true, force: true });
   const onSignal = () => {
