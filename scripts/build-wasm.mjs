@@ -4,9 +4,10 @@
 // These are committed like dist/; `--check` compiles afresh and fails when a committed one differs.
 // Run by scripts/build.mjs before bundling (and by `npm run build:wasm`).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { ROOT } from "./actions.mjs";
 
 const MODULES = [
@@ -50,7 +51,7 @@ export function buildWasm({ check = false } = {}) {
   return stale;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && realpathSync(fileURLToPath(import.meta.url)) === realpathSync(process.argv[1])) {
   const check = process.argv.includes("--check");
   const stale = buildWasm({ check });
   for (const target of stale) console.error(`${target} is stale: run \`npm run build:wasm\` and commit it`);

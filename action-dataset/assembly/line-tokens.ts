@@ -64,19 +64,54 @@ export function countLine(start: u32, end: u32): u32 {
   return total;
 }
 
+/**
+ * The length of the whitespace character at `p` as it sits in a JSON string literal, or 0 when there is
+ * none: whitespace as Rust's char::is_whitespace sees it (what the tokenizer strips after a role
+ * marker): space, \t \n \r \f, \u000b, U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F,
+ * U+205F and U+3000 (UTF-8; JSON.stringify escapes only the control characters).
+ */
+function whitespaceAt(p: u32): u32 {
+  const c = <u32>load<u8>(p);
+  if (c == SPACE) return 1;
+  const d = <u32>load<u8>(p + 1);
+  if (c == BACKSLASH) {
+    if (d == 0x6e || d == 0x74 || d == 0x72 || d == 0x66) return 2; // \n \t \r \f
+    return d == 0x75 && load<u32>(p + 2) == 0x62303030 ? 6 : 0; // \u000b
+  }
+  if (c == 0xc2) return d == 0x85 || d == 0xa0 ? 2 : 0;
+  const e = <u32>load<u8>(p + 2);
+  if (c == 0xe1) return d == 0x9a && e == 0x80 ? 3 : 0;
+  if (c == 0xe2) {
+    if (d == 0x80) return (e >= 0x80 && e <= 0x8a) || e == 0xa8 || e == 0xa9 || e == 0xaf ? 3 : 0;
+    return d == 0x81 && e == 0x9f ? 3 : 0;
+  }
+  if (c == 0xe3) return d == 0x80 && e == 0x80 ? 3 : 0;
+  return 0;
+}
+
+/** Whether the "<" at `p` may begin one of Phi-3's special tokens: <|…|>, <s>, </s>, <unk>. */
+function mayBeSpecial(p: u32): bool {
+  const a = <u32>load<u8>(p + 1);
+  if (a == 0x7c) return true; // <|
+  if (a == 0x73) return <u32>load<u8>(p + 2) == 0x3e; // <s>
+  if (a == 0x2f) return <u32>load<u16>(p + 2) == 0x3e73; // </s>
+  return a == 0x75 && load<u32>(p + 1) == 0x3e6b6e75; // <unk>
+}
+
 function contentTokens(start: u32, limit: u32): u32 {
-  const first = <u32>load<u8>(start);
-  // Perhaps whitespace (absorbed after the role marker): the JavaScript side decides.
-  if (first == SPACE || first == BACKSLASH || first == 0xc2 || (first >= 0xe1 && first <= 0xe3)) return slow(start, limit);
+  // Whitespace at the start is absorbed by the role marker: it costs nothing.
+  let from = start;
+  for (let w = whitespaceAt(from); w != 0; w = whitespaceAt(from)) from += w;
   // 16 bytes at a time (SIMD): only the bytes that matter are visited, in order: spaces (a chunk starts
   // at a space after a non-space), the closing quote, escapes (their bytes belong to the chunk), "<"
-  // (perhaps a special token) and 0xE2 (perhaps ▁, which the tokenizer treats as a space); those last
-  // two send the content to the JavaScript side. The block may read past the line: INPUT is padded.
+  // (which may begin a special token) and 0xE2 (which may begin ▁, which the tokenizer treats as a
+  // space); a special token or a ▁ sends the content to the JavaScript side. The block may read past
+  // the line: INPUT is padded.
   let total: u32 = 0;
-  let chunkStart = start;
+  let chunkStart = from;
   let lastSpace: u32 = 0; // where the last space was: a space right after it goes on the same run
-  let skipTo = start; // bytes before this are inside an escape
-  for (let block = start; block < limit; block += 16) {
+  let skipTo = from; // bytes before this are inside an escape
+  for (let block = from; block < limit; block += 16) {
     const v = v128.load(block);
     const special = v128.or(
       v128.or(i8x16.eq(v, i8x16.splat(0x20)), i8x16.eq(v, i8x16.splat(0x22))),
@@ -99,7 +134,7 @@ function contentTokens(start: u32, limit: u32): u32 {
         return total + chunkTokens(chunkStart, p);
       } else if (c == BACKSLASH) {
         skipTo = p + (<u32>load<u8>(p + 1) == 0x75 ? 6 : 2); // \u00xx, or \n, \", …
-      } else if (c == 0x3c || (<u32>load<u8>(p + 1) == 0x96 && <u32>load<u8>(p + 2) == 0x81)) {
+      } else if (c == 0x3c ? mayBeSpecial(p) : <u32>load<u8>(p + 1) == 0x96 && <u32>load<u8>(p + 2) == 0x81) {
         return slow(start, limit);
       }
     }

@@ -84,8 +84,19 @@ export function serveFileHashes(): void {
   const port = parentPort;
   if (!port) throw new Error("serveFileHashes runs on a worker thread");
   const files = new Map<number, { fd: number; path: string; hashed: number; sha256: Hash; md5?: Hash }>();
+  // A file that failed (to open, or to read) answers its finish with why, not with "no such file".
+  const failed = new Map<number, string>();
   const buffer = Buffer.allocUnsafe(1 << 20);
   port.on("message", (request: HashRequest) => {
+    const failure = failed.get(request.id);
+    if (failure !== undefined) {
+      if (request.kind === "finish") {
+        failed.delete(request.id);
+        const response: HashResponse = { id: request.id, error: failure };
+        port.postMessage(response);
+      }
+      return;
+    }
     try {
       if (request.kind === "open") {
         files.set(request.id, { fd: openSync(request.path, "r"), path: request.path, hashed: 0, sha256: createHash("sha256"), md5: request.md5 ? createHash("md5") : undefined });
@@ -109,8 +120,13 @@ export function serveFileHashes(): void {
         port.postMessage(response);
       }
     } catch (e) {
-      const response: HashResponse = { id: request.id, error: (e as Error).message };
-      port.postMessage(response);
+      const file = files.get(request.id);
+      if (file) closeSync(file.fd);
+      files.delete(request.id);
+      if (request.kind === "finish") {
+        const response: HashResponse = { id: request.id, error: (e as Error).message };
+        port.postMessage(response);
+      } else failed.set(request.id, (e as Error).message);
     }
   });
 }

@@ -145,7 +145,13 @@ export class Spool {
     private readonly options: { wholeFileMax?: number } = {},
   ) {
     // Small buffers: there are SPOOL_BUCKETS of them, and the lines of a bucket only need to go out in large writes.
-    this.writers = Array.from({ length: SPOOL_BUCKETS }, (_, b) => new BufferedWriter(`${path}.${b}`, { bufferBytes: 64 << 10 }));
+    this.writers = [];
+    try {
+      for (let b = 0; b < SPOOL_BUCKETS; b++) this.writers.push(new BufferedWriter(`${path}.${b}`, { bufferBytes: 64 << 10 }));
+    } catch (e) {
+      this.remove(); // the files made before one could not be (too many open files, no space)
+      throw e;
+    }
   }
 
   /** Which file a line with this order key goes to: buckets in key order. */
@@ -244,7 +250,8 @@ export class LineBatch {
   }
 
   writeText(text: string): number {
-    this.room(text.length * 3); // at most 3 bytes per UTF-16 unit
+    // At most 3 bytes per UTF-16 unit; for a long text, the exact count (so a 100 MB line takes 100 MB).
+    this.room(text.length > 1 << 20 ? Buffer.byteLength(text) : text.length * 3);
     const n = this.buffer.write(text, this.used, "utf8");
     this.used += n;
     return n;

@@ -13,11 +13,11 @@
  * text in one way only, so equal bytes are equal text.
  *
  * A chunk it has not cached it encodes itself, with bpe.ts's algorithm and tables (copied into its
- * memory at start). It asks this side (imports) for the rest: a chunk with a character beyond U+FFFF or
- * longer than 56 bytes (bpe.ts), and a whole content it does not handle (countContentTokens): one
- * that starts with whitespace or an escape (whitespace at the start is absorbed by the role marker), or
- * holds "<" (a special token may be written in it) or "▁" (which the tokenizer treats as a space).
- * That is rare in chat data, and exact either way.
+ * memory at start); whitespace at the start of a content (absorbed by the role marker) it skips. It asks
+ * this side (imports) for the rest: a chunk with a character beyond U+FFFF or longer than 56 bytes
+ * (bpe.ts), and a whole content that holds what may be a special token ("<|", "<s>", "</s>", "<unk>")
+ * or a "▁" (which the tokenizer treats as a space), counted by countContentTokens. That is rare in chat
+ * data, and exact either way.
  */
 import { bpeTables, bpeTokenCount } from "./bpe.js";
 import { LINE_TOKENS_WASM } from "./line-tokens-wasm.js";

@@ -465,11 +465,12 @@ async function writeSplit(
     const hashing = hasher.hash(path, md5);
     return { writer, hashing };
   };
-  const validation = output(`${validationFile}.partial`);
-  const train = output(`${trainFile}.partial`);
+  const outputs: Array<ReturnType<typeof output>> = [];
   let v: { bytes: number } & Partial<Digests>;
   let t: typeof v;
   try {
+    outputs.push(output(`${validationFile}.partial`), output(`${trainFile}.partial`));
+    const [validation, train] = outputs as [ReturnType<typeof output>, ReturnType<typeof output>];
     try {
       for (let r = 0; r < order.length; r++) {
         const i = order[r] as number;
@@ -485,14 +486,14 @@ async function writeSplit(
     v = await done(validation);
     t = await done(train);
   } catch (e) {
-    for (const { writer } of [validation, train]) {
+    for (const { writer } of outputs) {
       writer.discard();
       rmSync(writer.path, { force: true });
     }
     throw e;
   }
-  renameSync(validation.writer.path, validationFile);
-  renameSync(train.writer.path, trainFile);
+  renameSync(`${validationFile}.partial`, validationFile);
+  renameSync(`${trainFile}.partial`, trainFile);
   return {
     trainFile,
     validationFile,

@@ -116,7 +116,7 @@ const FNV_PRIME = 0x01000193;
  * in prose, and long ones (code, URLs, CJK without spaces) seldom repeat.
  *
  * 1 MB: large datasets are counted by line-tokens.ts (WebAssembly, with caches of its own), which hands
- * only the rare contents it does not handle to this path.
+ * this path only the contents that hold a special token or a "▁".
  */
 const CACHE_SLOTS = 1 << 14;
 const SLOT = 32;

@@ -191,11 +191,15 @@ describe("the output line", () => {
   });
 
   it("writes long text with many escapes as JSON.stringify does, in the module and in pieces", () => {
-    const paragraph = 'Line one.\n\n1. “Quoted” — naïve\t🚀\r\n"\\\u0001'.repeat(5000);
+    const piece = 'Line one.\n\n1. “Quoted” — naïve\t🚀\r\n"\\\u0001日本';
+    const paragraph = piece.repeat(Math.floor(65_536 / piece.length)); // as long as the module takes
+    expect(paragraph.length).toBeGreaterThan(60_000);
     for (const content of [
-      paragraph, // escaped by the WebAssembly module
+      paragraph, // escaped by the WebAssembly module, its memory nearly full
+      "\u0001".repeat(65_536), // every byte escaped to six
+      "日".repeat(65_536), // three bytes each
       paragraph + "\ud800", // a lone surrogate: in pieces
-      paragraph.repeat(2), // longer than the module takes: in pieces
+      paragraph + paragraph, // longer than the module takes: in pieces
       "short\n", // under 16 bytes: the module's last bytes one by one
       "x".repeat(15) + "\u001f" + "y".repeat(17), // an escape right at a 16-byte boundary
     ]) {

@@ -118,6 +118,21 @@ describe("Phi-3 token counts", () => {
       "\u3000ideographic space",
       "<|user|> a special token first",
       "\u2581 a literal ▁ first",
+      // "<" that begins no special token stays in the module; one that may, goes to the string path.
+      "<div>html</div> and a < b, a <= b, <br/>",
+      "x <s> y </s> z <unk> w",
+      "<|not a special token|> and <|end|> one",
+      "<u <un <unk <s </ </s",
+      // Whitespace at the start of every kind, mixed, then text; and whitespace only.
+      "\n\n  \t\u3000\u2003\u00a0\u000b\f\r\u2028\u2029\u202f\u205f\u1680\u0085 mixed whitespace first",
+      "\u2003\u2009 spaces of other widths, then \u2581",
+      "   ",
+      "\n",
+      "\b a backspace is not whitespace",
+      "\u001c a file separator is not whitespace either",
+      "日本語「引用」。、テキスト",
+      "\u2010 a hyphen (U+2010) is not whitespace",
+      "“curly” “quotes” — and … dashes",
     ];
     const conversations: Message[][] = contents.map((c, i) => (i % 3 === 0 ? [s(c), u(c), a(c)] : [u(c), a(c)]));
     expect(countedAsLines(conversations)).toEqual(conversations.map(countConversationTokens));
