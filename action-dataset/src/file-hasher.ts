@@ -7,7 +7,8 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { closeSync, openSync, readSync } from "node:fs";
-import { Worker, parentPort } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
+import { WorkerCalls } from "./worker-calls.js";
 import { HASHER_WORKER_DATA } from "./worker-script.js";
 
 type HashRequest =
@@ -15,7 +16,9 @@ type HashRequest =
   | { kind: "advance"; id: number; to: number }
   | { kind: "finish"; id: number; to: number };
 
-type HashResponse = { id: number; sha256: string; md5?: Uint8Array } | { id: number; error: string };
+type DigestAnswer = { id: number; sha256: string; md5?: Uint8Array };
+/** An error answer is taken by WorkerCalls: the call is rejected with it. */
+type HashResponse = DigestAnswer | { id: number; error: string };
 
 export interface Digests {
   sha256: string;
@@ -32,50 +35,27 @@ export interface FileHashing {
 
 /** The main thread's side: a worker that hashes files behind their writers. */
 export class HasherThread {
-  private readonly worker: Worker;
-  private nextId = 0;
-  private readonly waiting = new Map<number, { resolve: (d: Digests) => void; reject: (e: Error) => void }>();
-  private failure: Error | undefined;
+  private readonly worker: WorkerCalls<HashRequest, DigestAnswer>;
 
   constructor(script: string | URL) {
-    this.worker = new Worker(script, { workerData: HASHER_WORKER_DATA, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-    this.worker.on("message", (response: HashResponse) => {
-      const w = this.waiting.get(response.id);
-      this.waiting.delete(response.id);
-      if ("error" in response) w?.reject(new Error(response.error));
-      else w?.resolve({ sha256: response.sha256, ...(response.md5 ? { md5: Buffer.from(response.md5) } : {}) });
-    });
-    const fail = (e: Error): void => {
-      this.failure ??= e;
-      for (const w of this.waiting.values()) w.reject(this.failure);
-      this.waiting.clear();
-    };
-    this.worker.on("error", (e) => fail(new Error(`The hashing worker failed: ${e.message}`, { cause: e })));
-    this.worker.on("exit", (code) => fail(new Error(`The hashing worker stopped (exit code ${code}).`)));
+    this.worker = new WorkerCalls<HashRequest, DigestAnswer>(script, HASHER_WORKER_DATA, "hashing");
   }
 
   /** Starts hashing `path` (already created by its writer), with its MD5 too when asked. */
   hash(path: string, md5: boolean): FileHashing {
-    const id = this.nextId++;
-    this.post({ kind: "open", id, path, md5 });
+    const id = this.worker.id();
+    this.worker.send({ kind: "open", id, path, md5 });
     return {
-      advance: (to) => this.post({ kind: "advance", id, to }),
-      finish: (to) =>
-        new Promise<Digests>((resolve, reject) => {
-          if (this.failure) return reject(this.failure);
-          this.waiting.set(id, { resolve, reject });
-          this.post({ kind: "finish", id, to });
-        }),
+      advance: (to) => this.worker.send({ kind: "advance", id, to }),
+      finish: async (to) => {
+        const answer = await this.worker.call({ kind: "finish", id, to });
+        return { sha256: answer.sha256, ...(answer.md5 ? { md5: Buffer.from(answer.md5) } : {}) };
+      },
     };
   }
 
-  async close(): Promise<void> {
-    this.failure ??= new Error("The hashing worker is closed.");
-    await this.worker.terminate();
-  }
-
-  private post(request: HashRequest): void {
-    if (!this.failure) this.worker.postMessage(request);
+  close(): Promise<void> {
+    return this.worker.close();
   }
 }
 

@@ -34,6 +34,12 @@ export function writeJsonLine(messages: readonly Message[], sink: ByteSink): num
   return bytes + sink.writeText(messages.length ? '"}]}' : '{"messages":[]}');
 }
 
+/** The messages of an output line (its UTF-8 bytes, as writeJsonLine wrote them). */
+export function messagesOfLine(line: Uint8Array): Message[] {
+  return (JSON.parse(lineDecoder.decode(line)) as { messages: Message[] }).messages;
+}
+const lineDecoder = new TextDecoder();
+
 const messageStart = (prefix: string): Record<Role, string> =>
   Object.fromEntries(ROLES.map((role) => [role, `${prefix}{"role":"${role}","content":"`])) as Record<Role, string>;
 const FIRST_MESSAGE = messageStart('{"messages":[');

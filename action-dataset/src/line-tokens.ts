@@ -22,7 +22,7 @@
 import { bpeTables, bpeTokenCount } from "./bpe.js";
 import { LINE_TOKENS_WASM } from "./line-tokens-wasm.js";
 import { countContentTokens, countConversationTokens } from "./tokens.js";
-import type { Message } from "./conversation.js";
+import { messagesOfLine } from "./json-line.js";
 import type { WasmMemory } from "./wasm.js";
 import { growTo, instantiate } from "./wasm.js";
 
@@ -94,7 +94,7 @@ export function countLines(bytes: Uint8Array, ends: Uint32Array): Uint32Array {
     while (to < ends.length && (ends[to] ?? 0) - from <= MAX_LINE_IN_MODULE) to++;
     if (to === i) {
       const end = ends[i] ?? 0;
-      counts[i] = countConversationTokens((JSON.parse(decoder.decode(bytes.subarray(from, end))) as { messages: Message[] }).messages);
+      counts[i] = countConversationTokens(messagesOfLine(bytes.subarray(from, end)));
       i++;
       continue;
     }

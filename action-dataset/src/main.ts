@@ -1,12 +1,13 @@
 import { isMainThread, workerData } from "node:worker_threads";
 import { actionMain } from "@phi3-aml/shared/action";
 import { readInputs } from "./inputs.js";
-import { isHasherWorker, isTokenWorker, setWorkerScript } from "./worker-script.js";
+import { HASHER_WORKER_DATA, TOKEN_WORKER_DATA, setWorkerScript, workerRole } from "./worker-script.js";
 
-if (!isMainThread && isTokenWorker(workerData)) {
+const role = isMainThread ? undefined : workerRole(workerData);
+if (role === TOKEN_WORKER_DATA.role) {
   // This bundle started again as the token-counting worker (token-counter.ts): serve counts, run nothing else.
   (await import("./token-worker.js")).serveTokenCounts();
-} else if (!isMainThread && isHasherWorker(workerData)) {
+} else if (role === HASHER_WORKER_DATA.role) {
   // … or as the worker that hashes the outputs while they are written (file-hasher.ts).
   (await import("./file-hasher.js")).serveFileHashes();
 } else {

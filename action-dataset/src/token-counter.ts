@@ -8,10 +8,11 @@
  * the same either way. A batch is one buffer of lines (LineBatch), transferred to the worker and back,
  * not copied. One worker, not one per core: this thread keeps the other core busy.
  */
-import { Worker } from "node:worker_threads";
 import type { Message } from "./conversation.js";
 import type { TokenRequest, TokenResponse } from "./token-worker.js";
+import { messagesOfLine } from "./json-line.js";
 import { orderKeysOf } from "./shuffle-split.js";
+import { WorkerCalls } from "./worker-calls.js";
 import { TOKEN_WORKER_DATA } from "./worker-script.js";
 
 /** Lines one after another (without "\n"), line i ending at ends[i]: what LineBatch.take() gives. */
@@ -54,11 +55,10 @@ export function inThreadCounter(seed: number, countTokens?: (messages: readonly 
 }
 
 function eachLine(lines: Lines, countTokens: (messages: readonly Message[]) => number): number[] {
-  const decoder = new TextDecoder();
   const counts: number[] = [];
   let start = 0;
   for (const end of lines.ends) {
-    counts.push(countTokens((JSON.parse(decoder.decode(lines.bytes.subarray(start, end))) as { messages: Message[] }).messages));
+    counts.push(countTokens(messagesOfLine(lines.bytes.subarray(start, end))));
     start = end;
   }
   return counts;
@@ -66,39 +66,16 @@ function eachLine(lines: Lines, countTokens: (messages: readonly Message[]) => n
 
 /** Counts on a worker thread started from `script` (the bundled action; see worker-script.ts). */
 export function workerCounter(script: string | URL, seed: number): TokenCounter {
-  // A small young generation: the worker allocates little (the text of a chunk not yet cached), and the
-  // default would reserve tens of MB for nothing.
-  const worker = new Worker(script, { workerData: TOKEN_WORKER_DATA, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-  const waiting = new Map<number, { resolve: (counted: Counted) => void; reject: (e: Error) => void }>();
-  let nextId = 0;
-  let failure: Error | undefined;
-  const failAll = (e: Error): void => {
-    failure ??= e;
-    for (const w of waiting.values()) w.reject(failure);
-    waiting.clear();
-  };
-  const counter: TokenCounter = {
+  const worker = new WorkerCalls<TokenRequest, TokenResponse>(script, TOKEN_WORKER_DATA, "token-counting");
+  return {
     onWorker: true,
     batchesOut: 2,
-    count(lines) {
-      if (failure) return Promise.reject(failure);
-      const request: TokenRequest = { id: nextId++, seed, bytes: lines.bytes, ends: lines.ends };
-      return new Promise((resolve, reject) => {
-        waiting.set(request.id, { resolve, reject });
-        // The buffers move to the worker (LineBatch.take() gave them away) and come back with the answer.
-        worker.postMessage(request, [lines.bytes.buffer as ArrayBuffer, lines.ends.buffer as ArrayBuffer]);
-      });
+    async count(lines) {
+      const request: TokenRequest = { id: worker.id(), seed, bytes: lines.bytes, ends: lines.ends };
+      // The buffers move to the worker (LineBatch.take() gave them away) and come back with the answer.
+      const answer = await worker.call(request, [lines.bytes.buffer as ArrayBuffer, lines.ends.buffer as ArrayBuffer]);
+      return { counts: answer.counts, keys: answer.keys, lines: { bytes: answer.bytes, ends: answer.ends } };
     },
-    async close() {
-      failure ??= new Error("The token counter is closed.");
-      await worker.terminate();
-    },
+    close: () => worker.close(),
   };
-  worker.on("message", (response: TokenResponse) => {
-    waiting.get(response.id)?.resolve({ counts: response.counts, keys: response.keys, lines: { bytes: response.bytes, ends: response.ends } });
-    waiting.delete(response.id);
-  });
-  worker.on("error", (e) => failAll(new Error(`The token-counting worker failed: ${e.message}`, { cause: e })));
-  worker.on("exit", (code) => failAll(new Error(`The token-counting worker stopped (exit code ${code}).`)));
-  return counter;
 }

@@ -8,14 +8,10 @@ export const TOKEN_WORKER_DATA = { role: "phi3-aml-dataset/token-counter" } as c
 /** The same for the worker that hashes the outputs while they are written (file-hasher.ts). */
 export const HASHER_WORKER_DATA = { role: "phi3-aml-dataset/file-hasher" } as const;
 
-/** Whether this thread was started as the token counter. */
-export function isTokenWorker(workerData: unknown): boolean {
-  return (workerData as { role?: unknown } | null)?.role === TOKEN_WORKER_DATA.role;
-}
-
-/** Whether this thread was started as the output hasher. */
-export function isHasherWorker(workerData: unknown): boolean {
-  return (workerData as { role?: unknown } | null)?.role === HASHER_WORKER_DATA.role;
+/** The role this thread was started with (the role of its workerData), if any. */
+export function workerRole(workerData: unknown): string | undefined {
+  const role = (workerData as { role?: unknown } | null)?.role;
+  return typeof role === "string" ? role : undefined;
 }
 
 let entry: string | URL | undefined;
