@@ -9,6 +9,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { closeSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { grown } from "./record-index.js";
 
 const BUFFER_BYTES = 1 << 20;
 
@@ -97,21 +98,15 @@ export class RangeReader {
   /** The bytes at [offset, offset + length); valid until the next read. */
   read(offset: number, length: number): Buffer {
     if (length > this.buffer.length) this.buffer = Buffer.allocUnsafe(Math.max(length, this.buffer.length * 2));
-    let done = 0;
-    while (done < length) {
-      const n = readSync(this.fd, this.buffer, done, length - done, offset + done);
-      if (n === 0) throw new Error(`${this.path} ended at byte ${offset + done}, before ${offset + length}`);
-      done += n;
-    }
+    this.readInto(this.buffer, offset, length);
     return this.buffer.subarray(0, length);
   }
 
-  /** Reads the file's first `length` bytes into `into`. */
-  readInto(into: Buffer, length: number): void {
-    let done = 0;
-    while (done < length) {
-      const n = readSync(this.fd, into, done, length - done, done);
-      if (n === 0) throw new Error(`${this.path} ended at byte ${done}, before ${length}`);
+  /** Reads the bytes at [offset, offset + length) into the start of `into`. */
+  readInto(into: Buffer, offset: number, length: number): void {
+    for (let done = 0; done < length; ) {
+      const n = readSync(this.fd, into, done, length - done, offset + done);
+      if (n === 0) throw new Error(`${this.path} ended at byte ${offset + done}, before ${offset + length}`);
       done += n;
     }
   }
@@ -210,7 +205,7 @@ export class Spool {
           const wholeMax = this.options.wholeFileMax ?? WHOLE_FILE_MAX;
           if (size <= wholeMax) {
             if (whole.length < size) whole = Buffer.allocUnsafe(Math.min(wholeMax, Math.max(size, whole.length * 2)));
-            file.readInto(whole, size);
+            file.readInto(whole, 0, size);
             wholeBytes = size;
           }
         }
@@ -273,11 +268,7 @@ export class LineBatch {
   }
 
   endLine(): void {
-    if (this.lines === this.ends.length) {
-      const more = new Uint32Array(this.ends.length * 2);
-      more.set(this.ends);
-      this.ends = more;
-    }
+    this.ends = grown(this.ends, this.lines + 1);
     this.ends[this.lines++] = this.used;
     this.lineStart = this.used;
   }

@@ -20,10 +20,8 @@ export function instantiate<T>(base64: string, imports: Record<string, (...args:
   return new WebAssembly.Instance(compiled, { env: imports }).exports as T;
 }
 
-/** Grows `memory` to at least `bytes`; true when it grew (views of its old buffer are then detached). */
-export function growTo(memory: WasmMemory, bytes: number): boolean {
+/** Grows `memory` to at least `bytes` (views of its old buffer are then detached). */
+export function growTo(memory: WasmMemory, bytes: number): void {
   const have = memory.buffer.byteLength;
-  if (bytes <= have) return false;
-  memory.grow(Math.ceil((bytes - have) / 65536));
-  return true;
+  if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
 }
