@@ -17,7 +17,12 @@ export default {
   // Integration tests run bundled actions against the emulator; nothing sleeps longer than it must.
   testTimeout: 120000,
   projects: [
-    { ...common, displayName: "unit", testMatch: ["<rootDir>/**/test/**/*.test.ts"], testPathIgnorePatterns: ["/node_modules/", "\\.int\\.test\\.ts$"] },
+    {
+      ...common,
+      displayName: "unit",
+      testMatch: ["<rootDir>/**/test/**/*.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/", "\\.int\\.test\\.ts$"],
+    },
     {
       ...common,
       displayName: "integration",

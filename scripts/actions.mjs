@@ -23,6 +23,17 @@ const NCC = join(ROOT, "node_modules", "@vercel", "ncc", "dist", "ncc", "cli.js"
 
 /** Bundles `entry` into `out` with ncc as the actions are bundled: minified, ES2022, licenses when asked. */
 export function nccBuild(entry, out, { license = true } = {}) {
-  const args = [NCC, "build", entry, "-o", out, "-m", "--target", "es2022", ...(license ? ["--license", "licenses.txt"] : []), "-q"];
+  const args = [
+    NCC,
+    "build",
+    entry,
+    "-o",
+    out,
+    "-m",
+    "--target",
+    "es2022",
+    ...(license ? ["--license", "licenses.txt"] : []),
+    "-q",
+  ];
   execFileSync(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
 }

@@ -11,8 +11,16 @@ import { fileURLToPath } from "node:url";
 import { ROOT } from "./actions.mjs";
 
 const MODULES = [
-  { source: "action-dataset/assembly/line-tokens.ts", target: "action-dataset/src/line-tokens-wasm.ts", name: "LINE_TOKENS_WASM" },
-  { source: "action-dataset/assembly/json-escape.ts", target: "action-dataset/src/json-escape-wasm.ts", name: "JSON_ESCAPE_WASM" },
+  {
+    source: "action-dataset/assembly/line-tokens.ts",
+    target: "action-dataset/src/line-tokens-wasm.ts",
+    name: "LINE_TOKENS_WASM",
+  },
+  {
+    source: "action-dataset/assembly/json-escape.ts",
+    target: "action-dataset/src/json-escape-wasm.ts",
+    name: "JSON_ESCAPE_WASM",
+  },
 ];
 const ASC = join(ROOT, "node_modules", "assemblyscript", "bin", "asc.js");
 
@@ -32,7 +40,11 @@ export function compileWasm(module) {
   const dir = mkdtempSync(join(tmpdir(), "wasm-"));
   try {
     const out = join(dir, "module.wasm");
-    execFileSync(process.execPath, [ASC, module.source, "-O3", "--runtime", "stub", "--noAssert", "--enable", "simd", "--outFile", out], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+    execFileSync(
+      process.execPath,
+      [ASC, module.source, "-O3", "--runtime", "stub", "--noAssert", "--enable", "simd", "--outFile", out],
+      { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] },
+    );
     return moduleSource(module, readFileSync(out));
   } finally {
     rmSync(dir, { recursive: true, force: true });

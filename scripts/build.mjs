@@ -19,14 +19,22 @@ const only = onlyIdx >= 0 ? process.argv[onlyIdx + 1] : undefined;
 async function minifyChunks(dir) {
   for (const f of readdirSync(dir).filter((n) => /^\d+\.index\.js$/.test(n))) {
     const path = join(dir, f);
-    const out = await minify(readFileSync(path, "utf8"), { module: true, compress: { passes: 1 }, mangle: true, format: { comments: false } });
+    const out = await minify(readFileSync(path, "utf8"), {
+      module: true,
+      compress: { passes: 1 },
+      mangle: true,
+      format: { comments: false },
+    });
     writeFileSync(path, out.code);
   }
 }
 
 function files(dir) {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true }).map(String).filter((f) => statSync(join(dir, f)).isFile()).sort();
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => statSync(join(dir, f)).isFile())
+    .sort();
 }
 
 let stale = 0;
@@ -57,7 +65,8 @@ async function buildAll() {
       const committed = join(ROOT, dir, "dist");
       const a = files(target);
       const b = files(committed);
-      const differ = a.join() !== b.join() || a.some((f) => !readFileSync(join(target, f)).equals(readFileSync(join(committed, f))));
+      const differ =
+        a.join() !== b.join() || a.some((f) => !readFileSync(join(target, f)).equals(readFileSync(join(committed, f))));
       if (differ) {
         stale++;
         console.error(`${dir}/dist is stale: run \`npm run build\` and commit ${relative(ROOT, committed)}/`);

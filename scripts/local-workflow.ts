@@ -36,13 +36,28 @@ export interface StepResult {
   skipped?: string;
 }
 
-const CONTEXTS = ["github", "inputs", "vars", "env", "needs", "steps", "job", "runner", "secrets", "matrix", "strategy"];
+const CONTEXTS = [
+  "github",
+  "inputs",
+  "vars",
+  "env",
+  "needs",
+  "steps",
+  "job",
+  "runner",
+  "secrets",
+  "matrix",
+  "strategy",
+];
 
 /** Evaluates one expression (without ${{ }}) against the contexts, with GitHub's engine. */
 export function evaluate(expression: string, contexts: Record<string, unknown>): data.ExpressionData {
   const lexed = new Lexer(expression).lex();
   const expr = new Parser(lexed.tokens, CONTEXTS, []).parse();
-  const ctx = JSON.parse(JSON.stringify(Object.fromEntries(CONTEXTS.map((c) => [c, contexts[c] ?? {}]))), data.reviver) as data.Dictionary;
+  const ctx = JSON.parse(
+    JSON.stringify(Object.fromEntries(CONTEXTS.map((c) => [c, contexts[c] ?? {}]))),
+    data.reviver,
+  ) as data.Dictionary;
   return new Evaluator(expr, ctx).evaluate();
 }
 
@@ -76,10 +91,19 @@ export async function runWorkflow(o: {
   const content = readFileSync(o.file, "utf8");
   const parsed = parseWorkflow({ name: o.file, content }, new NoOperationTraceWriter());
   const errors = parsed.context.errors.getErrors();
-  if (errors.length) throw new Error(`GitHub's workflow parser rejects ${o.file}: ${errors.map((e) => e.message).join("; ")}`);
+  if (errors.length)
+    throw new Error(`GitHub's workflow parser rejects ${o.file}: ${errors.map((e) => e.message).join("; ")}`);
   const wf = parse(content) as Workflow;
-  const inputs = { ...Object.fromEntries(Object.entries(wf.on.workflow_dispatch?.inputs ?? {}).map(([k, v]) => [k, v.default])), ...(o.inputs ?? {}) };
-  const github = { event_name: "workflow_dispatch", repository: o.env.GITHUB_REPOSITORY ?? "octo-org/phi3-demo", ref: "refs/heads/main", sha: o.env.GITHUB_SHA ?? "0".repeat(40) };
+  const inputs = {
+    ...Object.fromEntries(Object.entries(wf.on.workflow_dispatch?.inputs ?? {}).map(([k, v]) => [k, v.default])),
+    ...(o.inputs ?? {}),
+  };
+  const github = {
+    event_name: "workflow_dispatch",
+    repository: o.env.GITHUB_REPOSITORY ?? "octo-org/phi3-demo",
+    ref: "refs/heads/main",
+    sha: o.env.GITHUB_SHA ?? "0".repeat(40),
+  };
   const needs: Record<string, { result: string; outputs: Record<string, string> }> = {};
   const results: StepResult[] = [];
 
@@ -96,19 +120,33 @@ export async function runWorkflow(o: {
       o.onStep?.(results.at(-1)!);
       continue;
     }
-    const env = Object.fromEntries(Object.entries({ ...wf.env, ...job.env }).map(([k, v]) => [k, interpolate(v, base)]));
+    const env = Object.fromEntries(
+      Object.entries({ ...wf.env, ...job.env }).map(([k, v]) => [k, interpolate(v, base)]),
+    );
     const steps: Record<string, { outputs: Record<string, string> }> = {};
     let result = "success";
     for (const step of job.steps) {
       const label = step.id ?? step.uses ?? step.run ?? "step";
       if (!step.uses?.startsWith("./")) {
-        results.push({ job: jobName, step: label, skipped: step.uses ? `${step.uses}: this checkout is the workspace` : "run: steps are not part of the chain" });
+        results.push({
+          job: jobName,
+          step: label,
+          skipped: step.uses ? `${step.uses}: this checkout is the workspace` : "run: steps are not part of the chain",
+        });
         o.onStep?.(results.at(-1)!);
         continue;
       }
       const contexts = { ...base, env, steps };
-      const withInputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, interpolate(v, contexts)]));
-      const run = await runAction(step.uses.slice(2), { env: { ...o.env, ...env }, inputs: withInputs, cwd: o.cwd, keepFiles: true, timeoutMs: 300_000 });
+      const withInputs = Object.fromEntries(
+        Object.entries(step.with ?? {}).map(([k, v]) => [k, interpolate(v, contexts)]),
+      );
+      const run = await runAction(step.uses.slice(2), {
+        env: { ...o.env, ...env },
+        inputs: withInputs,
+        cwd: o.cwd,
+        keepFiles: true,
+        timeoutMs: 300_000,
+      });
       if (step.id) steps[step.id] = { outputs: run.outputs };
       results.push({ job: jobName, step: label, run });
       o.onStep?.(results.at(-1)!);
@@ -117,7 +155,9 @@ export async function runWorkflow(o: {
         break;
       }
     }
-    const outputs = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([k, v]) => [k, interpolate(v, { ...base, env, steps })]));
+    const outputs = Object.fromEntries(
+      Object.entries(job.outputs ?? {}).map(([k, v]) => [k, interpolate(v, { ...base, env, steps })]),
+    );
     needs[jobName] = { result, outputs };
   }
   return { results, needs };

@@ -5,5 +5,8 @@ import { writeFileSync } from "node:fs";
 import { ultrachatRows } from "../emulator/src/hub.js";
 
 const rows = ultrachatRows("sample", 300);
-writeFileSync(new URL("../data/ultrachat-sample.jsonl", import.meta.url), rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+writeFileSync(
+  new URL("../data/ultrachat-sample.jsonl", import.meta.url),
+  rows.map((r) => JSON.stringify(r)).join("\n") + "\n",
+);
 console.log(`data/ultrachat-sample.jsonl: ${rows.length} conversations`);

@@ -14,7 +14,15 @@ const ROOT = new URL("..", import.meta.url).pathname;
 export function renderMarkdown(md: string): string {
   const out: string[] = [];
   const lines = md.split("\n");
-  const plain = (s: string) => s.replace(/\[([^\]]*)\]\([^)]*\)/g, "$1").replace(/\\([\\`*_{}[\]()#+!|~<>-])/g, "$1").replace(/<br>/g, " ").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&").replace(/\u200d/g, "");
+  const plain = (s: string) =>
+    s
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+      .replace(/\\([\\`*_{}[\]()#+!|~<>-])/g, "$1")
+      .replace(/<br>/g, " ")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&amp;/g, "&")
+      .replace(/\u200d/g, "");
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const heading = /^(#{1,6})\s+(.*)$/.exec(line);
@@ -27,11 +35,21 @@ export function renderMarkdown(md: string): string {
       const rows: string[][] = [];
       for (; i < lines.length && lines[i]!.startsWith("|"); i++) {
         if (/^\|\s*-+/.test(lines[i]!)) continue;
-        rows.push(lines[i]!.replace(/^\||\|$/g, "").split(/(?<!\\)\|/).map((c) => plain(c.trim())));
+        rows.push(
+          lines[i]!.replace(/^\||\|$/g, "")
+            .split(/(?<!\\)\|/)
+            .map((c) => plain(c.trim())),
+        );
       }
       i--;
       const widths = rows[0]!.map((_, c) => Math.min(60, Math.max(...rows.map((r) => (r[c] ?? "").length))));
-      for (const r of rows) out.push(r.map((c, k) => (c.length > 60 ? `${c.slice(0, 59)}…` : c).padEnd(widths[k]!)).join("  ").trimEnd());
+      for (const r of rows)
+        out.push(
+          r
+            .map((c, k) => (c.length > 60 ? `${c.slice(0, 59)}…` : c).padEnd(widths[k]!))
+            .join("  ")
+            .trimEnd(),
+        );
       continue;
     }
     out.push(plain(line));
@@ -44,10 +62,14 @@ function print(r: StepResult): void {
   console.log(`\n── ${title} ${"─".repeat(Math.max(0, 70 - title.length))}`);
   if (r.skipped) return void console.log(`  skipped: ${r.skipped}`);
   const run = r.run!;
-  for (const line of run.visibleLog.split("\n").filter((l) => l && !l.startsWith("::debug::") && !l.startsWith("::group::") && !l.startsWith("::endgroup::"))) console.log(`  ${line}`);
+  for (const line of run.visibleLog
+    .split("\n")
+    .filter((l) => l && !l.startsWith("::debug::") && !l.startsWith("::group::") && !l.startsWith("::endgroup::")))
+    console.log(`  ${line}`);
   if (Object.keys(run.outputs).length) {
     console.log("  outputs:");
-    for (const [k, v] of Object.entries(run.outputs)) console.log(`    ${k}: ${v.length > 150 ? `${v.slice(0, 147)}...` : v}`);
+    for (const [k, v] of Object.entries(run.outputs))
+      console.log(`    ${k}: ${v.length > 150 ? `${v.slice(0, 147)}...` : v}`);
   }
   if (run.summary.trim()) console.log(`  summary:\n${renderMarkdown(run.summary).replace(/^/gm, "    ")}`);
   console.log(`  exit code ${run.code}`);
@@ -58,29 +80,61 @@ console.log("Starting the local cloud (GitHub OIDC issuer, Entra ID, Azure ML AP
 const emu = await startEmulator();
 let ok = false;
 try {
-  const vars = Object.fromEntries(["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_SUBSCRIPTION_ID", "AZUREML_RESOURCE_GROUP", "AZUREML_WORKSPACE"].map((k) => [k, emu.env[k]!]));
+  const vars = Object.fromEntries(
+    ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_SUBSCRIPTION_ID", "AZUREML_RESOURCE_GROUP", "AZUREML_WORKSPACE"].map(
+      (k) => [k, emu.env[k]!],
+    ),
+  );
   // The dataset from the sample in the repository; everything else as the workflow's defaults have it.
   const inputs = { source: "data/ultrachat-sample.jsonl", split: "train" };
-  const { results, needs } = await runWorkflow({ file: join(ROOT, ".github/workflows/finetune.yml"), env: emu.env, vars, inputs, cwd: ROOT, onStep: print });
+  const { results, needs } = await runWorkflow({
+    file: join(ROOT, ".github/workflows/finetune.yml"),
+    env: emu.env,
+    vars,
+    inputs,
+    cwd: ROOT,
+    onStep: print,
+  });
   const chained = results.filter((r) => r.run).every((r) => r.run!.code === 0) && needs.smoke?.result === "success";
   const endpoint = needs.deploy?.outputs.endpoint;
   const scoring = endpoint ? emu.scoring.requests.filter((q) => q.endpoint === endpoint && q.status === 200).length : 0;
   let teardown: StepResult | undefined;
   if (endpoint) {
-    teardown = { job: "teardown", step: "./actions/teardown", run: await runAction("actions/teardown", { env: emu.env, inputs: { endpoint }, cwd: ROOT }) };
+    teardown = {
+      job: "teardown",
+      step: "./actions/teardown",
+      run: await runAction("actions/teardown", { env: emu.env, inputs: { endpoint }, cwd: ROOT }),
+    };
     print(teardown);
   }
-  const left = [...emu.arm.store.resources.values()].filter((r) => r.type.endsWith("/onlineEndpoints")).map((r) => r.name);
-  const models = [...emu.arm.store.resources.values()].filter((r) => r.type.endsWith("/models/versions")).map((r) => r.id.split("/models/")[1]);
+  const left = [...emu.arm.store.resources.values()]
+    .filter((r) => r.type.endsWith("/onlineEndpoints"))
+    .map((r) => r.name);
+  const models = [...emu.arm.store.resources.values()]
+    .filter((r) => r.type.endsWith("/models/versions"))
+    .map((r) => r.id.split("/models/")[1]);
   ok = chained && teardown?.run?.code === 0 && left.length === 0;
-  console.log(`\n${ok ? "The whole chain ran" : "The chain did NOT complete"} in ${((Date.now() - t0) / 1000).toFixed(1)} s: dataset → fine-tune → deploy → chat smoke → teardown.`);
+  console.log(
+    `\n${ok ? "The whole chain ran" : "The chain did NOT complete"} in ${((Date.now() - t0) / 1000).toFixed(1)} s: dataset → fine-tune → deploy → chat smoke → teardown.`,
+  );
   // Azure ML management requests per action: every request's user agent names the action that sent it.
   const requests: Record<string, number> = {};
   for (const x of emu.exchanges) {
     const action = /phi3-aml-([a-z-]+)\//.exec(x.userAgent ?? "")?.[1];
     if (action && (x.service === "arm" || x.service === "api")) requests[action] = (requests[action] ?? 0) + 1;
   }
-  console.log(JSON.stringify({ ok, seconds: Math.round((Date.now() - t0) / 100) / 10, job: needs.finetune?.outputs["job-name"], models, endpoint, answered: scoring, endpointsLeft: left, requests }));
+  console.log(
+    JSON.stringify({
+      ok,
+      seconds: Math.round((Date.now() - t0) / 100) / 10,
+      job: needs.finetune?.outputs["job-name"],
+      models,
+      endpoint,
+      answered: scoring,
+      endpointsLeft: left,
+      requests,
+    }),
+  );
 } finally {
   await emu.stop();
 }

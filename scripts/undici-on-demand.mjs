@@ -29,15 +29,22 @@ export async function withUndiciOnDemand(root, build) {
   const client = join(root, "node_modules", "@actions", "http-client");
   const realUndici = join(root, "node_modules", "undici");
   const version = JSON.parse(readFileSync(join(client, "package.json"), "utf8")).version;
-  const importsUndici = readFileSync(join(client, "lib", "index.js"), "utf8").includes("import { ProxyAgent } from 'undici'");
+  const importsUndici = readFileSync(join(client, "lib", "index.js"), "utf8").includes(
+    "import { ProxyAgent } from 'undici'",
+  );
   const dir = join(client, "node_modules", "undici");
   // The stand-in fits one shape of @actions/http-client; another one fails the build rather than being guessed at.
   if (!version.startsWith("4.") || !importsUndici || existsSync(dir) || !existsSync(realUndici)) {
-    throw new Error(`scripts/undici-on-demand.mjs: @actions/http-client ${version} is not the shape it was written for (v4, importing only ProxyAgent from a hoisted undici); review it.`);
+    throw new Error(
+      `scripts/undici-on-demand.mjs: @actions/http-client ${version} is not the shape it was written for (v4, importing only ProxyAgent from a hoisted undici); review it.`,
+    );
   }
   mkdirSync(dir, { recursive: true });
   try {
-    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "undici", version: "0.0.0-on-demand", main: "index.js", private: true }));
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({ name: "undici", version: "0.0.0-on-demand", main: "index.js", private: true }),
+    );
     const path = relative(dir, realUndici);
     writeFileSync(join(dir, "index.js"), standInSource(path.startsWith(".") ? path : `./${path}`));
     return await build();

@@ -18,7 +18,9 @@ const yml = (dir: string) => parse(readFileSync(join(REPO_ROOT, dir, "action.yml
 
 describe.each(ACTIONS)("%s: action.yml and the code agree", (dir) => {
   const meta = yml(dir);
-  const required = Object.entries(meta.inputs).filter(([, i]) => i.required).map(([n]) => n);
+  const required = Object.entries(meta.inputs)
+    .filter(([, i]) => i.required)
+    .map(([n]) => n);
   const read = async (source: (name: string) => string) => {
     const { readInputs } = (await import(`../${dir}/src/inputs.js`)) as { readInputs: (i: Inputs) => unknown };
     const names = new Set<string>();
@@ -32,7 +34,8 @@ describe.each(ACTIONS)("%s: action.yml and the code agree", (dir) => {
     expect(meta.runs.main).toBe("dist/index.js");
     expect(existsSync(join(REPO_ROOT, dir, meta.runs.main))).toBe(true);
     if (meta.runs.post) expect(existsSync(join(REPO_ROOT, dir, meta.runs.post))).toBe(true);
-    for (const [name, i] of Object.entries({ ...meta.inputs, ...meta.outputs })) expect([name, i.description?.length > 0]).toEqual([name, true]);
+    for (const [name, i] of Object.entries({ ...meta.inputs, ...meta.outputs }))
+      expect([name, i.description?.length > 0]).toEqual([name, true]);
   });
 
   it("declares every input the code reads, and reads every input it declares", async () => {

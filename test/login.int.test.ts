@@ -17,7 +17,10 @@ describe("logging in to Azure with the job's GitHub ID token (bundled action, em
     const events = await w.tokenEvents();
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ ok: true, scope: "https://management.azure.com/.default" });
-    expect(events[0]!.assertion).toMatchObject({ sub: "repo:octo-org/phi3-demo:environment:azureml", aud: "api://AzureADTokenExchange" });
+    expect(events[0]!.assertion).toMatchObject({
+      sub: "repo:octo-org/phi3-demo:environment:azureml",
+      aud: "api://AzureADTokenExchange",
+    });
     // One GitHub ID token was enough: it is cached, not fetched on each of MSAL's two callbacks.
     expect(await w.idTokensIssued()).toBe(1);
     // The workspace was read with the pinned api-version and a user agent naming the action.
@@ -61,7 +64,9 @@ describe("logging in to Azure with the job's GitHub ID token (bundled action, em
     const run = await runAction(ACTION, { env: { ...w.env, AZURE_TENANT_ID: "99999999-9999-4999-8999-999999999999" } });
 
     expect(run.code).toBe(1);
-    expect(run.annotations.find((a) => a.level === "error")!.message).toMatch(/tenant 99999999-9999-4999-8999-999999999999 was not found \(check tenant-id/);
+    expect(run.annotations.find((a) => a.level === "error")!.message).toMatch(
+      /tenant 99999999-9999-4999-8999-999999999999 was not found \(check tenant-id/,
+    );
     expect(await w.armCalls()).toEqual([]);
   });
 
@@ -74,9 +79,19 @@ describe("logging in to Azure with the job's GitHub ID token (bundled action, em
 
     expect(run.code).toBe(1);
     const errors = run.annotations.filter((a) => a.level === "error" && a.title?.startsWith("Input "));
-    expect(errors.map((e) => e.title).sort()).toEqual(["Input dry-run", "Input endpoint", "Input environment", "Input max-age-hours", "Input subscription-id"]);
-    expect(errors.find((e) => e.title === "Input max-age-hours")!.message).toBe('max-age-hours: "soon" is not a number; expected at least 0 and at most 8760');
-    expect(errors.find((e) => e.title === "Input environment")!.message).toContain("AzureCloud, AzureUSGovernment, AzureChinaCloud");
+    expect(errors.map((e) => e.title).sort()).toEqual([
+      "Input dry-run",
+      "Input endpoint",
+      "Input environment",
+      "Input max-age-hours",
+      "Input subscription-id",
+    ]);
+    expect(errors.find((e) => e.title === "Input max-age-hours")!.message).toBe(
+      'max-age-hours: "soon" is not a number; expected at least 0 and at most 8760',
+    );
+    expect(errors.find((e) => e.title === "Input environment")!.message).toContain(
+      "AzureCloud, AzureUSGovernment, AzureChinaCloud",
+    );
     expect(await w.idTokensIssued()).toBe(0);
     expect(await w.tokenEvents()).toEqual([]);
     expect(await w.armCalls()).toEqual([]);
@@ -89,7 +104,15 @@ describe("talking to Azure ML through faults (bundled action, emulator)", () => 
   it("retries 429 honouring Retry-After, a 500 and a dropped connection, then succeeds", async () => {
     const w = await world();
     const path = `/workspaces/${w.workspace}$`;
-    await control("POST", "/faults", { service: "arm", method: "GET", path, kind: "status", status: 429, retryAfter: 1, count: 1 });
+    await control("POST", "/faults", {
+      service: "arm",
+      method: "GET",
+      path,
+      kind: "status",
+      status: 429,
+      retryAfter: 1,
+      count: 1,
+    });
     await control("POST", "/faults", { service: "arm", method: "GET", path, kind: "drop", count: 1 });
     await control("POST", "/faults", { service: "arm", method: "GET", path, kind: "status", status: 500, count: 1 });
     const run = await runAction(ACTION, { env: w.env, inputs: { "dry-run": "true" } });

@@ -11,7 +11,9 @@ const flow = parse(readFileSync(join(FLOW, "flow.dag.yaml"), "utf8")) as {
   outputs: Record<string, { reference: string; is_chat_output?: boolean }>;
   nodes: Array<{ name: string; source: { path: string }; inputs: Record<string, string> }>;
 };
-const workflow = parse(readFileSync(join(REPO_ROOT, ".github", "workflows", "finetune.yml"), "utf8")) as { jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, string> }> }> };
+const workflow = parse(readFileSync(join(REPO_ROOT, ".github", "workflows", "finetune.yml"), "utf8")) as {
+  jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, string> }> }>;
+};
 
 describe("the Prompt flow chat flow (promptflow/phi3-chat)", () => {
   it("is a chat flow: one chat input, chat history, one chat output that a node produces", () => {
@@ -19,14 +21,17 @@ describe("the Prompt flow chat flow (promptflow/phi3-chat)", () => {
     expect(Object.values(flow.inputs).filter((i) => i.is_chat_history)).toHaveLength(1);
     const out = Object.values(flow.outputs).find((o) => o.is_chat_output)!;
     expect(flow.nodes.map((n) => n.name)).toContain(/^\$\{(\w+)\.output\}$/.exec(out.reference)![1]);
-    for (const node of flow.nodes) for (const v of Object.values(node.inputs)) {
-      const ref = /^\$\{inputs\.(\w+)\}$/.exec(v);
-      if (ref) expect(Object.keys(flow.inputs)).toContain(ref[1]);
-    }
+    for (const node of flow.nodes)
+      for (const v of Object.values(node.inputs)) {
+        const ref = /^\$\{inputs\.(\w+)\}$/.exec(v);
+        if (ref) expect(Object.keys(flow.inputs)).toContain(ref[1]);
+      }
   });
 
   it("uses the connection action-deploy writes in the workflow, with the same field names", () => {
-    const deploy = Object.values(workflow.jobs).flatMap((j) => j.steps).find((s) => s.uses === "./action-deploy")!;
+    const deploy = Object.values(workflow.jobs)
+      .flatMap((j) => j.steps)
+      .find((s) => s.uses === "./action-deploy")!;
     expect(flow.nodes[0]!.inputs.connection).toBe(deploy.with!["promptflow-connection"]);
     const tool = readFileSync(join(FLOW, flow.nodes[0]!.source.path), "utf8");
     expect(tool).toContain(`connection.configs["${CONNECTION_FIELDS.endpoint}"]`);
@@ -41,6 +46,9 @@ describe("the Prompt flow chat flow (promptflow/phi3-chat)", () => {
     } catch {
       console.warn("python3 is absent: the tool's syntax was not checked");
     }
-    if (python) expect(() => execFileSync("python3", ["-c", "import ast,sys; ast.parse(open(sys.argv[1]).read())", join(FLOW, "chat.py")])).not.toThrow();
+    if (python)
+      expect(() =>
+        execFileSync("python3", ["-c", "import ast,sys; ast.parse(open(sys.argv[1]).read())", join(FLOW, "chat.py")]),
+      ).not.toThrow();
   });
 });

@@ -34,15 +34,21 @@ describe("the undici stand-in used while bundling (scripts/undici-on-demand.mjs)
 
   it("is in place while the build runs and gone after, also when the build fails", async () => {
     const client = fakeRoot("4.0.1");
-    const seen = await withUndiciOnDemand(dir, async () => readFileSync(join(client, "node_modules", "undici", "index.js"), "utf8"));
+    const seen = await withUndiciOnDemand(dir, async () =>
+      readFileSync(join(client, "node_modules", "undici", "index.js"), "utf8"),
+    );
     expect(seen).toContain('require("../../../../undici")');
     expect(existsSync(join(client, "node_modules"))).toBe(false);
-    await expect(withUndiciOnDemand(dir, async () => Promise.reject(new Error("ncc failed")))).rejects.toThrow("ncc failed");
+    await expect(withUndiciOnDemand(dir, async () => Promise.reject(new Error("ncc failed")))).rejects.toThrow(
+      "ncc failed",
+    );
     expect(existsSync(join(client, "node_modules"))).toBe(false);
   });
 
   it("refuses an @actions/http-client of another shape rather than guessing", async () => {
     fakeRoot("5.0.0");
-    await expect(withUndiciOnDemand(dir, async () => "built")).rejects.toThrow(/@actions\/http-client 5\.0\.0 is not the shape it was written for/);
+    await expect(withUndiciOnDemand(dir, async () => "built")).rejects.toThrow(
+      /@actions\/http-client 5\.0\.0 is not the shape it was written for/,
+    );
   });
 });

@@ -3,14 +3,29 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { REPO_ROOT } from "./harness/paths.js";
 
-interface Step { id?: string; uses?: string; with?: Record<string, unknown> }
-interface Job { needs?: string | string[]; outputs?: Record<string, string>; steps?: Step[] }
-interface ActionMeta { inputs?: Record<string, { required?: boolean; default?: string }>; outputs?: Record<string, unknown> }
+interface Step {
+  id?: string;
+  uses?: string;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  needs?: string | string[];
+  outputs?: Record<string, string>;
+  steps?: Step[];
+}
+interface ActionMeta {
+  inputs?: Record<string, { required?: boolean; default?: string }>;
+  outputs?: Record<string, unknown>;
+}
 
 const dir = join(REPO_ROOT, ".github", "workflows");
 const workflows = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
 const action = (uses: string) => parse(readFileSync(join(REPO_ROOT, uses, "action.yml"), "utf8")) as ActionMeta;
-const refs = (text: string, kind: "needs" | "steps") => [...text.matchAll(new RegExp(`\\b${kind}\\.([\\w-]+)\\.outputs\\.([\\w-]+)`, "g"))].map((m) => ({ name: m[1]!, output: m[2]! }));
+const refs = (text: string, kind: "needs" | "steps") =>
+  [...text.matchAll(new RegExp(`\\b${kind}\\.([\\w-]+)\\.outputs\\.([\\w-]+)`, "g"))].map((m) => ({
+    name: m[1]!,
+    output: m[2]!,
+  }));
 
 describe.each(workflows)("workflow %s uses our actions as they are declared", (file) => {
   const wf = parse(readFileSync(join(dir, file), "utf8")) as { on: Record<string, unknown>; jobs: Record<string, Job> };
@@ -26,9 +41,11 @@ describe.each(workflows)("workflow %s uses our actions as they are declared", (f
           continue;
         }
         const meta = action(path);
-        for (const key of Object.keys(step.with ?? {})) if (!(key in (meta.inputs ?? {}))) problems.push(`${jobName}: ${step.uses} has no input "${key}"`);
+        for (const key of Object.keys(step.with ?? {}))
+          if (!(key in (meta.inputs ?? {}))) problems.push(`${jobName}: ${step.uses} has no input "${key}"`);
         for (const [name, input] of Object.entries(meta.inputs ?? {})) {
-          if (input.required && input.default === undefined && !(name in (step.with ?? {}))) problems.push(`${jobName}: ${step.uses} requires "${name}"`);
+          if (input.required && input.default === undefined && !(name in (step.with ?? {})))
+            problems.push(`${jobName}: ${step.uses} requires "${name}"`);
         }
       }
     }
@@ -42,12 +59,14 @@ describe.each(workflows)("workflow %s uses our actions as they are declared", (f
       const text = JSON.stringify(job);
       for (const r of refs(text, "needs")) {
         if (!needs.includes(r.name)) problems.push(`${jobName}: needs.${r.name} is not in its needs`);
-        else if (!(r.output in (wf.jobs[r.name]?.outputs ?? {}))) problems.push(`${jobName}: job ${r.name} has no output ${r.output}`);
+        else if (!(r.output in (wf.jobs[r.name]?.outputs ?? {})))
+          problems.push(`${jobName}: job ${r.name} has no output ${r.output}`);
       }
       for (const r of refs(text, "steps")) {
         const step = job.steps?.find((s) => s.id === r.name);
         if (!step) problems.push(`${jobName}: no step with id ${r.name}`);
-        else if (step.uses?.startsWith("./") && !(r.output in (action(step.uses.slice(2)).outputs ?? {}))) problems.push(`${jobName}: ${step.uses} has no output ${r.output}`);
+        else if (step.uses?.startsWith("./") && !(r.output in (action(step.uses.slice(2)).outputs ?? {})))
+          problems.push(`${jobName}: ${step.uses} has no output ${r.output}`);
       }
     }
     expect(problems).toEqual([]);
@@ -62,8 +81,17 @@ describe.each(workflows)("workflow %s uses our actions as they are declared", (f
 });
 
 it("the consistency test itself catches a wrong input name and a missing output", () => {
-  const bad = { jobs: { a: { steps: [{ id: "d", uses: "./action-dataset", with: { sauce: "x" } }], outputs: { x: "${{ steps.d.outputs.nope }}" } } } };
+  const bad = {
+    jobs: {
+      a: {
+        steps: [{ id: "d", uses: "./action-dataset", with: { sauce: "x" } }],
+        outputs: { x: "${{ steps.d.outputs.nope }}" },
+      },
+    },
+  };
   const meta = action("action-dataset");
   expect(Object.keys(bad.jobs.a.steps[0]!.with).filter((k) => !(k in meta.inputs!))).toEqual(["sauce"]);
-  expect(refs(JSON.stringify(bad.jobs.a), "steps").filter((r) => !(r.output in meta.outputs!))).toEqual([{ name: "d", output: "nope" }]);
+  expect(refs(JSON.stringify(bad.jobs.a), "steps").filter((r) => !(r.output in meta.outputs!))).toEqual([
+    { name: "d", output: "nope" },
+  ]);
 });

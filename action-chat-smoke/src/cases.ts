@@ -58,8 +58,13 @@ const EXAMPLE = '{"prompt": "What is the capital of France?", "expect": {"contai
 export function classifyPromptsInput(input: string, isFile: (path: string) => boolean): PromptsSource {
   const trimmed = input.trim();
   const singleLine = trimmed !== "" && !/[\r\n]/.test(trimmed);
-  if (singleLine && isFile(trimmed)) return { kind: "file", path: trimmed, format: /\.txt$/i.test(trimmed) ? "lines" : "jsonl" };
-  if (singleLine && !/\s/.test(trimmed) && (/\.(jsonl|ndjson|json|txt)$/i.test(trimmed) || /^(\.{1,2}\/|\/|~\/)/.test(trimmed))) {
+  if (singleLine && isFile(trimmed))
+    return { kind: "file", path: trimmed, format: /\.txt$/i.test(trimmed) ? "lines" : "jsonl" };
+  if (
+    singleLine &&
+    !/\s/.test(trimmed) &&
+    (/\.(jsonl|ndjson|json|txt)$/i.test(trimmed) || /^(\.{1,2}\/|\/|~\/)/.test(trimmed))
+  ) {
     return {
       kind: "missing-file",
       path: trimmed,
@@ -81,9 +86,25 @@ export function parsePromptLines(text: string, file?: string): ParsedCases {
   const cases: ChatCase[] = [];
   splitLines(text).forEach((raw, i) => {
     const prompt = raw.trim();
-    if (prompt) cases.push({ index: cases.length, messages: [{ role: "user", content: prompt }], expect: {}, source: withFile({ line: i + 1 }, file) });
+    if (prompt)
+      cases.push({
+        index: cases.length,
+        messages: [{ role: "user", content: prompt }],
+        expect: {},
+        source: withFile({ line: i + 1 }, file),
+      });
   });
-  const problems = cases.length ? [] : [problem(file, 1, file ? `prompts file ${file} has no prompts: every line is empty` : "prompts has no prompts: every line is empty")];
+  const problems = cases.length
+    ? []
+    : [
+        problem(
+          file,
+          1,
+          file
+            ? `prompts file ${file} has no prompts: every line is empty`
+            : "prompts has no prompts: every line is empty",
+        ),
+      ];
   return { cases, problems };
 }
 
@@ -103,12 +124,22 @@ export function parseJsonlCases(text: string, file?: string): ParsedCases {
     const c = readCase(trimmed, report);
     if (c?.id !== undefined) {
       const first = firstLineOfId.get(c.id);
-      if (first !== undefined) report(`duplicate id "${c.id}": line ${first} has it too; ids name the cases in the results, so make each one unique`);
+      if (first !== undefined)
+        report(
+          `duplicate id "${c.id}": line ${first} has it too; ids name the cases in the results, so make each one unique`,
+        );
       else firstLineOfId.set(c.id, line);
     }
     if (c && problems.length === before) cases.push({ ...c, index: cases.length, source: withFile({ line }, file) });
   });
-  if (nonEmpty === 0) problems.push(problem(file, 1, `${file ? `prompts file ${file}` : "prompts"} has no cases: every line is empty. Write one JSON object a line, such as ${EXAMPLE}`));
+  if (nonEmpty === 0)
+    problems.push(
+      problem(
+        file,
+        1,
+        `${file ? `prompts file ${file}` : "prompts"} has no cases: every line is empty. Write one JSON object a line, such as ${EXAMPLE}`,
+      ),
+    );
   return { cases, problems };
 }
 
@@ -132,7 +163,8 @@ function readCase(text: string, report: (message: string) => void): Draft | unde
   const draft: Draft = { messages: [], expect: {} };
   if (value.id !== undefined) {
     const id = value.id;
-    if ((typeof id === "string" && id.trim()) || (typeof id === "number" && Number.isFinite(id))) draft.id = String(id).trim();
+    if ((typeof id === "string" && id.trim()) || (typeof id === "number" && Number.isFinite(id)))
+      draft.id = String(id).trim();
     else report(`"id" must be a non-empty string or a number, not ${describeType(id)}`);
   }
   if (value.name !== undefined) {
@@ -147,8 +179,12 @@ function readCase(text: string, report: (message: string) => void): Draft | unde
 
   const hasPrompt = value.prompt !== undefined;
   const hasMessages = value.messages !== undefined;
-  if (hasPrompt && hasMessages) report(`has both "prompt" and "messages": give one (a prompt is the same as messages [{"role": "user", "content": "…"}])`);
-  else if (!hasPrompt && !hasMessages) report(`has neither "prompt" nor "messages": give the question as "prompt", or a conversation as "messages"`);
+  if (hasPrompt && hasMessages)
+    report(
+      `has both "prompt" and "messages": give one (a prompt is the same as messages [{"role": "user", "content": "…"}])`,
+    );
+  else if (!hasPrompt && !hasMessages)
+    report(`has neither "prompt" nor "messages": give the question as "prompt", or a conversation as "messages"`);
   else if (hasPrompt) {
     if (typeof value.prompt !== "string") report(`"prompt" must be a string, not ${describeType(value.prompt)}`);
     else if (!value.prompt.trim()) report(`"prompt" is empty`);
@@ -180,16 +216,28 @@ function readMessages(value: unknown, hasSystemKey: boolean, report: (message: s
     checkKeys(m, MESSAGE_KEYS, `messages[${i}].`, report);
     const role = m.role;
     const okRole = typeof role === "string" && (ROLES as readonly string[]).includes(role);
-    if (!okRole) report(`${at}.role must be one of ${ROLES.join(", ")}, not ${typeof role === "string" ? `"${role}"` : describeType(role)}`);
+    if (!okRole)
+      report(
+        `${at}.role must be one of ${ROLES.join(", ")}, not ${typeof role === "string" ? `"${role}"` : describeType(role)}`,
+      );
     if (typeof m.content !== "string") report(`${at}.content must be a string, not ${describeType(m.content)}`);
     else if (!m.content.trim()) report(`${at}.content is empty`);
-    if (okRole && role === "system" && i > 0) report(`${at} is a system message after the conversation started: a system message can only come first`);
+    if (okRole && role === "system" && i > 0)
+      report(`${at} is a system message after the conversation started: a system message can only come first`);
     if (okRole && typeof m.content === "string") messages.push({ role: role as Role, content: m.content });
   });
-  if (hasSystemKey && messages[0]?.role === "system") report(`has a system message twice, as "system" and as the first of "messages": keep one`);
+  if (hasSystemKey && messages[0]?.role === "system")
+    report(`has a system message twice, as "system" and as the first of "messages": keep one`);
   const last = value[value.length - 1] as { role?: unknown } | undefined;
-  if (isObject(last) && last.role !== "user" && typeof last.role === "string" && (ROLES as readonly string[]).includes(last.role)) {
-    report(`"messages" ends with a ${last.role} message: the last message must be the user's, the one the model answers`);
+  if (
+    isObject(last) &&
+    last.role !== "user" &&
+    typeof last.role === "string" &&
+    (ROLES as readonly string[]).includes(last.role)
+  ) {
+    report(
+      `"messages" ends with a ${last.role} message: the last message must be the user's, the one the model answers`,
+    );
   }
   return messages;
 }
@@ -219,12 +267,18 @@ function readExpect(value: unknown, report: (message: string) => void): Expectat
   const max = readCount(value["max-chars"], "expect.max-chars", report);
   if (min !== undefined) out.minChars = min;
   if (max !== undefined) out.maxChars = max;
-  if (min !== undefined && max !== undefined && min > max) report(`"expect.min-chars" ${min} is more than "expect.max-chars" ${max}: no answer could pass`);
+  if (min !== undefined && max !== undefined && min > max)
+    report(`"expect.min-chars" ${min} is more than "expect.max-chars" ${max}: no answer could pass`);
   return out;
 }
 
 /** A string or a list of strings (one string is accepted as a list of one: friendlier to write). */
-function readStrings(value: unknown, key: string, whyNotEmpty: string, report: (message: string) => void): string[] | undefined {
+function readStrings(
+  value: unknown,
+  key: string,
+  whyNotEmpty: string,
+  report: (message: string) => void,
+): string[] | undefined {
   if (value === undefined) return undefined;
   const list = typeof value === "string" ? [value] : value;
   if (!Array.isArray(list) || !list.every((s) => typeof s === "string")) {
@@ -246,12 +300,19 @@ function readCount(value: unknown, key: string, report: (message: string) => voi
 }
 
 /** Reports each unknown key, with the accepted keys and the nearest one when it looks like a typo. */
-function checkKeys(obj: Record<string, unknown>, accepted: readonly string[], prefix: string, report: (message: string) => void): void {
+function checkKeys(
+  obj: Record<string, unknown>,
+  accepted: readonly string[],
+  prefix: string,
+  report: (message: string) => void,
+): void {
   for (const key of Object.keys(obj)) {
     if (accepted.includes(key)) continue;
     const near = nearestKey(key, accepted);
     const hint = near ? ` (did you mean "${prefix}${near}"?)` : "";
-    report(`unknown key "${prefix}${key}"${hint}; accepted${prefix ? ` in "${prefix.replace(/\.$/, "").replace(/\[\d+\]$/, "[]")}"` : ""}: ${accepted.join(", ")}`);
+    report(
+      `unknown key "${prefix}${key}"${hint}; accepted${prefix ? ` in "${prefix.replace(/\.$/, "").replace(/\[\d+\]$/, "[]")}"` : ""}: ${accepted.join(", ")}`,
+    );
   }
 }
 
@@ -308,5 +369,6 @@ function describeType(v: unknown): string {
   return typeof v === "object" ? "an object" : typeof v;
 }
 
-const problem = (file: string | undefined, line: number, message: string): CaseProblem => (file === undefined ? { line, message } : { file, line, message });
+const problem = (file: string | undefined, line: number, message: string): CaseProblem =>
+  file === undefined ? { line, message } : { file, line, message };
 const withFile = (src: { line: number }, file: string | undefined) => (file === undefined ? src : { file, ...src });

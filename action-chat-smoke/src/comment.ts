@@ -12,10 +12,18 @@ export function pullRequestNumber(): number | undefined {
  * One comment per endpoint on the pull request, found by its hidden marker among the comments the
  * Actions bot wrote, and updated in place on each run; created the first time.
  */
-export async function upsertComment(o: { token: string; number: number; endpoint: string; body: string }, log: Logger): Promise<{ id: number; updated: boolean; url?: string }> {
+export async function upsertComment(
+  o: { token: string; number: number; endpoint: string; body: string },
+  log: Logger,
+): Promise<{ id: number; updated: boolean; url?: string }> {
   const octokit = github.getOctokit(o.token);
   const { owner, repo } = github.context.repo;
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: o.number, per_page: 100 });
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: o.number,
+    per_page: 100,
+  });
   const mine = comments.filter((c) => c.user?.type === "Bot");
   const existing = findMarkedComment(mine, o.endpoint);
   if (existing) {

@@ -58,7 +58,11 @@ export function parseRegex(written: string): { regex: RegExp } | { error: string
 const fold = (s: string) => s.normalize("NFC").toLowerCase();
 
 /** Checks the answer against every expectation and the latency limit; collects every failure. */
-export function checkAnswer(answer: string, expect: Expectations, latency?: { latencyMs?: number; maxLatencyMs?: number }): CheckResult {
+export function checkAnswer(
+  answer: string,
+  expect: Expectations,
+  latency?: { latencyMs?: number; maxLatencyMs?: number },
+): CheckResult {
   const reasons: string[] = [];
   const folded = fold(answer);
   for (const needle of expect.contains ?? []) {
@@ -75,8 +79,10 @@ export function checkAnswer(answer: string, expect: Expectations, latency?: { la
   }
   const length = charLength(answer.trim());
   const chars = (n: number) => `${formatInt(n)} character${n === 1 ? "" : "s"}`;
-  if (expect.minChars !== undefined && length < expect.minChars) reasons.push(`is ${chars(length)}, fewer than min-chars ${formatInt(expect.minChars)}`);
-  if (expect.maxChars !== undefined && length > expect.maxChars) reasons.push(`is ${chars(length)}, more than max-chars ${formatInt(expect.maxChars)}`);
+  if (expect.minChars !== undefined && length < expect.minChars)
+    reasons.push(`is ${chars(length)}, fewer than min-chars ${formatInt(expect.minChars)}`);
+  if (expect.maxChars !== undefined && length > expect.maxChars)
+    reasons.push(`is ${chars(length)}, more than max-chars ${formatInt(expect.maxChars)}`);
   const { latencyMs, maxLatencyMs } = latency ?? {};
   if (maxLatencyMs !== undefined && latencyMs !== undefined && latencyMs > maxLatencyMs) {
     reasons.push(`took ${formatInt(latencyMs)} ms, more than max-latency-ms ${formatInt(maxLatencyMs)}`);

@@ -33,12 +33,19 @@ export function readInputs(i: Inputs): ChatSmokeInputs {
   const endpoint = i.string("endpoint");
   const scoringUri = i.string("scoring-uri", { pattern: /^https:\/\//, rule: "an https:// URL" });
   const apiKey = i.string("api-key");
-  if (endpoint && scoringUri) i.problem("scoring-uri", scoringUri, "is given with endpoint: give endpoint (the key is read through Azure ML) or scoring-uri with api-key, not both");
+  if (endpoint && scoringUri)
+    i.problem(
+      "scoring-uri",
+      scoringUri,
+      "is given with endpoint: give endpoint (the key is read through Azure ML) or scoring-uri with api-key, not both",
+    );
   if (!endpoint && !scoringUri) i.problem("endpoint", "", "is missing: give endpoint, or scoring-uri with api-key");
   if (scoringUri && !apiKey) i.problem("api-key", "", "is required with scoring-uri");
-  if (endpoint && checkName(ONLINE_ENDPOINT, endpoint)) i.problem("endpoint", endpoint, `is not a valid ${ONLINE_ENDPOINT.what}: ${ONLINE_ENDPOINT.rule}`);
+  if (endpoint && checkName(ONLINE_ENDPOINT, endpoint))
+    i.problem("endpoint", endpoint, `is not a valid ${ONLINE_ENDPOINT.what}: ${ONLINE_ENDPOINT.rule}`);
   const deployment = i.string("deployment");
-  if (deployment && checkName(ONLINE_DEPLOYMENT, deployment)) i.problem("deployment", deployment, `is not a valid ${ONLINE_DEPLOYMENT.what}: ${ONLINE_DEPLOYMENT.rule}`);
+  if (deployment && checkName(ONLINE_DEPLOYMENT, deployment))
+    i.problem("deployment", deployment, `is not a valid ${ONLINE_DEPLOYMENT.what}: ${ONLINE_DEPLOYMENT.rule}`);
 
   const prompts = i.raw("prompts");
   let cases: ChatCase[] = [];
@@ -47,8 +54,17 @@ export function readInputs(i: Inputs): ChatSmokeInputs {
     const source = classifyPromptsInput(prompts, isFile);
     if (source.kind === "missing-file") i.problem("prompts", source.path, `${source.message}`);
     else {
-      const parsed = parsePrompts(source, source.kind === "file" ? readFileSync(inWorkspace(source.path), "utf8") : undefined);
-      for (const p of parsed.problems) i.problem("prompts", "", `${p.file ? `${p.file}:` : "line "}${p.line}: ${p.message}`, p.file ? { file: p.file, line: p.line } : undefined);
+      const parsed = parsePrompts(
+        source,
+        source.kind === "file" ? readFileSync(inWorkspace(source.path), "utf8") : undefined,
+      );
+      for (const p of parsed.problems)
+        i.problem(
+          "prompts",
+          "",
+          `${p.file ? `${p.file}:` : "line "}${p.line}: ${p.message}`,
+          p.file ? { file: p.file, line: p.line } : undefined,
+        );
       cases = parsed.cases;
     }
   }

@@ -65,7 +65,10 @@ const MARKER_PREFIX = "<!-- phi3-chat-smoke:endpoint=";
  * close the HTML comment.
  */
 export function commentMarker(endpoint: string): string {
-  const key = encodeURIComponent(endpoint.trim().toLowerCase()).replace(/[^A-Za-z0-9%\-._]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+  const key = encodeURIComponent(endpoint.trim().toLowerCase()).replace(
+    /[^A-Za-z0-9%\-._]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
+  );
   return `${MARKER_PREFIX}${key} -->`;
 }
 
@@ -81,7 +84,11 @@ export interface MarkedComment {
  * only that author's comments: a token that can write comments could otherwise overwrite a person's.
  * Of several, the oldest (lowest id), so every run updates the same one.
  */
-export function findMarkedComment<T extends MarkedComment>(comments: readonly T[], endpoint: string, options: { author?: string } = {}): T | undefined {
+export function findMarkedComment<T extends MarkedComment>(
+  comments: readonly T[],
+  endpoint: string,
+  options: { author?: string } = {},
+): T | undefined {
   const marker = commentMarker(endpoint);
   let found: T | undefined;
   for (const c of comments) {
@@ -116,23 +123,32 @@ export function renderResults(results: readonly CaseResult[], totals: Totals, op
 }
 
 /** Markdown for the pull request comment: the endpoint's marker first, then the same report. */
-export function renderComment(results: readonly CaseResult[], totals: Totals, options: RenderOptions & { endpoint: string }): string {
+export function renderComment(
+  results: readonly CaseResult[],
+  totals: Totals,
+  options: RenderOptions & { endpoint: string },
+): string {
   const marker = commentMarker(options.endpoint);
   return `${marker}\n${render(results, totals, options, (options.maxChars ?? 60_000) - marker.length - 1)}`;
 }
 
 function render(results: readonly CaseResult[], totals: Totals, o: RenderOptions, maxChars: number): string {
   const esc = (text: string, maxChars?: number) => escapeMarkdown(text, { maxChars, secrets: o.secrets });
-  const where = [o.endpoint, o.deployment].filter((s): s is string => !!s).map((s) => esc(s)).join(" / ");
+  const where = [o.endpoint, o.deployment]
+    .filter((s): s is string => !!s)
+    .map((s) => esc(s))
+    .join(" / ");
   const head = [`### Phi-3 chat smoke test${where ? `: ${where}` : ""}`, "", totalsLine(totals), ""];
   const tableHead = ["| # | Prompt | Answer | Latency | Result |", "| ---: | --- | --- | ---: | --- |"];
   const foot = o.runUrl ? ["", `[Workflow run](${o.runUrl})`] : [];
 
   const rows = results.map((r) => {
-    const number = r.id !== undefined || r.name !== undefined ? `${r.index + 1} ${esc(r.name ?? r.id ?? "")}` : String(r.index + 1);
+    const number =
+      r.id !== undefined || r.name !== undefined ? `${r.index + 1} ${esc(r.name ?? r.id ?? "")}` : String(r.index + 1);
     const prompt = esc(r.prompt, o.maxPromptChars ?? 150) || "_(empty)_";
     const answer = r.answer === undefined ? "—" : esc(r.answer, o.maxAnswerChars ?? 300) || "_(empty answer)_";
-    const latency = r.latencyMs === undefined ? "—" : `${formatMs(r.latencyMs)}${r.attempts > 1 ? ` (${r.attempts} tries)` : ""}`;
+    const latency =
+      r.latencyMs === undefined ? "—" : `${formatMs(r.latencyMs)}${r.attempts > 1 ? ` (${r.attempts} tries)` : ""}`;
     const reasons = esc(r.reasons.join("; "), o.maxReasonChars ?? 500);
     const result = r.status === "passed" ? "✅" : r.status === "skipped" ? `⏭️ ${reasons}` : `❌ ${reasons}`;
     return `| ${number} | ${prompt} | ${answer} | ${latency} | ${result} |`;
@@ -148,7 +164,11 @@ function render(results: readonly CaseResult[], totals: Totals, o: RenderOptions
     size += row.length + 1;
     shown++;
   }
-  if (shown < rows.length) out.push("", `…and ${formatInt(rows.length - shown)} more case${rows.length - shown === 1 ? "" : "s"}, left out to fit; every case is in the results file and the job summary.`);
+  if (shown < rows.length)
+    out.push(
+      "",
+      `…and ${formatInt(rows.length - shown)} more case${rows.length - shown === 1 ? "" : "s"}, left out to fit; every case is in the results file and the job summary.`,
+    );
   return [...out, ...foot].join("\n") + "\n";
 }
 
@@ -167,4 +187,3 @@ export function totalsLine(t: Totals): string {
       : "";
   return head + lat;
 }
-

@@ -34,7 +34,11 @@ export function buildPayload(c: Pick<ChatCase, "system" | "messages">, settings:
   return {
     input_data: {
       input_string: buildMessages(c),
-      parameters: { temperature: settings.temperature, max_new_tokens: settings.maxNewTokens, ...(settings.parameters ?? {}) },
+      parameters: {
+        temperature: settings.temperature,
+        max_new_tokens: settings.maxNewTokens,
+        ...(settings.parameters ?? {}),
+      },
     },
   };
 }
@@ -46,12 +50,18 @@ export const DEPLOYMENT_HEADER = "azureml-model-deployment";
  * Request headers. They carry the key: never log them (log `describeHeaders` instead).
  */
 export function buildHeaders(apiKey: string, deployment?: string): Record<string, string> {
-  const headers: Record<string, string> = { "Content-Type": "application/json", Accept: "application/json", Authorization: `Bearer ${apiKey}` };
+  const headers: Record<string, string> = {
+    "Content-Type": "application/json",
+    Accept: "application/json",
+    Authorization: `Bearer ${apiKey}`,
+  };
   if (deployment) headers[DEPLOYMENT_HEADER] = deployment;
   return headers;
 }
 
 /** The headers as they can be shown: the Authorization value replaced. */
 export function describeHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, k.toLowerCase() === "authorization" ? "Bearer ***" : v]));
+  return Object.fromEntries(
+    Object.entries(headers).map(([k, v]) => [k, k.toLowerCase() === "authorization" ? "Bearer ***" : v]),
+  );
 }

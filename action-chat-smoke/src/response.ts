@@ -6,7 +6,8 @@
  */
 import { excerpt } from "./text.js";
 
-export type ResponseShape = "output" | "string" | "list" | "list-of-0" | "object-0" | "openai-chat" | "openai-completion";
+export type ResponseShape =
+  "output" | "string" | "list" | "list-of-0" | "object-0" | "openai-chat" | "openai-completion";
 
 export type AnswerResult =
   | { ok: true; answer: string; shape: ResponseShape }
@@ -21,7 +22,10 @@ export function readAnswer(body: string): AnswerResult {
   try {
     value = JSON.parse(body);
   } catch {
-    return unknown(body.trim() ? `the response is not JSON; ${EXPECTED}` : `the response body is empty; ${EXPECTED}`, body);
+    return unknown(
+      body.trim() ? `the response is not JSON; ${EXPECTED}` : `the response body is empty; ${EXPECTED}`,
+      body,
+    );
   }
   // A scoring script that returns json.dumps(result) has its JSON encoded twice: a string holding JSON.
   // Unwrap it only when the inner JSON is itself a known shape, so an answer that happens to be JSON
@@ -65,13 +69,21 @@ function fromValue(value: unknown): AnswerResult | undefined {
 
 function describeUnknown(value: unknown): string {
   if (Array.isArray(value)) {
-    return value.length === 0 ? `the response is an empty list; ${EXPECTED}` : `the response is a list whose first item is ${kind(value[0])}, not text; ${EXPECTED}`;
+    return value.length === 0
+      ? `the response is an empty list; ${EXPECTED}`
+      : `the response is a list whose first item is ${kind(value[0])}, not text; ${EXPECTED}`;
   }
   if (isObject(value)) {
     const keys = Object.keys(value);
     if ("output" in value) return `"output" is ${kind(value.output)}, not text; ${EXPECTED}`;
-    const shown = keys.slice(0, 8).map((k) => JSON.stringify(k)).join(", ") + (keys.length > 8 ? ", …" : "");
-    return keys.length ? `unknown response shape: a JSON object with keys ${shown}; ${EXPECTED}` : `the response is an empty JSON object; ${EXPECTED}`;
+    const shown =
+      keys
+        .slice(0, 8)
+        .map((k) => JSON.stringify(k))
+        .join(", ") + (keys.length > 8 ? ", …" : "");
+    return keys.length
+      ? `unknown response shape: a JSON object with keys ${shown}; ${EXPECTED}`
+      : `the response is an empty JSON object; ${EXPECTED}`;
   }
   return `unknown response shape: ${kind(value)}; ${EXPECTED}`;
 }
@@ -85,7 +97,12 @@ function kind(v: unknown): string {
 }
 
 const ok = (answer: string, shape: ResponseShape): AnswerResult => ({ ok: true, answer, shape });
-const unknown = (message: string, body: string): AnswerResult => ({ ok: false, shape: "unknown", message, excerpt: excerpt(body, EXCERPT_CHARS) });
+const unknown = (message: string, body: string): AnswerResult => ({
+  ok: false,
+  shape: "unknown",
+  message,
+  excerpt: excerpt(body, EXCERPT_CHARS),
+});
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function tryParse(text: string): unknown {

@@ -83,7 +83,11 @@ type Attempt =
   | { outcome: Outcome & { kind: "timeout" } }
   | { outcome: Outcome & { kind: "network" }; message: string };
 
-export async function runCases(cases: readonly ChatCase[], send: Send, options: RunOptions = {}): Promise<CaseResult[]> {
+export async function runCases(
+  cases: readonly ChatCase[],
+  send: Send,
+  options: RunOptions = {},
+): Promise<CaseResult[]> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 2));
   const stopOn = options.stopOnStatus ?? [401, 403, 404];
   const results: CaseResult[] = new Array<CaseResult>(cases.length);
@@ -96,7 +100,13 @@ export async function runCases(cases: readonly ChatCase[], send: Send, options: 
       const c = cases[i];
       if (!c) return;
       const result = stoppedBy ? skipped(c, stoppedBy) : await runOne(c, send, options);
-      if (!stoppedBy && result.httpStatus !== undefined && result.status === "error" && stopOn.includes(result.httpStatus)) stoppedBy = result;
+      if (
+        !stoppedBy &&
+        result.httpStatus !== undefined &&
+        result.status === "error" &&
+        stopOn.includes(result.httpStatus)
+      )
+        stoppedBy = result;
       results[i] = result;
       options.onEvent?.({ type: "result", result });
     }
@@ -126,10 +136,12 @@ async function runOne(c: ChatCase, send: Send, options: RunOptions): Promise<Cas
 /** One request with its timeout: aborts `send` through the signal when the timer fires first. */
 async function attemptOnce(c: ChatCase, send: Send, options: RunOptions): Promise<Attempt> {
   const timeoutMs = options.timeoutMs ?? 90_000;
-  const setTimer = options.setTimer ?? ((ms: number, fire: () => void) => {
-    const t = setTimeout(fire, ms);
-    return () => clearTimeout(t);
-  });
+  const setTimer =
+    options.setTimer ??
+    ((ms: number, fire: () => void) => {
+      const t = setTimeout(fire, ms);
+      return () => clearTimeout(t);
+    });
   const controller = new AbortController();
   let timedOut = false;
   let cancel: () => void = () => undefined;
@@ -152,8 +164,10 @@ async function attemptOnce(c: ChatCase, send: Send, options: RunOptions): Promis
     if (timedOut) return { outcome: { kind: "timeout" } };
     const err = e as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
     // fetch (undici) throws TypeError("fetch failed") with the socket error as its cause.
-    const code = typeof err?.code === "string" ? err.code : typeof err?.cause?.code === "string" ? err.cause.code : undefined;
-    const message = [err?.message, err?.cause?.message].filter((m) => typeof m === "string" && m).join(": ") || String(e);
+    const code =
+      typeof err?.code === "string" ? err.code : typeof err?.cause?.code === "string" ? err.cause.code : undefined;
+    const message =
+      [err?.message, err?.cause?.message].filter((m) => typeof m === "string" && m).join(": ") || String(e);
     return { outcome: code ? { kind: "network", code } : { kind: "network" }, message };
   } finally {
     cancel();
@@ -162,24 +176,58 @@ async function attemptOnce(c: ChatCase, send: Send, options: RunOptions): Promis
 
 function finish(c: ChatCase, attempt: Attempt, attempts: number, elapsedMs: number, options: RunOptions): CaseResult {
   const base = baseResult(c, attempts, elapsedMs);
-  if (attempt.outcome.kind === "timeout") return { ...base, status: "error", reasons: [describeTimeout(options.timeoutMs ?? 90_000, attempts)] };
-  if (!("response" in attempt)) return { ...base, status: "error", reasons: [describeNetworkError(attempt.outcome.code, "message" in attempt ? attempt.message : "", attempts)] };
+  if (attempt.outcome.kind === "timeout")
+    return { ...base, status: "error", reasons: [describeTimeout(options.timeoutMs ?? 90_000, attempts)] };
+  if (!("response" in attempt))
+    return {
+      ...base,
+      status: "error",
+      reasons: [describeNetworkError(attempt.outcome.code, "message" in attempt ? attempt.message : "", attempts)],
+    };
   const { status, body, latencyMs } = attempt.response;
   const withResponse = { ...base, httpStatus: status, latencyMs };
-  if (status < 200 || status > 299) return { ...withResponse, status: "error", reasons: [describeHttpError(status, body, { deployment: options.deployment, attempts })] };
+  if (status < 200 || status > 299)
+    return {
+      ...withResponse,
+      status: "error",
+      reasons: [describeHttpError(status, body, { deployment: options.deployment, attempts })],
+    };
   const read = readAnswer(body);
-  if (!read.ok) return { ...withResponse, status: "error", reasons: [`${read.message}. The response began: ${read.excerpt}`] };
+  if (!read.ok)
+    return { ...withResponse, status: "error", reasons: [`${read.message}. The response began: ${read.excerpt}`] };
   const check = checkAnswer(read.answer, c.expect, { latencyMs, maxLatencyMs: options.maxLatencyMs });
-  return { ...withResponse, status: check.pass ? "passed" : "failed", answer: read.answer, shape: read.shape, reasons: check.reasons };
+  return {
+    ...withResponse,
+    status: check.pass ? "passed" : "failed",
+    answer: read.answer,
+    shape: read.shape,
+    reasons: check.reasons,
+  };
 }
 
 function skipped(c: ChatCase, by: CaseResult): CaseResult {
-  const what = by.httpStatus === 401 ? "a wrong key" : by.httpStatus === 404 ? "no such endpoint or deployment" : "the endpoint refusing requests";
-  return { ...baseResult(c, 0, 0), status: "skipped", reasons: [`not sent: case ${by.label} got ${by.httpStatus} (${what}); every other request would fail the same way`] };
+  const what =
+    by.httpStatus === 401
+      ? "a wrong key"
+      : by.httpStatus === 404
+        ? "no such endpoint or deployment"
+        : "the endpoint refusing requests";
+  return {
+    ...baseResult(c, 0, 0),
+    status: "skipped",
+    reasons: [`not sent: case ${by.label} got ${by.httpStatus} (${what}); every other request would fail the same way`],
+  };
 }
 
 function baseResult(c: ChatCase, attempts: number, elapsedMs: number): Omit<CaseResult, "status" | "reasons"> {
-  const r: Omit<CaseResult, "status" | "reasons"> = { index: c.index, label: caseLabel(c), prompt: promptOf(c), source: c.source, attempts, elapsedMs };
+  const r: Omit<CaseResult, "status" | "reasons"> = {
+    index: c.index,
+    label: caseLabel(c),
+    prompt: promptOf(c),
+    source: c.source,
+    attempts,
+    elapsedMs,
+  };
   if (c.id !== undefined) r.id = c.id;
   if (c.name !== undefined) r.name = c.name;
   return r;

@@ -24,7 +24,11 @@ interface Target {
 async function resolveTarget(inputs: ChatSmokeInputs, log: Logger): Promise<Target | undefined> {
   if (inputs.target && "scoringUri" in inputs.target) {
     mask(inputs.target.apiKey);
-    return { name: new URL(inputs.target.scoringUri).host, scoringUri: inputs.target.scoringUri, key: inputs.target.apiKey };
+    return {
+      name: new URL(inputs.target.scoringUri).host,
+      scoringUri: inputs.target.scoringUri,
+      key: inputs.target.apiKey,
+    };
   }
   const azure = inputs.azure!;
   // A fork's pull request (or a job without id-token: write) cannot log in: say so and skip, not fail.
@@ -39,9 +43,16 @@ async function resolveTarget(inputs: ChatSmokeInputs, log: Logger): Promise<Targ
   try {
     const endpoint = await s.client.onlineEndpoints.get(resourceGroup, workspace, name);
     scoringUri = endpoint.properties.scoringUri;
-    if (endpoint.properties.authMode !== "Key") throw new ActionError(`Endpoint ${name} uses ${endpoint.properties.authMode} authentication; this step sends its key, so the endpoint needs authMode Key.`);
+    if (endpoint.properties.authMode !== "Key")
+      throw new ActionError(
+        `Endpoint ${name} uses ${endpoint.properties.authMode} authentication; this step sends its key, so the endpoint needs authMode Key.`,
+      );
   } catch (e) {
-    if ((e as { statusCode?: number }).statusCode === 404) throw new ActionError(`There is no online endpoint "${name}" in workspace ${workspace}.`, "Check endpoint, or deploy first (action-deploy).");
+    if ((e as { statusCode?: number }).statusCode === 404)
+      throw new ActionError(
+        `There is no online endpoint "${name}" in workspace ${workspace}.`,
+        "Check endpoint, or deploy first (action-deploy).",
+      );
     throw e;
   }
   if (!scoringUri) throw new ActionError(`Endpoint ${name} has no scoring URI yet (is it still being created?).`);
@@ -57,18 +68,36 @@ export async function run(inputs: ChatSmokeInputs, log: Logger): Promise<void> {
   const target = await resolveTarget(inputs, log);
   if (!target) {
     setOutputs({ passed: "", cases: inputs.cases.length, failed: 0 });
-    await writeSummary(`## Chat smoke test skipped\n\nThis run cannot log in to Azure (no GitHub ID token: a pull request from a fork, or no \`permissions: id-token: write\`).\n`);
+    await writeSummary(
+      `## Chat smoke test skipped\n\nThis run cannot log in to Azure (no GitHub ID token: a pull request from a fork, or no \`permissions: id-token: write\`).\n`,
+    );
     return;
   }
-  const settings = { temperature: inputs.temperature, maxNewTokens: inputs.maxNewTokens, parameters: inputs.parameters };
+  const settings = {
+    temperature: inputs.temperature,
+    maxNewTokens: inputs.maxNewTokens,
+    parameters: inputs.parameters,
+  };
   const headers = buildHeaders(target.key, inputs.deployment);
   const send: Send = async (c, signal) => {
     const t0 = performance.now();
-    const res = await fetch(target.scoringUri, { method: "POST", headers, body: JSON.stringify(buildPayload(c, settings)), signal });
+    const res = await fetch(target.scoringUri, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(buildPayload(c, settings)),
+      signal,
+    });
     const body = await res.text();
-    return { status: res.status, body, latencyMs: Math.round(performance.now() - t0), headers: { "retry-after": res.headers.get("retry-after") ?? undefined } };
+    return {
+      status: res.status,
+      body,
+      latencyMs: Math.round(performance.now() - t0),
+      headers: { "retry-after": res.headers.get("retry-after") ?? undefined },
+    };
   };
-  log.info(`Sending ${inputs.cases.length} case(s) to ${target.name}${inputs.deployment ? ` (deployment ${inputs.deployment})` : ""}, ${inputs.concurrency} at a time.`);
+  log.info(
+    `Sending ${inputs.cases.length} case(s) to ${target.name}${inputs.deployment ? ` (deployment ${inputs.deployment})` : ""}, ${inputs.concurrency} at a time.`,
+  );
   const results = await runCases(inputs.cases, send, {
     concurrency: inputs.concurrency,
     retries: inputs.retries,
@@ -76,21 +105,41 @@ export async function run(inputs: ChatSmokeInputs, log: Logger): Promise<void> {
     maxLatencyMs: inputs.maxLatencyMs,
     deployment: inputs.deployment,
     onEvent: (e) => {
-      if (e.type === "retry") log.info(`Case ${caseLabel(e.case)}: ${e.reason}; trying again in ${Math.round(e.delayMs / 1000)} s.`);
-      if (e.type === "result") log.info(`Case ${e.result.label}: ${e.result.status}${e.result.latencyMs !== undefined ? ` in ${e.result.latencyMs} ms` : ""}${e.result.reasons.length ? ` — ${e.result.reasons.join("; ")}` : ""}`);
+      if (e.type === "retry")
+        log.info(`Case ${caseLabel(e.case)}: ${e.reason}; trying again in ${Math.round(e.delayMs / 1000)} s.`);
+      if (e.type === "result")
+        log.info(
+          `Case ${e.result.label}: ${e.result.status}${e.result.latencyMs !== undefined ? ` in ${e.result.latencyMs} ms` : ""}${e.result.reasons.length ? ` — ${e.result.reasons.join("; ")}` : ""}`,
+        );
     },
   });
   const totals = summarize(results);
-  const render = { endpoint: target.name, deployment: inputs.deployment, runUrl: workflowRunUrl(), secrets: [target.key] };
+  const render = {
+    endpoint: target.name,
+    deployment: inputs.deployment,
+    runUrl: workflowRunUrl(),
+    secrets: [target.key],
+  };
 
   const resultsFile = join(process.env.RUNNER_TEMP || process.cwd(), "chat-smoke-results.json");
-  writeFileSync(resultsFile, JSON.stringify({ endpoint: target.name, deployment: inputs.deployment ?? null, totals, cases: results }, null, 2));
-  setOutputs({ passed: totals.failed === 0, cases: totals.cases, failed: totals.failed, "p50-ms": totals.p50Ms, "p95-ms": totals.p95Ms, "results-file": resultsFile });
+  writeFileSync(
+    resultsFile,
+    JSON.stringify({ endpoint: target.name, deployment: inputs.deployment ?? null, totals, cases: results }, null, 2),
+  );
+  setOutputs({
+    passed: totals.failed === 0,
+    cases: totals.cases,
+    failed: totals.failed,
+    "p50-ms": totals.p50Ms,
+    "p95-ms": totals.p95Ms,
+    "results-file": resultsFile,
+  });
   await writeSummary(renderResults(results, totals, render));
 
   await comment(inputs, target, renderComment(results, totals, render), log);
   log.info(totalsLine(totals));
-  if (totals.failed > 0) throw new ActionError(`${totals.failed} of ${totals.cases} chat case(s) did not pass (see the summary).`);
+  if (totals.failed > 0)
+    throw new ActionError(`${totals.failed} of ${totals.cases} chat case(s) did not pass (see the summary).`);
 }
 
 async function comment(inputs: ChatSmokeInputs, target: Target, body: string, log: Logger): Promise<void> {
@@ -98,7 +147,8 @@ async function comment(inputs: ChatSmokeInputs, target: Target, body: string, lo
   const { pullRequestNumber, upsertComment } = await import("./comment.js");
   const number = pullRequestNumber();
   if (!number) {
-    if (inputs.comment === "always") log.warning("comment is always, but this run is not about a pull request: nothing to comment on.");
+    if (inputs.comment === "always")
+      log.warning("comment is always, but this run is not about a pull request: nothing to comment on.");
     return;
   }
   if (!inputs.githubToken) {

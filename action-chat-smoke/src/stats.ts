@@ -39,7 +39,9 @@ export function percentile(values: readonly number[], p: number): number | undef
 
 export function summarize(results: ReadonlyArray<{ status: CaseStatus; latencyMs?: number }>): Totals {
   const count = (s: CaseStatus) => results.filter((r) => r.status === s).length;
-  const latencies = results.filter((r) => (r.status === "passed" || r.status === "failed") && r.latencyMs !== undefined).map((r) => r.latencyMs as number);
+  const latencies = results
+    .filter((r) => (r.status === "passed" || r.status === "failed") && r.latencyMs !== undefined)
+    .map((r) => r.latencyMs as number);
   const passed = count("passed");
   const totals: Totals = {
     cases: results.length,

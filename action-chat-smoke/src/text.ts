@@ -31,7 +31,9 @@ export function excerpt(body: string, max = 300): string {
 /** Replaces every occurrence of each secret with "***", longest first so a secret inside another goes too. */
 export function redact(text: string, secrets: readonly (string | undefined)[] = []): string {
   // Very short "secrets" would blank out ordinary words; real keys are long.
-  const list = secrets.filter((s): s is string => typeof s === "string" && s.length >= 4).sort((a, b) => b.length - a.length);
+  const list = secrets
+    .filter((s): s is string => typeof s === "string" && s.length >= 4)
+    .sort((a, b) => b.length - a.length);
   let out = text;
   for (const s of list) out = out.split(s).join("***");
   return out;

@@ -1,4 +1,11 @@
-import { caseLabel, classifyPromptsInput, parseJsonlCases, parsePromptLines, parsePrompts, promptOf } from "../src/cases.js";
+import {
+  caseLabel,
+  classifyPromptsInput,
+  parseJsonlCases,
+  parsePromptLines,
+  parsePrompts,
+  promptOf,
+} from "../src/cases.js";
 
 const FILE = "prompts/smoke.jsonl";
 const jsonl = (...lines: string[]) => lines.join("\n");
@@ -7,7 +14,14 @@ describe("reading a JSONL prompts file", () => {
   it("reads a prompt case as one user message, with its line and file", () => {
     const { cases, problems } = parseJsonlCases(jsonl('{"prompt": "What is the capital of France?"}'), FILE);
     expect(problems).toEqual([]);
-    expect(cases).toEqual([{ index: 0, messages: [{ role: "user", content: "What is the capital of France?" }], expect: {}, source: { file: FILE, line: 1 } }]);
+    expect(cases).toEqual([
+      {
+        index: 0,
+        messages: [{ role: "user", content: "What is the capital of France?" }],
+        expect: {},
+        source: { file: FILE, line: 1 },
+      },
+    ]);
   });
 
   it("reads messages, system, id, name and every expectation", () => {
@@ -15,7 +29,11 @@ describe("reading a JSONL prompts file", () => {
       id: 7,
       name: "capital",
       system: "Answer in one word.",
-      messages: [{ role: "user", content: "Capital of France?" }, { role: "assistant", content: "Paris" }, { role: "user", content: "And Italy?" }],
+      messages: [
+        { role: "user", content: "Capital of France?" },
+        { role: "assistant", content: "Paris" },
+        { role: "user", content: "And Italy?" },
+      ],
       expect: { contains: ["Rome"], "not-contains": "As an AI", regex: "/^rome/i", "min-chars": 2, "max-chars": 40 },
     });
     const { cases, problems } = parseJsonlCases(line, FILE);
@@ -41,17 +59,25 @@ describe("reading a JSONL prompts file", () => {
   });
 
   it("reports invalid JSON with its file and line and the parser's words, and keeps going", () => {
-    const { cases, problems } = parseJsonlCases(jsonl('{"prompt": "ok"}', '{"prompt": "missing brace"', "just some text", '{"prompt": "also ok"}'), FILE);
+    const { cases, problems } = parseJsonlCases(
+      jsonl('{"prompt": "ok"}', '{"prompt": "missing brace"', "just some text", '{"prompt": "also ok"}'),
+      FILE,
+    );
     expect(cases).toHaveLength(2);
     expect(problems.map((p) => [p.file, p.line])).toEqual([
       [FILE, 2],
       [FILE, 3],
     ]);
-    expect(problems[0]?.message).toMatch(/^is not valid JSON \(.+\)\. Each line is one JSON object, such as \{"prompt"/);
+    expect(problems[0]?.message).toMatch(
+      /^is not valid JSON \(.+\)\. Each line is one JSON object, such as \{"prompt"/,
+    );
   });
 
   it("reports unknown keys, naming the accepted ones and the likely typo", () => {
-    const { problems } = parseJsonlCases('{"promt": "hi", "prompt": "hi", "expect": {"not_contains": ["x"], "maxchars": 3, "colour": 1}}', FILE);
+    const { problems } = parseJsonlCases(
+      '{"promt": "hi", "prompt": "hi", "expect": {"not_contains": ["x"], "maxchars": 3, "colour": 1}}',
+      FILE,
+    );
     expect(problems.map((p) => p.message)).toEqual([
       'unknown key "promt" (did you mean "prompt"?); accepted: prompt, messages, system, id, name, expect',
       'unknown key "expect.not_contains" (did you mean "expect.not-contains"?); accepted in "expect": contains, not-contains, regex, min-chars, max-chars',
@@ -61,19 +87,34 @@ describe("reading a JSONL prompts file", () => {
   });
 
   it("reports an invalid regex with its line, the regex and the engine's error", () => {
-    const { cases, problems } = parseJsonlCases(jsonl('{"prompt": "a"}', '{"prompt": "b", "expect": {"regex": "Paris("}}'), FILE);
+    const { cases, problems } = parseJsonlCases(
+      jsonl('{"prompt": "a"}', '{"prompt": "b", "expect": {"regex": "Paris("}}'),
+      FILE,
+    );
     expect(cases).toHaveLength(1);
-    expect(problems).toEqual([{ file: FILE, line: 2, message: expect.stringMatching(/^"expect\.regex" Paris\( is not a valid regular expression: Invalid regular expression: .*Unterminated group/) }]);
+    expect(problems).toEqual([
+      {
+        file: FILE,
+        line: 2,
+        message: expect.stringMatching(
+          /^"expect\.regex" Paris\( is not a valid regular expression: Invalid regular expression: .*Unterminated group/,
+        ),
+      },
+    ]);
   });
 
   it("reports an unsupported regex flag", () => {
     const { problems } = parseJsonlCases('{"prompt": "a", "expect": {"regex": "/paris/g"}}', FILE);
-    expect(problems[0]?.message).toBe('"expect.regex" /paris/g is not a valid regular expression: unsupported flag g: use i, m, s or u');
+    expect(problems[0]?.message).toBe(
+      '"expect.regex" /paris/g is not a valid regular expression: unsupported flag g: use i, m, s or u',
+    );
   });
 
   it("reports min-chars above max-chars", () => {
     const { problems } = parseJsonlCases('{"prompt": "a", "expect": {"min-chars": 50, "max-chars": 20}}', FILE);
-    expect(problems.map((p) => p.message)).toEqual(['"expect.min-chars" 50 is more than "expect.max-chars" 20: no answer could pass']);
+    expect(problems.map((p) => p.message)).toEqual([
+      '"expect.min-chars" 50 is more than "expect.max-chars" 20: no answer could pass',
+    ]);
   });
 
   it("reports bad types, saying what was found", () => {
@@ -98,17 +139,27 @@ describe("reading a JSONL prompts file", () => {
       '4: "id" must be a non-empty string or a number, not an object',
       '4: "name" must be a non-empty string, not the string ""',
       '4: "system" must be a string, not a list',
-      "5: is a list, not a JSON object. Each line is one JSON object, such as " + '{"prompt": "What is the capital of France?", "expect": {"contains": ["Paris"]}}',
+      "5: is a list, not a JSON object. Each line is one JSON object, such as " +
+        '{"prompt": "What is the capital of France?", "expect": {"contains": ["Paris"]}}',
     ]);
   });
 
   it("reports an empty prompt and an empty contains string", () => {
-    const { problems } = parseJsonlCases(jsonl('{"prompt": "   "}', '{"prompt": "a", "expect": {"contains": ""}}'), FILE);
-    expect(problems.map((p) => p.message)).toEqual(['"prompt" is empty', '"expect.contains" has an empty string: every answer contains the empty string']);
+    const { problems } = parseJsonlCases(
+      jsonl('{"prompt": "   "}', '{"prompt": "a", "expect": {"contains": ""}}'),
+      FILE,
+    );
+    expect(problems.map((p) => p.message)).toEqual([
+      '"prompt" is empty',
+      '"expect.contains" has an empty string: every answer contains the empty string',
+    ]);
   });
 
   it("requires exactly one of prompt and messages", () => {
-    const { problems } = parseJsonlCases(jsonl('{"prompt": "a", "messages": [{"role": "user", "content": "a"}]}', '{"system": "be brief"}'), FILE);
+    const { problems } = parseJsonlCases(
+      jsonl('{"prompt": "a", "messages": [{"role": "user", "content": "a"}]}', '{"system": "be brief"}'),
+      FILE,
+    );
     expect(problems.map((p) => p.message)).toEqual([
       'has both "prompt" and "messages": give one (a prompt is the same as messages [{"role": "user", "content": "…"}])',
       'has neither "prompt" nor "messages": give the question as "prompt", or a conversation as "messages"',
@@ -137,13 +188,20 @@ describe("reading a JSONL prompts file", () => {
   });
 
   it("reports a duplicate id on the second line, naming the first", () => {
-    const { cases, problems } = parseJsonlCases(jsonl('{"id": "cap", "prompt": "a"}', '{"id": "cap", "prompt": "b"}'), FILE);
+    const { cases, problems } = parseJsonlCases(
+      jsonl('{"id": "cap", "prompt": "a"}', '{"id": "cap", "prompt": "b"}'),
+      FILE,
+    );
     expect(cases).toHaveLength(1);
-    expect(problems).toEqual([{ file: FILE, line: 2, message: expect.stringContaining('duplicate id "cap": line 1 has it too') }]);
+    expect(problems).toEqual([
+      { file: FILE, line: 2, message: expect.stringContaining('duplicate id "cap": line 1 has it too') },
+    ]);
   });
 
   it("reports a file with no cases", () => {
-    expect(parseJsonlCases("\n  \n", FILE).problems).toEqual([{ file: FILE, line: 1, message: expect.stringContaining(`prompts file ${FILE} has no cases`) }]);
+    expect(parseJsonlCases("\n  \n", FILE).problems).toEqual([
+      { file: FILE, line: 1, message: expect.stringContaining(`prompts file ${FILE} has no cases`) },
+    ]);
   });
 });
 
@@ -159,7 +217,9 @@ describe("reading prompts given inline", () => {
   });
 
   it("reports inline prompts that are all blank", () => {
-    expect(parsePromptLines(" \n\n").problems).toEqual([{ line: 1, message: "prompts has no prompts: every line is empty" }]);
+    expect(parsePromptLines(" \n\n").problems).toEqual([
+      { line: 1, message: "prompts has no prompts: every line is empty" },
+    ]);
   });
 });
 
@@ -167,8 +227,16 @@ describe("telling a prompts file from inline prompts", () => {
   const exists = (paths: string[]) => (p: string) => paths.includes(p);
 
   it("reads an existing path as a JSONL file (a .txt file as one prompt per line)", () => {
-    expect(classifyPromptsInput(" prompts/smoke.jsonl \n", exists(["prompts/smoke.jsonl"]))).toEqual({ kind: "file", path: "prompts/smoke.jsonl", format: "jsonl" });
-    expect(classifyPromptsInput("prompts.txt", exists(["prompts.txt"]))).toEqual({ kind: "file", path: "prompts.txt", format: "lines" });
+    expect(classifyPromptsInput(" prompts/smoke.jsonl \n", exists(["prompts/smoke.jsonl"]))).toEqual({
+      kind: "file",
+      path: "prompts/smoke.jsonl",
+      format: "jsonl",
+    });
+    expect(classifyPromptsInput("prompts.txt", exists(["prompts.txt"]))).toEqual({
+      kind: "file",
+      path: "prompts.txt",
+      format: "lines",
+    });
   });
 
   it("says a path-like value that does not exist is a missing file, not a prompt", () => {
@@ -179,14 +247,23 @@ describe("telling a prompts file from inline prompts", () => {
   });
 
   it("treats sentences and several lines as inline prompts", () => {
-    expect(classifyPromptsInput("What is the capital of France?", exists([]))).toEqual({ kind: "inline", text: "What is the capital of France?" });
+    expect(classifyPromptsInput("What is the capital of France?", exists([]))).toEqual({
+      kind: "inline",
+      text: "What is the capital of France?",
+    });
     expect(classifyPromptsInput("Is 2/3 less than 1?", exists([])).kind).toBe("inline");
     expect(classifyPromptsInput("a.jsonl\nb.jsonl", exists(["a.jsonl"])).kind).toBe("inline");
   });
 
   it("parses each kind of source", () => {
     expect(parsePrompts({ kind: "inline", text: "hi\nthere" }).cases).toHaveLength(2);
-    expect(parsePrompts({ kind: "file", path: "p.txt", format: "lines" }, "one\ntwo").cases[1]?.source).toEqual({ file: "p.txt", line: 2 });
-    expect(parsePrompts({ kind: "file", path: "p.jsonl", format: "jsonl" }, "one").problems[0]).toMatchObject({ file: "p.jsonl", line: 1 });
+    expect(parsePrompts({ kind: "file", path: "p.txt", format: "lines" }, "one\ntwo").cases[1]?.source).toEqual({
+      file: "p.txt",
+      line: 2,
+    });
+    expect(parsePrompts({ kind: "file", path: "p.jsonl", format: "jsonl" }, "one").problems[0]).toMatchObject({
+      file: "p.jsonl",
+      line: 1,
+    });
   });
 });

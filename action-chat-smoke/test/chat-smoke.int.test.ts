@@ -11,12 +11,27 @@ const FIXTURES = join(REPO_ROOT, "action-chat-smoke", "test", "fixtures");
 /** A pull_request event payload, as the runner writes it to GITHUB_EVENT_PATH. */
 function prEvent(number: number, fork = false): Record<string, string> {
   const file = join(mkdtempSync(join(tmpdir(), "phi3-event-")), "event.json");
-  writeFileSync(file, JSON.stringify({ pull_request: { number, head: { repo: { full_name: fork ? "someone/phi3-demo" : "octo-org/phi3-demo" } } }, repository: { full_name: "octo-org/phi3-demo" } }));
-  return { GITHUB_EVENT_NAME: "pull_request", GITHUB_EVENT_PATH: file, ...(fork ? { GITHUB_HEAD_REPOSITORY: "someone/phi3-demo" } : {}) };
+  writeFileSync(
+    file,
+    JSON.stringify({
+      pull_request: { number, head: { repo: { full_name: fork ? "someone/phi3-demo" : "octo-org/phi3-demo" } } },
+      repository: { full_name: "octo-org/phi3-demo" },
+    }),
+  );
+  return {
+    GITHUB_EVENT_NAME: "pull_request",
+    GITHUB_EVENT_PATH: file,
+    ...(fork ? { GITHUB_HEAD_REPOSITORY: "someone/phi3-demo" } : {}),
+  };
 }
 
 async function endpoint(w: { workspace: string }, name: string, deployments = [{ name: "blue", traffic: 100 }]) {
-  return control<{ keys: { primaryKey: string; secondaryKey: string } }>("POST", "/endpoints", { workspace: w.workspace, name, deployments, tags: { "managed-by": "phi3-aml-actions" } });
+  return control<{ keys: { primaryKey: string; secondaryKey: string } }>("POST", "/endpoints", {
+    workspace: w.workspace,
+    name,
+    deployments,
+    tags: { "managed-by": "phi3-aml-actions" },
+  });
 }
 
 describe("action-chat-smoke (bundled, as the runner runs it)", () => {
@@ -31,13 +46,22 @@ describe("action-chat-smoke (bundled, as the runner runs it)", () => {
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({ passed: "true", cases: "3", failed: "0" });
     expect(Number(run.outputs["p50-ms"])).toBeGreaterThanOrEqual(0);
-    const results = JSON.parse(readFileSync(run.outputs["results-file"]!, "utf8")) as { cases: Array<{ answer: string; status: string }> };
+    const results = JSON.parse(readFileSync(run.outputs["results-file"]!, "utf8")) as {
+      cases: Array<{ answer: string; status: string }>;
+    };
     expect(results.cases.map((c) => c.status)).toEqual(["passed", "passed", "passed"]);
     expect(results.cases[0]!.answer).toBe("The capital of France is Paris.");
     expect(run.summary).toContain("The capital of France is Paris.");
     // The request is the one the managed endpoint expects, with the parameters.
-    const sent = await control<Array<{ prompt: string; parameters: unknown; deployment: string }>>("GET", `/scoring/requests?endpoint=${name}`);
-    expect(sent.map((r) => r.prompt).sort()).toEqual(["Tell me about tides.", "What is 2 + 2?", "What is the capital of France?"]);
+    const sent = await control<Array<{ prompt: string; parameters: unknown; deployment: string }>>(
+      "GET",
+      `/scoring/requests?endpoint=${name}`,
+    );
+    expect(sent.map((r) => r.prompt).sort()).toEqual([
+      "Tell me about tides.",
+      "What is 2 + 2?",
+      "What is the capital of France?",
+    ]);
     expect(sent[0]!.parameters).toEqual({ temperature: 0.7, max_new_tokens: 128 });
     // The key: read through Azure ML, masked, and nowhere a reader could see it.
     expect(run.stdout).toContain(`::add-mask::${keys.primaryKey}`);
@@ -45,7 +69,10 @@ describe("action-chat-smoke (bundled, as the runner runs it)", () => {
 
     const again = await runAction(ACTION, { env, cwd: FIXTURES, inputs });
     expect(again.code).toBe(0);
-    const comments = await control<Array<{ body: string }>>("GET", `/github/comments?issue=${encodeURIComponent("octo-org/phi3-demo#7")}`);
+    const comments = await control<Array<{ body: string }>>(
+      "GET",
+      `/github/comments?issue=${encodeURIComponent("octo-org/phi3-demo#7")}`,
+    );
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body.startsWith(`<!-- phi3-chat-smoke:endpoint=${name} -->`)).toBe(true);
     expect(comments[0]!.body).not.toContain(keys.primaryKey);
@@ -55,13 +82,24 @@ describe("action-chat-smoke (bundled, as the runner runs it)", () => {
     const w = await world();
     const name = `ep-${w.workspace.slice(3)}`;
     await endpoint(w, name);
-    await control("POST", "/scoring/rules", { endpoint: name, match: "capital", answer: "@octocat <img src=x onerror=alert(1)> [click](https://evil.example) Lyon" });
-    const run = await runAction(ACTION, { env: { ...w.env, ...prEvent(8) }, cwd: FIXTURES, inputs: { endpoint: name, prompts: "smoke.jsonl", "github-token": "ghs_x" } });
+    await control("POST", "/scoring/rules", {
+      endpoint: name,
+      match: "capital",
+      answer: "@octocat <img src=x onerror=alert(1)> [click](https://evil.example) Lyon",
+    });
+    const run = await runAction(ACTION, {
+      env: { ...w.env, ...prEvent(8) },
+      cwd: FIXTURES,
+      inputs: { endpoint: name, prompts: "smoke.jsonl", "github-token": "ghs_x" },
+    });
 
     expect(run.code).toBe(1);
     expect(run.outputs).toMatchObject({ passed: "false", failed: "1" });
     expect(run.annotations.find((a) => a.level === "error")!.message).toContain("1 of 3 chat case(s) did not pass");
-    const [comment] = await control<Array<{ body: string }>>("GET", `/github/comments?issue=${encodeURIComponent("octo-org/phi3-demo#8")}`);
+    const [comment] = await control<Array<{ body: string }>>(
+      "GET",
+      `/github/comments?issue=${encodeURIComponent("octo-org/phi3-demo#8")}`,
+    );
     expect(comment!.body).toMatch(/does not contain.*Paris/);
     expect(comment!.body).not.toContain("<img");
     expect(comment!.body).not.toContain("[click](https://evil.example)");
@@ -71,14 +109,29 @@ describe("action-chat-smoke (bundled, as the runner runs it)", () => {
   it("retries a cold endpoint's 503s, explains a model error (424), and routes to the named deployment", async () => {
     const w = await world();
     const name = `ep-${w.workspace.slice(3)}`;
-    await endpoint(w, name, [{ name: "blue", traffic: 100 }, { name: "green", traffic: 0 }]);
+    await endpoint(w, name, [
+      { name: "blue", traffic: 100 },
+      { name: "green", traffic: 0 },
+    ]);
     await control("POST", "/scoring/rules", { endpoint: name, match: "capital", status: 503, count: 2 });
-    await control("POST", "/scoring/rules", { endpoint: name, match: "tides", status: 424, body: { message: "CUDA out of memory in the scoring script" } });
-    const run = await runAction(ACTION, { env: w.env, cwd: FIXTURES, inputs: { endpoint: name, deployment: "green", prompts: "smoke.jsonl", retries: "3", comment: "never" } });
+    await control("POST", "/scoring/rules", {
+      endpoint: name,
+      match: "tides",
+      status: 424,
+      body: { message: "CUDA out of memory in the scoring script" },
+    });
+    const run = await runAction(ACTION, {
+      env: w.env,
+      cwd: FIXTURES,
+      inputs: { endpoint: name, deployment: "green", prompts: "smoke.jsonl", retries: "3", comment: "never" },
+    });
 
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/Case capital: .*503.*trying again/);
-    const sent = await control<Array<{ header?: string; deployment?: string; status: number; prompt: string }>>("GET", `/scoring/requests?endpoint=${name}`);
+    const sent = await control<Array<{ header?: string; deployment?: string; status: number; prompt: string }>>(
+      "GET",
+      `/scoring/requests?endpoint=${name}`,
+    );
     expect(sent.every((r) => r.header === "green" && r.deployment === "green")).toBe(true);
     expect(sent.filter((r) => r.prompt.includes("capital")).map((r) => r.status)).toEqual([503, 503, 200]);
     expect(run.summary).toMatch(/424/);
@@ -89,8 +142,20 @@ describe("action-chat-smoke (bundled, as the runner runs it)", () => {
     const w = await world();
     const name = `ep-${w.workspace.slice(3)}`;
     await endpoint(w, name);
-    const ep = await control<Array<{ properties: { scoringUri: string } }>>("GET", `/resources?prefix=${encodeURIComponent(`/subscriptions/${w.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/${w.env.AZUREML_RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/workspaces/${w.workspace}/onlineEndpoints/${name}`)}`);
-    const run = await runAction(ACTION, { env: { NODE_EXTRA_CA_CERTS: w.env.NODE_EXTRA_CA_CERTS! }, cwd: FIXTURES, inputs: { "scoring-uri": ep[0]!.properties.scoringUri, "api-key": "wrong-key-123456", prompts: "smoke.jsonl", comment: "never" } });
+    const ep = await control<Array<{ properties: { scoringUri: string } }>>(
+      "GET",
+      `/resources?prefix=${encodeURIComponent(`/subscriptions/${w.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/${w.env.AZUREML_RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/workspaces/${w.workspace}/onlineEndpoints/${name}`)}`,
+    );
+    const run = await runAction(ACTION, {
+      env: { NODE_EXTRA_CA_CERTS: w.env.NODE_EXTRA_CA_CERTS! },
+      cwd: FIXTURES,
+      inputs: {
+        "scoring-uri": ep[0]!.properties.scoringUri,
+        "api-key": "wrong-key-123456",
+        prompts: "smoke.jsonl",
+        comment: "never",
+      },
+    });
 
     expect(run.code).toBe(1);
     expect(run.summary).toMatch(/401/);
@@ -102,7 +167,12 @@ describe("action-chat-smoke (bundled, as the runner runs it)", () => {
 
   it("skips with a notice on a fork's pull request, which has no ID token", async () => {
     const w = await world();
-    const run = await runAction(ACTION, { env: { ...w.env, ...prEvent(9, true) }, noIdToken: true, cwd: FIXTURES, inputs: { endpoint: "phi3-chat", prompts: "smoke.jsonl" } });
+    const run = await runAction(ACTION, {
+      env: { ...w.env, ...prEvent(9, true) },
+      noIdToken: true,
+      cwd: FIXTURES,
+      inputs: { endpoint: "phi3-chat", prompts: "smoke.jsonl" },
+    });
 
     expect(run.code).toBe(0);
     expect(run.outputs.passed).toBe("");
@@ -115,7 +185,13 @@ describe("action-chat-smoke (bundled, as the runner runs it)", () => {
     const run = await runAction(ACTION, {
       env: w.env,
       cwd: FIXTURES,
-      inputs: { endpoint: "phi3-chat", "scoring-uri": "https://example.invalid/score", "api-key": "k", prompts: "broken.jsonl", temperature: "warm" },
+      inputs: {
+        endpoint: "phi3-chat",
+        "scoring-uri": "https://example.invalid/score",
+        "api-key": "k",
+        prompts: "broken.jsonl",
+        temperature: "warm",
+      },
     });
 
     expect(run.code).toBe(1);
@@ -125,13 +201,19 @@ describe("action-chat-smoke (bundled, as the runner runs it)", () => {
     expect(titles).toEqual(expect.arrayContaining(["Input scoring-uri", "Input temperature", "Input prompts"]));
     expect(await w.idTokensIssued()).toBe(0);
 
-    const missing = await runAction(ACTION, { env: w.env, cwd: FIXTURES, inputs: { endpoint: "phi3-chat", prompts: "no-such-file.jsonl" } });
+    const missing = await runAction(ACTION, {
+      env: w.env,
+      cwd: FIXTURES,
+      inputs: { endpoint: "phi3-chat", prompts: "no-such-file.jsonl" },
+    });
     expect(missing.code).toBe(1);
     expect(missing.annotations.find((a) => a.title === "Input prompts")!.message).toContain("no-such-file.jsonl");
 
     const neither = await runAction(ACTION, { env: w.env, cwd: FIXTURES, inputs: { prompts: "What is 2 + 2?" } });
     expect(neither.code).toBe(1);
-    expect(neither.annotations.find((a) => a.title === "Input endpoint")!.message).toContain("give endpoint, or scoring-uri with api-key");
+    expect(neither.annotations.find((a) => a.title === "Input endpoint")!.message).toContain(
+      "give endpoint, or scoring-uri with api-key",
+    );
     expect(await w.idTokensIssued()).toBe(0);
   });
 
@@ -140,7 +222,11 @@ describe("action-chat-smoke (bundled, as the runner runs it)", () => {
     const name = `ep-${w.workspace.slice(3)}`;
     await endpoint(w, name);
     await control("POST", "/scoring/rules", { endpoint: name, latencyMs: 2500 });
-    const run = await runAction(ACTION, { env: w.env, cwd: FIXTURES, inputs: { endpoint: name, prompts: "Are you awake?", "timeout-seconds": "1", retries: "0", comment: "never" } });
+    const run = await runAction(ACTION, {
+      env: w.env,
+      cwd: FIXTURES,
+      inputs: { endpoint: name, prompts: "Are you awake?", "timeout-seconds": "1", retries: "0", comment: "never" },
+    });
 
     expect(run.code).toBe(1);
     expect(run.outputs).toMatchObject({ passed: "false", cases: "1", failed: "1" });

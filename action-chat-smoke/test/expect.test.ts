@@ -2,12 +2,22 @@ import { checkAnswer, parseRegex } from "../src/expect.js";
 
 describe("checking an answer", () => {
   it("passes when every expectation holds", () => {
-    expect(checkAnswer("The capital of France is Paris.", { contains: ["Paris"], notContains: ["As an AI"], regex: "capital", minChars: 10, maxChars: 100 })).toEqual({ pass: true, reasons: [] });
+    expect(
+      checkAnswer("The capital of France is Paris.", {
+        contains: ["Paris"],
+        notContains: ["As an AI"],
+        regex: "capital",
+        minChars: 10,
+        maxChars: 100,
+      }),
+    ).toEqual({ pass: true, reasons: [] });
   });
 
   it("matches contains and not-contains ignoring case", () => {
     expect(checkAnswer("paris, of course", { contains: ["PARIS"] }).pass).toBe(true);
-    expect(checkAnswer("as an ai model, I cannot", { notContains: ["As an AI"] }).reasons).toEqual(['matches forbidden text "As an AI"']);
+    expect(checkAnswer("as an ai model, I cannot", { notContains: ["As an AI"] }).reasons).toEqual([
+      'matches forbidden text "As an AI"',
+    ]);
   });
 
   it("matches text written with different Unicode normalisation", () => {
@@ -15,7 +25,11 @@ describe("checking an answer", () => {
   });
 
   it("reports every failed expectation, not only the first", () => {
-    const r = checkAnswer("As an AI, I think London.", { contains: ["Paris", "France"], notContains: ["As an AI"], regex: "^Paris", maxChars: 10 }, { latencyMs: 2310, maxLatencyMs: 2000 });
+    const r = checkAnswer(
+      "As an AI, I think London.",
+      { contains: ["Paris", "France"], notContains: ["As an AI"], regex: "^Paris", maxChars: 10 },
+      { latencyMs: 2310, maxLatencyMs: 2000 },
+    );
     expect(r).toEqual({
       pass: false,
       reasons: [

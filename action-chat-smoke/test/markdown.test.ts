@@ -1,10 +1,30 @@
-import { commentMarker, escapeMarkdown, findMarkedComment, renderComment, renderResults, totalsLine } from "../src/markdown.js";
+import {
+  commentMarker,
+  escapeMarkdown,
+  findMarkedComment,
+  renderComment,
+  renderResults,
+  totalsLine,
+} from "../src/markdown.js";
 import type { CaseResult } from "../src/run-cases.js";
 import { summarize } from "../src/stats.js";
 
 const ZWJ = "\u200D";
 
-const result = (over: Partial<CaseResult>): CaseResult => ({ index: 0, label: "#1", prompt: "Capital of France?", source: { line: 1 }, status: "passed", answer: "Paris.", reasons: [], httpStatus: 200, latencyMs: 1234, attempts: 1, elapsedMs: 1234, ...over });
+const result = (over: Partial<CaseResult>): CaseResult => ({
+  index: 0,
+  label: "#1",
+  prompt: "Capital of France?",
+  source: { line: 1 },
+  status: "passed",
+  answer: "Paris.",
+  reasons: [],
+  httpStatus: 200,
+  latencyMs: 1234,
+  attempts: 1,
+  elapsedMs: 1234,
+  ...over,
+});
 
 describe("escaping model text", () => {
   it("escapes an @mention so it cannot notify anyone", () => {
@@ -14,21 +34,27 @@ describe("escaping model text", () => {
   });
 
   it("escapes HTML so no tag, comment or image can be injected", () => {
-    expect(escapeMarkdown('<img src=x onerror=alert(1)> <!-- phi3-chat-smoke:endpoint=x --> &#64;me')).toBe(
+    expect(escapeMarkdown("<img src=x onerror=alert(1)> <!-- phi3-chat-smoke:endpoint=x --> &#64;me")).toBe(
       `&lt;img src=x onerror=alert\\(1\\)&gt; &lt;\\!-- phi3-chat-smoke:endpoint=x --&gt; &amp;\\#${ZWJ}64;me`,
     );
   });
 
   it("escapes links and images", () => {
-    expect(escapeMarkdown("[click](https://evil.example) ![x](y)")).toBe(`\\[click\\]\\(https:${ZWJ}//evil.example\\) \\!\\[x\\]\\(y\\)`);
+    expect(escapeMarkdown("[click](https://evil.example) ![x](y)")).toBe(
+      `\\[click\\]\\(https:${ZWJ}//evil.example\\) \\!\\[x\\]\\(y\\)`,
+    );
   });
 
   it("breaks bare URLs and www. so they are not autolinked", () => {
-    expect(escapeMarkdown("see http://a.example or www.b.example")).toBe(`see http:${ZWJ}//a.example or www${ZWJ}.b.example`);
+    expect(escapeMarkdown("see http://a.example or www.b.example")).toBe(
+      `see http:${ZWJ}//a.example or www${ZWJ}.b.example`,
+    );
   });
 
   it("escapes table pipes, code, emphasis, strikethrough and math", () => {
-    expect(escapeMarkdown("a | b `c` *d* _e_ ~~f~~ $x$ \\")).toBe("a \\| b \\`c\\` \\*d\\* \\_e\\_ \\~\\~f\\~\\~ \\$x\\$ \\\\");
+    expect(escapeMarkdown("a | b `c` *d* _e_ ~~f~~ $x$ \\")).toBe(
+      "a \\| b \\`c\\` \\*d\\* \\_e\\_ \\~\\~f\\~\\~ \\$x\\$ \\\\",
+    );
   });
 
   it("breaks issue references that would link or notify", () => {
@@ -36,7 +62,9 @@ describe("escaping model text", () => {
   });
 
   it("turns line ends into <br> so a code fence or heading cannot start a block", () => {
-    expect(escapeMarkdown("line one\r\n```js\n# Title\n\n\n\nend")).toBe("line one<br>\\`\\`\\`js<br>\\#" + ZWJ + " Title<br><br>end");
+    expect(escapeMarkdown("line one\r\n```js\n# Title\n\n\n\nend")).toBe(
+      "line one<br>\\`\\`\\`js<br>\\#" + ZWJ + " Title<br><br>end",
+    );
   });
 
   it("escapes a leading list or heading marker", () => {
@@ -56,7 +84,9 @@ describe("escaping model text", () => {
   });
 
   it("replaces a known secret wherever it appears", () => {
-    expect(escapeMarkdown("the key is s3cr3t-key-value", { secrets: ["s3cr3t-key-value"] })).toBe("the key is \\*\\*\\*");
+    expect(escapeMarkdown("the key is s3cr3t-key-value", { secrets: ["s3cr3t-key-value"] })).toBe(
+      "the key is \\*\\*\\*",
+    );
   });
 });
 
@@ -98,8 +128,27 @@ describe("the pull request comment marker", () => {
 describe("the report", () => {
   const results: CaseResult[] = [
     result({}),
-    result({ index: 1, label: "greet", name: "greet", prompt: "Say hi to @octocat", answer: "Hi @octocat | <b>bold</b>", status: "failed", reasons: ['does not contain "Hello"'], latencyMs: 2310, attempts: 2 }),
-    result({ index: 2, label: "#3", prompt: "q", answer: undefined, latencyMs: undefined, httpStatus: 424, status: "error", reasons: ["424 Failed Dependency: model error"] }),
+    result({
+      index: 1,
+      label: "greet",
+      name: "greet",
+      prompt: "Say hi to @octocat",
+      answer: "Hi @octocat | <b>bold</b>",
+      status: "failed",
+      reasons: ['does not contain "Hello"'],
+      latencyMs: 2310,
+      attempts: 2,
+    }),
+    result({
+      index: 2,
+      label: "#3",
+      prompt: "q",
+      answer: undefined,
+      latencyMs: undefined,
+      httpStatus: 424,
+      status: "error",
+      reasons: ["424 Failed Dependency: model error"],
+    }),
   ];
   const totals = summarize(results);
 
@@ -109,13 +158,19 @@ describe("the report", () => {
     expect(lines[0]).toBe("### Phi-3 chat smoke test: phi3-chat / blue");
     expect(lines).toContain("| # | Prompt | Answer | Latency | Result |");
     expect(lines).toContain("| 1 | Capital of France? | Paris. | 1,234 ms | ✅ |");
-    expect(lines).toContain(`| 2 greet | Say hi to @${ZWJ}octocat | Hi @${ZWJ}octocat \\| &lt;b&gt;bold&lt;/b&gt; | 2,310 ms (2 tries) | ❌ does not contain "Hello" |`);
+    expect(lines).toContain(
+      `| 2 greet | Say hi to @${ZWJ}octocat | Hi @${ZWJ}octocat \\| &lt;b&gt;bold&lt;/b&gt; | 2,310 ms (2 tries) | ❌ does not contain "Hello" |`,
+    );
     expect(lines).toContain("| 3 | q | — | — | ❌ 424 Failed Dependency: model error |");
   });
 
   it("shows the totals and p50/p95", () => {
-    expect(renderResults(results, totals)).toContain("**❌ 1 of 3 passed**: 1 failed a check, 1 got no answer · p50 1,234 ms · p95 2,310 ms (nearest rank over 2 answers)");
-    expect(totalsLine(summarize([result({})]))).toBe("**✅ 1 of 1 passed** · p50 1,234 ms · p95 1,234 ms (nearest rank over 1 answer)");
+    expect(renderResults(results, totals)).toContain(
+      "**❌ 1 of 3 passed**: 1 failed a check, 1 got no answer · p50 1,234 ms · p95 2,310 ms (nearest rank over 2 answers)",
+    );
+    expect(totalsLine(summarize([result({})]))).toBe(
+      "**✅ 1 of 1 passed** · p50 1,234 ms · p95 1,234 ms (nearest rank over 1 answer)",
+    );
   });
 
   it("trims a long answer in the table", () => {
@@ -148,6 +203,8 @@ describe("the report", () => {
   });
 
   it("links the workflow run when given", () => {
-    expect(renderResults(results, totals, { runUrl: "https://github.com/o/r/actions/runs/1" })).toContain("[Workflow run](https://github.com/o/r/actions/runs/1)");
+    expect(renderResults(results, totals, { runUrl: "https://github.com/o/r/actions/runs/1" })).toContain(
+      "[Workflow run](https://github.com/o/r/actions/runs/1)",
+    );
   });
 });

@@ -6,17 +6,31 @@ const user = (content: string) => ({ role: "user" as const, content });
 describe("the scoring request", () => {
   it("is the managed endpoint's input_data body with temperature and max_new_tokens", () => {
     expect(buildPayload({ messages: [user("Hi")] }, { temperature: 0.7, maxNewTokens: 128 })).toEqual({
-      input_data: { input_string: [{ role: "user", content: "Hi" }], parameters: { temperature: 0.7, max_new_tokens: 128 } },
+      input_data: {
+        input_string: [{ role: "user", content: "Hi" }],
+        parameters: { temperature: 0.7, max_new_tokens: 128 },
+      },
     });
   });
 
   it("sends the system message first, then the conversation", () => {
-    const c: Pick<ChatCase, "system" | "messages"> = { system: "Be brief.", messages: [user("Q1"), { role: "assistant", content: "A1" }, user("Q2")] };
-    expect(buildMessages(c).map((m) => `${m.role}:${m.content}`)).toEqual(["system:Be brief.", "user:Q1", "assistant:A1", "user:Q2"]);
+    const c: Pick<ChatCase, "system" | "messages"> = {
+      system: "Be brief.",
+      messages: [user("Q1"), { role: "assistant", content: "A1" }, user("Q2")],
+    };
+    expect(buildMessages(c).map((m) => `${m.role}:${m.content}`)).toEqual([
+      "system:Be brief.",
+      "user:Q1",
+      "assistant:A1",
+      "user:Q2",
+    ]);
   });
 
   it("merges the parameters JSON last, so it can override temperature", () => {
-    const body = buildPayload({ messages: [user("Hi")] }, { temperature: 0.7, maxNewTokens: 128, parameters: { top_p: 0.9, do_sample: true, temperature: 0 } });
+    const body = buildPayload(
+      { messages: [user("Hi")] },
+      { temperature: 0.7, maxNewTokens: 128, parameters: { top_p: 0.9, do_sample: true, temperature: 0 } },
+    );
     expect(body.input_data.parameters).toEqual({ temperature: 0, max_new_tokens: 128, top_p: 0.9, do_sample: true });
   });
 
@@ -27,7 +41,12 @@ describe("the scoring request", () => {
   });
 
   it("sends the key as a bearer token and pins the deployment only when one is given", () => {
-    expect(buildHeaders("k3y-secret", "blue")).toEqual({ "Content-Type": "application/json", Accept: "application/json", Authorization: "Bearer k3y-secret", "azureml-model-deployment": "blue" });
+    expect(buildHeaders("k3y-secret", "blue")).toEqual({
+      "Content-Type": "application/json",
+      Accept: "application/json",
+      Authorization: "Bearer k3y-secret",
+      "azureml-model-deployment": "blue",
+    });
     expect(buildHeaders("k3y-secret")).not.toHaveProperty("azureml-model-deployment");
   });
 

@@ -1,10 +1,26 @@
 import type { ChatCase } from "../src/cases.js";
 import { runCases, type RunEvent, type RunOptions, type Send, type SendResult } from "../src/run-cases.js";
 
-const caseOf = (index: number, prompt: string, extra: Partial<ChatCase> = {}): ChatCase => ({ index, messages: [{ role: "user", content: prompt }], expect: {}, source: { line: index + 1 }, ...extra });
+const caseOf = (index: number, prompt: string, extra: Partial<ChatCase> = {}): ChatCase => ({
+  index,
+  messages: [{ role: "user", content: prompt }],
+  expect: {},
+  source: { line: index + 1 },
+  ...extra,
+});
 const cases = (...prompts: string[]) => prompts.map((p, i) => caseOf(i, p));
-const answer = (text: string, latencyMs = 100): SendResult => ({ status: 200, body: JSON.stringify({ output: text }), latencyMs, headers: {} });
-const status = (code: number, body = "", headers: Record<string, string> = {}): SendResult => ({ status: code, body, latencyMs: 10, headers });
+const answer = (text: string, latencyMs = 100): SendResult => ({
+  status: 200,
+  body: JSON.stringify({ output: text }),
+  latencyMs,
+  headers: {},
+});
+const status = (code: number, body = "", headers: Record<string, string> = {}): SendResult => ({
+  status: code,
+  body,
+  latencyMs: 10,
+  headers,
+});
 
 /** No real waiting: sleeps are recorded, the timeout timer never fires unless a test fires it. */
 function fakes(extra: Partial<RunOptions> = {}) {
@@ -86,14 +102,30 @@ describe("running the cases", () => {
       inFlight--;
       return answer("ok");
     };
-    const results = await runCases(cases("1", "2", "3", "4", "5", "6", "7"), send, { ...fakes().options, concurrency: 3 });
+    const results = await runCases(cases("1", "2", "3", "4", "5", "6", "7"), send, {
+      ...fakes().options,
+      concurrency: 3,
+    });
     expect(results.every((r) => r.status === "passed")).toBe(true);
     expect(most).toBe(3);
   });
 
   it("passes an answered case with its answer, shape, latency and one attempt", async () => {
     const [r] = await runCases(cases("hi"), scripted({ hi: [answer("Hello!", 321)] }), fakes().options);
-    expect(r).toEqual({ index: 0, label: "#1", prompt: "hi", source: { line: 1 }, status: "passed", answer: "Hello!", shape: "output", reasons: [], httpStatus: 200, latencyMs: 321, attempts: 1, elapsedMs: 0 });
+    expect(r).toEqual({
+      index: 0,
+      label: "#1",
+      prompt: "hi",
+      source: { line: 1 },
+      status: "passed",
+      answer: "Hello!",
+      shape: "output",
+      reasons: [],
+      httpStatus: 200,
+      latencyMs: 321,
+      attempts: 1,
+      elapsedMs: 0,
+    });
   });
 
   it("retries a 429 honouring Retry-After", async () => {
@@ -102,7 +134,9 @@ describe("running the cases", () => {
     const [r] = await runCases(cases("q"), send, f.options);
     expect(f.sleeps).toEqual([7000]);
     expect(r).toMatchObject({ status: "passed", attempts: 2, answer: "ok" });
-    expect(f.events.filter((e) => e.type === "retry")).toEqual([{ type: "retry", case: expect.objectContaining({ index: 0 }), attempt: 1, delayMs: 7000, reason: "HTTP 429" }]);
+    expect(f.events.filter((e) => e.type === "retry")).toEqual([
+      { type: "retry", case: expect.objectContaining({ index: 0 }), attempt: 1, delayMs: 7000, reason: "HTTP 429" },
+    ]);
   });
 
   it("retries a 503 with backoff and gives up after `retries` retries, saying how many attempts", async () => {
@@ -119,7 +153,9 @@ describe("running the cases", () => {
     const send = scripted({ q: [status(424, '{"message": "scoring script failed"}')] });
     const [r] = await runCases(cases("q"), send, fakes().options);
     expect(send.calls).toHaveLength(1);
-    expect(r!.reasons).toEqual([expect.stringMatching(/^424 Failed Dependency: model error.*The endpoint said: scoring script failed$/)]);
+    expect(r!.reasons).toEqual([
+      expect.stringMatching(/^424 Failed Dependency: model error.*The endpoint said: scoring script failed$/),
+    ]);
   });
 
   it("times out a request that does not answer, aborts it, and retries it", async () => {
@@ -150,15 +186,23 @@ describe("running the cases", () => {
 
   it("reports a timeout after the last retry, even when send ignores the abort", async () => {
     const send: Send = () => new Promise(() => undefined);
-    const f = fakes({ timeoutMs: 90_000, retries: 1, setTimer: (_ms, fire) => (queueMicrotask(fire), () => undefined) });
+    const f = fakes({
+      timeoutMs: 90_000,
+      retries: 1,
+      setTimer: (_ms, fire) => (queueMicrotask(fire), () => undefined),
+    });
     const [r] = await runCases(cases("q"), send, f.options);
     expect(r).toMatchObject({ status: "error", attempts: 2 });
-    expect(r!.reasons[0]).toBe("timed out: no answer within 90 s, 2 times. A cold endpoint can be slow on its first requests: raise timeout-seconds or retries.");
+    expect(r!.reasons[0]).toBe(
+      "timed out: no answer within 90 s, 2 times. A cold endpoint can be slow on its first requests: raise timeout-seconds or retries.",
+    );
     expect(r!.latencyMs).toBeUndefined();
   });
 
   it("retries a connection reset thrown by fetch as its cause", async () => {
-    const reset = Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }) });
+    const reset = Object.assign(new TypeError("fetch failed"), {
+      cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }),
+    });
     const f = fakes();
     const [r] = await runCases(cases("q"), scripted({ q: [reset, answer("ok")] }), f.options);
     expect(r).toMatchObject({ status: "passed", attempts: 2 });
@@ -169,7 +213,10 @@ describe("running the cases", () => {
     const send = scripted({ q: [new Error("something odd")] });
     const [r] = await runCases(cases("q"), send, fakes().options);
     expect(send.calls).toHaveLength(1);
-    expect(r).toMatchObject({ status: "error", reasons: ["could not reach the endpoint: connection failed: something odd"] });
+    expect(r).toMatchObject({
+      status: "error",
+      reasons: ["could not reach the endpoint: connection failed: something odd"],
+    });
   });
 
   it("turns a send that throws synchronously into an error result", async () => {
@@ -186,12 +233,17 @@ describe("running the cases", () => {
     const [r] = await runCases(cases("q"), send, fakes().options);
     expect(send.calls).toHaveLength(1);
     expect(r).toMatchObject({ status: "error", httpStatus: 200, latencyMs: 5 });
-    expect(r!.reasons[0]).toBe('unknown response shape: a JSON object with keys "generated"; expected {"output": "…"}. The response began: {"generated": "hi"}');
+    expect(r!.reasons[0]).toBe(
+      'unknown response shape: a JSON object with keys "generated"; expected {"output": "…"}. The response began: {"generated": "hi"}',
+    );
   });
 
   it("fails a case whose answer breaks its expectations or max-latency-ms, with every reason", async () => {
     const c = caseOf(0, "capital?", { expect: { contains: ["Paris"] } });
-    const [r] = await runCases([c], scripted({ "capital?": [answer("London", 2310)] }), { ...fakes().options, maxLatencyMs: 2000 });
+    const [r] = await runCases([c], scripted({ "capital?": [answer("London", 2310)] }), {
+      ...fakes().options,
+      maxLatencyMs: 2000,
+    });
     expect(r).toMatchObject({ status: "failed", answer: "London" });
     expect(r!.reasons).toEqual(['does not contain "Paris"', "took 2,310 ms, more than max-latency-ms 2,000"]);
   });
@@ -201,7 +253,10 @@ describe("running the cases", () => {
     const results = await runCases(cases("a", "b", "c"), send, { ...fakes().options, concurrency: 1 });
     expect(send.calls).toEqual(["a"]);
     expect(results.map((r) => r.status)).toEqual(["error", "skipped", "skipped"]);
-    expect(results[1]).toMatchObject({ attempts: 0, reasons: ["not sent: case #1 got 401 (a wrong key); every other request would fail the same way"] });
+    expect(results[1]).toMatchObject({
+      attempts: 0,
+      reasons: ["not sent: case #1 got 401 (a wrong key); every other request would fail the same way"],
+    });
   });
 
   it("names the deployment in a 404", async () => {

@@ -28,7 +28,18 @@ describe("totals", () => {
       { status: "error", latencyMs: 50 },
       { status: "skipped" },
     ]);
-    expect(t).toEqual({ cases: 5, passed: 2, failed: 3, failedChecks: 1, errors: 1, skipped: 1, answered: 3, p50Ms: 2000, p95Ms: 3000, maxMs: 3000 });
+    expect(t).toEqual({
+      cases: 5,
+      passed: 2,
+      failed: 3,
+      failedChecks: 1,
+      errors: 1,
+      skipped: 1,
+      answered: 3,
+      p50Ms: 2000,
+      p95Ms: 3000,
+      maxMs: 3000,
+    });
   });
 
   it("has no percentiles when nothing was answered", () => {

@@ -12,7 +12,7 @@ describe("text helpers", () => {
   });
 
   it("makes a one-line excerpt", () => {
-    expect(excerpt("  {\n  \"a\": 1\n}\n")).toBe('{ "a": 1 }');
+    expect(excerpt('  {\n  "a": 1\n}\n')).toBe('{ "a": 1 }');
   });
 
   it("redacts secrets, longest first, and ignores very short values", () => {
@@ -20,6 +20,12 @@ describe("text helpers", () => {
   });
 
   it("writes thousands separators whatever the locale", () => {
-    expect([formatInt(0), formatInt(999), formatInt(2310), formatInt(1234567.6), formatInt(-1500)]).toEqual(["0", "999", "2,310", "1,234,568", "-1,500"]);
+    expect([formatInt(0), formatInt(999), formatInt(2310), formatInt(1234567.6), formatInt(-1500)]).toEqual([
+      "0",
+      "999",
+      "2,310",
+      "1,234,568",
+      "-1,500",
+    ]);
   });
 });

@@ -89,7 +89,10 @@ export function irregularMerges(): number {
 }
 
 /** encode()'s byte fallback: <0xE2> and so on. */
-const byteIds = Array.from({ length: 256 }, (_, b) => vocabByString.get(`<0x${b.toString(16).toUpperCase().padStart(2, "0")}>`) ?? 0);
+const byteIds = Array.from(
+  { length: 256 },
+  (_, b) => vocabByString.get(`<0x${b.toString(16).toUpperCase().padStart(2, "0")}>`) ?? 0,
+);
 const SPACE_PIECE = vocabById[29871] ?? "\u2581";
 
 /**
@@ -185,6 +188,10 @@ export function bpeTokenCount(text: string): number {
  * unit that is a piece of its own (-1: none; " " is "▁"), the byte-fallback tokens, and every merge as
  * [pair key (left × 32768 + right), priority, merged token].
  */
-export function bpeTables(): { unitIds: Int32Array; byteIds: readonly number[]; merges: ReadonlyArray<readonly [number, number, number]> } {
+export function bpeTables(): {
+  unitIds: Int32Array;
+  byteIds: readonly number[];
+  merges: ReadonlyArray<readonly [number, number, number]>;
+} {
   return { unitIds, byteIds, merges: mergeList };
 }

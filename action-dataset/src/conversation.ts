@@ -30,8 +30,7 @@ export interface ConversationOptions {
 }
 
 export type ConversationResult =
-  | { ok: true; messages: Message[]; keptOwnSystem: boolean }
-  | { ok: false; reason: InvalidReason; detail: string };
+  { ok: true; messages: Message[]; keptOwnSystem: boolean } | { ok: false; reason: InvalidReason; detail: string };
 
 const invalid = (reason: InvalidReason, detail: string): ConversationResult => ({ ok: false, reason, detail });
 
@@ -47,12 +46,17 @@ export function toConversation(record: unknown, options: ConversationOptions = {
   } else {
     const field = options.messagesField ?? "messages";
     const value = fields[field];
-    if (value === undefined || value === null) return invalid("missing_field", `no "${field}" field${fieldList(fields)}`);
+    if (value === undefined || value === null)
+      return invalid("missing_field", `no "${field}" field${fieldList(fields)}`);
     result = validateMessages(value, field);
   }
   if (!result.ok || !options.systemPrompt) return result;
   if (result.messages[0]?.role === "system") return { ...result, keptOwnSystem: true };
-  return { ok: true, messages: [{ role: "system", content: options.systemPrompt }, ...result.messages], keptOwnSystem: false };
+  return {
+    ok: true,
+    messages: [{ role: "system", content: options.systemPrompt }, ...result.messages],
+    keptOwnSystem: false,
+  };
 }
 
 function twoTurns(fields: Record<string, unknown>, promptField: string, responseField: string): ConversationResult {
@@ -62,7 +66,8 @@ function twoTurns(fields: Record<string, unknown>, promptField: string, response
     [responseField, "assistant"],
   ] as const) {
     const value = fields[field];
-    if (value === undefined || value === null) return invalid("missing_field", `no "${field}" field${fieldList(fields)}`);
+    if (value === undefined || value === null)
+      return invalid("missing_field", `no "${field}" field${fieldList(fields)}`);
     if (typeof value !== "string") return invalid("bad_content", `"${field}" is ${describeType(value)}, not a string`);
     if (value.trim() === "") return invalid("empty_content", `"${field}" is empty`);
     messages.push({ role, content: value });
@@ -75,38 +80,63 @@ function twoTurns(fields: Record<string, unknown>, promptField: string, response
  * reason. Messages are numbered from 1 in details, as a person counts them.
  */
 export function validateMessages(value: unknown, field = "messages"): ConversationResult {
-  if (!Array.isArray(value)) return invalid("bad_messages", `"${field}" is ${describeType(value)}, not a list of {role, content} messages`);
+  if (!Array.isArray(value))
+    return invalid("bad_messages", `"${field}" is ${describeType(value)}, not a list of {role, content} messages`);
   if (value.length === 0) return invalid("bad_messages", `"${field}" is an empty list`);
   const messages: Message[] = [];
   for (let i = 0; i < value.length; i++) {
     const n = i + 1;
     const m: unknown = value[i];
-    if (m === null || typeof m !== "object" || Array.isArray(m)) return invalid("bad_messages", `message ${n} is ${describeType(m)}, not a {role, content} object`);
+    if (m === null || typeof m !== "object" || Array.isArray(m))
+      return invalid("bad_messages", `message ${n} is ${describeType(m)}, not a {role, content} object`);
     const { role, content } = m as { role?: unknown; content?: unknown };
     if (role === undefined || role === null) return invalid("bad_role", `message ${n} has no role`);
     if (typeof role !== "string" || !(ROLES as readonly string[]).includes(role)) {
-      return invalid("bad_role", `message ${n} has role ${typeof role === "string" ? `"${clip(role)}"` : describeType(role)}; roles are system, user and assistant`);
+      return invalid(
+        "bad_role",
+        `message ${n} has role ${typeof role === "string" ? `"${clip(role)}"` : describeType(role)}; roles are system, user and assistant`,
+      );
     }
     if (content !== undefined && content !== null && typeof content !== "string") {
-      return invalid("bad_content", `message ${n} (${role}) has content that is ${describeType(content)}, not a string`);
+      return invalid(
+        "bad_content",
+        `message ${n} (${role}) has content that is ${describeType(content)}, not a string`,
+      );
     }
-    if (typeof content !== "string" || content.trim() === "") return invalid("empty_content", `message ${n} (${role}) has empty content`);
-    const orderProblem = checkOrder(role as Role, i, messages[messages.length - 1]?.role, messages[0]?.role === "system");
+    if (typeof content !== "string" || content.trim() === "")
+      return invalid("empty_content", `message ${n} (${role}) has empty content`);
+    const orderProblem = checkOrder(
+      role as Role,
+      i,
+      messages[messages.length - 1]?.role,
+      messages[0]?.role === "system",
+    );
     if (orderProblem) return invalid("bad_order", `message ${n}: ${orderProblem}`);
     messages.push({ role: role as Role, content });
   }
   const last = messages[messages.length - 1] as Message;
   if (last.role !== "assistant") {
-    return invalid("no_final_assistant", `the last message (${messages.length}) is from the ${last.role}; a conversation must end with the assistant's answer`);
+    return invalid(
+      "no_final_assistant",
+      `the last message (${messages.length}) is from the ${last.role}; a conversation must end with the assistant's answer`,
+    );
   }
   return { ok: true, messages, keptOwnSystem: false };
 }
 
 /** Why a message with `role` cannot come at `index` after `previous`, or undefined when it can. */
-function checkOrder(role: Role, index: number, previous: Role | undefined, startsWithSystem: boolean): string | undefined {
+function checkOrder(
+  role: Role,
+  index: number,
+  previous: Role | undefined,
+  startsWithSystem: boolean,
+): string | undefined {
   if (role === "system") return index === 0 ? undefined : "a system message may only come first";
   const firstTurn = previous === undefined || (startsWithSystem && index === 1);
-  if (firstTurn) return role === "user" ? undefined : "the conversation must start with the user (after an optional system message), not the assistant";
+  if (firstTurn)
+    return role === "user"
+      ? undefined
+      : "the conversation must start with the user (after an optional system message), not the assistant";
   if (role === previous) return `two ${role} messages in a row; user and assistant must alternate`;
   return undefined;
 }

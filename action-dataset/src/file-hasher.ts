@@ -79,7 +79,13 @@ export function serveFileHashes(): void {
     }
     try {
       if (request.kind === "open") {
-        files.set(request.id, { fd: openSync(request.path, "r"), path: request.path, hashed: 0, sha256: createHash("sha256"), md5: request.md5 ? createHash("md5") : undefined });
+        files.set(request.id, {
+          fd: openSync(request.path, "r"),
+          path: request.path,
+          hashed: 0,
+          sha256: createHash("sha256"),
+          md5: request.md5 ? createHash("md5") : undefined,
+        });
         return;
       }
       const file = files.get(request.id);
@@ -96,7 +102,11 @@ export function serveFileHashes(): void {
         closeSync(file.fd);
         files.delete(request.id);
         const md5 = file.md5?.digest();
-        const response: HashResponse = { id: request.id, sha256: file.sha256.digest("hex"), ...(md5 ? { md5: new Uint8Array(md5) } : {}) };
+        const response: HashResponse = {
+          id: request.id,
+          sha256: file.sha256.digest("hex"),
+          ...(md5 ? { md5: new Uint8Array(md5) } : {}),
+        };
         port.postMessage(response);
       }
     } catch (e) {

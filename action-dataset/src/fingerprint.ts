@@ -30,7 +30,9 @@ export function sha256Hex(data: string | Uint8Array): string {
 
 /** 64 hex characters; equal inputs give equal fingerprints on any machine. */
 export function fingerprint(trainSha256: string, validationSha256: string, settings: FingerprintSettings): string {
-  return sha256Hex(`${FINGERPRINT_VERSION}\n${canonicalJson(settings)}\ntrain.jsonl ${trainSha256}\nvalidation.jsonl ${validationSha256}\n`);
+  return sha256Hex(
+    `${FINGERPRINT_VERSION}\n${canonicalJson(settings)}\ntrain.jsonl ${trainSha256}\nvalidation.jsonl ${validationSha256}\n`,
+  );
 }
 
 /** JSON with object keys sorted and undefined members left out. */
@@ -38,6 +40,11 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
     const o = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+    return Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .filter((k) => o[k] !== undefined)
+        .map((k) => [k, o[k]]),
+    );
   });
 }

@@ -9,18 +9,25 @@ import type { Logger } from "@phi3-aml/shared/log";
 import type { HubSource } from "./source-spec.js";
 
 /** The Hub, or another server that speaks its API (HF_ENDPOINT, as the Hugging Face clients read it). */
-export const hubEndpoint = (env: NodeJS.ProcessEnv = process.env) => (env.HF_ENDPOINT || "https://huggingface.co").replace(/\/+$/, "");
+export const hubEndpoint = (env: NodeJS.ProcessEnv = process.env) =>
+  (env.HF_ENDPOINT || "https://huggingface.co").replace(/\/+$/, "");
 
 /**
  * The parquet files of one split of a Hub dataset, in order: the data files named by the Hub's
  * convention — `data/<split>-00000-of-00003*.parquet` for the default config, `<config>/<split>-*.parquet`
  * (or `data/<config>/…`) otherwise — as ultrachat_200k lays them out.
  */
-export function splitFiles(entries: Array<Pick<ListFileEntry, "type" | "path">>, config: string, split: string): string[] {
+export function splitFiles(
+  entries: Array<Pick<ListFileEntry, "type" | "path">>,
+  config: string,
+  split: string,
+): string[] {
   const name = (p: string) => p.split("/").pop() ?? "";
   const dir = (p: string) => p.split("/").slice(0, -1).join("/");
   const dirs = config === "default" ? ["data", ""] : [config, `data/${config}`];
-  const ofSplit = new RegExp(`^${split.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(-\\d{5}-of-\\d{5})?(-[0-9a-f]+)?\\.parquet$`);
+  const ofSplit = new RegExp(
+    `^${split.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(-\\d{5}-of-\\d{5})?(-[0-9a-f]+)?\\.parquet$`,
+  );
   return entries
     .filter((e) => e.type === "file" && dirs.includes(dir(e.path)) && ofSplit.test(name(e.path)))
     .map((e) => e.path)
@@ -38,10 +45,14 @@ export function retryingFetch(log: Logger, attempts = 4, baseMs = 1000): typeof 
         if (attempt >= attempts) return res;
         const after = Number(res.headers.get("retry-after"));
         if (Number.isFinite(after) && after >= 0) wait = after * 1000;
-        log.info(`The Hugging Face Hub answered ${res.status}; trying again in ${Math.round(wait / 1000)} s (attempt ${attempt + 1} of ${attempts}).`);
+        log.info(
+          `The Hugging Face Hub answered ${res.status}; trying again in ${Math.round(wait / 1000)} s (attempt ${attempt + 1} of ${attempts}).`,
+        );
       } catch (e) {
         if (attempt >= attempts) throw e;
-        log.info(`The Hugging Face Hub could not be reached (${(e as Error).message}); trying again in ${Math.round(wait / 1000)} s.`);
+        log.info(
+          `The Hugging Face Hub could not be reached (${(e as Error).message}); trying again in ${Math.round(wait / 1000)} s.`,
+        );
       }
       await new Promise((r) => setTimeout(r, wait));
     }
@@ -51,15 +62,36 @@ export function retryingFetch(log: Logger, attempts = 4, baseMs = 1000): typeof 
 const hubError = (e: unknown, src: HubSource, what: string): ActionError => {
   const status = (e as { statusCode?: number }).statusCode;
   if (status === 404 || status === 401) {
-    return new ActionError(`The Hugging Face dataset ${src.repo} at revision ${src.revision} was not found (${status}).`, "Check source (hf://<owner>/<dataset>) and revision; for a private or gated dataset set HF_TOKEN.", { cause: e });
+    return new ActionError(
+      `The Hugging Face dataset ${src.repo} at revision ${src.revision} was not found (${status}).`,
+      "Check source (hf://<owner>/<dataset>) and revision; for a private or gated dataset set HF_TOKEN.",
+      { cause: e },
+    );
   }
-  if (status === 429) return new ActionError(`The Hugging Face Hub kept answering 429 (too many requests) while ${what}; try again later, or set HF_TOKEN for a higher limit.`, undefined, { cause: e });
+  if (status === 429)
+    return new ActionError(
+      `The Hugging Face Hub kept answering 429 (too many requests) while ${what}; try again later, or set HF_TOKEN for a higher limit.`,
+      undefined,
+      { cause: e },
+    );
   return new ActionError(`The Hugging Face Hub failed while ${what}: ${(e as Error).message}`, undefined, { cause: e });
 };
 
 /** Downloads one split's parquet files into `cacheDir` with @huggingface/hub; returns their local paths in order. */
-export async function downloadSplit(src: HubSource, split: string, cacheDir: string, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
-  const common = { repo: { type: "dataset" as const, name: src.repo }, revision: src.revision, hubUrl: hubEndpoint(env), accessToken: env.HF_TOKEN || undefined, fetch: retryingFetch(log) };
+export async function downloadSplit(
+  src: HubSource,
+  split: string,
+  cacheDir: string,
+  log: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string[]> {
+  const common = {
+    repo: { type: "dataset" as const, name: src.repo },
+    revision: src.revision,
+    hubUrl: hubEndpoint(env),
+    accessToken: env.HF_TOKEN || undefined,
+    fetch: retryingFetch(log),
+  };
   const entries: ListFileEntry[] = [];
   try {
     for await (const e of listFiles({ ...common, recursive: true })) entries.push(e);
@@ -68,7 +100,10 @@ export async function downloadSplit(src: HubSource, split: string, cacheDir: str
   }
   const files = splitFiles(entries, src.config, split);
   if (!files.length) {
-    throw new ActionError(`${src.repo} (config ${src.config}, revision ${src.revision}) has no parquet files for split "${split}".`, "Check split and config against the dataset's files on the Hub.");
+    throw new ActionError(
+      `${src.repo} (config ${src.config}, revision ${src.revision}) has no parquet files for split "${split}".`,
+      "Check split and config against the dataset's files on the Hub.",
+    );
   }
   mkdirSync(cacheDir, { recursive: true });
   const local: string[] = [];

@@ -37,7 +37,11 @@ export function readInputs(i: Inputs): DatasetInputs {
   const promptField = i.string("prompt-field");
   const responseField = i.string("response-field");
   if (Boolean(promptField) !== Boolean(responseField)) {
-    i.problem(promptField ? "response-field" : "prompt-field", "", "is required when the other of prompt-field / response-field is given");
+    i.problem(
+      promptField ? "response-field" : "prompt-field",
+      "",
+      "is required when the other of prompt-field / response-field is given",
+    );
   }
   const name = i.string("name", { default: "phi3-chat" }) ?? "phi3-chat";
   const badName = checkName(ASSET, `${name}-validation`);
@@ -52,7 +56,11 @@ export function readInputs(i: Inputs): DatasetInputs {
     const parsed = parseSourceSpec(source, config, revision);
     if (!parsed.ok) i.problem("source", "", parsed.message);
     else if (parsed.value.kind === "local" && !existsSync(parsed.value.path)) {
-      i.problem("source", source, `does not exist (a path relative to the repository root, ${process.cwd()}); check out the repository before this step`);
+      i.problem(
+        "source",
+        source,
+        `does not exist (a path relative to the repository root, ${process.cwd()}); check out the repository before this step`,
+      );
     } else sourceSpec = parsed.value;
   }
   const parsedSplit = parseSplitSpec(split);
@@ -64,7 +72,8 @@ export function readInputs(i: Inputs): DatasetInputs {
     config,
     revision,
     split,
-    validationSplit: i.float("validation-split", { default: 0.2, min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }) ?? 0.2,
+    validationSplit:
+      i.float("validation-split", { default: 0.2, min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }) ?? 0.2,
     seed: i.int("seed", { default: 42, min: 0, max: 2 ** 32 - 1 }) ?? 42,
     messagesField: i.string("messages-field", { default: "messages" }) ?? "messages",
     promptField,

@@ -83,7 +83,15 @@ function writeJsonStringBody(text: string, sink: ByteSink): number {
 // What JSON.stringify escapes in a string (surrogates are checked for a pair before they are escaped).
 // eslint-disable-next-line no-control-regex -- the control characters are exactly what must be found
 const MUST_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/g;
-const SHORT_ESCAPES: Record<number, string> = { 0x22: '\\"', 0x5c: "\\\\", 0x08: "\\b", 0x09: "\\t", 0x0a: "\\n", 0x0c: "\\f", 0x0d: "\\r" };
+const SHORT_ESCAPES: Record<number, string> = {
+  0x22: '\\"',
+  0x5c: "\\\\",
+  0x08: "\\b",
+  0x09: "\\t",
+  0x0a: "\\n",
+  0x0c: "\\f",
+  0x0d: "\\r",
+};
 
 /** The same body written in the pieces between the characters that must be escaped. */
 function writePieces(text: string, sink: ByteSink): number {

@@ -80,7 +80,7 @@ export class BufferedWriter {
   private out(bytes: Uint8Array): void {
     this.sha256?.update(bytes);
     this.md5?.update(bytes);
-    for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done);
+    for (let done = 0; done < bytes.length;) done += writeSync(this.fd, bytes, done, bytes.length - done);
     this.written += bytes.length;
     this.onWritten?.(this.written);
   }
@@ -104,7 +104,7 @@ export class RangeReader {
 
   /** Reads the bytes at [offset, offset + length) into the start of `into`. */
   readInto(into: Buffer, offset: number, length: number): void {
-    for (let done = 0; done < length; ) {
+    for (let done = 0; done < length;) {
       const n = readSync(this.fd, into, done, length - done, offset + done);
       if (n === 0) throw new Error(`${this.path} ended at byte ${offset + done}, before ${offset + length}`);
       done += n;
@@ -142,7 +142,8 @@ export class Spool {
     // Small buffers: there are SPOOL_BUCKETS of them, and the lines of a bucket only need to go out in large writes.
     this.writers = [];
     try {
-      for (let b = 0; b < SPOOL_BUCKETS; b++) this.writers.push(new BufferedWriter(`${path}.${b}`, { bufferBytes: 64 << 10 }));
+      for (let b = 0; b < SPOOL_BUCKETS; b++)
+        this.writers.push(new BufferedWriter(`${path}.${b}`, { bufferBytes: 64 << 10 }));
     } catch (e) {
       this.remove(); // the files made before one could not be (too many open files, no space)
       throw e;
@@ -211,7 +212,8 @@ export class Spool {
         }
         const offset = location - b * BUCKET_SHIFT;
         if (wholeBytes < 0) return (file as RangeReader).read(offset, length);
-        if (offset + length > wholeBytes) throw new Error(`${this.path}.${b} ended at byte ${wholeBytes}, before ${offset + length}`);
+        if (offset + length > wholeBytes)
+          throw new Error(`${this.path}.${b} ended at byte ${wholeBytes}, before ${offset + length}`);
         return whole.subarray(offset, offset + length);
       },
       close: leave,
@@ -275,7 +277,10 @@ export class LineBatch {
 
   /** The ended lines, and a new empty batch in their place (a line being made is dropped). */
   take(): { bytes: Uint8Array; ends: Uint32Array } {
-    const taken = { bytes: new Uint8Array(this.buffer.buffer, this.buffer.byteOffset, this.lineStart), ends: this.ends.slice(0, this.lines) };
+    const taken = {
+      bytes: new Uint8Array(this.buffer.buffer, this.buffer.byteOffset, this.lineStart),
+      ends: this.ends.slice(0, this.lines),
+    };
     const spare = this.spares.pop();
     this.buffer = spare ? Buffer.from(spare) : Buffer.allocUnsafeSlow(this.capacity);
     this.used = this.lineStart = this.lines = 0;

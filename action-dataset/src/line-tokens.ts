@@ -105,7 +105,8 @@ export function countLines(bytes: Uint8Array, ends: Uint32Array): Uint32Array {
     for (; i < to; i++) {
       const end = ends[i] ?? 0;
       const count = m.exports.countLine(m.input + start - from, m.input + end - from) >>> 0;
-      if (count === NOT_A_LINE) throw new Error(`not an output line: ${decoder.decode(bytes.subarray(start, Math.min(end, start + 80)))}…`);
+      if (count === NOT_A_LINE)
+        throw new Error(`not an output line: ${decoder.decode(bytes.subarray(start, Math.min(end, start + 80)))}…`);
       counts[i] = count;
       start = end;
     }

@@ -321,7 +321,12 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
         const file = files[f] as string;
         const localStart = Math.max(0, start - offset);
         const localEnd = end - offset;
-        for await (const item of readSource(file, { format: options.format, start: localStart, end: localEnd, fields })) {
+        for await (const item of readSource(file, {
+          format: options.format,
+          start: localStart,
+          end: localEnd,
+          fields,
+        })) {
           if (item.kind === "notice") {
             report.notices.push({ location: item.location, message: item.message });
             continue;
@@ -369,21 +374,38 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
     if (report.rowsIn === 0) {
       const where = files.length === 1 ? files[0] : `${files.length} files`;
       const noRecords = report.slice.total === 0 || (report.slice.total === undefined && report.slice.start === 0);
-      return fail("empty", noRecords ? `${where} holds no records.` : `The slice "${formatSplitSpec(spec)}" of ${where} selects no records.`);
+      return fail(
+        "empty",
+        noRecords
+          ? `${where} holds no records.`
+          : `The slice "${formatSplitSpec(spec)}" of ${where} selects no records.`,
+      );
     }
     if (o.onInvalid === "fail" && report.invalid > 0) {
-      return fail("invalid_records", `${report.invalid} of ${report.rowsIn} records are invalid (on-invalid: fail). ${reasonList(report, INVALID_REASONS)}`);
+      return fail(
+        "invalid_records",
+        `${report.invalid} of ${report.rowsIn} records are invalid (on-invalid: fail). ${reasonList(report, INVALID_REASONS)}`,
+      );
     }
     if (report.invalid / report.rowsIn > o.maxInvalidRatio) {
       escalate(INVALID_REASONS);
       const pct = ((100 * report.invalid) / report.rowsIn).toFixed(1);
-      return fail("too_many_invalid", `${report.invalid} of ${report.rowsIn} records (${pct}%) are invalid, more than max-invalid-ratio ${o.maxInvalidRatio}. ${reasonList(report, INVALID_REASONS)}`);
+      return fail(
+        "too_many_invalid",
+        `${report.invalid} of ${report.rowsIn} records (${pct}%) are invalid, more than max-invalid-ratio ${o.maxInvalidRatio}. ${reasonList(report, INVALID_REASONS)}`,
+      );
     }
     if (o.onTooLong === "fail" && report.tooLong > 0) {
-      return fail("too_long", `${report.tooLong} conversation(s) are longer than max-tokens ${o.maxTokens} (on-too-long: fail).`);
+      return fail(
+        "too_long",
+        `${report.tooLong} conversation(s) are longer than max-tokens ${o.maxTokens} (on-too-long: fail).`,
+      );
     }
     if (index.size === 0) {
-      return fail("nothing_left", `Nothing is left after filtering: all ${report.rowsIn} records were dropped. ${reasonList(report, Object.keys(report.dropped.byReason) as ReasonCode[])}`);
+      return fail(
+        "nothing_left",
+        `Nothing is left after filtering: all ${report.rowsIn} records were dropped. ${reasonList(report, Object.keys(report.dropped.byReason) as ReasonCode[])}`,
+      );
     }
     const count = validationCount(index.size, o.validationSplit);
     if (!count.ok) return fail("split", count.message);
@@ -408,7 +430,9 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
       slice: isWholeSplit(spec) ? "" : formatSplitSpec({ ...spec, split: "" }),
       validationSplit: o.validationSplit,
       seed: o.seed,
-      ...(twoFields ? { promptField: options.promptField, responseField: options.responseField } : { messagesField: o.messagesField }),
+      ...(twoFields
+        ? { promptField: options.promptField, responseField: options.responseField }
+        : { messagesField: o.messagesField }),
       systemPrompt: options.systemPrompt || undefined,
       maxTokens: o.maxTokens,
       onTooLong: o.onTooLong,
@@ -453,7 +477,21 @@ async function writeSplit(
   outputDir: string,
   md5: boolean,
   hasher: HasherThread | undefined,
-): Promise<Pick<PrepareSuccess, "trainFile" | "validationFile" | "trainRows" | "validationRows" | "trainBytes" | "validationBytes" | "trainSha256" | "validationSha256" | "trainMd5" | "validationMd5">> {
+): Promise<
+  Pick<
+    PrepareSuccess,
+    | "trainFile"
+    | "validationFile"
+    | "trainRows"
+    | "validationRows"
+    | "trainBytes"
+    | "validationBytes"
+    | "trainSha256"
+    | "validationSha256"
+    | "trainMd5"
+    | "validationMd5"
+  >
+> {
   const trainFile = join(outputDir, "train.jsonl");
   const validationFile = join(outputDir, "validation.jsonl");
   const order = index.order();
@@ -515,19 +553,32 @@ function reasonList(report: PrepareReport, reasons: readonly ReasonCode[]): stri
 
 /** The checks inputs.ts also makes, repeated so that prepare is safe to call on its own. */
 function checkOptions(
-  o: { validationSplit: number; seed: number; maxTokens: number; maxInvalidRatio: number; onTooLong: string; onInvalid: string },
+  o: {
+    validationSplit: number;
+    seed: number;
+    maxTokens: number;
+    maxInvalidRatio: number;
+    onTooLong: string;
+    onInvalid: string;
+  },
   options: PrepareOptions,
   twoFields: boolean,
   files: readonly string[],
 ): string | undefined {
   if (files.length === 0) return "No source file given.";
   if (!options.outputDir) return "No output directory given.";
-  if (!(o.validationSplit > 0 && o.validationSplit < 1)) return `validation-split must be between 0 and 1 (exclusive); it is ${o.validationSplit}.`;
-  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 2 ** 32 - 1) return `seed must be a whole number from 0 to 4294967295; it is ${o.seed}.`;
-  if (!Number.isInteger(o.maxTokens) || o.maxTokens < 1) return `max-tokens must be a positive whole number; it is ${o.maxTokens}.`;
-  if (!(o.maxInvalidRatio >= 0 && o.maxInvalidRatio <= 1)) return `max-invalid-ratio must be between 0 and 1; it is ${o.maxInvalidRatio}.`;
-  if (!["drop", "keep", "fail"].includes(o.onTooLong)) return `on-too-long must be drop, keep or fail; it is "${o.onTooLong}".`;
+  if (!(o.validationSplit > 0 && o.validationSplit < 1))
+    return `validation-split must be between 0 and 1 (exclusive); it is ${o.validationSplit}.`;
+  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 2 ** 32 - 1)
+    return `seed must be a whole number from 0 to 4294967295; it is ${o.seed}.`;
+  if (!Number.isInteger(o.maxTokens) || o.maxTokens < 1)
+    return `max-tokens must be a positive whole number; it is ${o.maxTokens}.`;
+  if (!(o.maxInvalidRatio >= 0 && o.maxInvalidRatio <= 1))
+    return `max-invalid-ratio must be between 0 and 1; it is ${o.maxInvalidRatio}.`;
+  if (!["drop", "keep", "fail"].includes(o.onTooLong))
+    return `on-too-long must be drop, keep or fail; it is "${o.onTooLong}".`;
   if (!["drop", "fail"].includes(o.onInvalid)) return `on-invalid must be drop or fail; it is "${o.onInvalid}".`;
-  if (twoFields && (!options.promptField || !options.responseField)) return "prompt-field and response-field go together: give both or neither.";
+  if (twoFields && (!options.promptField || !options.responseField))
+    return "prompt-field and response-field go together: give both or neither.";
   return undefined;
 }

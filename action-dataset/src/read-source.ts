@@ -76,7 +76,10 @@ async function checkFile(file: string, format: FileFormat | undefined): Promise<
   } catch (e) {
     if (e instanceof SourceError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new SourceError(code === "ENOENT" ? `${file} does not exist` : `${file} cannot be read: ${(e as Error).message}`, { file });
+    throw new SourceError(
+      code === "ENOENT" ? `${file} does not exist` : `${file} cannot be read: ${(e as Error).message}`,
+      { file },
+    );
   }
   if (size === 0) throw new SourceError(`${file} is empty`, { file });
   return f;
@@ -147,7 +150,12 @@ async function* readJsonl(file: string, start: number, end: number): AsyncGenera
     const location: Location = { file, line: raw.line };
     if (raw.line === 1 && bytes.subarray(0, 3).equals(BOM)) {
       bytes = bytes.subarray(3);
-      yield { kind: "notice", location, message: "The file starts with a UTF-8 byte order mark; it was skipped. Save the file as UTF-8 without BOM to silence this." };
+      yield {
+        kind: "notice",
+        location,
+        message:
+          "The file starts with a UTF-8 byte order mark; it was skipped. Save the file as UTF-8 without BOM to silence this.",
+      };
     }
     if (bytes.length && bytes[bytes.length - 1] === 0x0d) {
       bytes = bytes.subarray(0, -1);
@@ -170,13 +178,23 @@ async function* readJsonl(file: string, start: number, end: number): AsyncGenera
     } catch (e) {
       const why = jsonError(e);
       if (raw.unterminated) {
-        yield { kind: "invalid", location, reason: "truncated", detail: `the last line is not complete JSON and has no line end, so the file looks truncated (${why})` };
+        yield {
+          kind: "invalid",
+          location,
+          reason: "truncated",
+          detail: `the last line is not complete JSON and has no line end, so the file looks truncated (${why})`,
+        };
       } else {
         yield { kind: "invalid", location, reason: "not_json", detail: `the line is not valid JSON: ${why}` };
       }
     }
   }
-  if (crlf > 0) yield { kind: "notice", location: { file }, message: `${crlf} line(s) end in CRLF (Windows line ends); they were read as plain line ends.` };
+  if (crlf > 0)
+    yield {
+      kind: "notice",
+      location: { file },
+      message: `${crlf} line(s) end in CRLF (Windows line ends); they were read as plain line ends.`,
+    };
   if (blank > 0) yield { kind: "notice", location: { file }, message: `${blank} blank line(s) were skipped.` };
 }
 
@@ -242,7 +260,8 @@ function scanJsonArray(text: string, file: string): { spans: Span[] } {
   const spans: Span[] = [];
   for (;;) {
     skipWs();
-    if (i >= n) throw new SourceError(`${file} ends inside the array (no closing ]): the file looks truncated`, { file, line });
+    if (i >= n)
+      throw new SourceError(`${file} ends inside the array (no closing ]): the file looks truncated`, { file, line });
     if (text[i] === "]") {
       i++;
       break;
@@ -267,12 +286,17 @@ function scanJsonArray(text: string, file: string): { spans: Span[] } {
     }
     span.end = i;
     spans.push(span);
-    if (i >= n) throw new SourceError(`${file} ends inside the array (no closing ]): the file looks truncated`, { file, line });
+    if (i >= n)
+      throw new SourceError(`${file} ends inside the array (no closing ]): the file looks truncated`, { file, line });
     if (text[i] === ",") {
       i++;
       continue;
     }
-    if (text[i] !== "]") throw new SourceError(`${file} has an unbalanced } on line ${line}; the array's structure is lost`, { file, line });
+    if (text[i] !== "]")
+      throw new SourceError(`${file} has an unbalanced } on line ${line}; the array's structure is lost`, {
+        file,
+        line,
+      });
     i++;
     break;
   }
@@ -295,14 +319,21 @@ async function* readJsonArray(file: string, start: number, end: number): AsyncGe
     try {
       yield { kind: "record", location, record: JSON.parse(element) };
     } catch (e) {
-      yield { kind: "invalid", location, reason: "not_json", detail: `array element ${row} is not valid JSON: ${jsonError(e)}` };
+      yield {
+        kind: "invalid",
+        location,
+        reason: "not_json",
+        detail: `array element ${row} is not valid JSON: ${jsonError(e)}`,
+      };
     }
   }
 }
 
 // -------------------------------------------------------------------------------------------- parquet
 
-async function openParquet(file: string): Promise<{ buffer: Awaited<ReturnType<typeof asyncBufferFromFile>>; metadata: FileMetaData }> {
+async function openParquet(
+  file: string,
+): Promise<{ buffer: Awaited<ReturnType<typeof asyncBufferFromFile>>; metadata: FileMetaData }> {
   try {
     const buffer = await asyncBufferFromFile(file);
     return { buffer, metadata: await parquetMetadataAsync(buffer) };
@@ -311,14 +342,22 @@ async function openParquet(file: string): Promise<{ buffer: Awaited<ReturnType<t
   }
 }
 
-async function* readParquet(file: string, start: number, end: number, fields: string[] | undefined): AsyncGenerator<SourceItem> {
+async function* readParquet(
+  file: string,
+  start: number,
+  end: number,
+  fields: string[] | undefined,
+): AsyncGenerator<SourceItem> {
   const { buffer, metadata } = await openParquet(file);
   let columns: string[] | undefined;
   if (fields?.length) {
     const available = parquetSchema(metadata).children.map((c) => c.element.name);
     const missing = fields.filter((f) => !available.includes(f));
     if (missing.length) {
-      throw new SourceError(`${file} has no column ${missing.map((m) => `"${m}"`).join(" or ")}; its columns are ${available.join(", ")}`, { file });
+      throw new SourceError(
+        `${file} has no column ${missing.map((m) => `"${m}"`).join(" or ")}; its columns are ${available.join(", ")}`,
+        { file },
+      );
     }
     columns = fields;
   }
@@ -334,9 +373,13 @@ async function* readParquet(file: string, start: number, end: number, fields: st
       try {
         rows = await parquetReadObjects({ file: buffer, metadata, columns, rowStart, rowEnd });
       } catch (e) {
-        throw new SourceError(`${file}: rows ${rowStart}..${rowEnd - 1} cannot be read: ${(e as Error).message}`, { file, row: rowStart });
+        throw new SourceError(`${file}: rows ${rowStart}..${rowEnd - 1} cannot be read: ${(e as Error).message}`, {
+          file,
+          row: rowStart,
+        });
       }
-      for (let k = 0; k < rows.length; k++) yield { kind: "record", location: { file, row: rowStart + k }, record: rows[k] };
+      for (let k = 0; k < rows.length; k++)
+        yield { kind: "record", location: { file, row: rowStart + k }, record: rows[k] };
     }
     groupStart = groupEnd;
     if (groupStart >= end) break;

@@ -28,14 +28,23 @@ export async function registerData(
   const registered = { id: `${workspaceId(s.ref)}/data/${a.name}/versions/${version}`, name: a.name, version };
   try {
     const existing = await s.client.dataVersions.get(resourceGroup, workspace, a.name, version);
-    if (existing.properties.dataUri !== a.uri) log.warning(`Data asset ${a.name}:${version} exists with another URI (${existing.properties.dataUri}); using it as it is.`);
+    if (existing.properties.dataUri !== a.uri)
+      log.warning(
+        `Data asset ${a.name}:${version} exists with another URI (${existing.properties.dataUri}); using it as it is.`,
+      );
     log.info(`Data asset ${a.name}:${version} already holds this data; nothing new was created.`);
     return { ...registered, reused: true };
   } catch (e) {
     if ((e as { statusCode?: number }).statusCode !== 404) throw e;
   }
   const body: DataVersionBase = {
-    properties: { dataType: "uri_file", dataUri: a.uri, description: a.description, tags: { ...a.tags, fingerprint: a.fingerprint }, isAnonymous: false },
+    properties: {
+      dataType: "uri_file",
+      dataUri: a.uri,
+      description: a.description,
+      tags: { ...a.tags, fingerprint: a.fingerprint },
+      isAnonymous: false,
+    },
   };
   await s.client.dataVersions.createOrUpdate(resourceGroup, workspace, a.name, version, body);
   log.info(`Registered data asset ${a.name}:${version}.`);

@@ -29,7 +29,9 @@ export async function run(inputs: DatasetInputs, log: Logger): Promise<void> {
   const files =
     spec.kind === "local"
       ? [spec.path]
-      : await log.group(`Download ${spec.repo} (${inputs.splitSpec!.split})`, () => downloadSplit(spec, inputs.splitSpec!.split, join(outputDir, ".hub"), log));
+      : await log.group(`Download ${spec.repo} (${inputs.splitSpec!.split})`, () =>
+          downloadSplit(spec, inputs.splitSpec!.split, join(outputDir, ".hub"), log),
+        );
 
   // Large inputs count tokens on the second core; only the bundle can start the worker (worker-script.ts).
   const script = workerScript();
@@ -70,7 +72,9 @@ export async function run(inputs: DatasetInputs, log: Logger): Promise<void> {
 
   const { trainFile, validationFile } = result;
   if (result.tokenWorker) log.info("Tokens were counted on a worker thread.");
-  log.info(`${result.trainRows} training and ${result.validationRows} validation conversations written to ${outputDir} (fingerprint ${result.fingerprint.slice(0, 12)}).`);
+  log.info(
+    `${result.trainRows} training and ${result.validationRows} validation conversations written to ${outputDir} (fingerprint ${result.fingerprint.slice(0, 12)}).`,
+  );
   setOutputs({
     "train-file": trainFile,
     "validation-file": validationFile,
@@ -91,10 +95,14 @@ export async function run(inputs: DatasetInputs, log: Logger): Promise<void> {
   // Content-addressed: the same data lands on the same paths, so a re-run uploads nothing new.
   const folder = `${inputs.name}/${result.fingerprint}`;
   await log.group(`Upload to datastore ${target.name}`, () =>
-    uploadFiles(target, [
-      { local: trainFile, path: `${folder}/train.jsonl`, md5: result.trainMd5 },
-      { local: validationFile, path: `${folder}/validation.jsonl`, md5: result.validationMd5 },
-    ], log),
+    uploadFiles(
+      target,
+      [
+        { local: trainFile, path: `${folder}/train.jsonl`, md5: result.trainMd5 },
+        { local: validationFile, path: `${folder}/validation.jsonl`, md5: result.validationMd5 },
+      ],
+      log,
+    ),
   );
   const links = studioLinks(session.cloud, session.ref);
   const tags = standardTags({ extra: { source: summary.source, split: inputs.split, seed: String(inputs.seed) } });
@@ -102,12 +110,21 @@ export async function run(inputs: DatasetInputs, log: Logger): Promise<void> {
     const uri = target.uri(`${folder}/${part}.jsonl`);
     const r = await registerData(
       session,
-      { name: `${inputs.name}-${part}`, uri, fingerprint: result.fingerprint, description: `${part} split of ${summary.source} ${inputs.split}: ${rows} conversations in Phi-3 chat format`, tags: { ...tags, rows: String(rows) } },
+      {
+        name: `${inputs.name}-${part}`,
+        uri,
+        fingerprint: result.fingerprint,
+        description: `${part} split of ${summary.source} ${inputs.split}: ${rows} conversations in Phi-3 chat format`,
+        tags: { ...tags, rows: String(rows) },
+      },
       log,
     );
     return { ...r, uri, url: links.data(r.name, r.version) };
   };
-  const assets = { train: await register("train", result.trainRows), validation: await register("validation", result.validationRows) };
+  const assets = {
+    train: await register("train", result.trainRows),
+    validation: await register("validation", result.validationRows),
+  };
   setOutputs({
     "train-data": assets.train.id,
     "validation-data": assets.validation.id,
@@ -127,12 +144,15 @@ function annotate(result: PrepareResult, hubRepo: string | undefined, log: Logge
     const where = formatLocation(p.location);
     const text = `${hubRepo ? `${hubRepo} ` : ""}${where}: ${p.detail}`;
     if (shown < MAX_ANNOTATIONS) {
-      const place = hubRepo ? { title: `Dataset: ${p.reason}` } : { file: p.location.file, startLine: p.location.line, title: `Dataset: ${p.reason}` };
+      const place = hubRepo
+        ? { title: `Dataset: ${p.reason}` }
+        : { file: p.location.file, startLine: p.location.line, title: `Dataset: ${p.reason}` };
       const say = p.severity === "error" ? core.error : p.severity === "warning" ? core.warning : core.notice;
       say(text, place);
       shown++;
     } else log.info(text);
   }
-  for (const n of result.notices) core.notice(`${formatLocation(n.location)}: ${n.message}`, hubRepo ? undefined : { file: n.location.file });
+  for (const n of result.notices)
+    core.notice(`${formatLocation(n.location)}: ${n.message}`, hubRepo ? undefined : { file: n.location.file });
   return shown;
 }

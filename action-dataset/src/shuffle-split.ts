@@ -46,9 +46,13 @@ export type CountResult = { ok: true; count: number; adjusted: boolean } | { ok:
  * two conversations cannot be split.
  */
 export function validationCount(total: number, share: number): CountResult {
-  if (!(share > 0 && share < 1)) return { ok: false, message: `validation-split must be between 0 and 1 (exclusive); it is ${share}.` };
+  if (!(share > 0 && share < 1))
+    return { ok: false, message: `validation-split must be between 0 and 1 (exclusive); it is ${share}.` };
   if (total < 2) {
-    return { ok: false, message: `${total} conversation(s) left: splitting needs at least 2, one for training and one for validation.` };
+    return {
+      ok: false,
+      message: `${total} conversation(s) left: splitting needs at least 2, one for training and one for validation.`,
+    };
   }
   const rounded = Math.round(total * share);
   const count = Math.min(Math.max(rounded, 1), total - 1);
@@ -63,7 +67,10 @@ export interface Keyed {
  * Orders the items by key (ties, i.e. identical conversations when dedupe is off, keep their input
  * order) and cuts off the first `validationCount` for validation.
  */
-export function shuffleAndSplit<T extends Keyed>(items: readonly T[], validationRows: number): { train: T[]; validation: T[] } {
+export function shuffleAndSplit<T extends Keyed>(
+  items: readonly T[],
+  validationRows: number,
+): { train: T[]; validation: T[] } {
   // Array.prototype.sort is stable, so equal keys stay in input order.
   const ordered = [...items].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return { validation: ordered.slice(0, validationRows), train: ordered.slice(validationRows) };

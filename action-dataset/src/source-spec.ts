@@ -25,7 +25,8 @@ export interface HubSource {
 
 export type SourceSpec = LocalSource | HubSource;
 
-export const SOURCE_FORMS = "a file in the repository ending in .jsonl, .json (an array of records) or .parquet, or hf://<owner>/<dataset> for a dataset on the Hugging Face Hub";
+export const SOURCE_FORMS =
+  "a file in the repository ending in .jsonl, .json (an array of records) or .parquet, or hf://<owner>/<dataset> for a dataset on the Hugging Face Hub";
 
 const EXTENSIONS: ReadonlyArray<[string, FileFormat]> = [
   [".jsonl", "jsonl"],
@@ -56,7 +57,10 @@ function checkHubName(part: string, what: string): string | undefined {
  */
 export function parseSourceSpec(source: string, config = "default", revision = "main"): ParseResult<SourceSpec> {
   const text = source.trim();
-  const bad = (why: string): ParseResult<SourceSpec> => ({ ok: false, message: `source "${source}" ${why}. Accepted forms: ${SOURCE_FORMS}.` });
+  const bad = (why: string): ParseResult<SourceSpec> => ({
+    ok: false,
+    message: `source "${source}" ${why}. Accepted forms: ${SOURCE_FORMS}.`,
+  });
   if (text === "") return bad("is empty");
 
   if (/^hf:/i.test(text)) {
@@ -65,14 +69,20 @@ export function parseSourceSpec(source: string, config = "default", revision = "
     if (rest.startsWith("datasets/")) rest = rest.slice("datasets/".length);
     if (rest.includes("@")) return bad("gives a revision with @; use the revision input instead");
     const parts = rest.split("/");
-    if (parts.length !== 2 || !parts[0] || !parts[1]) return bad("is not hf://<owner>/<dataset> (exactly an owner and a dataset name)");
+    if (parts.length !== 2 || !parts[0] || !parts[1])
+      return bad("is not hf://<owner>/<dataset> (exactly an owner and a dataset name)");
     const [owner, dataset] = parts as [string, string];
     const nameProblem = checkHubName(owner, "owner") ?? checkHubName(dataset, "dataset");
     if (nameProblem) return bad(`has an invalid name: ${nameProblem}`);
     const cfg = config.trim() || "default";
-    if (/[\s/]/.test(cfg)) return { ok: false, message: `config "${config}" must be one word (no spaces or slashes), e.g. default.` };
+    if (/[\s/]/.test(cfg))
+      return { ok: false, message: `config "${config}" must be one word (no spaces or slashes), e.g. default.` };
     const rev = revision.trim() || "main";
-    if (/\s/.test(rev) || rev.includes("..")) return { ok: false, message: `revision "${revision}" must be a branch, tag or commit (no spaces or ..), e.g. main.` };
+    if (/\s/.test(rev) || rev.includes(".."))
+      return {
+        ok: false,
+        message: `revision "${revision}" must be a branch, tag or commit (no spaces or ..), e.g. main.`,
+      };
     return { ok: true, value: { kind: "hf", owner, dataset, repo: `${owner}/${dataset}`, config: cfg, revision: rev } };
   }
 

@@ -28,15 +28,20 @@ export interface SplitSpec {
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
-export const SPLIT_FORMS = "name, name[from:to] or name[from%:to%] with whole numbers (either bound may be omitted or negative), e.g. train_sft, train_sft[:1%], train[100:2000], train[:5000], train[10%:20%], train[-1000:]";
+export const SPLIT_FORMS =
+  "name, name[from:to] or name[from%:to%] with whole numbers (either bound may be omitted or negative), e.g. train_sft, train_sft[:1%], train[100:2000], train[:5000], train[10%:20%], train[-1000:]";
 
 // The split name is `datasets`' `\w+(\.\w+)*`; the slice is `[from(%)?:to(%)?]` and an optional `(rounding)`.
-const SPEC_RE = /^(?<split>\w+(?:\.\w+)*)(?:\[(?<from>-?\d+)?(?<fromPct>%)?:(?<to>-?\d+)?(?<toPct>%)?\])?(?:\((?<rounding>[^)]*)\))?$/;
+const SPEC_RE =
+  /^(?<split>\w+(?:\.\w+)*)(?:\[(?<from>-?\d+)?(?<fromPct>%)?:(?<to>-?\d+)?(?<toPct>%)?\])?(?:\((?<rounding>[^)]*)\))?$/;
 
 /** Parses the `split` input; a bad value gets a message naming it and the accepted forms. */
 export function parseSplitSpec(input: string): ParseResult<SplitSpec> {
   const text = input.trim();
-  const bad = (why: string): ParseResult<SplitSpec> => ({ ok: false, message: `split "${input}" ${why}. Accepted forms: ${SPLIT_FORMS}.` });
+  const bad = (why: string): ParseResult<SplitSpec> => ({
+    ok: false,
+    message: `split "${input}" ${why}. Accepted forms: ${SPLIT_FORMS}.`,
+  });
   if (text === "") return bad("is empty");
   if (text.includes("+")) return bad("combines splits with +, which is not supported: use one split");
   const m = SPEC_RE.exec(text);
@@ -48,7 +53,8 @@ export function parseSplitSpec(input: string): ParseResult<SplitSpec> {
   const to = g.to === undefined ? undefined : Number(g.to);
   const pctBounds = [g.from && g.fromPct, g.to && g.toPct].filter(Boolean).length;
   const boundCount = [g.from, g.to].filter((b) => b !== undefined).length;
-  if (pctBounds > 0 && pctBounds !== boundCount) return bad("mixes a percent and an absolute bound; use percent for both or for neither");
+  if (pctBounds > 0 && pctBounds !== boundCount)
+    return bad("mixes a percent and an absolute bound; use percent for both or for neither");
   const unit: SliceUnit = pctBounds > 0 ? "pct" : "abs";
   for (const b of [from, to]) {
     if (b === undefined) continue;
@@ -58,11 +64,12 @@ export function parseSplitSpec(input: string): ParseResult<SplitSpec> {
   let rounding: PctRounding | undefined;
   if (g.rounding !== undefined) {
     if (unit !== "pct") return bad("gives a rounding, which only applies to percent slices");
-    if (g.rounding !== "closest" && g.rounding !== "pct1_dropremainder") return bad(`has an unknown rounding "${g.rounding}" (closest or pct1_dropremainder)`);
+    if (g.rounding !== "closest" && g.rounding !== "pct1_dropremainder")
+      return bad(`has an unknown rounding "${g.rounding}" (closest or pct1_dropremainder)`);
     rounding = g.rounding;
   }
   // Bounds of the same sign are comparable without the row count: catch a slice that is always empty.
-  if (to === 0 || (from !== undefined && to !== undefined && (from < 0) === (to < 0) && from >= to)) {
+  if (to === 0 || (from !== undefined && to !== undefined && from < 0 === to < 0 && from >= to)) {
     return bad("selects no rows (from must be before to)");
   }
   const spec: SplitSpec = { split: g.split ?? "", unit };
@@ -92,7 +99,10 @@ export function isWholeSplit(spec: SplitSpec): boolean {
 export function applySlice(spec: SplitSpec, rowCount: number): [number, number] {
   const toAbs = (pct: number): number => {
     if (spec.rounding === "pct1_dropremainder") {
-      if (rowCount < 100) throw new RangeError(`pct1_dropremainder rounding needs a split of at least 100 rows; this one has ${rowCount}`);
+      if (rowCount < 100)
+        throw new RangeError(
+          `pct1_dropremainder rounding needs a split of at least 100 rows; this one has ${rowCount}`,
+        );
       return pct * Math.trunc(rowCount / 100);
     }
     return roundHalfEven((pct * rowCount) / 100);

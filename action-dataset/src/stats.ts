@@ -25,7 +25,8 @@ export function tokenStats(counts: ArrayLike<number>, maxTokens: number): TokenS
   const bins = 8;
   const width = Math.max(1, Math.ceil(maxTokens / bins));
   const histogram: TokenStats["histogram"] = [];
-  for (let b = 0; b < bins; b++) histogram.push({ from: b * width, to: Math.min((b + 1) * width, maxTokens), count: 0 });
+  for (let b = 0; b < bins; b++)
+    histogram.push({ from: b * width, to: Math.min((b + 1) * width, maxTokens), count: 0 });
   histogram.push({ from: maxTokens, to: null, count: 0 });
   let overMax = 0;
   for (const c of sorted) {

@@ -47,7 +47,9 @@ export function inThreadCounter(seed: number, countTokens?: (messages: readonly 
     batchesOut: 0,
     async count(lines) {
       // Loaded here rather than imported: a thread that hands counting to a worker never loads the tokenizer.
-      const counts = countTokens ? eachLine(lines, countTokens) : (await import("./line-tokens.js")).countLines(lines.bytes, lines.ends);
+      const counts = countTokens
+        ? eachLine(lines, countTokens)
+        : (await import("./line-tokens.js")).countLines(lines.bytes, lines.ends);
       return { counts, keys: orderKeysOf(seed, lines.bytes, lines.ends), lines };
     },
     async close() {},

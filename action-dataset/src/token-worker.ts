@@ -33,6 +33,11 @@ export function serveTokenCounts(): void {
     const counts = countLines(request.bytes, request.ends);
     const keys = orderKeysOf(request.seed, request.bytes, request.ends);
     const response: TokenResponse = { id: request.id, counts, keys, bytes: request.bytes, ends: request.ends };
-    port.postMessage(response, [counts.buffer as ArrayBuffer, keys.buffer as ArrayBuffer, request.bytes.buffer as ArrayBuffer, request.ends.buffer as ArrayBuffer]);
+    port.postMessage(response, [
+      counts.buffer as ArrayBuffer,
+      keys.buffer as ArrayBuffer,
+      request.bytes.buffer as ArrayBuffer,
+      request.ends.buffer as ArrayBuffer,
+    ]);
   });
 }

@@ -133,7 +133,8 @@ function chunkTokens(text: string, start: number, end: number, hash: number): nu
   const hi = hash >>> 16;
   const first = (hash & (CACHE_SLOTS - 2)) * SLOT; // an even slot: the set is it and the next
   for (let at = first; at <= first + SLOT; at += SLOT) {
-    if (cache[at] === lo && cache[at + 1] === hi && cache[at + 2] === length && sameChars(at + 4, text, start, length)) return cache[at + 3] ?? 0;
+    if (cache[at] === lo && cache[at + 1] === hi && cache[at + 2] === length && sameChars(at + 4, text, start, length))
+      return cache[at + 3] ?? 0;
   }
   const count = bpeTokenCount(text.slice(start, end));
   // Counts above 65535 cannot happen: a cached chunk has at most 28 characters, at most 4 byte tokens each.

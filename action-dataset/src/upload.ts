@@ -31,9 +31,13 @@ export async function defaultDatastore(s: Session): Promise<DatastoreTarget> {
   const { resourceGroup, workspace } = s.ref;
   let store: Datastore | undefined;
   for await (const d of s.client.datastores.list(resourceGroup, workspace, { isDefault: true })) store = d;
-  const p = store?.properties as { datastoreType?: string; accountName?: string; containerName?: string; endpoint?: string; protocol?: string } | undefined;
+  const p = store?.properties as
+    | { datastoreType?: string; accountName?: string; containerName?: string; endpoint?: string; protocol?: string }
+    | undefined;
   if (!store?.name || !p || p.datastoreType !== "AzureBlob" || !p.accountName || !p.containerName) {
-    throw new ActionError(`Workspace ${workspace} has no default Azure Blob datastore to upload to (found: ${store?.name ?? "none"}, ${p?.datastoreType ?? "no type"}).`);
+    throw new ActionError(
+      `Workspace ${workspace} has no default Azure Blob datastore to upload to (found: ${store?.name ?? "none"}, ${p?.datastoreType ?? "no type"}).`,
+    );
   }
   const url = blobServiceUrl({ accountName: p.accountName, endpoint: p.endpoint, protocol: p.protocol });
   const name = store.name;
@@ -78,7 +82,12 @@ export async function md5OfFile(path: string): Promise<Buffer> {
  * paths carry the data's fingerprint, so a re-run uploads nothing). Files are streamed from disk, never
  * read whole. The identity needs "Storage Blob Data Contributor"; no account key is used.
  */
-export async function uploadFiles(target: DatastoreTarget, files: Upload[], log: Logger, options: UploadOptions = {}): Promise<Array<Upload & { uploaded: boolean; bytes: number }>> {
+export async function uploadFiles(
+  target: DatastoreTarget,
+  files: Upload[],
+  log: Logger,
+  options: UploadOptions = {},
+): Promise<Array<Upload & { uploaded: boolean; bytes: number }>> {
   const o = { ...DEFAULTS, ...options };
   const done: Array<Upload & { uploaded: boolean; bytes: number }> = [];
   for (const f of files) {
@@ -86,25 +95,37 @@ export async function uploadFiles(target: DatastoreTarget, files: Upload[], log:
     const md5 = f.md5 ?? (await md5OfFile(f.local));
     const blob = target.container.getBlockBlobClient(f.path);
     try {
-      const existing = await blob.getProperties().catch((e: { statusCode?: number }) => (e.statusCode === 404 ? undefined : Promise.reject(e)));
+      const existing = await blob
+        .getProperties()
+        .catch((e: { statusCode?: number }) => (e.statusCode === 404 ? undefined : Promise.reject(e)));
       if (existing?.contentMD5 && Buffer.from(existing.contentMD5).equals(md5)) {
         log.info(`${f.path} is already in datastore ${target.name} with the same content; not uploaded again.`);
         done.push({ ...f, uploaded: false, bytes: size });
         continue;
       }
-      const blocks = size > o.singlePutBytes ? await putInBlocks(blob, f.local, size, md5, o) : await putWhole(blob, f.local, size, md5);
+      const blocks =
+        size > o.singlePutBytes
+          ? await putInBlocks(blob, f.local, size, md5, o)
+          : await putWhole(blob, f.local, size, md5);
       // The service checked each request's MD5 against the bytes it received; this checks that the blob's
       // stored MD5 is the whole file's.
       const stored = (await blob.getProperties()).contentMD5;
       if (!stored || !Buffer.from(stored).equals(md5)) {
-        throw new ActionError(`The upload of ${f.path} did not verify: its MD5 in storage (${stored ? Buffer.from(stored).toString("base64") : "none"}) is not the file's (${md5.toString("base64")}).`);
+        throw new ActionError(
+          `The upload of ${f.path} did not verify: its MD5 in storage (${stored ? Buffer.from(stored).toString("base64") : "none"}) is not the file's (${md5.toString("base64")}).`,
+        );
       }
-      log.info(`Uploaded ${f.path} (${size.toLocaleString("en-US")} bytes${blocks > 1 ? ` in ${blocks} blocks` : ""}) to datastore ${target.name}.`);
+      log.info(
+        `Uploaded ${f.path} (${size.toLocaleString("en-US")} bytes${blocks > 1 ? ` in ${blocks} blocks` : ""}) to datastore ${target.name}.`,
+      );
       done.push({ ...f, uploaded: true, bytes: size });
     } catch (e) {
       if (e instanceof ActionError) throw e;
       const status = (e as { statusCode?: number }).statusCode;
-      const hint = status === 403 ? `The identity may not write to the workspace storage (${target.url}): give it "Storage Blob Data Contributor" on the storage account.` : undefined;
+      const hint =
+        status === 403
+          ? `The identity may not write to the workspace storage (${target.url}): give it "Storage Blob Data Contributor" on the storage account.`
+          : undefined;
       throw new ActionError(`Could not upload ${f.path}: ${describeError(e)}`, hint, { cause: e });
     }
   }
@@ -124,10 +145,18 @@ async function putWhole(blob: BlockBlobClient, local: string, size: number, md5:
  * Put Block for each block (each with its own MD5, which the service checks), then Put Block List with
  * the whole file's MD5 as the blob's Content-MD5: the service does not compute that for a block list.
  */
-async function putInBlocks(blob: BlockBlobClient, local: string, size: number, md5: Buffer, o: Required<UploadOptions>): Promise<number> {
+async function putInBlocks(
+  blob: BlockBlobClient,
+  local: string,
+  size: number,
+  md5: Buffer,
+  o: Required<UploadOptions>,
+): Promise<number> {
   const count = Math.ceil(size / o.blockBytes);
   // Block ids must all have the same length.
-  const ids = Array.from({ length: count }, (_, i) => Buffer.from(`block-${String(i).padStart(6, "0")}`).toString("base64"));
+  const ids = Array.from({ length: count }, (_, i) =>
+    Buffer.from(`block-${String(i).padStart(6, "0")}`).toString("base64"),
+  );
   const file = await open(local, "r");
   let failed = false;
   try {
@@ -137,12 +166,14 @@ async function putInBlocks(blob: BlockBlobClient, local: string, size: number, m
         if (failed) return;
         const length = Math.min(o.blockBytes, size - i * o.blockBytes);
         const data = Buffer.allocUnsafe(length);
-        for (let read = 0; read < length; ) {
+        for (let read = 0; read < length;) {
           const { bytesRead } = await file.read(data, read, length - read, i * o.blockBytes + read);
           if (bytesRead === 0) throw new Error(`${local} is shorter than ${size} bytes`);
           read += bytesRead;
         }
-        await blob.stageBlock(ids[i] as string, data, length, { transactionalContentMD5: createHash("md5").update(data).digest() });
+        await blob.stageBlock(ids[i] as string, data, length, {
+          transactionalContentMD5: createHash("md5").update(data).digest(),
+        });
       }
     };
     // All stagers finish (one failing stops the others at their next block) before the file is closed.

@@ -6,7 +6,10 @@
 // The WebAssembly API is a global of Node.js; the TypeScript libraries this project uses do not describe it.
 declare const WebAssembly: {
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: Record<string, Record<string, (...args: number[]) => number>>) => { exports: unknown };
+  Instance: new (
+    module: object,
+    imports: Record<string, Record<string, (...args: number[]) => number>>,
+  ) => { exports: unknown };
 };
 
 /** The memory a module exports (AssemblyScript's `memory`). */

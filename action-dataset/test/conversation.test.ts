@@ -13,7 +13,11 @@ function reason(record: unknown, options = {}): string {
 
 describe("a valid conversation", () => {
   it("accepts user/assistant turns", () => {
-    expect(toConversation({ messages: [u("Hi"), a("Hello!")] })).toEqual({ ok: true, messages: [u("Hi"), a("Hello!")], keptOwnSystem: false });
+    expect(toConversation({ messages: [u("Hi"), a("Hello!")] })).toEqual({
+      ok: true,
+      messages: [u("Hi"), a("Hello!")],
+      keptOwnSystem: false,
+    });
   });
 
   it("accepts a system message first, then alternating turns ending with the assistant", () => {
@@ -21,8 +25,15 @@ describe("a valid conversation", () => {
   });
 
   it("keeps only role and content of each message", () => {
-    const r = toConversation({ messages: [{ content: "Hi", role: "user", name: "bob" }, { role: "assistant", content: "Hello", weight: 1 }] });
-    expect(r.ok && toJsonLine(r.messages)).toBe('{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello"}]}');
+    const r = toConversation({
+      messages: [
+        { content: "Hi", role: "user", name: "bob" },
+        { role: "assistant", content: "Hello", weight: 1 },
+      ],
+    });
+    expect(r.ok && toJsonLine(r.messages)).toBe(
+      '{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello"}]}',
+    );
   });
 
   it("reads the conversation from messages-field", () => {
@@ -30,7 +41,10 @@ describe("a valid conversation", () => {
   });
 
   it("builds a two-turn conversation from prompt-field and response-field", () => {
-    const r = toConversation({ question: "What is 2+2?", answer: "4", messages: "ignored" }, { promptField: "question", responseField: "answer" });
+    const r = toConversation(
+      { question: "What is 2+2?", answer: "4", messages: "ignored" },
+      { promptField: "question", responseField: "answer" },
+    );
     expect(r).toEqual({ ok: true, messages: [u("What is 2+2?"), a("4")], keptOwnSystem: false });
   });
 
@@ -45,7 +59,9 @@ describe("a valid conversation", () => {
   });
 
   it("prepends system-prompt to prompt/response conversations too", () => {
-    expect(toConversation({ p: "Hi", r: "Hello" }, { promptField: "p", responseField: "r", systemPrompt: "Sys" })).toMatchObject({ ok: true, messages: [s("Sys"), u("Hi"), a("Hello")] });
+    expect(
+      toConversation({ p: "Hi", r: "Hello" }, { promptField: "p", responseField: "r", systemPrompt: "Sys" }),
+    ).toMatchObject({ ok: true, messages: [s("Sys"), u("Hi"), a("Hello")] });
   });
 });
 
@@ -57,16 +73,22 @@ describe("an invalid record", () => {
   });
 
   it("rejects a record without the messages field, listing the fields it has", () => {
-    expect(reason({ prompt: "Hi", prompt_id: "1" })).toBe('missing_field: no "messages" field (fields: prompt, prompt_id)');
+    expect(reason({ prompt: "Hi", prompt_id: "1" })).toBe(
+      'missing_field: no "messages" field (fields: prompt, prompt_id)',
+    );
     expect(reason({ messages: null })).toMatch(/^missing_field/);
   });
 
   it("rejects a record without the prompt or response field", () => {
-    expect(reason({ q: "Hi" }, { promptField: "q", responseField: "a" })).toBe('missing_field: no "a" field (fields: q)');
+    expect(reason({ q: "Hi" }, { promptField: "q", responseField: "a" })).toBe(
+      'missing_field: no "a" field (fields: q)',
+    );
   });
 
   it("rejects messages that are not a list", () => {
-    expect(reason({ messages: "Hi" })).toBe('bad_messages: "messages" is a string, not a list of {role, content} messages');
+    expect(reason({ messages: "Hi" })).toBe(
+      'bad_messages: "messages" is a string, not a list of {role, content} messages',
+    );
   });
 
   it("rejects an empty list of messages", () => {
@@ -79,8 +101,12 @@ describe("an invalid record", () => {
   });
 
   it("rejects a role other than system, user or assistant", () => {
-    expect(reason({ messages: [{ role: "human", content: "Hi" }, a("Hello")] })).toBe('bad_role: message 1 has role "human"; roles are system, user and assistant');
-    expect(reason({ messages: [{ role: "User", content: "Hi" }, a("Hello")] })).toMatch(/^bad_role: message 1 has role "User"/);
+    expect(reason({ messages: [{ role: "human", content: "Hi" }, a("Hello")] })).toBe(
+      'bad_role: message 1 has role "human"; roles are system, user and assistant',
+    );
+    expect(reason({ messages: [{ role: "User", content: "Hi" }, a("Hello")] })).toMatch(
+      /^bad_role: message 1 has role "User"/,
+    );
     expect(reason({ messages: [{ role: "tool", content: "{}" }] })).toMatch(/^bad_role/);
   });
 
@@ -89,28 +115,42 @@ describe("an invalid record", () => {
   });
 
   it("rejects a conversation where the assistant speaks first", () => {
-    expect(reason({ messages: [a("Hello"), u("Hi"), a("Bye")] })).toMatch(/^bad_order: message 1: the conversation must start with the user/);
+    expect(reason({ messages: [a("Hello"), u("Hi"), a("Bye")] })).toMatch(
+      /^bad_order: message 1: the conversation must start with the user/,
+    );
   });
 
   it("rejects a conversation where the assistant speaks right after the system message", () => {
-    expect(reason({ messages: [s("Sys"), a("Hello")] })).toMatch(/^bad_order: message 2: the conversation must start with the user/);
+    expect(reason({ messages: [s("Sys"), a("Hello")] })).toMatch(
+      /^bad_order: message 2: the conversation must start with the user/,
+    );
   });
 
   it("rejects a system message that is not first", () => {
-    expect(reason({ messages: [u("Hi"), s("Sys"), a("Hello")] })).toBe("bad_order: message 2: a system message may only come first");
-    expect(reason({ messages: [s("One"), s("Two"), u("Hi"), a("Hello")] })).toMatch(/^bad_order: message 2: a system message/);
+    expect(reason({ messages: [u("Hi"), s("Sys"), a("Hello")] })).toBe(
+      "bad_order: message 2: a system message may only come first",
+    );
+    expect(reason({ messages: [s("One"), s("Two"), u("Hi"), a("Hello")] })).toMatch(
+      /^bad_order: message 2: a system message/,
+    );
   });
 
   it("rejects two user messages in a row", () => {
-    expect(reason({ messages: [u("Hi"), u("Anyone?"), a("Hello")] })).toBe("bad_order: message 2: two user messages in a row; user and assistant must alternate");
+    expect(reason({ messages: [u("Hi"), u("Anyone?"), a("Hello")] })).toBe(
+      "bad_order: message 2: two user messages in a row; user and assistant must alternate",
+    );
   });
 
   it("rejects two assistant messages in a row", () => {
-    expect(reason({ messages: [u("Hi"), a("Hello"), a("Again")] })).toMatch(/^bad_order: message 3: two assistant messages in a row/);
+    expect(reason({ messages: [u("Hi"), a("Hello"), a("Again")] })).toMatch(
+      /^bad_order: message 3: two assistant messages in a row/,
+    );
   });
 
   it("rejects a conversation that ends with the user", () => {
-    expect(reason({ messages: [u("Hi"), a("Hello"), u("Bye")] })).toBe("no_final_assistant: the last message (3) is from the user; a conversation must end with the assistant's answer");
+    expect(reason({ messages: [u("Hi"), a("Hello"), u("Bye")] })).toBe(
+      "no_final_assistant: the last message (3) is from the user; a conversation must end with the assistant's answer",
+    );
   });
 
   it("rejects a conversation of only a system message", () => {
@@ -131,8 +171,12 @@ describe("an invalid record", () => {
   });
 
   it("rejects content that is not a string", () => {
-    expect(reason({ messages: [u("Hi"), { role: "assistant", content: [{ type: "text", text: "Hello" }] }] })).toBe("bad_content: message 2 (assistant) has content that is a list, not a string");
-    expect(reason({ messages: [u("Hi"), { role: "assistant", content: 42 }] })).toMatch(/^bad_content: message 2 \(assistant\) has content that is a number/);
+    expect(reason({ messages: [u("Hi"), { role: "assistant", content: [{ type: "text", text: "Hello" }] }] })).toBe(
+      "bad_content: message 2 (assistant) has content that is a list, not a string",
+    );
+    expect(reason({ messages: [u("Hi"), { role: "assistant", content: 42 }] })).toMatch(
+      /^bad_content: message 2 \(assistant\) has content that is a number/,
+    );
   });
 
   it("rejects an empty or non-string prompt or response", () => {
@@ -142,15 +186,21 @@ describe("an invalid record", () => {
   });
 
   it("reports the first broken rule in message order", () => {
-    expect(validateMessages([a("first"), { role: "bot", content: "" }])).toMatchObject({ ok: false, reason: "bad_order" });
+    expect(validateMessages([a("first"), { role: "bot", content: "" }])).toMatchObject({
+      ok: false,
+      reason: "bad_order",
+    });
   });
 });
 
 describe("the output line", () => {
-  it("is exactly {\"messages\":[{\"role\",\"content\"}…]} whatever the source's key order", () => {
-    expect(toJsonLine([{ role: "user", content: 'Say "hi"\n' }, { role: "assistant", content: "hi ✓" }])).toBe(
-      '{"messages":[{"role":"user","content":"Say \\"hi\\"\\n"},{"role":"assistant","content":"hi ✓"}]}',
-    );
+  it('is exactly {"messages":[{"role","content"}…]} whatever the source\'s key order', () => {
+    expect(
+      toJsonLine([
+        { role: "user", content: 'Say "hi"\n' },
+        { role: "assistant", content: "hi ✓" },
+      ]),
+    ).toBe('{"messages":[{"role":"user","content":"Say \\"hi\\"\\n"},{"role":"assistant","content":"hi ✓"}]}');
   });
 
   /** writeJsonLine into a sink that collects the pieces, as prepare writes it into its buffer. */
@@ -170,7 +220,32 @@ describe("the output line", () => {
 
   it("is written piece by piece with the very bytes of JSON.stringify, whatever the characters", () => {
     // Every kind of character JSON.stringify treats apart, and plain text around them.
-    const alphabet = ['"', "\\", "\b", "\t", "\n", "\f", "\r", "\u0000", "\u001f", "\u007f", "\u2028", "/", "<", "é", "✓", "\ud83d\ude80", "\ud800", "\udfff", "\udc00\ud800", "\ufffd", "，", " ", "a", "word "];
+    const alphabet = [
+      '"',
+      "\\",
+      "\b",
+      "\t",
+      "\n",
+      "\f",
+      "\r",
+      "\u0000",
+      "\u001f",
+      "\u007f",
+      "\u2028",
+      "/",
+      "<",
+      "é",
+      "✓",
+      "\ud83d\ude80",
+      "\ud800",
+      "\udfff",
+      "\udc00\ud800",
+      "\ufffd",
+      "，",
+      " ",
+      "a",
+      "word ",
+    ];
     let seed = 7;
     const random = (n: number): number => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -203,7 +278,10 @@ describe("the output line", () => {
       "short\n", // under 16 bytes: the module's last bytes one by one
       "x".repeat(15) + "\u001f" + "y".repeat(17), // an escape right at a 16-byte boundary
     ]) {
-      const messages: Message[] = [{ role: "user", content }, { role: "assistant", content: content.slice(3) }];
+      const messages: Message[] = [
+        { role: "user", content },
+        { role: "assistant", content: content.slice(3) },
+      ];
       const expected = Buffer.from(toJsonLine(messages), "utf8");
       const { bytes, counted } = written(messages);
       expect(bytes.equals(expected)).toBe(true);

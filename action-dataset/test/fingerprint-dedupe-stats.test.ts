@@ -4,7 +4,15 @@ import type { FingerprintSettings } from "../src/fingerprint.js";
 import { orderKeyBytes } from "../src/shuffle-split.js";
 import { percentile, tokenStats } from "../src/stats.js";
 
-const settings: FingerprintSettings = { slice: "[:1%]", validationSplit: 0.2, seed: 42, messagesField: "messages", maxTokens: 4096, onTooLong: "drop", dedupe: true };
+const settings: FingerprintSettings = {
+  slice: "[:1%]",
+  validationSplit: 0.2,
+  seed: 42,
+  messagesField: "messages",
+  maxTokens: 4096,
+  onTooLong: "drop",
+  dedupe: true,
+};
 
 describe("the fingerprint", () => {
   it("is a sha256 that is the same for the same data and settings", () => {
@@ -44,9 +52,17 @@ describe("dedupe", () => {
   it("remembers the file, line and row of each first occurrence through its growth", () => {
     const d = new Deduplicator();
     const n = 5000; // the table starts at 1024 slots: several rehashes
-    for (let i = 0; i < n; i++) expect(d.check(key(`c${i}`), { file: i % 2 ? "a.parquet" : "b.jsonl", ...(i % 2 ? { row: i } : { line: i + 1, row: i }) })).toBeUndefined();
+    for (let i = 0; i < n; i++)
+      expect(
+        d.check(key(`c${i}`), {
+          file: i % 2 ? "a.parquet" : "b.jsonl",
+          ...(i % 2 ? { row: i } : { line: i + 1, row: i }),
+        }),
+      ).toBeUndefined();
     for (let i = 0; i < n; i++) {
-      expect(d.check(key(`c${i}`), { file: "later", line: 1 })).toStrictEqual(i % 2 ? { file: "a.parquet", row: i } : { file: "b.jsonl", line: i + 1, row: i });
+      expect(d.check(key(`c${i}`), { file: "later", line: 1 })).toStrictEqual(
+        i % 2 ? { file: "a.parquet", row: i } : { file: "b.jsonl", line: i + 1, row: i },
+      );
     }
     expect(d.duplicates).toBe(n);
   });

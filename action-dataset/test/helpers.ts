@@ -51,7 +51,12 @@ export function chat(i: number, extra: Record<string, unknown> = {}): Record<str
 export function ultrachatSchema(extraStringColumns: readonly string[] = []): SchemaElement[] {
   return [
     { name: "root", num_children: 1 + extraStringColumns.length },
-    ...extraStringColumns.map((name): SchemaElement => ({ name, type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "OPTIONAL" })),
+    ...extraStringColumns.map((name): SchemaElement => ({
+      name,
+      type: "BYTE_ARRAY",
+      converted_type: "UTF8",
+      repetition_type: "OPTIONAL",
+    })),
     { name: "messages", repetition_type: "OPTIONAL", converted_type: "LIST", num_children: 1 },
     { name: "list", repetition_type: "REPEATED", num_children: 1 },
     { name: "element", repetition_type: "OPTIONAL", num_children: 2 },
@@ -61,7 +66,10 @@ export function ultrachatSchema(extraStringColumns: readonly string[] = []): Sch
 }
 
 /** An ultrachat-shaped parquet file: `prompt`, `prompt_id` and `messages` columns. */
-export function ultrachatParquet(rows: ReadonlyArray<{ prompt: string; prompt_id: string; messages: unknown }>, rowGroupSize = 1000): Uint8Array {
+export function ultrachatParquet(
+  rows: ReadonlyArray<{ prompt: string; prompt_id: string; messages: unknown }>,
+  rowGroupSize = 1000,
+): Uint8Array {
   const buffer = parquetWriteBuffer({
     schema: ultrachatSchema(["prompt", "prompt_id"]),
     columnData: [

@@ -61,27 +61,37 @@ describe("the spool", () => {
   it.each([
     ["read whole", undefined],
     ["read line by line", 1000],
-  ])("keeps each line in the file of its key's range and reads them back in key order, deleting each file it has passed (%s)", (_, wholeFileMax) => {
-    const spool = new Spool(`${tmp.dir}/lines-${wholeFileMax}.spool`, { wholeFileMax });
-    const lines = Array.from({ length: 200 }, (_, i) => ({ key: key((i * 37) % 256), text: `line ${i} ✓ ${"x".repeat(i * 50)}` }));
-    const placed = lines.map((l) => ({ ...l, at: spool.append(l.key, Buffer.from(l.text)), length: Buffer.byteLength(l.text) + 1 }));
-    spool.close();
-    const files = Array.from({ length: SPOOL_BUCKETS }, (_, b) => `${tmp.dir}/lines-${wholeFileMax}.spool.${b}`);
-    expect(files.every((f) => existsSync(f))).toBe(true);
+  ])(
+    "keeps each line in the file of its key's range and reads them back in key order, deleting each file it has passed (%s)",
+    (_, wholeFileMax) => {
+      const spool = new Spool(`${tmp.dir}/lines-${wholeFileMax}.spool`, { wholeFileMax });
+      const lines = Array.from({ length: 200 }, (_, i) => ({
+        key: key((i * 37) % 256),
+        text: `line ${i} ✓ ${"x".repeat(i * 50)}`,
+      }));
+      const placed = lines.map((l) => ({
+        ...l,
+        at: spool.append(l.key, Buffer.from(l.text)),
+        length: Buffer.byteLength(l.text) + 1,
+      }));
+      spool.close();
+      const files = Array.from({ length: SPOOL_BUCKETS }, (_, b) => `${tmp.dir}/lines-${wholeFileMax}.spool.${b}`);
+      expect(files.every((f) => existsSync(f))).toBe(true);
 
-    const reader = spool.reader();
-    const inOrder = [...placed].sort((a, b) => (a.key[0] ?? 0) - (b.key[0] ?? 0));
-    for (const p of inOrder) {
-      expect(reader.read(p.at, p.length).toString()).toBe(`${p.text}\n`);
-      const bucket = Spool.bucketOf(p.key);
-      expect(files.slice(0, bucket).some((f) => existsSync(f))).toBe(false); // passed: deleted
-      expect(existsSync(files[bucket]!)).toBe(true);
-    }
-    expect(() => reader.read(inOrder[0]!.at, inOrder[0]!.length)).toThrow(/key order/);
-    reader.close();
-    spool.remove();
-    expect(files.some((f) => existsSync(f))).toBe(false);
-  });
+      const reader = spool.reader();
+      const inOrder = [...placed].sort((a, b) => (a.key[0] ?? 0) - (b.key[0] ?? 0));
+      for (const p of inOrder) {
+        expect(reader.read(p.at, p.length).toString()).toBe(`${p.text}\n`);
+        const bucket = Spool.bucketOf(p.key);
+        expect(files.slice(0, bucket).some((f) => existsSync(f))).toBe(false); // passed: deleted
+        expect(existsSync(files[bucket]!)).toBe(true);
+      }
+      expect(() => reader.read(inOrder[0]!.at, inOrder[0]!.length)).toThrow(/key order/);
+      reader.close();
+      spool.remove();
+      expect(files.some((f) => existsSync(f))).toBe(false);
+    },
+  );
 
   it("deletes its files when it is removed before it was read, even while open", () => {
     const spool = new Spool(`${tmp.dir}/dropped.spool`);

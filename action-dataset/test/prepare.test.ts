@@ -25,7 +25,9 @@ let runs = 0;
 /** prepare() into a fresh output directory of its own, so that two runs can be compared. */
 async function prepare(options: Options): Promise<Prepared> {
   const r = await prepareFiles({ ...options, outputDir: join(tmp.dir, `out-${++runs}`) });
-  return r.ok ? { ...r, train: readFileSync(r.trainFile, "utf8"), validation: readFileSync(r.validationFile, "utf8") } : r;
+  return r.ok
+    ? { ...r, train: readFileSync(r.trainFile, "utf8"), validation: readFileSync(r.validationFile, "utf8") }
+    : r;
 }
 
 function ok(r: Prepared): Extract<Prepared, { ok: true }> {
@@ -53,12 +55,19 @@ function file(name: string, n: number, bad: Record<number, string> = {}): string
 describe("prepare: the happy path on the sample data", () => {
   it("splits 48 conversations into 38 for training and 10 for validation (20%, rounded)", async () => {
     const r = ok(await prepare({ files: SAMPLE }));
-    expect(r).toMatchObject({ rowsIn: SAMPLE_ROWS, trainRows: 38, validationRows: 10, invalid: 0, tooLong: 0, dropped: { total: 0 } });
+    expect(r).toMatchObject({
+      rowsIn: SAMPLE_ROWS,
+      trainRows: 38,
+      validationRows: 10,
+      invalid: 0,
+      tooLong: 0,
+      dropped: { total: 0 },
+    });
     expect(lines(r.train)).toHaveLength(38);
     expect(lines(r.validation)).toHaveLength(10);
   });
 
-  it("writes exactly {\"messages\":[{\"role\",\"content\"}…]} per line, each ending in a line end", async () => {
+  it('writes exactly {"messages":[{"role","content"}…]} per line, each ending in a line end', async () => {
     const r = ok(await prepare({ files: SAMPLE }));
     expect(r.train.endsWith("\n")).toBe(true);
     expect(r.validation.endsWith("\n")).toBe(true);
@@ -75,7 +84,14 @@ describe("prepare: the happy path on the sample data", () => {
     const input = readFileSync(SAMPLE, "utf8")
       .trim()
       .split("\n")
-      .map((l) => JSON.stringify({ messages: (JSON.parse(l) as { messages: Array<{ role: string; content: string }> }).messages.map((m) => ({ role: m.role, content: m.content })) }));
+      .map((l) =>
+        JSON.stringify({
+          messages: (JSON.parse(l) as { messages: Array<{ role: string; content: string }> }).messages.map((m) => ({
+            role: m.role,
+            content: m.content,
+          })),
+        }),
+      );
     expect([...lines(r.train), ...lines(r.validation)].sort()).toEqual(input.sort());
   });
 
@@ -94,7 +110,9 @@ describe("prepare: the happy path on the sample data", () => {
     expect(s43.train).not.toBe(s42.train);
     expect(new Set(lines(s43.validation))).not.toEqual(new Set(lines(s42.validation)));
     expect(s43.fingerprint).not.toBe(s42.fingerprint);
-    expect([...lines(s43.train), ...lines(s43.validation)].sort()).toEqual([...lines(s42.train), ...lines(s42.validation)].sort());
+    expect([...lines(s43.train), ...lines(s43.validation)].sort()).toEqual(
+      [...lines(s42.train), ...lines(s42.validation)].sort(),
+    );
   });
 
   it("changes the fingerprint with a setting that shapes the output", async () => {
@@ -104,7 +122,10 @@ describe("prepare: the happy path on the sample data", () => {
   });
 
   it("does not depend on the order of the source's records", async () => {
-    const reversed = tmp.file("reversed.jsonl", readFileSync(SAMPLE, "utf8").trim().split("\n").reverse().join("\n") + "\n");
+    const reversed = tmp.file(
+      "reversed.jsonl",
+      readFileSync(SAMPLE, "utf8").trim().split("\n").reverse().join("\n") + "\n",
+    );
     const a1 = ok(await prepare({ files: SAMPLE }));
     const a2 = ok(await prepare({ files: reversed }));
     expect(a2.train).toBe(a1.train);
@@ -182,9 +203,12 @@ describe("prepare: the files it writes", () => {
     ],
   ];
 
-  it.each(RECORDED)("gives the recorded fingerprint and file hashes for the sample (%s)", async (_name, options, recorded) => {
-    expect(ok(await prepare(options))).toMatchObject(recorded);
-  });
+  it.each(RECORDED)(
+    "gives the recorded fingerprint and file hashes for the sample (%s)",
+    async (_name, options, recorded) => {
+      expect(ok(await prepare(options))).toMatchObject(recorded);
+    },
+  );
 
   it("writes train.jsonl and validation.jsonl into the output directory, with their sha256 and size, and nothing else", async () => {
     const outputDir = join(tmp.dir, "files-written");
@@ -201,14 +225,21 @@ describe("prepare: the files it writes", () => {
 
   it("writes nothing when it fails, and leaves no spool behind", async () => {
     const outputDir = join(tmp.dir, "files-failed");
-    const r = await prepareFiles({ files: file("fail-nothing-written.jsonl", 10, { 2: "x" }), outputDir, onInvalid: "fail" });
+    const r = await prepareFiles({
+      files: file("fail-nothing-written.jsonl", 10, { 2: "x" }),
+      outputDir,
+      onInvalid: "fail",
+    });
     expect(r).toMatchObject({ ok: false, code: "invalid_records" });
     expect(readdirSync(outputDir)).toEqual([]);
   });
 
   it("leaves no spool behind when the source cannot be read", async () => {
     const outputDir = join(tmp.dir, "files-missing-source");
-    expect(await prepareFiles({ files: join(tmp.dir, "nope.jsonl"), outputDir })).toMatchObject({ ok: false, code: "source" });
+    expect(await prepareFiles({ files: join(tmp.dir, "nope.jsonl"), outputDir })).toMatchObject({
+      ok: false,
+      code: "source",
+    });
     expect(readdirSync(outputDir)).toEqual([]);
   });
 
@@ -251,7 +282,9 @@ describe("prepare: slices", () => {
     const f = file("slice-invalid.jsonl", 10, { 6: "not json" });
     const r = ok(await prepare({ files: f, split: "train[5:8]", maxInvalidRatio: 1 }));
     expect(r.rowsIn).toBe(3);
-    expect(r.problems).toEqual([{ location: { file: f, line: 7, row: 6 }, reason: "not_json", detail: expect.any(String), severity: "warning" }]);
+    expect(r.problems).toEqual([
+      { location: { file: f, line: 7, row: 6 }, reason: "not_json", detail: expect.any(String), severity: "warning" },
+    ]);
   });
 
   it("reads several files as one split, the slice running across them", async () => {
@@ -289,7 +322,14 @@ describe("prepare: invalid records", () => {
     expect(r.invalid).toBe(1);
     expect(r.dropped.byReason.not_json).toBe(1);
     expect(r.dropped.total).toBe(1);
-    expect(r.problems).toEqual([{ location: { file: f, line: 12, row: 11 }, reason: "not_json", detail: expect.stringContaining("not valid JSON"), severity: "warning" }]);
+    expect(r.problems).toEqual([
+      {
+        location: { file: f, line: 12, row: 11 },
+        reason: "not_json",
+        detail: expect.stringContaining("not valid JSON"),
+        severity: "warning",
+      },
+    ]);
     expect(r.trainRows + r.validationRows).toBe(29);
   });
 
@@ -303,7 +343,14 @@ describe("prepare: invalid records", () => {
       6: JSON.stringify({ messages: [u("q"), a("x"), u("dangling")] }),
     });
     const r = ok(await prepare({ files: f, maxInvalidRatio: 0.5 }));
-    expect(r.dropped.byReason).toMatchObject({ bad_order: 1, empty_content: 1, missing_field: 1, not_object: 1, bad_role: 1, no_final_assistant: 1 });
+    expect(r.dropped.byReason).toMatchObject({
+      bad_order: 1,
+      empty_content: 1,
+      missing_field: 1,
+      not_object: 1,
+      bad_role: 1,
+      no_final_assistant: 1,
+    });
     expect(r.invalid).toBe(6);
     expect(r.problems.map((p) => [p.location.line, p.reason])).toEqual([
       [2, "bad_order"],
@@ -321,9 +368,13 @@ describe("prepare: invalid records", () => {
   });
 
   it("fails when more than max-invalid-ratio of the records are invalid, even when dropping, with the problems as errors", async () => {
-    const r = failed(await prepare({ files: file("ten-percent.jsonl", 20, { 3: "x", 9: "{}" }), maxInvalidRatio: 0.05 }));
+    const r = failed(
+      await prepare({ files: file("ten-percent.jsonl", 20, { 3: "x", 9: "{}" }), maxInvalidRatio: 0.05 }),
+    );
     expect(r.code).toBe("too_many_invalid");
-    expect(r.message).toBe("2 of 20 records (10.0%) are invalid, more than max-invalid-ratio 0.05. By reason: not_json: 1, missing_field: 1.");
+    expect(r.message).toBe(
+      "2 of 20 records (10.0%) are invalid, more than max-invalid-ratio 0.05. By reason: not_json: 1, missing_field: 1.",
+    );
     expect(r.problems.map((p) => [p.location.line, p.severity])).toEqual([
       [4, "error"],
       [10, "error"],
@@ -352,13 +403,18 @@ describe("prepare: invalid records", () => {
 
   it("fails when nothing is left after filtering", async () => {
     const r = failed(await prepare({ files: tmp.file("all-bad.jsonl", "x\ny\n"), maxInvalidRatio: 1 }));
-    expect(r).toMatchObject({ code: "nothing_left", message: expect.stringContaining("all 2 records were dropped. By reason: not_json: 2") });
+    expect(r).toMatchObject({
+      code: "nothing_left",
+      message: expect.stringContaining("all 2 records were dropped. By reason: not_json: 2"),
+    });
   });
 
   it("reports a truncated last line", async () => {
     const text = jsonl([chat(0), chat(1)]) + JSON.stringify(chat(2)).slice(0, 25);
     const r = ok(await prepare({ files: tmp.file("cut.jsonl", text), maxInvalidRatio: 0.5 }));
-    expect(r.problems).toEqual([expect.objectContaining({ reason: "truncated", location: expect.objectContaining({ line: 3 }) })]);
+    expect(r.problems).toEqual([
+      expect.objectContaining({ reason: "truncated", location: expect.objectContaining({ line: 3 }) }),
+    ]);
   });
 
   it("reads a file with a BOM and CRLF line ends, saying so", async () => {
@@ -378,8 +434,18 @@ describe("prepare: duplicates", () => {
     expect(r.dropped.byReason.duplicate).toBe(2);
     expect(r.trainRows + r.validationRows).toBe(3);
     expect(r.problems).toEqual([
-      { location: { file: f, line: 3, row: 2 }, reason: "duplicate", detail: `the same conversation as ${f}:1`, severity: "notice" },
-      { location: { file: f, line: 5, row: 4 }, reason: "duplicate", detail: `the same conversation as ${f}:1`, severity: "notice" },
+      {
+        location: { file: f, line: 3, row: 2 },
+        reason: "duplicate",
+        detail: `the same conversation as ${f}:1`,
+        severity: "notice",
+      },
+      {
+        location: { file: f, line: 5, row: 4 },
+        reason: "duplicate",
+        detail: `the same conversation as ${f}:1`,
+        severity: "notice",
+      },
     ]);
     expect(r.invalid).toBe(0);
   });
@@ -391,8 +457,13 @@ describe("prepare: duplicates", () => {
   });
 
   it("treats conversations that differ only after the system prompt is applied as duplicates", async () => {
-    const withSystem = { messages: [{ role: "system", content: "Be brief." }, ...chat(0).messages as object[]] };
-    const r = ok(await prepare({ files: tmp.file("dupes-system.jsonl", jsonl([chat(0), withSystem, chat(1)])), systemPrompt: "Be brief." }));
+    const withSystem = { messages: [{ role: "system", content: "Be brief." }, ...(chat(0).messages as object[])] };
+    const r = ok(
+      await prepare({
+        files: tmp.file("dupes-system.jsonl", jsonl([chat(0), withSystem, chat(1)])),
+        systemPrompt: "Be brief.",
+      }),
+    );
     expect(r.dropped.byReason.duplicate).toBe(1);
   });
 });
@@ -403,14 +474,25 @@ describe("prepare: conversations longer than max-tokens", () => {
   // not a piece of the vocabulary, hence T + ell.
   const long = { messages: [u("Tell me everything."), a("word ".repeat(200))] };
   const records = [chat(0), chat(1), long, chat(3), chat(4)];
-  const opts = (onTooLong: PrepareOptions["onTooLong"]): Options => ({ files: tmp.file(`long-${onTooLong}.jsonl`, jsonl(records)), maxTokens: 100, onTooLong });
+  const opts = (onTooLong: PrepareOptions["onTooLong"]): Options => ({
+    files: tmp.file(`long-${onTooLong}.jsonl`, jsonl(records)),
+    maxTokens: 100,
+    onTooLong,
+  });
 
   it("drops them by default, counting them", async () => {
     const r = ok(await prepare(opts("drop")));
     expect(r.tooLong).toBe(1);
     expect(r.dropped.byReason.too_long).toBe(1);
     expect(r.trainRows + r.validationRows).toBe(4);
-    expect(r.problems).toEqual([expect.objectContaining({ reason: "too_long", severity: "warning", location: expect.objectContaining({ line: 3 }), detail: "211 tokens, more than max-tokens 100" })]);
+    expect(r.problems).toEqual([
+      expect.objectContaining({
+        reason: "too_long",
+        severity: "warning",
+        location: expect.objectContaining({ line: 3 }),
+        detail: "211 tokens, more than max-tokens 100",
+      }),
+    ]);
   });
 
   it("keeps them with on-too-long: keep, still counting them", async () => {
@@ -437,7 +519,13 @@ describe("prepare: conversations longer than max-tokens", () => {
 
 describe("prepare: fields and system prompt", () => {
   it("builds conversations from prompt-field and response-field", async () => {
-    const f = tmp.file("qa.jsonl", jsonl([{ q: "What is 2+2?", r: "4" }, { q: "Capital of France?", r: "Paris." }]));
+    const f = tmp.file(
+      "qa.jsonl",
+      jsonl([
+        { q: "What is 2+2?", r: "4" },
+        { q: "Capital of France?", r: "Paris." },
+      ]),
+    );
     const r = ok(await prepare({ files: f, promptField: "q", responseField: "r", systemPrompt: "Answer briefly." }));
     expect([...lines(r.train), ...lines(r.validation)].sort()).toEqual([
       '{"messages":[{"role":"system","content":"Answer briefly."},{"role":"user","content":"Capital of France?"},{"role":"assistant","content":"Paris."}]}',
@@ -458,27 +546,51 @@ describe("prepare: fields and system prompt", () => {
   });
 
   it("rejects prompt-field without response-field", async () => {
-    expect(failed(await prepare({ files: SAMPLE, promptField: "q" }))).toMatchObject({ code: "bad_option", message: expect.stringContaining("go together") });
+    expect(failed(await prepare({ files: SAMPLE, promptField: "q" }))).toMatchObject({
+      code: "bad_option",
+      message: expect.stringContaining("go together"),
+    });
   });
 });
 
 describe("prepare: parquet", () => {
   it("reads an ultrachat-shaped parquet file and reports bad rows by row number", async () => {
-    const rows = Array.from({ length: 30 }, (_, i) => ({ prompt: `q${i}`, prompt_id: `id${i}`, messages: chat(i).messages as unknown }));
+    const rows = Array.from({ length: 30 }, (_, i) => ({
+      prompt: `q${i}`,
+      prompt_id: `id${i}`,
+      messages: chat(i).messages as unknown,
+    }));
     rows[4] = { prompt: "q4", prompt_id: "id4", messages: null };
-    rows[9] = { prompt: "q9", prompt_id: "id9", messages: [{ role: "user", content: "q" }, { role: "bot", content: "a" }] };
+    rows[9] = {
+      prompt: "q9",
+      prompt_id: "id9",
+      messages: [
+        { role: "user", content: "q" },
+        { role: "bot", content: "a" },
+      ],
+    };
     const f = tmp.file("ultrachat-bad.parquet", ultrachatParquet(rows, 8));
     const r = ok(await prepare({ files: f, maxInvalidRatio: 0.1 }));
     expect(r.rowsIn).toBe(30);
     expect(r.problems).toEqual([
       expect.objectContaining({ location: { file: f, row: 4 }, reason: "missing_field" }),
-      expect.objectContaining({ location: { file: f, row: 9 }, reason: "bad_role", detail: 'message 2 has role "bot"; roles are system, user and assistant' }),
+      expect.objectContaining({
+        location: { file: f, row: 9 },
+        reason: "bad_role",
+        detail: 'message 2 has role "bot"; roles are system, user and assistant',
+      }),
     ]);
   });
 
   it("gives the same bytes and fingerprint from parquet as from the same records in JSONL", async () => {
-    const records = Array.from({ length: 40 }, (_, i) => ({ prompt: `q${i}`, prompt_id: `id${i}`, messages: chat(i).messages as unknown }));
-    const fromParquet = ok(await prepare({ files: tmp.file("same.parquet", ultrachatParquet(records, 16)), split: "train[:75%]" }));
+    const records = Array.from({ length: 40 }, (_, i) => ({
+      prompt: `q${i}`,
+      prompt_id: `id${i}`,
+      messages: chat(i).messages as unknown,
+    }));
+    const fromParquet = ok(
+      await prepare({ files: tmp.file("same.parquet", ultrachatParquet(records, 16)), split: "train[:75%]" }),
+    );
     const fromJsonl = ok(await prepare({ files: tmp.file("same.jsonl", jsonl(records)), split: "train[:75%]" }));
     expect(fromParquet.train).toBe(fromJsonl.train);
     expect(fromParquet.validation).toBe(fromJsonl.validation);
@@ -487,18 +599,26 @@ describe("prepare: parquet", () => {
 
   it("fails clearly when the messages column is missing", async () => {
     const rows = [{ prompt: "q", prompt_id: "1", messages: chat(0).messages as unknown }];
-    const r = failed(await prepare({ files: tmp.file("wrong-field.parquet", ultrachatParquet(rows)), messagesField: "conversation" }));
+    const r = failed(
+      await prepare({ files: tmp.file("wrong-field.parquet", ultrachatParquet(rows)), messagesField: "conversation" }),
+    );
     expect(r).toMatchObject({ code: "source", message: expect.stringContaining('has no column "conversation"') });
   });
 });
 
 describe("prepare: sources and splits that cannot work", () => {
   it("fails on a missing file", async () => {
-    expect(failed(await prepare({ files: `${tmp.dir}/nope.jsonl` }))).toMatchObject({ code: "source", message: `${tmp.dir}/nope.jsonl does not exist` });
+    expect(failed(await prepare({ files: `${tmp.dir}/nope.jsonl` }))).toMatchObject({
+      code: "source",
+      message: `${tmp.dir}/nope.jsonl does not exist`,
+    });
   });
 
   it("fails on an empty file", async () => {
-    expect(failed(await prepare({ files: tmp.file("zero.jsonl", "") }))).toMatchObject({ code: "source", message: expect.stringMatching(/zero\.jsonl is empty$/) });
+    expect(failed(await prepare({ files: tmp.file("zero.jsonl", "") }))).toMatchObject({
+      code: "source",
+      message: expect.stringMatching(/zero\.jsonl is empty$/),
+    });
   });
 
   it("fails on a file with only blank lines as holding no records", async () => {
@@ -508,16 +628,24 @@ describe("prepare: sources and splits that cannot work", () => {
 
   it("fails when one conversation is left, which cannot fill both sides", async () => {
     const r = failed(await prepare({ files: tmp.file("single.jsonl", jsonl([chat(0)])) }));
-    expect(r).toMatchObject({ code: "split", message: expect.stringContaining("1 conversation(s) left: splitting needs at least 2") });
+    expect(r).toMatchObject({
+      code: "split",
+      message: expect.stringContaining("1 conversation(s) left: splitting needs at least 2"),
+    });
   });
 
   it("splits two conversations one and one, with a notice that the split was adjusted", async () => {
     const r = ok(await prepare({ files: tmp.file("two.jsonl", jsonl([chat(0), chat(1)])) }));
     expect([r.trainRows, r.validationRows]).toEqual([1, 1]);
-    expect(r.notices).toEqual([expect.objectContaining({ message: expect.stringContaining("would leave one side empty") })]);
+    expect(r.notices).toEqual([
+      expect.objectContaining({ message: expect.stringContaining("would leave one side empty") }),
+    ]);
   });
 
   it.each([0, 1, -0.2, 1.2])("fails on validation-split %p", async (validationSplit) => {
-    expect(failed(await prepare({ files: SAMPLE, validationSplit }))).toMatchObject({ code: "bad_option", message: expect.stringContaining("validation-split must be between 0 and 1") });
+    expect(failed(await prepare({ files: SAMPLE, validationSplit }))).toMatchObject({
+      code: "bad_option",
+      message: expect.stringContaining("validation-split must be between 0 and 1"),
+    });
   });
 });

@@ -29,21 +29,43 @@ describe("reading JSONL", () => {
   });
 
   it("reports a line that is not JSON as an invalid record with its line number, and reads on", async () => {
-    const file = tmp.file("broken.jsonl", `${JSON.stringify(chat(0))}\n{"messages": [oops]}\n${JSON.stringify(chat(2))}\n`);
+    const file = tmp.file(
+      "broken.jsonl",
+      `${JSON.stringify(chat(0))}\n{"messages": [oops]}\n${JSON.stringify(chat(2))}\n`,
+    );
     const items = await all(file);
     expect(records(items).map((i) => i.location.line)).toEqual([1, 3]);
-    expect(invalid(items)).toEqual([{ kind: "invalid", location: { file, line: 2, row: 1 }, reason: "not_json", detail: expect.stringMatching(/^the line is not valid JSON: /) }]);
+    expect(invalid(items)).toEqual([
+      {
+        kind: "invalid",
+        location: { file, line: 2, row: 1 },
+        reason: "not_json",
+        detail: expect.stringMatching(/^the line is not valid JSON: /),
+      },
+    ]);
   });
 
   it("reports a truncated last line (no line end, not JSON) as truncated", async () => {
     const whole = JSON.stringify(chat(1));
     const file = tmp.file("truncated.jsonl", `${JSON.stringify(chat(0))}\n${whole.slice(0, 30)}`);
     const items = await all(file);
-    expect(invalid(items)).toEqual([{ kind: "invalid", location: { file, line: 2, row: 1 }, reason: "truncated", detail: expect.stringContaining("looks truncated") }]);
+    expect(invalid(items)).toEqual([
+      {
+        kind: "invalid",
+        location: { file, line: 2, row: 1 },
+        reason: "truncated",
+        detail: expect.stringContaining("looks truncated"),
+      },
+    ]);
   });
 
   it("reads lines across its 1 MiB reads and longer than them, numbering them all", async () => {
-    const big = (i: number, size: number) => ({ messages: [{ role: "user", content: `q${i}` }, { role: "assistant", content: "x".repeat(size) }] });
+    const big = (i: number, size: number) => ({
+      messages: [
+        { role: "user", content: `q${i}` },
+        { role: "assistant", content: "x".repeat(size) },
+      ],
+    });
     const recs = [big(0, 1_048_000), big(1, 100), big(2, 3_000_000), big(3, 1_048_500), big(4, 10)];
     const file = tmp.file("long-lines.jsonl", jsonl(recs).trimEnd()); // the last line without a line end
     const items = await all(file);
@@ -61,26 +83,46 @@ describe("reading JSONL", () => {
     const file = tmp.file("crlf.jsonl", jsonl([chat(0), chat(1)]).replaceAll("\n", "\r\n"));
     const items = await all(file);
     expect(records(items).map((i) => i.kind === "record" && i.record)).toEqual([chat(0), chat(1)]);
-    expect(notices(items)).toEqual([{ kind: "notice", location: { file }, message: expect.stringContaining("2 line(s) end in CRLF") }]);
+    expect(notices(items)).toEqual([
+      { kind: "notice", location: { file }, message: expect.stringContaining("2 line(s) end in CRLF") },
+    ]);
   });
 
   it("skips a UTF-8 byte order mark, with a notice", async () => {
     const file = tmp.file("bom.jsonl", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(jsonl([chat(0)]))]));
     const items = await all(file);
     expect(records(items)).toHaveLength(1);
-    expect(notices(items)[0]).toMatchObject({ location: { file, line: 1 }, message: expect.stringContaining("byte order mark") });
+    expect(notices(items)[0]).toMatchObject({
+      location: { file, line: 1 },
+      message: expect.stringContaining("byte order mark"),
+    });
   });
 
   it("reports a line of invalid UTF-8 with its line number", async () => {
     const bad = Buffer.from('{"messages": "caf\xe9"}\n', "latin1");
-    const file = tmp.file("latin1.jsonl", Buffer.concat([Buffer.from(jsonl([chat(0)])), bad, Buffer.from(jsonl([chat(2)]))]));
+    const file = tmp.file(
+      "latin1.jsonl",
+      Buffer.concat([Buffer.from(jsonl([chat(0)])), bad, Buffer.from(jsonl([chat(2)]))]),
+    );
     const items = await all(file);
-    expect(invalid(items)).toEqual([{ kind: "invalid", location: { file, line: 2, row: 1 }, reason: "invalid_utf8", detail: "the line is not valid UTF-8 text" }]);
+    expect(invalid(items)).toEqual([
+      {
+        kind: "invalid",
+        location: { file, line: 2, row: 1 },
+        reason: "invalid_utf8",
+        detail: "the line is not valid UTF-8 text",
+      },
+    ]);
     expect(records(items)).toHaveLength(2);
   });
 
   it("reads multi-byte characters split across read buffers", async () => {
-    const long = { messages: [{ role: "user", content: "ü✓🚀".repeat(300_000) }, { role: "assistant", content: "ok" }] };
+    const long = {
+      messages: [
+        { role: "user", content: "ü✓🚀".repeat(300_000) },
+        { role: "assistant", content: "ok" },
+      ],
+    };
     const file = tmp.file("long.jsonl", jsonl([long, chat(1)]));
     const items = await all(file);
     expect(records(items).map((i) => i.kind === "record" && i.record)).toEqual([long, chat(1)]);
@@ -93,7 +135,9 @@ describe("reading JSONL", () => {
       { file, line: 2, row: 0 },
       { file, line: 4, row: 1 },
     ]);
-    expect(notices(items)[0]?.kind === "notice" && notices(items)[0]).toMatchObject({ message: "3 blank line(s) were skipped." });
+    expect(notices(items)[0]?.kind === "notice" && notices(items)[0]).toMatchObject({
+      message: "3 blank line(s) were skipped.",
+    });
     expect(await countRecords(file)).toBe(2);
   });
 
@@ -119,14 +163,29 @@ describe("reading a JSON array", () => {
   });
 
   it("reports a broken element with its line, and reads the others", async () => {
-    const file = tmp.file("array-broken.json", `[\n${JSON.stringify(chat(0))},\n{"messages": [tru]},\n${JSON.stringify(chat(2))}\n]`);
+    const file = tmp.file(
+      "array-broken.json",
+      `[\n${JSON.stringify(chat(0))},\n{"messages": [tru]},\n${JSON.stringify(chat(2))}\n]`,
+    );
     const items = await all(file);
-    expect(invalid(items)).toEqual([{ kind: "invalid", location: { file, line: 3, row: 1 }, reason: "not_json", detail: expect.stringContaining("array element 1 is not valid JSON") }]);
+    expect(invalid(items)).toEqual([
+      {
+        kind: "invalid",
+        location: { file, line: 3, row: 1 },
+        reason: "not_json",
+        detail: expect.stringContaining("array element 1 is not valid JSON"),
+      },
+    ]);
     expect(records(items)).toHaveLength(2);
   });
 
   it("does not mistake brackets and commas inside strings for structure", async () => {
-    const tricky = { messages: [{ role: "user", content: 'a ] , } [ { "quoted \\" ]' }, { role: "assistant", content: "ok" }] };
+    const tricky = {
+      messages: [
+        { role: "user", content: 'a ] , } [ { "quoted \\" ]' },
+        { role: "assistant", content: "ok" },
+      ],
+    };
     const file = tmp.file("array-tricky.json", JSON.stringify([tricky, chat(1)]));
     expect(records(await all(file)).map((i) => i.kind === "record" && i.record)).toEqual([tricky, chat(1)]);
   });
@@ -137,7 +196,9 @@ describe("reading a JSON array", () => {
 
   it("rejects a file that is not an array, suggesting .jsonl for one object per line", async () => {
     const file = tmp.file("objects.json", jsonl([chat(0), chat(1)]));
-    await expect(all(file)).rejects.toThrow(/is not a JSON array: expected \[ on line 1 \(one object per line is the \.jsonl format/);
+    await expect(all(file)).rejects.toThrow(
+      /is not a JSON array: expected \[ on line 1 \(one object per line is the \.jsonl format/,
+    );
   });
 
   it("rejects a truncated array", async () => {
@@ -146,7 +207,10 @@ describe("reading a JSON array", () => {
   });
 
   it("rejects invalid UTF-8, naming the line", async () => {
-    const file = tmp.file("array-latin1.json", Buffer.concat([Buffer.from(`[\n${JSON.stringify(chat(0))},\n`), Buffer.from('{"x": "caf\xe9"}\n]', "latin1")]));
+    const file = tmp.file(
+      "array-latin1.json",
+      Buffer.concat([Buffer.from(`[\n${JSON.stringify(chat(0))},\n`), Buffer.from('{"x": "caf\xe9"}\n]', "latin1")]),
+    );
     await expect(all(file)).rejects.toThrow("is not valid UTF-8 text (first bad byte on line 3)");
   });
 });
@@ -165,7 +229,16 @@ describe("reading parquet", () => {
     const file = tmp.file("ultrachat.parquet", ultrachatParquet(rows, 10));
     const items = await all(file, { fields: ["messages"] });
     expect(items).toHaveLength(25);
-    expect(items[7]).toEqual({ kind: "record", location: { file, row: 7 }, record: { messages: [{ content: "Question 7 ✓", role: "user" }, { content: "Answer 7", role: "assistant" }] } });
+    expect(items[7]).toEqual({
+      kind: "record",
+      location: { file, row: 7 },
+      record: {
+        messages: [
+          { content: "Question 7 ✓", role: "user" },
+          { content: "Answer 7", role: "assistant" },
+        ],
+      },
+    });
     expect(await countRecords(file)).toBe(25);
   });
 
@@ -182,12 +255,17 @@ describe("reading parquet", () => {
       { prompt: "b", prompt_id: "2", messages: [null, { role: "assistant", content: null }] },
     ];
     const items = await all(tmp.file("nulls.parquet", ultrachatParquet(odd)));
-    expect(items.map((i) => i.kind === "record" && (i.record as { messages?: unknown }).messages)).toEqual([undefined, [undefined, { role: "assistant", content: null }]]);
+    expect(items.map((i) => i.kind === "record" && (i.record as { messages?: unknown }).messages)).toEqual([
+      undefined,
+      [undefined, { role: "assistant", content: null }],
+    ]);
   });
 
   it("rejects a file without the conversation's column, naming the columns it has", async () => {
     const file = tmp.file("no-column.parquet", ultrachatParquet(rows));
-    await expect(all(file, { fields: ["conversation"] })).rejects.toThrow('has no column "conversation"; its columns are prompt, prompt_id, messages');
+    await expect(all(file, { fields: ["conversation"] })).rejects.toThrow(
+      'has no column "conversation"; its columns are prompt, prompt_id, messages',
+    );
   });
 
   it("rejects a file that is not parquet", async () => {
@@ -198,7 +276,9 @@ describe("reading parquet", () => {
 
 describe("files that cannot be read at all", () => {
   it("rejects a missing file", async () => {
-    await expect(all(`${tmp.dir}/missing.jsonl`)).rejects.toThrow(new SourceError(`${tmp.dir}/missing.jsonl does not exist`));
+    await expect(all(`${tmp.dir}/missing.jsonl`)).rejects.toThrow(
+      new SourceError(`${tmp.dir}/missing.jsonl does not exist`),
+    );
   });
 
   it("rejects an empty file", async () => {

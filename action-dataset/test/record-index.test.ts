@@ -4,10 +4,16 @@ import { orderKey, orderKeyBytes, shuffleAndSplit } from "../src/shuffle-split.j
 describe("the record index", () => {
   it("orders by key exactly as shuffleAndSplit orders the keys' hex strings, equal keys in the order added", () => {
     // 3000 conversations, every seventh a repeat of an earlier one (dedupe off).
-    const lines = Array.from({ length: 3000 }, (_, i) => `{"messages":[{"role":"user","content":"q${i % 7 === 6 ? i - 3 : i}"}]}`);
+    const lines = Array.from(
+      { length: 3000 },
+      (_, i) => `{"messages":[{"role":"user","content":"q${i % 7 === 6 ? i - 3 : i}"}]}`,
+    );
     const index = new RecordIndex();
     lines.forEach((line, i) => index.add(orderKeyBytes(42, line), i * 100, 99, i));
-    const expected = shuffleAndSplit(lines.map((line, i) => ({ key: orderKey(42, line), i })), 0).train.map((x) => x.i);
+    const expected = shuffleAndSplit(
+      lines.map((line, i) => ({ key: orderKey(42, line), i })),
+      0,
+    ).train.map((x) => x.i);
     expect([...index.order()]).toEqual(expected);
   });
 

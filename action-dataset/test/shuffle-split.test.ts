@@ -1,6 +1,10 @@
 import { orderKey, shuffleAndSplit, validationCount } from "../src/shuffle-split.js";
 
-const lines = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `{"messages":[{"role":"user","content":"q${from + i}"},{"role":"assistant","content":"a${from + i}"}]}`);
+const lines = (n: number, from = 0) =>
+  Array.from(
+    { length: n },
+    (_, i) => `{"messages":[{"role":"user","content":"q${from + i}"},{"role":"assistant","content":"a${from + i}"}]}`,
+  );
 const keyed = (seed: number, ls: string[]) => ls.map((line) => ({ key: orderKey(seed, line), line }));
 
 describe("the validation count", () => {
@@ -18,12 +22,19 @@ describe("the validation count", () => {
   });
 
   it("refuses to split fewer than two conversations", () => {
-    expect(validationCount(1, 0.2)).toEqual({ ok: false, message: expect.stringContaining("1 conversation(s) left: splitting needs at least 2") });
+    expect(validationCount(1, 0.2)).toEqual({
+      ok: false,
+      message: expect.stringContaining("1 conversation(s) left: splitting needs at least 2"),
+    });
     expect(validationCount(0, 0.2).ok).toBe(false);
   });
 
   it("refuses a validation-split outside (0, 1)", () => {
-    for (const share of [0, 1, -0.1, 1.5, Number.NaN]) expect(validationCount(100, share)).toMatchObject({ ok: false, message: expect.stringContaining("between 0 and 1") });
+    for (const share of [0, 1, -0.1, 1.5, Number.NaN])
+      expect(validationCount(100, share)).toMatchObject({
+        ok: false,
+        message: expect.stringContaining("between 0 and 1"),
+      });
   });
 });
 
@@ -70,7 +81,8 @@ describe("the seeded shuffle and split", () => {
     const moved = old.filter((l) => wasValidation.has(l) !== isValidation.has(l)).length;
     expect(moved).toBeLessThanOrEqual(20); // ≤ 2% of the old records, only around the cut-off
     const oldSet = new Set(old);
-    const relOrder = (r: typeof before) => [...r.validation, ...r.train].map((x) => x.line).filter((l) => oldSet.has(l));
+    const relOrder = (r: typeof before) =>
+      [...r.validation, ...r.train].map((x) => x.line).filter((l) => oldSet.has(l));
     // Read as one sequence (validation, then train), the old records are in the same order as before.
     expect(relOrder(after)).toEqual(relOrder(before));
   });

@@ -2,9 +2,15 @@ import { formatOf, parseSourceSpec } from "../src/source-spec.js";
 
 describe("the source input", () => {
   it("takes a repository file by its extension: .jsonl, .json or .parquet (any case)", () => {
-    expect(parseSourceSpec("data/chat.jsonl")).toEqual({ ok: true, value: { kind: "local", path: "data/chat.jsonl", format: "jsonl" } });
+    expect(parseSourceSpec("data/chat.jsonl")).toEqual({
+      ok: true,
+      value: { kind: "local", path: "data/chat.jsonl", format: "jsonl" },
+    });
     expect(parseSourceSpec("data/chat.JSON")).toMatchObject({ ok: true, value: { format: "json" } });
-    expect(parseSourceSpec("./shards/train-00000-of-00003.parquet")).toMatchObject({ ok: true, value: { format: "parquet" } });
+    expect(parseSourceSpec("./shards/train-00000-of-00003.parquet")).toMatchObject({
+      ok: true,
+      value: { format: "parquet" },
+    });
     expect(formatOf("a.txt")).toBeUndefined();
   });
 
@@ -28,7 +34,14 @@ describe("the source input", () => {
   it("takes hf://<owner>/<dataset> with config and revision, defaulting to default and main", () => {
     expect(parseSourceSpec("hf://HuggingFaceH4/ultrachat_200k")).toEqual({
       ok: true,
-      value: { kind: "hf", owner: "HuggingFaceH4", dataset: "ultrachat_200k", repo: "HuggingFaceH4/ultrachat_200k", config: "default", revision: "main" },
+      value: {
+        kind: "hf",
+        owner: "HuggingFaceH4",
+        dataset: "ultrachat_200k",
+        repo: "HuggingFaceH4/ultrachat_200k",
+        config: "default",
+        revision: "main",
+      },
     });
     expect(parseSourceSpec("hf://HuggingFaceH4/ultrachat_200k", "", "refs/convert/parquet")).toMatchObject({
       ok: true,
@@ -37,7 +50,10 @@ describe("the source input", () => {
   });
 
   it("accepts the hf://datasets/<owner>/<dataset> form of huggingface_hub", () => {
-    expect(parseSourceSpec("hf://datasets/HuggingFaceH4/ultrachat_200k")).toMatchObject({ ok: true, value: { repo: "HuggingFaceH4/ultrachat_200k" } });
+    expect(parseSourceSpec("hf://datasets/HuggingFaceH4/ultrachat_200k")).toMatchObject({
+      ok: true,
+      value: { repo: "HuggingFaceH4/ultrachat_200k" },
+    });
   });
 
   it.each([
@@ -56,7 +72,13 @@ describe("the source input", () => {
   });
 
   it("rejects a config or revision with spaces", () => {
-    expect(parseSourceSpec("hf://o/d", "my config")).toMatchObject({ ok: false, message: expect.stringContaining('config "my config"') });
-    expect(parseSourceSpec("hf://o/d", "default", "main branch")).toMatchObject({ ok: false, message: expect.stringContaining('revision "main branch"') });
+    expect(parseSourceSpec("hf://o/d", "my config")).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('config "my config"'),
+    });
+    expect(parseSourceSpec("hf://o/d", "default", "main branch")).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('revision "main branch"'),
+    });
   });
 });

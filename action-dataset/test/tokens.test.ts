@@ -1,5 +1,12 @@
 import { bpeTokenCount, irregularMerges } from "../src/bpe.js";
-import { countContentTokens, countConversationTokens, countTextTokens, referenceTextTokens, renderPhi3, vocabulary } from "../src/tokens.js";
+import {
+  countContentTokens,
+  countConversationTokens,
+  countTextTokens,
+  referenceTextTokens,
+  renderPhi3,
+  vocabulary,
+} from "../src/tokens.js";
 import { countLines } from "../src/line-tokens.js";
 import { toJsonLine } from "../src/conversation.js";
 import type { Message } from "../src/conversation.js";
@@ -11,7 +18,34 @@ function randomTexts(count: number, maxLength: number, seed = 1): string[] {
     state = (Math.imul(state, 1103515245) + 12345) >>> 0;
     return state / 2 ** 32;
   };
-  const alphabet = [..."abcdefghijklmnopqrstuvwxyzABCXYZ0123456789      .,;:!?'\"()-_/\n\t", "é", "ü", "ß", "ñ", "—", "“", "”", "→", "€", "日", "本", "語", "中", "文", "П", "р", "и", "🚀", "😀", "\u2581", "\ud800", "\u0000", "\u00ad", "ǅ", "ﬁ"];
+  const alphabet = [
+    ..."abcdefghijklmnopqrstuvwxyzABCXYZ0123456789      .,;:!?'\"()-_/\n\t",
+    "é",
+    "ü",
+    "ß",
+    "ñ",
+    "—",
+    "“",
+    "”",
+    "→",
+    "€",
+    "日",
+    "本",
+    "語",
+    "中",
+    "文",
+    "П",
+    "р",
+    "и",
+    "🚀",
+    "😀",
+    "\u2581",
+    "\ud800",
+    "\u0000",
+    "\u00ad",
+    "ǅ",
+    "ﬁ",
+  ];
   return Array.from({ length: count }, () => {
     let text = "";
     const length = 1 + Math.floor(next() * maxLength);
@@ -26,7 +60,9 @@ const s = (content: string): Message => ({ role: "system", content });
 
 describe("Phi-3 token counts", () => {
   it("renders Phi-3-mini's chat template for training", () => {
-    expect(renderPhi3([s("Be brief."), u("Hello"), a("Hi")])).toBe("<|system|>\nBe brief.<|end|>\n<|user|>\nHello<|end|>\n<|assistant|>\nHi<|end|>\n<|endoftext|>");
+    expect(renderPhi3([s("Be brief."), u("Hello"), a("Hi")])).toBe(
+      "<|system|>\nBe brief.<|end|>\n<|user|>\nHello<|end|>\n<|assistant|>\nHi<|end|>\n<|endoftext|>",
+    );
   });
 
   it("counts user 'Hello' / assistant 'Hi' as 7 tokens: 5 special tokens and one token per word", () => {
@@ -68,7 +104,19 @@ describe("Phi-3 token counts", () => {
 
   it("counts with its own BPE exactly what llama-tokenizer-js's encode counts", () => {
     expect(irregularMerges()).toBe(0); // every merge joins two pieces into a third: nothing for the fast BPE to miss
-    const words = ["the", "▁the", "Tokenization", "supercalifragilisticexpialidocious", "Ünïcødé", "日本語のテキスト", "🚀🚀", "a,b", "123456", " x", "  "];
+    const words = [
+      "the",
+      "▁the",
+      "Tokenization",
+      "supercalifragilisticexpialidocious",
+      "Ünïcødé",
+      "日本語のテキスト",
+      "🚀🚀",
+      "a,b",
+      "123456",
+      " x",
+      "  ",
+    ];
     for (const text of [...words, ...randomTexts(3000, 40), ...randomTexts(20, 600, 7)]) {
       expect([text, bpeTokenCount(text)]).toEqual([text, referenceTextTokens(text).length]);
     }
@@ -104,7 +152,17 @@ describe("Phi-3 token counts", () => {
       "trailing spaces   ",
       "runs   of    spaces",
       "paragraphs.\n\nJoined\n\nby\n\nnewlines.\n\n1. and\n2. lists",
-      "a".repeat(23) + " " + "b".repeat(24) + " " + "c".repeat(25) + " " + "d".repeat(56) + " " + "e".repeat(57) + " " + "é".repeat(40),
+      "a".repeat(23) +
+        " " +
+        "b".repeat(24) +
+        " " +
+        "c".repeat(25) +
+        " " +
+        "d".repeat(56) +
+        " " +
+        "e".repeat(57) +
+        " " +
+        "é".repeat(40),
       // Whitespace (or what may be) at the start, absorbed by the role marker: each lead byte the module hands over.
       " leading space",
       "\nleading newline",
@@ -149,7 +207,11 @@ describe("Phi-3 token counts", () => {
 
   it("counts a line too long for the module's memory on the string path, between others", () => {
     const long = "word ".repeat(2_000_000); // 10 MB
-    const conversations: Message[][] = [[u("before"), a("ok")], [u("long?"), a(long)], [u("after"), a("ok")]];
+    const conversations: Message[][] = [
+      [u("before"), a("ok")],
+      [u("long?"), a(long)],
+      [u("after"), a("ok")],
+    ];
     expect(countedAsLines(conversations)).toEqual(conversations.map(countConversationTokens));
   });
 

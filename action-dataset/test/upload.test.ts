@@ -31,13 +31,18 @@ class FakeBlob {
     return { contentMD5: this.contentMD5 };
   }
 
-  async upload(body: string | (() => Readable), size: number, o: { transactionalContentMD5: Uint8Array; blobHTTPHeaders: { blobContentMD5?: Uint8Array } }) {
+  async upload(
+    body: string | (() => Readable),
+    size: number,
+    o: { transactionalContentMD5: Uint8Array; blobHTTPHeaders: { blobContentMD5?: Uint8Array } },
+  ) {
     const chunks: Buffer[] = [];
     if (typeof body === "function") for await (const c of body()) chunks.push(c as Buffer);
     const data = Buffer.concat(chunks);
     this.calls.push(`put ${data.length}`);
     // The service answers 400 Md5Mismatch when the bytes it received do not have the MD5 sent with them.
-    if (data.length !== size || !md5(data).equals(Buffer.from(o.transactionalContentMD5))) throw Object.assign(new Error("Md5Mismatch"), { statusCode: 400 });
+    if (data.length !== size || !md5(data).equals(Buffer.from(o.transactionalContentMD5)))
+      throw Object.assign(new Error("Md5Mismatch"), { statusCode: 400 });
     this.content = data;
     this.contentMD5 = o.blobHTTPHeaders.blobContentMD5 ? Buffer.from(o.blobHTTPHeaders.blobContentMD5) : md5(data);
   }
@@ -48,7 +53,8 @@ class FakeBlob {
     await new Promise((r) => setTimeout(r, 1));
     this.inFlight--;
     this.calls.push(`block ${Buffer.from(id, "base64").toString()} ${length}`);
-    if (data.length !== length || !md5(data).equals(Buffer.from(o.transactionalContentMD5))) throw Object.assign(new Error("Md5Mismatch"), { statusCode: 400 });
+    if (data.length !== length || !md5(data).equals(Buffer.from(o.transactionalContentMD5)))
+      throw Object.assign(new Error("Md5Mismatch"), { statusCode: 400 });
     this.staged.set(id, Buffer.from(data));
   }
 
@@ -56,7 +62,10 @@ class FakeBlob {
     this.calls.push(`commit ${ids.length}`);
     this.content = Buffer.concat(ids.map((id) => this.staged.get(id)!));
     // For a block list the service stores the Content-MD5 it is given and computes none.
-    this.contentMD5 = o.blobHTTPHeaders.blobContentMD5 && !this.service.dropBlobMD5OnCommit ? Buffer.from(o.blobHTTPHeaders.blobContentMD5) : undefined;
+    this.contentMD5 =
+      o.blobHTTPHeaders.blobContentMD5 && !this.service.dropBlobMD5OnCommit
+        ? Buffer.from(o.blobHTTPHeaders.blobContentMD5)
+        : undefined;
   }
 }
 
@@ -68,12 +77,25 @@ function fakeTarget(service: { dropBlobMD5OnCommit?: boolean } = {}) {
       return blobs.get(path)!;
     },
   } as unknown as ContainerClient;
-  const target: DatastoreTarget = { name: "workspaceblobstore", url: "https://fake", container, uri: (p) => `azureml://datastores/workspaceblobstore/paths/${p}` };
+  const target: DatastoreTarget = {
+    name: "workspaceblobstore",
+    url: "https://fake",
+    container,
+    uri: (p) => `azureml://datastores/workspaceblobstore/paths/${p}`,
+  };
   return { target, blobs };
 }
 
 const lines: string[] = [];
-const log = { info: (m: string) => lines.push(m), debug() {}, notice() {}, warning() {}, error() {}, group: (_t: string, fn: () => Promise<unknown>) => fn(), child: () => log } as unknown as Logger;
+const log = {
+  info: (m: string) => lines.push(m),
+  debug() {},
+  notice() {},
+  warning() {},
+  error() {},
+  group: (_t: string, fn: () => Promise<unknown>) => fn(),
+  child: () => log,
+} as unknown as Logger;
 
 /** Deterministic, not repetitive content, so that a misplaced block changes the MD5. */
 function content(bytes: number): Buffer {
@@ -102,10 +124,17 @@ describe("the upload", () => {
   it("puts a large file in blocks, each with its MD5, a few at a time, and commits them with the file's MD5", async () => {
     const { target, blobs } = fakeTarget();
     const local = tmp.file("large.jsonl", content(2500));
-    const [done] = await uploadFiles(target, [{ local, path: "large.jsonl" }], log, { singlePutBytes: 1000, blockBytes: 300, concurrency: 3 });
+    const [done] = await uploadFiles(target, [{ local, path: "large.jsonl" }], log, {
+      singlePutBytes: 1000,
+      blockBytes: 300,
+      concurrency: 3,
+    });
     expect(done).toMatchObject({ uploaded: true, bytes: 2500 });
     const blob = blobs.get("large.jsonl")!;
-    expect(blob.calls.filter((c) => c.startsWith("block")).sort()).toEqual([...Array.from({ length: 8 }, (_, i) => `block block-00000${i} 300`), "block block-000008 100"]);
+    expect(blob.calls.filter((c) => c.startsWith("block")).sort()).toEqual([
+      ...Array.from({ length: 8 }, (_, i) => `block block-00000${i} 300`),
+      "block block-000008 100",
+    ]);
     expect(blob.calls.at(-1)).toBe("commit 9");
     expect(blob.maxInFlight).toBeLessThanOrEqual(3);
     expect(blob.maxInFlight).toBeGreaterThan(1);
@@ -127,6 +156,8 @@ describe("the upload", () => {
   it("fails when the stored MD5 is not the file's", async () => {
     const { target } = fakeTarget({ dropBlobMD5OnCommit: true });
     const local = tmp.file("unverified.jsonl", content(2000));
-    await expect(uploadFiles(target, [{ local, path: "unverified.jsonl" }], log, { singlePutBytes: 1000, blockBytes: 512 })).rejects.toThrow(/did not verify: its MD5 in storage \(none\)/);
+    await expect(
+      uploadFiles(target, [{ local, path: "unverified.jsonl" }], log, { singlePutBytes: 1000, blockBytes: 512 }),
+    ).rejects.toThrow(/did not verify: its MD5 in storage \(none\)/);
   });
 });

@@ -72,12 +72,19 @@ export function deploymentBody(o: DeploymentOptions): DeploymentBody {
     model: o.modelId,
     instanceType: o.instanceType,
     scaleSettings: { scaleType: "Default" },
-    requestSettings: { requestTimeout: msToIsoDuration(o.requestTimeoutMs), maxConcurrentRequestsPerInstance: o.maxConcurrentRequests },
+    requestSettings: {
+      requestTimeout: msToIsoDuration(o.requestTimeoutMs),
+      maxConcurrentRequestsPerInstance: o.maxConcurrentRequests,
+    },
     livenessProbe: { initialDelay: isoDuration(o.startupDelaySeconds) },
     environmentVariables: { ...o.environmentVariables },
   };
   const sku = { name: "Default" as const, capacity: o.instanceCount };
-  const tags = standardTags({ now: o.now, env: o.env, extra: { [MODEL_TAG]: modelLabel(o.modelId), [SETTINGS_TAG]: settingsHash({ sku, properties }) } });
+  const tags = standardTags({
+    now: o.now,
+    env: o.env,
+    extra: { [MODEL_TAG]: modelLabel(o.modelId), [SETTINGS_TAG]: settingsHash({ sku, properties }) },
+  });
   return { location: o.location, tags, sku, properties };
 }
 

@@ -24,7 +24,12 @@ export interface EndpointResource {
   location: string;
   kind?: string | null;
   tags?: Record<string, string> | null;
-  identity?: { type: string; principalId?: string; tenantId?: string; userAssignedIdentities?: Record<string, unknown> | null } | null;
+  identity?: {
+    type: string;
+    principalId?: string;
+    tenantId?: string;
+    userAssignedIdentities?: Record<string, unknown> | null;
+  } | null;
   sku?: ArmSku | null;
   systemData?: unknown;
   properties: {
@@ -83,7 +88,9 @@ export function newEndpointBody(o: NewEndpointOptions): EndpointBody {
     identity: { type: "SystemAssigned" },
     properties: {
       authMode: "Key",
-      description: o.description ?? `Phi-3 chat fine-tune${tags.repository ? ` of ${tags.repository}` : ""}, deployed by phi3-aml-actions.`,
+      description:
+        o.description ??
+        `Phi-3 chat fine-tune${tags.repository ? ` of ${tags.repository}` : ""}, deployed by phi3-aml-actions.`,
       traffic: {},
     },
   };
@@ -116,7 +123,10 @@ export interface WithTrafficOptions {
  */
 export function withTraffic(endpoint: EndpointResource, traffic: Traffic, o: WithTrafficOptions = {}): EndpointBody {
   const problem = trafficProblem(traffic);
-  if (problem) throw new Error(`Refusing to set the traffic of endpoint ${endpoint.name ?? ""} to ${JSON.stringify(traffic)}: ${problem}`);
+  if (problem)
+    throw new Error(
+      `Refusing to set the traffic of endpoint ${endpoint.name ?? ""} to ${JSON.stringify(traffic)}: ${problem}`,
+    );
   const p = endpoint.properties;
   const body: EndpointBody = {
     location: endpoint.location,
@@ -129,7 +139,8 @@ export function withTraffic(endpoint: EndpointResource, traffic: Traffic, o: Wit
     body.identity = { type: endpoint.identity.type };
     const uai = endpoint.identity.userAssignedIdentities;
     // On a PUT each user-assigned identity is named with an empty object; its ids are read-only.
-    if (uai && Object.keys(uai).length) body.identity.userAssignedIdentities = Object.fromEntries(Object.keys(uai).map((k) => [k, {}]));
+    if (uai && Object.keys(uai).length)
+      body.identity.userAssignedIdentities = Object.fromEntries(Object.keys(uai).map((k) => [k, {}]));
   }
   if (p.description != null) body.properties.description = p.description;
   if (p.properties && Object.keys(p.properties).length) body.properties.properties = { ...p.properties };
@@ -152,8 +163,11 @@ export function withTraffic(endpoint: EndpointResource, traffic: Traffic, o: Wit
 /** Why a traffic map cannot be sent (whole percentages 0-100 adding up to 100, or all 0), or undefined. */
 export function trafficProblem(traffic: Traffic): string | undefined {
   for (const [d, v] of Object.entries(traffic)) {
-    if (!Number.isInteger(v) || v < 0 || v > 100) return `deployment ${d} would get ${v}%, not a whole percentage from 0 to 100`;
+    if (!Number.isInteger(v) || v < 0 || v > 100)
+      return `deployment ${d} would get ${v}%, not a whole percentage from 0 to 100`;
   }
   const sum = Object.values(traffic).reduce((a, b) => a + b, 0);
-  return sum === 0 || sum === 100 ? undefined : `the shares add up to ${sum}%, not 100% (or 0% for an endpoint with no live traffic)`;
+  return sum === 0 || sum === 100
+    ? undefined
+    : `the shares add up to ${sum}%, not 100% (or 0% for an endpoint with no live traffic)`;
 }

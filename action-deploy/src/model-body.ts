@@ -13,7 +13,8 @@ export const HYPERPARAMETER_TAG_PREFIX = "hp.";
 export const TRAINED_MODEL_OUTPUT = "trained_model";
 
 /** azureml://jobs/<job>/outputs/trained_model: what azure-ai-ml and the samples register (reference §7). */
-export const jobOutputUri = (jobName: string, output = TRAINED_MODEL_OUTPUT) => `azureml://jobs/${jobName}/outputs/${output}`;
+export const jobOutputUri = (jobName: string, output = TRAINED_MODEL_OUTPUT) =>
+  `azureml://jobs/${jobName}/outputs/${output}`;
 
 /** The job a model URI points into, when it is a job output URI (azureml://jobs/<job>/outputs/<output>[/paths/...]). */
 export function jobOfUri(uri: string): string | undefined {
@@ -141,7 +142,9 @@ export function modelVersionBody(o: ModelBodyOptions): ModelVersionBody {
   if (tags.commit) properties.commit = tags.commit;
   return {
     properties: {
-      description: o.description ?? `Phi-3 chat model fine-tuned${jobName ? ` by job ${jobName}` : ""}${tags.repository ? ` in ${tags.repository}` : ""}.`,
+      description:
+        o.description ??
+        `Phi-3 chat model fine-tuned${jobName ? ` by job ${jobName}` : ""}${tags.repository ? ` in ${tags.repository}` : ""}.`,
       modelType: "mlflow_model",
       modelUri: o.modelUri,
       ...(jobName ? { jobName } : {}),
@@ -178,13 +181,15 @@ export function nextVersion(existing: Iterable<string>): string {
 }
 
 function compareVersions(a: string, b: string): number {
-  const na = /^\d+$/.test(a), nb = /^\d+$/.test(b);
+  const na = /^\d+$/.test(a),
+    nb = /^\d+$/.test(b);
   if (na && nb) return BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0;
   return na === nb ? a.localeCompare(b) : na ? 1 : -1;
 }
 
 /** The ARM id that a deployment's `model` names (reference §7). */
-export const modelId = (w: WorkspaceRef, name: string, version: string) => `${workspaceId(w)}/models/${name}/versions/${version}`;
+export const modelId = (w: WorkspaceRef, name: string, version: string) =>
+  `${workspaceId(w)}/models/${name}/versions/${version}`;
 
 /** "phi3-chat-ft:7" → { name, version }; undefined when it is not name:version. */
 export function parseModelRef(ref: string): { name: string; version: string } | undefined {
@@ -193,7 +198,9 @@ export function parseModelRef(ref: string): { name: string; version: string } | 
 }
 
 /** The lineage written by modelVersionBody, read back from a registered model's tags (for the summary). */
-export function lineageFromTags(tags: Record<string, string | null> | null | undefined): Lineage & { commit?: string; workflowRun?: string; repository?: string; sourceUri?: string } {
+export function lineageFromTags(
+  tags: Record<string, string | null> | null | undefined,
+): Lineage & { commit?: string; workflowRun?: string; repository?: string; sourceUri?: string } {
   const t = tags ?? {};
   const str = (k: string) => (typeof t[k] === "string" && t[k] ? (t[k] as string) : undefined);
   const hp = Object.fromEntries(

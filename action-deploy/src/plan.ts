@@ -94,21 +94,29 @@ export interface RolloutPlan {
 export function planRollout(i: PlanInput): RolloutPlan {
   const problems: string[] = [];
   const notes: string[] = [];
-  if (!Number.isInteger(i.instanceCount) || i.instanceCount < 1) problems.push(`instance-count must be a whole number of at least 1; got ${i.instanceCount}.`);
-  if (!Number.isInteger(i.traffic) || i.traffic < 0 || i.traffic > 100) problems.push(`traffic must be a whole percentage from 0 to 100; got ${i.traffic}.`);
+  if (!Number.isInteger(i.instanceCount) || i.instanceCount < 1)
+    problems.push(`instance-count must be a whole number of at least 1; got ${i.instanceCount}.`);
+  if (!Number.isInteger(i.traffic) || i.traffic < 0 || i.traffic > 100)
+    problems.push(`traffic must be a whole percentage from 0 to 100; got ${i.traffic}.`);
   const badEndpoint = checkName(ONLINE_ENDPOINT, i.endpointName);
   if (badEndpoint) problems.push(badEndpoint);
 
   const exists = i.endpoint !== undefined;
   const managed = exists ? isManaged(i.endpoint?.tags ?? undefined) : true;
   if (exists && !managed) {
-    notes.push(`Endpoint ${i.endpointName} has no managed-by tag of phi3-aml-actions: it is used as it is, never re-tagged or deleted, and only deployments of ours on it are ever removed.`);
+    notes.push(
+      `Endpoint ${i.endpointName} has no managed-by tag of phi3-aml-actions: it is used as it is, never re-tagged or deleted, and only deployments of ours on it are ever removed.`,
+    );
   }
 
   // The new deployment's name: the one asked for, else v<version>; an identical deployment of ours (same
   // settings fingerprint, provisioned) is reused, any other owner of the name means another name.
   const byName = new Map(i.deployments.map((d) => [d.name.toLowerCase(), d]));
-  const reusable = (d: DeploymentResource | undefined) => !!d && d.tags?.[SETTINGS_TAG] === i.settings && isManaged(d.tags ?? undefined) && d.properties?.provisioningState === "Succeeded";
+  const reusable = (d: DeploymentResource | undefined) =>
+    !!d &&
+    d.tags?.[SETTINGS_TAG] === i.settings &&
+    isManaged(d.tags ?? undefined) &&
+    d.properties?.provisioningState === "Succeeded";
   let name: string;
   let create = true;
   if (i.deployment !== undefined) {
@@ -131,28 +139,41 @@ export function planRollout(i: PlanInput): RolloutPlan {
       create = false;
     } else {
       // Of the suffixed names already there, one may be the identical deployment of an earlier run.
-      const twin = i.deployments.find((d) => d.name.toLowerCase().startsWith(`${base.toLowerCase()}-`) && /-\d+$/.test(d.name) && reusable(d));
+      const twin = i.deployments.find(
+        (d) => d.name.toLowerCase().startsWith(`${base.toLowerCase()}-`) && /-\d+$/.test(d.name) && reusable(d),
+      );
       name = twin?.name ?? freeName(base, byName.keys());
       create = !twin;
-      if (same && create) notes.push(`Deployment ${base} exists with another model or other settings (${describe(same)}); the new deployment is named ${name}.`);
+      if (same && create)
+        notes.push(
+          `Deployment ${base} exists with another model or other settings (${describe(same)}); the new deployment is named ${name}.`,
+        );
     }
   }
-  if (!create) notes.push(`Deployment ${name} already runs ${i.model.name}:${i.model.version} with these settings; it is reused, not created again.`);
+  if (!create)
+    notes.push(
+      `Deployment ${name} already runs ${i.model.name}:${i.model.version} with these settings; it is reused, not created again.`,
+    );
   if (create && i.deployments.length >= MAX_DEPLOYMENTS_PER_ENDPOINT) {
-    problems.push(`Endpoint ${i.endpointName} already has ${i.deployments.length} deployments, Azure's limit per endpoint (${MAX_DEPLOYMENTS_PER_ENDPOINT}); delete some first.`);
+    problems.push(
+      `Endpoint ${i.endpointName} already has ${i.deployments.length} deployments, Azure's limit per endpoint (${MAX_DEPLOYMENTS_PER_ENDPOINT}); delete some first.`,
+    );
   }
 
   // Traffic before: every deployment, 0 where the endpoint does not name it.
   const before: Traffic = {};
   for (const d of i.deployments) before[d.name] = 0;
-  for (const [d, v] of Object.entries(i.endpoint?.properties.traffic ?? {})) if (byName.has(d.toLowerCase())) before[byName.get(d.toLowerCase())!.name] = v;
+  for (const [d, v] of Object.entries(i.endpoint?.properties.traffic ?? {}))
+    if (byName.has(d.toLowerCase())) before[byName.get(d.toLowerCase())!.name] = v;
   const share = Number.isInteger(i.traffic) ? Math.min(100, Math.max(0, i.traffic)) : 0;
   const others = i.deployments.map((d) => d.name).filter((d) => d !== name);
   const { traffic: after, note } = distribute(before, name, others, share);
   if (note) notes.push(note);
   const liveBefore = sum(before) > 0;
   if (liveBefore && sum(after) === 0) {
-    problems.push(`traffic 0 would leave the live users of endpoint ${i.endpointName} with no deployment: ${name} is the only one that serves them. Deploy with traffic above 0, or add another deployment first.`);
+    problems.push(
+      `traffic 0 would leave the live users of endpoint ${i.endpointName} with no deployment: ${name} is the only one that serves them. Deploy with traffic above 0, or add another deployment first.`,
+    );
   }
 
   const previous = Object.entries(before)
@@ -164,8 +185,13 @@ export function planRollout(i: PlanInput): RolloutPlan {
   for (const d of i.deployments.filter((x) => x.name !== name)) {
     if ((after[d.name] ?? 0) > 0) kept.push({ name: d.name, reason: `still serves ${after[d.name]}% of live traffic` });
     else if (i.keepPrevious) kept.push({ name: d.name, reason: "keep-previous is set" });
-    else if (!isManaged(d.tags ?? undefined)) kept.push({ name: d.name, reason: "not created by phi3-aml-actions (no managed-by tag), so never deleted" });
-    else if (BUSY.has(d.properties?.provisioningState ?? "")) kept.push({ name: d.name, reason: `it is ${d.properties?.provisioningState} (another run may be working on it)` });
+    else if (!isManaged(d.tags ?? undefined))
+      kept.push({ name: d.name, reason: "not created by phi3-aml-actions (no managed-by tag), so never deleted" });
+    else if (BUSY.has(d.properties?.provisioningState ?? ""))
+      kept.push({
+        name: d.name,
+        reason: `it is ${d.properties?.provisioningState} (another run may be working on it)`,
+      });
     else deleteAfter.push(d.name);
   }
 
@@ -177,7 +203,11 @@ export function planRollout(i: PlanInput): RolloutPlan {
   for (const d of deleteAfter) steps.push({ kind: "delete-deployment", deployment: d });
   const onFailure: Step[] = create ? [{ kind: "delete-deployment", deployment: name }] : [];
 
-  const running = (d: DeploymentResource): Running => ({ name: d.name, instanceType: d.properties?.instanceType ?? "unknown", instanceCount: d.sku?.capacity ?? 1 });
+  const running = (d: DeploymentResource): Running => ({
+    name: d.name,
+    instanceType: d.properties?.instanceType ?? "unknown",
+    instanceCount: d.sku?.capacity ?? 1,
+  });
   const fresh: Running = { name, instanceType: i.instanceType, instanceCount: i.instanceCount };
   const existing = i.deployments.filter((d) => d.name !== name).map(running);
   const reused = i.deployments.find((d) => d.name === name);
@@ -192,7 +222,10 @@ export function planRollout(i: PlanInput): RolloutPlan {
     steps,
     onFailure,
     duringRollout: { adding: create ? fresh : undefined, running: i.deployments.map(running) },
-    afterRollout: [...existing.filter((d) => !deleteAfter.includes(d.name)), reused && !create ? running(reused) : fresh],
+    afterRollout: [
+      ...existing.filter((d) => !deleteAfter.includes(d.name)),
+      reused && !create ? running(reused) : fresh,
+    ],
     notes,
     problems,
   };
@@ -209,7 +242,12 @@ const sum = (t: Traffic) => Object.values(t).reduce((a, b) => a + b, 0);
  * When the others had nothing (a first rollout, or only dark deployments), nobody else can take live
  * traffic: the new deployment gets all of it, unless it was asked to stay dark.
  */
-export function distribute(before: Traffic, name: string, others: readonly string[], share: number): { traffic: Traffic; note?: string } {
+export function distribute(
+  before: Traffic,
+  name: string,
+  others: readonly string[],
+  share: number,
+): { traffic: Traffic; note?: string } {
   const traffic: Traffic = {};
   for (const d of others) traffic[d] = 0;
   const base = others.reduce((a, d) => a + (before[d] ?? 0), 0);
@@ -225,7 +263,10 @@ export function distribute(before: Traffic, name: string, others: readonly strin
   }
   if (share === 100 || base === 0) {
     traffic[name] = 100;
-    const note = share < 100 ? `traffic ${share} asked, but no other deployment serves live traffic to share the rest with: ${name} gets 100%.` : undefined;
+    const note =
+      share < 100
+        ? `traffic ${share} asked, but no other deployment serves live traffic to share the rest with: ${name} gets 100%.`
+        : undefined;
     return { traffic, note };
   }
   Object.assign(traffic, largestRemainder(others, before, base, 100 - share));
@@ -237,7 +278,9 @@ function largestRemainder(names: readonly string[], weights: Traffic, total: num
   const exact = names.map((d) => ({ d, x: ((weights[d] ?? 0) * amount) / total }));
   const out: Traffic = Object.fromEntries(exact.map(({ d, x }) => [d, Math.floor(x)]));
   let left = amount - sum(out);
-  for (const { d } of [...exact].sort((a, b) => b.x - Math.floor(b.x) - (a.x - Math.floor(a.x)) || a.d.localeCompare(b.d))) {
+  for (const { d } of [...exact].sort(
+    (a, b) => b.x - Math.floor(b.x) - (a.x - Math.floor(a.x)) || a.d.localeCompare(b.d),
+  )) {
     if (left <= 0) break;
     if ((weights[d] ?? 0) === 0) continue;
     out[d]! += 1;
@@ -254,7 +297,11 @@ function sameTraffic(a: Traffic, b: Traffic, newName: string): boolean {
 
 function describe(d: DeploymentResource): string {
   const model = d.properties?.model ? /\/models\/([^/]+)\/versions\/([^/]+)$/i.exec(d.properties.model) : null;
-  const parts = [model ? `model ${model[1]}:${model[2]}` : d.properties?.model ? `model ${d.properties.model}` : undefined, d.properties?.instanceType ?? undefined, d.properties?.provisioningState];
+  const parts = [
+    model ? `model ${model[1]}:${model[2]}` : d.properties?.model ? `model ${d.properties.model}` : undefined,
+    d.properties?.instanceType ?? undefined,
+    d.properties?.provisioningState,
+  ];
   return parts.filter(Boolean).join(", ") || "unknown settings";
 }
 
@@ -263,7 +310,9 @@ function describe(d: DeploymentResource): string {
  * still had a share would take it away; a deployment created takes none until the PUT). Used to check
  * that live users are never left at 0 %, and handy in logs.
  */
-export function trafficTimeline(plan: Pick<RolloutPlan, "trafficBefore" | "steps">): Array<{ step: Step; traffic: Traffic; live: number }> {
+export function trafficTimeline(
+  plan: Pick<RolloutPlan, "trafficBefore" | "steps">,
+): Array<{ step: Step; traffic: Traffic; live: number }> {
   let current: Traffic = { ...plan.trafficBefore };
   return plan.steps.map((step) => {
     if (step.kind === "create-deployment") current = { ...current, [step.deployment]: current[step.deployment] ?? 0 };

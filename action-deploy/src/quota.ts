@@ -38,7 +38,14 @@ export const KNOWN_VM_SIZES: readonly VmSizeInfo[] = [
 
 /** Families whose sizes skip the 20 % reservation ("Skip 20% Reservation: Yes" in the SKU list). */
 const NO_RESERVE = new Set(
-  ["standardNCADSA100v4Family", "standardNCADSH100v5Family", "standardNDAMSv4_A100Family", "standardNDASv4_A100Family", "standardNDSv2Family", "standardNDv5H100Family"].map(familyKey),
+  [
+    "standardNCADSA100v4Family",
+    "standardNCADSH100v5Family",
+    "standardNDAMSv4_A100Family",
+    "standardNDASv4_A100Family",
+    "standardNDSv2Family",
+    "standardNDv5H100Family",
+  ].map(familyKey),
 );
 
 /** Family names are written "standardNCSv3Family" by the APIs and "Standard NCSv3 Family" by people. */
@@ -58,7 +65,8 @@ export function reservedInstances(family: string, instanceCount: number): number
 }
 
 /** The cores a deployment holds against its family's quota. */
-export const coresFor = (size: VmSizeInfo, instanceCount: number) => reservedInstances(size.family, instanceCount) * size.vCPUs;
+export const coresFor = (size: VmSizeInfo, instanceCount: number) =>
+  reservedInstances(size.family, instanceCount) * size.vCPUs;
 
 /** One entry of GET .../locations/{loc}/usages (Usage). */
 export interface UsageLike {
@@ -113,26 +121,40 @@ export interface QuotaCheck {
   message: string;
 }
 
-export const QUOTA_DOCS = "https://learn.microsoft.com/azure/machine-learning/how-to-manage-quotas#request-quota-and-limit-increases";
+export const QUOTA_DOCS =
+  "https://learn.microsoft.com/azure/machine-learning/how-to-manage-quotas#request-quota-and-limit-increases";
 
 /** Checks the new deployment and everything that runs beside it against the family's quota. */
 export function checkQuota(q: QuotaInput): QuotaCheck {
   const none = { addingCores: 0, runningCores: 0, needed: 0 };
-  if (!q.adding) return { ok: true, checked: false, ...none, message: "No new deployment is created, so no new cores are needed." };
+  if (!q.adding)
+    return { ok: true, checked: false, ...none, message: "No new deployment is created, so no new cores are needed." };
   const size = findVmSize(q.adding.instanceType, q.vmSizes);
   if (!size) {
-    return { ok: true, checked: false, ...none, message: `Quota not checked: the VM size ${q.adding.instanceType} is unknown${q.location ? ` in ${q.location}` : ""} (is it available there, and spelled as Azure spells it?).` };
+    return {
+      ok: true,
+      checked: false,
+      ...none,
+      message: `Quota not checked: the VM size ${q.adding.instanceType} is unknown${q.location ? ` in ${q.location}` : ""} (is it available there, and spelled as Azure spells it?).`,
+    };
   }
   const key = familyKey(size.family);
   const usage = q.usages.find((u) => familyKey(u.name?.value ?? "") === key);
   const familyName = usage?.name?.localizedValue?.replace(/\s+(Cluster\s+)?Dedicated vCPUs$/i, "") || size.family;
   const addingCores = coresFor(size, q.adding.instanceCount);
-  const same = q.running.map((d) => ({ d, s: findVmSize(d.instanceType, q.vmSizes) })).filter((x) => x.s && familyKey(x.s.family) === key);
+  const same = q.running
+    .map((d) => ({ d, s: findVmSize(d.instanceType, q.vmSizes) }))
+    .filter((x) => x.s && familyKey(x.s.family) === key);
   const runningCores = same.reduce((a, x) => a + coresFor(x.s!, x.d.instanceCount), 0);
   const needed = addingCores + runningCores;
   const base = { family: familyName, addingCores, runningCores, needed };
   if (!usage || typeof usage.limit !== "number" || typeof usage.currentValue !== "number") {
-    return { ok: true, checked: false, ...base, message: `Quota not checked: Azure reported no usage for ${familyName}${q.location ? ` in ${q.location}` : ""}; the rollout needs ${needed} vCPUs of it at once.` };
+    return {
+      ok: true,
+      checked: false,
+      ...base,
+      message: `Quota not checked: Azure reported no usage for ${familyName}${q.location ? ` in ${q.location}` : ""}; the rollout needs ${needed} vCPUs of it at once.`,
+    };
   }
   const limit = usage.limit;
   const current = usage.currentValue;

@@ -12,7 +12,17 @@ import { followPoller, formatDuration, waitFor, WaitTimeoutError } from "@phi3-a
 import { deploymentBody, settingsHash } from "./deployment-body.js";
 import { newEndpointBody, withTraffic, type EndpointResource, type Traffic } from "./endpoint-body.js";
 import type { DeployInputs } from "./inputs.js";
-import { findRegistered, jobOutputUri, lineageFromJob, modelId, modelVersionBody, nextVersion, parseModelRef, TRAINED_MODEL_OUTPUT, type Lineage } from "./model-body.js";
+import {
+  findRegistered,
+  jobOutputUri,
+  lineageFromJob,
+  modelId,
+  modelVersionBody,
+  nextVersion,
+  parseModelRef,
+  TRAINED_MODEL_OUTPUT,
+  type Lineage,
+} from "./model-body.js";
 import { defaultEndpointName } from "./names.js";
 import { planRollout, type DeploymentResource, type RolloutPlan } from "./plan.js";
 import { checkQuota } from "./quota.js";
@@ -86,7 +96,9 @@ export async function run(inputs: DeployInputs, log: Logger): Promise<void> {
 
   // ---- Apply.
   if (model.register) {
-    await timed("register model", () => ml.modelVersions.createOrUpdate(rg, ws, model.name, model.version, model.register!));
+    await timed("register model", () =>
+      ml.modelVersions.createOrUpdate(rg, ws, model.name, model.version, model.register!),
+    );
     log.info(`Registered model ${model.name}:${model.version}.`);
   }
   let key: string | undefined;
@@ -106,7 +118,14 @@ export async function run(inputs: DeployInputs, log: Logger): Promise<void> {
   const summary = (ok: boolean, failure?: string, current?: EndpointResource): DeploySummaryInput => ({
     ok,
     failure,
-    model: { name: model.name, version: model.version, reused: model.reused, url: links.model(model.name, model.version), lineage: model.lineage, jobUrl: model.lineage?.jobName ? links.job(model.lineage.jobName) : undefined },
+    model: {
+      name: model.name,
+      version: model.version,
+      reused: model.reused,
+      url: links.model(model.name, model.version),
+      lineage: model.lineage,
+      jobUrl: model.lineage?.jobName ? links.job(model.lineage.jobName) : undefined,
+    },
     endpoint: {
       name: endpointName,
       created: created.endpoint,
@@ -116,7 +135,12 @@ export async function run(inputs: DeployInputs, log: Logger): Promise<void> {
       expiresAt: expiresAt(current?.tags ?? undefined),
       url: links.endpoint(endpointName),
     },
-    deployment: { name: plan.deployment.name, created: created.deployment, instanceType: inputs.instanceType, instanceCount: inputs.instanceCount },
+    deployment: {
+      name: plan.deployment.name,
+      created: created.deployment,
+      instanceType: inputs.instanceType,
+      instanceCount: inputs.instanceCount,
+    },
     previous: plan.previous,
     trafficBefore: plan.trafficBefore,
     trafficAfter: trafficNow,
@@ -132,25 +156,52 @@ export async function run(inputs: DeployInputs, log: Logger): Promise<void> {
   try {
     for (const step of plan.steps) {
       if (step.kind === "create-endpoint") {
-        await timed("create endpoint", () => putEndpoint(s, endpointName, newEndpointBody({ location: s.location, ttlHours: inputs.ttlHours }), log));
+        await timed("create endpoint", () =>
+          putEndpoint(s, endpointName, newEndpointBody({ location: s.location, ttlHours: inputs.ttlHours }), log),
+        );
         created.endpoint = true;
       } else if (step.kind === "create-deployment") {
         // Marked before the call: a deployment that fails to provision exists, and must be removed.
         created.deployment = true;
-        await timed("create deployment", () => createDeployment(s, endpointName, step.deployment, body as unknown as OnlineDeployment, inputs.provisioningTimeoutSeconds, log));
+        await timed("create deployment", () =>
+          createDeployment(
+            s,
+            endpointName,
+            step.deployment,
+            body as unknown as OnlineDeployment,
+            inputs.provisioningTimeoutSeconds,
+            log,
+          ),
+        );
       } else if (step.kind === "smoke") {
-        smoke = await timed("smoke prompt", () => smokeTest(s, endpointName, step.deployment, inputs.smokePrompt!, getKey, log));
-        if (smoke.error) throw new ActionError(`The smoke prompt to deployment ${step.deployment} failed: ${smoke.error}`);
+        smoke = await timed("smoke prompt", () =>
+          smokeTest(s, endpointName, step.deployment, inputs.smokePrompt!, getKey, log),
+        );
+        if (smoke.error)
+          throw new ActionError(`The smoke prompt to deployment ${step.deployment} failed: ${smoke.error}`);
       } else if (step.kind === "set-traffic") {
         // Traffic changes only through a full PUT of the endpoint, built from what it is now; ours gets its
         // run, commit and expiry refreshed; deployments about to go lose any mirror share.
         const current = (await getEndpoint(s, endpointName))!;
-        const body = withTraffic(current, step.traffic, { retag: { ttlHours: inputs.ttlHours }, dropMirrorFor: plan.deleteAfter });
+        const body = withTraffic(current, step.traffic, {
+          retag: { ttlHours: inputs.ttlHours },
+          dropMirrorFor: plan.deleteAfter,
+        });
         await timed("move traffic", () => putEndpoint(s, endpointName, body, log));
         trafficNow = step.traffic;
-        log.info(`Traffic of ${endpointName}: ${Object.entries(step.traffic).map(([d, p]) => `${d} ${p}%`).join(", ")}.`);
+        log.info(
+          `Traffic of ${endpointName}: ${Object.entries(step.traffic)
+            .map(([d, p]) => `${d} ${p}%`)
+            .join(", ")}.`,
+        );
       } else if (step.kind === "delete-deployment") {
-        await timed(`delete ${step.deployment}`, async () => followPoller(await ml.onlineDeployments.beginDelete(rg, ws, endpointName, step.deployment), { what: `deleting deployment ${step.deployment}`, log, ...LRO }));
+        await timed(`delete ${step.deployment}`, async () =>
+          followPoller(await ml.onlineDeployments.beginDelete(rg, ws, endpointName, step.deployment), {
+            what: `deleting deployment ${step.deployment}`,
+            log,
+            ...LRO,
+          }),
+        );
         deleted.push(step.deployment);
       }
     }
@@ -166,7 +217,8 @@ export async function run(inputs: DeployInputs, log: Logger): Promise<void> {
   }
 
   const current = (await getEndpoint(s, endpointName))!;
-  if (inputs.promptflowConnection) await writeConnection(s, inputs.promptflowConnection, current.properties!.scoringUri!, await getKey(), log);
+  if (inputs.promptflowConnection)
+    await writeConnection(s, inputs.promptflowConnection, current.properties!.scoringUri!, await getKey(), log);
   setOutputs({
     "model-id": model.id,
     "model-version": model.version,
@@ -185,27 +237,43 @@ export async function run(inputs: DeployInputs, log: Logger): Promise<void> {
  */
 async function endpointRequest(s: Session, name: string, method: "GET" | "PUT", body?: unknown) {
   const url = `${s.cloud.resourceManager}${workspaceId(s.ref)}/onlineEndpoints/${encodeURIComponent(name)}?api-version=${API_VERSION}`;
-  const res = await s.client.sendRequest(createPipelineRequest({ url, method, body: body ? JSON.stringify(body) : undefined, headers: createHttpHeaders({ "content-type": "application/json" }) }));
-  return { res, json: res.bodyAsText ? (JSON.parse(res.bodyAsText) as EndpointResource & { error?: { code?: string; message?: string } }) : undefined };
+  const res = await s.client.sendRequest(
+    createPipelineRequest({
+      url,
+      method,
+      body: body ? JSON.stringify(body) : undefined,
+      headers: createHttpHeaders({ "content-type": "application/json" }),
+    }),
+  );
+  return {
+    res,
+    json: res.bodyAsText
+      ? (JSON.parse(res.bodyAsText) as EndpointResource & { error?: { code?: string; message?: string } })
+      : undefined,
+  };
 }
 
 async function getEndpoint(s: Session, name: string): Promise<EndpointResource | undefined> {
   const { res, json } = await endpointRequest(s, name, "GET");
   if (res.status === 404) return undefined;
-  if (res.status >= 400) throw new ActionError(`Reading endpoint ${name} failed: ${res.status} ${json?.error?.message ?? ""}`);
+  if (res.status >= 400)
+    throw new ActionError(`Reading endpoint ${name} failed: ${res.status} ${json?.error?.message ?? ""}`);
   return json;
 }
 
 /** PUT the whole endpoint, then follow its Azure-AsyncOperation to the end (shared wait), as the SDK's poller would. */
 async function putEndpoint(s: Session, name: string, body: unknown, log: Logger): Promise<void> {
   const { res, json } = await endpointRequest(s, name, "PUT", body);
-  if (res.status >= 400) throw new ActionError(`Updating endpoint ${name} failed: ${res.status} ${json?.error?.code ?? ""} ${json?.error?.message ?? ""}`);
+  if (res.status >= 400)
+    throw new ActionError(
+      `Updating endpoint ${name} failed: ${res.status} ${json?.error?.code ?? ""} ${json?.error?.message ?? ""}`,
+    );
   const operation = res.headers.get("azure-asyncoperation");
   if (!operation) return;
   await waitFor(
     async () => {
       const op = await s.client.sendRequest(createPipelineRequest({ url: operation, method: "GET" }));
-      const status = (JSON.parse(op.bodyAsText ?? "{}") as { status?: string; error?: { message?: string } });
+      const status = JSON.parse(op.bodyAsText ?? "{}") as { status?: string; error?: { message?: string } };
       const state = status.status ?? "Unknown";
       const retryAfter = Number(op.headers.get("retry-after"));
       return {
@@ -243,9 +311,15 @@ async function chooseModel(s: Session, inputs: DeployInputs, log: Logger): Promi
   if ("jobName" in what) {
     const job = await getOrUndefined(() => s.client.jobs.get(rg, ws, what.jobName));
     if (!job) throw new ActionError(`There is no job ${what.jobName} in workspace ${ws}.`);
-    if (job.properties.status !== "Completed") throw new ActionError(`Job ${what.jobName} is ${job.properties.status}, not Completed: there is no trained model to deploy yet.`);
+    if (job.properties.status !== "Completed")
+      throw new ActionError(
+        `Job ${what.jobName} is ${job.properties.status}, not Completed: there is no trained model to deploy yet.`,
+      );
     const outputs = (job.properties as { outputs?: Record<string, unknown> }).outputs ?? {};
-    if (!(TRAINED_MODEL_OUTPUT in outputs)) throw new ActionError(`Job ${what.jobName} has no ${TRAINED_MODEL_OUTPUT} output (outputs: ${Object.keys(outputs).join(", ") || "none"}).`);
+    if (!(TRAINED_MODEL_OUTPUT in outputs))
+      throw new ActionError(
+        `Job ${what.jobName} has no ${TRAINED_MODEL_OUTPUT} output (outputs: ${Object.keys(outputs).join(", ") || "none"}).`,
+      );
     sourceUri = jobOutputUri(what.jobName);
     lineage = lineageFromJob(job as Parameters<typeof lineageFromJob>[0]);
   } else sourceUri = what.modelUri;
@@ -259,10 +333,23 @@ async function chooseModel(s: Session, inputs: DeployInputs, log: Logger): Promi
   const found = findRegistered(versions, sourceUri);
   if (found?.name) {
     log.info(`${sourceUri} is registered already as ${inputs.modelName}:${found.name}; reusing it.`);
-    return { name: inputs.modelName, version: found.name, id: modelId(s.ref, inputs.modelName, found.name), reused: true, lineage };
+    return {
+      name: inputs.modelName,
+      version: found.name,
+      id: modelId(s.ref, inputs.modelName, found.name),
+      reused: true,
+      lineage,
+    };
   }
   const version = nextVersion(versions.map((v) => v.name ?? ""));
-  return { name: inputs.modelName, version, id: modelId(s.ref, inputs.modelName, version), reused: false, lineage, register: modelVersionBody({ modelUri: sourceUri, lineage }) };
+  return {
+    name: inputs.modelName,
+    version,
+    id: modelId(s.ref, inputs.modelName, version),
+    reused: false,
+    lineage,
+    register: modelVersionBody({ modelUri: sourceUri, lineage }),
+  };
 }
 
 /** Quota for everything that runs at once during the rollout (the previous deployment serves until traffic moves). */
@@ -281,22 +368,43 @@ async function checkCapacity(s: Session, plan: RolloutPlan, log: Logger): Promis
   log.info(q.message);
 }
 
-async function createDeployment(s: Session, endpoint: string, name: string, body: OnlineDeployment, timeoutSeconds: number, log: Logger): Promise<void> {
+async function createDeployment(
+  s: Session,
+  endpoint: string,
+  name: string,
+  body: OnlineDeployment,
+  timeoutSeconds: number,
+  log: Logger,
+): Promise<void> {
   const { resourceGroup: rg, workspace: ws } = s.ref;
   log.info(`Creating deployment ${name} on ${endpoint} at 0 % traffic (${body.properties.instanceType}).`);
   try {
-    await followPoller(await s.client.onlineDeployments.beginCreateOrUpdate(rg, ws, endpoint, name, body), { what: `deployment ${name}`, log, ...LRO, timeoutMs: timeoutSeconds * 1000, intervalMs: Math.min(LRO.intervalMs, timeoutSeconds * 250) });
+    await followPoller(await s.client.onlineDeployments.beginCreateOrUpdate(rg, ws, endpoint, name, body), {
+      what: `deployment ${name}`,
+      log,
+      ...LRO,
+      timeoutMs: timeoutSeconds * 1000,
+      intervalMs: Math.min(LRO.intervalMs, timeoutSeconds * 250),
+    });
   } catch (e) {
     await printLogs(s, endpoint, name, log);
-    const stuck = e instanceof WaitTimeoutError ? ` within provisioning-timeout (${formatDuration(timeoutSeconds * 1000)}); it was still provisioning` : "";
+    const stuck =
+      e instanceof WaitTimeoutError
+        ? ` within provisioning-timeout (${formatDuration(timeoutSeconds * 1000)}); it was still provisioning`
+        : "";
     throw new ActionError(`Deployment ${name} did not provision${stuck}: ${describeError(e)}`, undefined, { cause: e });
   }
 }
 
 async function printLogs(s: Session, endpoint: string, name: string, log: Logger): Promise<void> {
   try {
-    const logs = await s.client.onlineDeployments.getLogs(s.ref.resourceGroup, s.ref.workspace, endpoint, name, { containerType: "InferenceServer", tail: 50 });
-    await log.group(`Last lines of deployment ${name}'s container log`, async () => log.info(`\n${logs.content ?? "(empty)"}`));
+    const logs = await s.client.onlineDeployments.getLogs(s.ref.resourceGroup, s.ref.workspace, endpoint, name, {
+      containerType: "InferenceServer",
+      tail: 50,
+    });
+    await log.group(`Last lines of deployment ${name}'s container log`, async () =>
+      log.info(`\n${logs.content ?? "(empty)"}`),
+    );
   } catch (e) {
     log.warning(`Could not read deployment ${name}'s logs: ${describeError(e)}`);
   }
@@ -305,21 +413,40 @@ async function printLogs(s: Session, endpoint: string, name: string, log: Logger
 async function removeFailed(s: Session, endpoint: string, name: string, log: Logger): Promise<void> {
   try {
     log.info(`Removing the failed deployment ${name}; the traffic stays as it was.`);
-    await followPoller(await s.client.onlineDeployments.beginDelete(s.ref.resourceGroup, s.ref.workspace, endpoint, name), { what: `deleting deployment ${name}`, log, ...LRO });
+    await followPoller(
+      await s.client.onlineDeployments.beginDelete(s.ref.resourceGroup, s.ref.workspace, endpoint, name),
+      { what: `deleting deployment ${name}`, log, ...LRO },
+    );
   } catch (e) {
     log.warning(`Could not remove deployment ${name}: ${describeError(e)}`);
   }
 }
 
 /** The smoke prompt, to the new deployment alone (azureml-model-deployment), before it takes live traffic. */
-async function smokeTest(s: Session, endpoint: string, deployment: string, prompt: string, key: () => Promise<string>, log: Logger): Promise<NonNullable<DeploySummaryInput["smoke"]>> {
+async function smokeTest(
+  s: Session,
+  endpoint: string,
+  deployment: string,
+  prompt: string,
+  key: () => Promise<string>,
+  log: Logger,
+): Promise<NonNullable<DeploySummaryInput["smoke"]>> {
   const ep = (await getEndpoint(s, endpoint))!;
   const t0 = Date.now();
   try {
     const res = await fetch(ep.properties!.scoringUri!, {
       method: "POST",
-      headers: { authorization: `Bearer ${await key()}`, "content-type": "application/json", "azureml-model-deployment": deployment },
-      body: JSON.stringify({ input_data: { input_string: [{ role: "user", content: prompt }], parameters: { temperature: 0.7, max_new_tokens: 128 } } }),
+      headers: {
+        authorization: `Bearer ${await key()}`,
+        "content-type": "application/json",
+        "azureml-model-deployment": deployment,
+      },
+      body: JSON.stringify({
+        input_data: {
+          input_string: [{ role: "user", content: prompt }],
+          parameters: { temperature: 0.7, max_new_tokens: 128 },
+        },
+      }),
       signal: AbortSignal.timeout(120_000),
     });
     const text = await res.text();
@@ -348,13 +475,25 @@ async function writeConnection(s: Session, name: string, endpoint: string, key: 
       isSharedToAll: false,
       // Prompt flow reads a custom connection's metadata as `configs` and its keys as `secrets`.
       credentials: { keys: { [CONNECTION_FIELDS.key]: key } },
-      metadata: { [CONNECTION_FIELDS.endpoint]: endpoint, "azureml.flow.connection_type": "Custom", "azureml.flow.module": "promptflow.connections" },
+      metadata: {
+        [CONNECTION_FIELDS.endpoint]: endpoint,
+        "azureml.flow.connection_type": "Custom",
+        "azureml.flow.module": "promptflow.connections",
+      },
     },
   };
   const url = `${s.cloud.resourceManager}${workspaceId(s.ref)}/connections/${encodeURIComponent(name)}?api-version=${API_VERSION}`;
   const res = await s.client.sendRequest(
-    createPipelineRequest({ url, method: "PUT", body: JSON.stringify(body), headers: createHttpHeaders({ "content-type": "application/json" }) }),
+    createPipelineRequest({
+      url,
+      method: "PUT",
+      body: JSON.stringify(body),
+      headers: createHttpHeaders({ "content-type": "application/json" }),
+    }),
   );
-  if (res.status >= 400) throw new ActionError(`Could not write the Prompt flow connection ${name}: ${res.status} ${(res.bodyAsText ?? "").slice(0, 300)}`);
+  if (res.status >= 400)
+    throw new ActionError(
+      `Could not write the Prompt flow connection ${name}: ${res.status} ${(res.bodyAsText ?? "").slice(0, 300)}`,
+    );
   log.info(`Prompt flow connection ${name} holds the endpoint and its key (as a secret).`);
 }

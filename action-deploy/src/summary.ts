@@ -12,8 +12,23 @@ export interface DeploySummaryInput {
   ok: boolean;
   /** Why the step failed (Azure's message or ours); shown escaped. */
   failure?: string;
-  model: { name: string; version: string; reused: boolean; url?: string; lineage?: Lineage & { commit?: string; workflowRun?: string; sourceUri?: string }; jobUrl?: string };
-  endpoint: { name: string; created: boolean; managed: boolean; scoringUri?: string; swaggerUri?: string; expiresAt?: Date; url?: string };
+  model: {
+    name: string;
+    version: string;
+    reused: boolean;
+    url?: string;
+    lineage?: Lineage & { commit?: string; workflowRun?: string; sourceUri?: string };
+    jobUrl?: string;
+  };
+  endpoint: {
+    name: string;
+    created: boolean;
+    managed: boolean;
+    scoringUri?: string;
+    swaggerUri?: string;
+    expiresAt?: Date;
+    url?: string;
+  };
   deployment: { name: string; created: boolean; instanceType: string; instanceCount: number };
   previous?: string;
   trafficBefore: Traffic;
@@ -40,8 +55,12 @@ const ZWJ = "\u200D";
  */
 export function escapeUntrusted(text: string, max = 1000): string {
   // Matching control characters is the point here.
-  // eslint-disable-next-line no-control-regex
-  let t = text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, "").replace(/\t/g, " ").replace(/\r\n?/g, "\n").trim();
+  let t = text
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, "")
+    .replace(/\t/g, " ")
+    .replace(/\r\n?/g, "\n")
+    .trim();
   const chars = Array.from(t);
   if (chars.length > max) t = `${chars.slice(0, Math.max(0, max - 1)).join("")}…`;
   return escapeMarkdown(t)
@@ -69,56 +88,98 @@ export function deploySummary(s: DeploySummaryInput): string {
   if (!s.ok && s.failure) out.push(`**Why:** ${escapeUntrusted(s.failure, 2000)}`, "");
 
   const rows: Array<[string, string]> = [
-    ["model", `${s.model.url ? link(model, s.model.url) : escapeMarkdown(model)} (${s.model.reused ? "already registered, reused" : "registered by this run"})`],
+    [
+      "model",
+      `${s.model.url ? link(model, s.model.url) : escapeMarkdown(model)} (${s.model.reused ? "already registered, reused" : "registered by this run"})`,
+    ],
     [
       "endpoint",
       `${s.endpoint.url ? link(s.endpoint.name, s.endpoint.url) : escapeMarkdown(s.endpoint.name)} (${s.endpoint.created ? "created by this run" : "existing"}${s.endpoint.managed ? "" : "; not managed by phi3-aml-actions, so never re-tagged or deleted"})`,
     ],
-    ["deployment", `${escapeMarkdown(s.deployment.name)} (${s.deployment.created ? "new" : "reused"}) on ${s.deployment.instanceCount} × ${escapeMarkdown(s.deployment.instanceType)}`],
+    [
+      "deployment",
+      `${escapeMarkdown(s.deployment.name)} (${s.deployment.created ? "new" : "reused"}) on ${s.deployment.instanceCount} × ${escapeMarkdown(s.deployment.instanceType)}`,
+    ],
   ];
   if (s.previous) rows.push(["previous deployment", escapeMarkdown(s.previous)]);
   if (s.endpoint.scoringUri) rows.push(["scoring URI", escapeMarkdown(s.endpoint.scoringUri)]);
   if (s.endpoint.swaggerUri) rows.push(["swagger URI", escapeMarkdown(s.endpoint.swaggerUri)]);
-  if (s.endpoint.expiresAt) rows.push(["expires", `${s.endpoint.expiresAt.toISOString()} (teardown may delete the endpoint after this)`]);
-  if (s.promptflowConnection) rows.push(["Prompt flow connection", `${escapeMarkdown(s.promptflowConnection)} (custom keys; the key is stored there as a secret)`]);
+  if (s.endpoint.expiresAt)
+    rows.push(["expires", `${s.endpoint.expiresAt.toISOString()} (teardown may delete the endpoint after this)`]);
+  if (s.promptflowConnection)
+    rows.push([
+      "Prompt flow connection",
+      `${escapeMarkdown(s.promptflowConnection)} (custom keys; the key is stored there as a secret)`,
+    ]);
   out.push(markdownTable(["", ""], rows, [1]), "");
 
   const l = s.model.lineage;
   if (l) {
     const lin: Array<[string, string]> = [];
-    if (l.jobName) lin.push(["fine-tune job", s.model.jobUrl ? link(l.jobName, s.model.jobUrl) : escapeMarkdown(l.jobName)]);
+    if (l.jobName)
+      lin.push(["fine-tune job", s.model.jobUrl ? link(l.jobName, s.model.jobUrl) : escapeMarkdown(l.jobName)]);
     if (l.sourceUri) lin.push(["model files", escapeMarkdown(l.sourceUri)]);
     if (l.baseModel) lin.push(["base model", escapeMarkdown(l.baseModel)]);
     if (l.dataAssets?.length) lin.push(["data", l.dataAssets.map((d) => escapeMarkdown(d)).join("<br>")]);
     if (l.hyperparameters && Object.keys(l.hyperparameters).length) {
-      lin.push(["hyperparameters", Object.entries(l.hyperparameters).map(([k, v]) => `${escapeMarkdown(k)} = ${escapeMarkdown(v)}`).join("<br>")]);
+      lin.push([
+        "hyperparameters",
+        Object.entries(l.hyperparameters)
+          .map(([k, v]) => `${escapeMarkdown(k)} = ${escapeMarkdown(v)}`)
+          .join("<br>"),
+      ]);
     }
     if (l.commit) lin.push(["commit", escapeMarkdown(l.commit)]);
     if (l.workflowRun && /^https:\/\//.test(l.workflowRun)) lin.push(["workflow run", link("run", l.workflowRun)]);
     if (lin.length) out.push("### Lineage", "", markdownTable(["", ""], lin, [1]), "");
   }
 
-  const names = [...new Set([...Object.keys(s.trafficBefore), ...Object.keys(s.trafficAfter), s.deployment.name, ...s.deleted])];
+  const names = [
+    ...new Set([...Object.keys(s.trafficBefore), ...Object.keys(s.trafficAfter), s.deployment.name, ...s.deleted]),
+  ];
   const traffic = names.map((d) => {
     const gone = s.deleted.includes(d);
-    const what = d === s.deployment.name ? (s.deployment.created ? "new" : "reused") : gone ? "deleted once traffic had moved" : (s.kept.find((k) => k.name === d)?.reason ?? "");
+    const what =
+      d === s.deployment.name
+        ? s.deployment.created
+          ? "new"
+          : "reused"
+        : gone
+          ? "deleted once traffic had moved"
+          : (s.kept.find((k) => k.name === d)?.reason ?? "");
     const after = gone ? "—" : pct(s.trafficAfter[d]);
     return [d, pct(s.trafficBefore[d]), after, what];
   });
   out.push("### Deployments and live traffic", "", markdownTable(["deployment", "before", "after", ""], traffic), "");
 
   if (s.smoke) {
-    const answer = s.smoke.error ? `failed: ${escapeUntrusted(s.smoke.error, 500)}` : s.smoke.answer !== undefined ? escapeUntrusted(s.smoke.answer) : "";
+    const answer = s.smoke.error
+      ? `failed: ${escapeUntrusted(s.smoke.error, 500)}`
+      : s.smoke.answer !== undefined
+        ? escapeUntrusted(s.smoke.answer)
+        : "";
     out.push(
       "### Smoke prompt (new deployment alone, before traffic moved)",
       "",
-      markdownTable(["prompt", "answer (model text, shown as plain text)", "time"], [[escapeUntrusted(s.smoke.prompt, 500), answer, s.smoke.ms === undefined ? "" : formatDuration(s.smoke.ms)]], [0, 1]),
+      markdownTable(
+        ["prompt", "answer (model text, shown as plain text)", "time"],
+        [[escapeUntrusted(s.smoke.prompt, 500), answer, s.smoke.ms === undefined ? "" : formatDuration(s.smoke.ms)]],
+        [0, 1],
+      ),
       "",
     );
   }
 
   if (s.timings.length) {
-    out.push("### Timings", "", markdownTable(["step", "time"], s.timings.map((t) => [t.step, formatDuration(t.ms)])), "");
+    out.push(
+      "### Timings",
+      "",
+      markdownTable(
+        ["step", "time"],
+        s.timings.map((t) => [t.step, formatDuration(t.ms)]),
+      ),
+      "",
+    );
   }
 
   const cost = hourlyCost(s.running);
@@ -128,7 +189,12 @@ export function deploySummary(s: DeploySummaryInput): string {
       "",
       markdownTable(
         ["deployment", "instance type", "instances", "estimated per hour"],
-        cost.lines.map((c) => [c.name, c.instanceType, c.instanceCount, c.usdPerHour === undefined ? "unknown" : formatUsd(c.usdPerHour)]),
+        cost.lines.map((c) => [
+          c.name,
+          c.instanceType,
+          c.instanceCount,
+          c.usdPerHour === undefined ? "unknown" : formatUsd(c.usdPerHour),
+        ]),
       ),
       "",
       `**About ${formatUsd(cost.usdPerHour)} per hour** (${formatUsd(cost.usdPerHour * 24 * 30)} for 30 days) while it runs${cost.unknown.length ? `, not counting ${cost.unknown.map((u) => escapeMarkdown(u)).join(", ")} (price unknown)` : ""}. ` +

@@ -1,4 +1,10 @@
-import { deploymentBody, modelLabel, msToIsoDuration, settingsHash, type DeploymentOptions } from "../src/deployment-body.js";
+import {
+  deploymentBody,
+  modelLabel,
+  msToIsoDuration,
+  settingsHash,
+  type DeploymentOptions,
+} from "../src/deployment-body.js";
 import { ARM, contractSuite, ENV, NOW, officialContract, OURS, Q } from "./helpers.js";
 
 const options: DeploymentOptions = {
@@ -48,7 +54,9 @@ describe("managed online deployment body", () => {
 
   it("gives a slow LLM container startup-delay-seconds before the liveness probe, and leaves readiness to Azure", () => {
     expect(deploymentBody(options).properties.livenessProbe).toEqual({ initialDelay: "PT10M" });
-    expect(deploymentBody({ ...options, startupDelaySeconds: 90 }).properties.livenessProbe).toEqual({ initialDelay: "PT1M30S" });
+    expect(deploymentBody({ ...options, startupDelaySeconds: 90 }).properties.livenessProbe).toEqual({
+      initialDelay: "PT1M30S",
+    });
     expect(deploymentBody(options).properties).not.toHaveProperty("readinessProbe");
   });
 
@@ -62,7 +70,9 @@ describe("managed online deployment body", () => {
   it("fingerprints what the deployment runs, not when or by whom it was made", () => {
     const a = deploymentBody(options).tags.settings;
     expect(deploymentBody({ ...options, now: new Date("2030-01-01"), env: {} }).tags.settings).toBe(a);
-    expect(deploymentBody({ ...options, environmentVariables: { MAX_TOTAL_TOKENS: "8192" } }).tags.settings).not.toBe(a);
+    expect(deploymentBody({ ...options, environmentVariables: { MAX_TOTAL_TOKENS: "8192" } }).tags.settings).not.toBe(
+      a,
+    );
     expect(deploymentBody({ ...options, modelId: `${ARM}/models/phi3-chat-ft/versions/8` }).tags.settings).not.toBe(a);
     expect(deploymentBody({ ...options, instanceCount: 2 }).tags.settings).not.toBe(a);
     // Environment variables are hashed, never written out in a tag.
@@ -81,7 +91,11 @@ describe("managed online deployment body", () => {
 
 contractSuite("managed online deployment body against the official OpenAPI contract", () => {
   it("is a valid OnlineDeployments_CreateOrUpdate request", () => {
-    const r = officialContract()!.checkRequest("PUT", `${ARM}/onlineEndpoints/phi3-chat/deployments/v07${Q}`, deploymentBody(options));
+    const r = officialContract()!.checkRequest(
+      "PUT",
+      `${ARM}/onlineEndpoints/phi3-chat/deployments/v07${Q}`,
+      deploymentBody(options),
+    );
     expect(r.errors).toEqual([]);
     expect(r.operationId).toBe("OnlineDeployments_CreateOrUpdate");
   });
@@ -89,6 +103,8 @@ contractSuite("managed online deployment body against the official OpenAPI contr
   it("is a check that can fail: an unknown property is refused", () => {
     const b = deploymentBody(options) as unknown as { properties: Record<string, unknown> };
     b.properties.gpuCount = 1;
-    expect(officialContract()!.checkRequest("PUT", `${ARM}/onlineEndpoints/phi3-chat/deployments/v07${Q}`, b).ok).toBe(false);
+    expect(officialContract()!.checkRequest("PUT", `${ARM}/onlineEndpoints/phi3-chat/deployments/v07${Q}`, b).ok).toBe(
+      false,
+    );
   });
 });

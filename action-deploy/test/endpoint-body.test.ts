@@ -8,7 +8,12 @@ describe("online endpoint body", () => {
     expect(b.properties.authMode).toBe("Key");
     expect(b.properties.traffic).toEqual({});
     expect(b.identity).toEqual({ type: "SystemAssigned" });
-    expect(b.tags).toMatchObject({ ...OURS, repository: "octo-org/phi3-demo", commit: ENV.GITHUB_SHA, "created-at": NOW.toISOString() });
+    expect(b.tags).toMatchObject({
+      ...OURS,
+      repository: "octo-org/phi3-demo",
+      commit: ENV.GITHUB_SHA,
+      "created-at": NOW.toISOString(),
+    });
     expect(b.tags["expires-at"]).toBeUndefined();
   });
 
@@ -33,16 +38,26 @@ describe("online endpoint body", () => {
   });
 
   it("leaves out what a client must not send: ids, system data, URIs, state, keys, principal ids", () => {
-    const b = withTraffic(endpointGet({ traffic: { v06: 100 } }), { v06: 100 }) as unknown as Record<string, unknown> & { properties: Record<string, unknown> };
+    const b = withTraffic(endpointGet({ traffic: { v06: 100 } }), { v06: 100 }) as unknown as Record<
+      string,
+      unknown
+    > & { properties: Record<string, unknown> };
     for (const k of ["id", "name", "type", "systemData"]) expect(b).not.toHaveProperty(k);
-    for (const k of ["scoringUri", "swaggerUri", "provisioningState", "keys"]) expect(b.properties).not.toHaveProperty(k);
+    for (const k of ["scoringUri", "swaggerUri", "provisioningState", "keys"])
+      expect(b.properties).not.toHaveProperty(k);
     expect(b.identity).toEqual({ type: "SystemAssigned" });
   });
 
   it("keeps user-assigned identities by name only", () => {
     const got = endpointGet();
-    got.identity = { type: "UserAssigned", userAssignedIdentities: { "/subscriptions/s/id/uai": { principalId: "p", clientId: "c" } } };
-    expect(withTraffic(got, {}).identity).toEqual({ type: "UserAssigned", userAssignedIdentities: { "/subscriptions/s/id/uai": {} } });
+    got.identity = {
+      type: "UserAssigned",
+      userAssignedIdentities: { "/subscriptions/s/id/uai": { principalId: "p", clientId: "c" } },
+    };
+    expect(withTraffic(got, {}).identity).toEqual({
+      type: "UserAssigned",
+      userAssignedIdentities: { "/subscriptions/s/id/uai": {} },
+    });
   });
 
   it("never re-tags an endpoint without our managed-by tag", () => {
@@ -52,16 +67,30 @@ describe("online endpoint body", () => {
   });
 
   it("refreshes our own endpoint's run, commit and expiry, but not when it was created", () => {
-    const ours = endpointGet({ tags: { ...OURS, "created-at": "2026-01-01T00:00:00.000Z", "expires-at": "2026-01-02T00:00:00.000Z", team: "chat" } });
+    const ours = endpointGet({
+      tags: {
+        ...OURS,
+        "created-at": "2026-01-01T00:00:00.000Z",
+        "expires-at": "2026-01-02T00:00:00.000Z",
+        team: "chat",
+      },
+    });
     const longer = withTraffic(ours, {}, { retag: { ttlHours: 24, now: NOW, env: ENV } });
-    expect(longer.tags).toMatchObject({ "created-at": "2026-01-01T00:00:00.000Z", "expires-at": "2026-11-26T10:00:00.000Z", commit: ENV.GITHUB_SHA, team: "chat" });
+    expect(longer.tags).toMatchObject({
+      "created-at": "2026-01-01T00:00:00.000Z",
+      "expires-at": "2026-11-26T10:00:00.000Z",
+      commit: ENV.GITHUB_SHA,
+      team: "chat",
+    });
     // A deploy without ttl-hours asks for no expiry: the old one would let teardown delete a live endpoint.
     expect(withTraffic(ours, {}, { retag: { now: NOW, env: ENV } }).tags["expires-at"]).toBeUndefined();
   });
 
   it("drops the mirror traffic of deployments about to be deleted and keeps the rest", () => {
     const got = endpointGet({ traffic: { v06: 100 }, mirror: { v06: 10, shadow: 5 } });
-    expect(withTraffic(got, { v06: 0, v07: 100 }, { dropMirrorFor: ["v06"] }).properties.mirrorTraffic).toEqual({ shadow: 5 });
+    expect(withTraffic(got, { v06: 0, v07: 100 }, { dropMirrorFor: ["v06"] }).properties.mirrorTraffic).toEqual({
+      shadow: 5,
+    });
   });
 
   it("refuses traffic that does not add up to 100 (or 0) in whole percentages", () => {
@@ -77,7 +106,11 @@ contractSuite("online endpoint bodies against the official OpenAPI contract", ()
   const path = `${ARM}/onlineEndpoints/phi3-chat${Q}`;
 
   it("accepts the body that creates our endpoint", () => {
-    const r = officialContract()!.checkRequest("PUT", path, newEndpointBody({ location: "eastus", ttlHours: 24, now: NOW, env: ENV }));
+    const r = officialContract()!.checkRequest(
+      "PUT",
+      path,
+      newEndpointBody({ location: "eastus", ttlHours: 24, now: NOW, env: ENV }),
+    );
     expect(r.errors).toEqual([]);
     expect(r.operationId).toBe("OnlineEndpoints_CreateOrUpdate");
   });
@@ -85,12 +118,18 @@ contractSuite("online endpoint bodies against the official OpenAPI contract", ()
   it("accepts the full PUT that moves traffic, built from a GET", () => {
     const got = endpointGet({ traffic: { v06: 100 }, mirror: { v06: 10 } });
     got.sku = { name: "Default", capacity: 1 };
-    const r = officialContract()!.checkRequest("PUT", path, withTraffic(got, { v06: 10, v07: 90 }, { retag: { ttlHours: 2, now: NOW, env: ENV } }));
+    const r = officialContract()!.checkRequest(
+      "PUT",
+      path,
+      withTraffic(got, { v06: 10, v07: 90 }, { retag: { ttlHours: 2, now: NOW, env: ENV } }),
+    );
     expect(r.errors).toEqual([]);
   });
 
   it("is a check that can fail: a body without authMode is refused", () => {
-    const body = newEndpointBody({ location: "eastus", now: NOW, env: ENV }) as unknown as { properties: Record<string, unknown> };
+    const body = newEndpointBody({ location: "eastus", now: NOW, env: ENV }) as unknown as {
+      properties: Record<string, unknown>;
+    };
     delete body.properties.authMode;
     expect(officialContract()!.checkRequest("PUT", path, body).ok).toBe(false);
   });

@@ -26,10 +26,21 @@ export function officialContract(): Contract | undefined {
   return contract;
 }
 export const contractSuite = dir ? describe : describe.skip;
-if (!dir) console.warn("[action-deploy] ../shared/specs folder absent: request bodies were NOT checked against the official Azure ML OpenAPI files.");
+if (!dir)
+  console.warn(
+    "[action-deploy] ../shared/specs folder absent: request bodies were NOT checked against the official Azure ML OpenAPI files.",
+  );
 
 /** An endpoint as GET answers it, with the read-only fields Azure adds. */
-export function endpointGet(o: { name?: string; tags?: Record<string, string>; traffic?: Record<string, number>; mirror?: Record<string, number>; properties?: Record<string, string> } = {}): EndpointResource {
+export function endpointGet(
+  o: {
+    name?: string;
+    tags?: Record<string, string>;
+    traffic?: Record<string, number>;
+    mirror?: Record<string, number>;
+    properties?: Record<string, string>;
+  } = {},
+): EndpointResource {
   const name = o.name ?? "phi3-chat";
   return {
     id: `${ARM}/onlineEndpoints/${name}`,
@@ -38,12 +49,19 @@ export function endpointGet(o: { name?: string; tags?: Record<string, string>; t
     location: "eastus",
     kind: "Managed",
     tags: o.tags ?? { ...OURS, "created-at": "2026-01-01T00:00:00.000Z", team: "chat" },
-    identity: { type: "SystemAssigned", principalId: "00000000-1111-2222-3333-444444444444", tenantId: "00000000-1111-2222-3333-555555555555" },
+    identity: {
+      type: "SystemAssigned",
+      principalId: "00000000-1111-2222-3333-444444444444",
+      tenantId: "00000000-1111-2222-3333-555555555555",
+    },
     systemData: { createdBy: "someone", createdAt: "2026-01-01T00:00:00Z" },
     properties: {
       authMode: "Key",
       description: "The team's chat endpoint",
-      properties: o.properties ?? { "azureml.onlineendpointid": `${ARM}/onlineendpoints/${name}`, AzureAsyncOperationUri: "https://example/op" },
+      properties: o.properties ?? {
+        "azureml.onlineendpointid": `${ARM}/onlineendpoints/${name}`,
+        AzureAsyncOperationUri: "https://example/op",
+      },
       traffic: o.traffic ?? {},
       ...(o.mirror ? { mirrorTraffic: o.mirror } : {}),
       publicNetworkAccess: "Enabled",
@@ -55,11 +73,25 @@ export function endpointGet(o: { name?: string; tags?: Record<string, string>; t
   };
 }
 
-export function deploymentGet(name: string, o: { model?: string; instanceType?: string; count?: number; tags?: Record<string, string>; state?: string; settings?: string } = {}): DeploymentResource {
+export function deploymentGet(
+  name: string,
+  o: {
+    model?: string;
+    instanceType?: string;
+    count?: number;
+    tags?: Record<string, string>;
+    state?: string;
+    settings?: string;
+  } = {},
+): DeploymentResource {
   return {
     name,
     tags: o.tags ?? { ...OURS, ...(o.settings ? { settings: o.settings } : {}) },
     sku: { capacity: o.count ?? 1 },
-    properties: { model: o.model ?? `${ARM}/models/phi3-chat-ft/versions/6`, instanceType: o.instanceType ?? "Standard_NC6s_v3", provisioningState: o.state ?? "Succeeded" },
+    properties: {
+      model: o.model ?? `${ARM}/models/phi3-chat-ft/versions/6`,
+      instanceType: o.instanceType ?? "Standard_NC6s_v3",
+      provisioningState: o.state ?? "Succeeded",
+    },
   };
 }

@@ -22,7 +22,10 @@ const job = {
       chat_completion_pipeline: {
         type: "pipeline",
         inputs: {
-          mlflow_model_path: { job_input_type: "mlflow_model", uri: "azureml://registries/azureml/models/Phi-3-mini-4k-instruct/versions/9" },
+          mlflow_model_path: {
+            job_input_type: "mlflow_model",
+            uri: "azureml://registries/azureml/models/Phi-3-mini-4k-instruct/versions/9",
+          },
           train_file_path: { job_input_type: "uri_file", uri: "azureml:chat-train:3f2a" },
           validation_file_path: { job_input_type: "uri_file", uri: "azureml:chat-validation:3f2a" },
           compute_finetune: { job_input_type: "literal", value: "phi3-ft-a100" },
@@ -68,7 +71,10 @@ describe("model registration body", () => {
   });
 
   it("resolves a node input bound to a pipeline input", () => {
-    const bound = { ...job, properties: { ...job.properties, inputs: { epochs: { jobInputType: "literal", value: "3" } } } };
+    const bound = {
+      ...job,
+      properties: { ...job.properties, inputs: { epochs: { jobInputType: "literal", value: "3" } } },
+    };
     expect(lineageFromJob(bound).hyperparameters).toMatchObject({ epochs: "3", num_train_epochs: "3" });
   });
 
@@ -86,7 +92,11 @@ describe("model registration body", () => {
 
   it("registers any azureml:// URI, naming the job only when the URI is a job output", () => {
     expect(jobOfUri("azureml://jobs/j1/outputs/trained_model/paths/model")).toBe("j1");
-    const b = modelVersionBody({ modelUri: "azureml://datastores/workspaceblobstore/paths/models/phi3", now: NOW, env: ENV });
+    const b = modelVersionBody({
+      modelUri: "azureml://datastores/workspaceblobstore/paths/models/phi3",
+      now: NOW,
+      env: ENV,
+    });
     expect(b.properties.jobName).toBeUndefined();
     expect(b.properties.tags["job-name"]).toBeUndefined();
   });
@@ -120,7 +130,12 @@ describe("model registration body", () => {
 
 contractSuite("model registration body against the official OpenAPI contract", () => {
   it("is a valid ModelVersions_CreateOrUpdate request", () => {
-    const body = modelVersionBody({ modelUri: jobOutputUri(job.name), lineage: lineageFromJob(job), now: NOW, env: ENV });
+    const body = modelVersionBody({
+      modelUri: jobOutputUri(job.name),
+      lineage: lineageFromJob(job),
+      now: NOW,
+      env: ENV,
+    });
     const r = officialContract()!.checkRequest("PUT", `${ARM}/models/phi3-chat-ft/versions/7${Q}`, body);
     expect(r.errors).toEqual([]);
     expect(r.operationId).toBe("ModelVersions_CreateOrUpdate");

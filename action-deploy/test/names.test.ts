@@ -14,7 +14,8 @@ describe("deploy names", () => {
     expect(deploymentNameFor("7")).toBe("v07");
     expect(deploymentNameFor("12")).toBe("v12");
     expect(deploymentNameFor("123")).toBe("v123");
-    for (const v of ["7", "12", "2024.05.01", "x".repeat(40)]) expect(checkName(ONLINE_DEPLOYMENT, deploymentNameFor(v))).toBeUndefined();
+    for (const v of ["7", "12", "2024.05.01", "x".repeat(40)])
+      expect(checkName(ONLINE_DEPLOYMENT, deploymentNameFor(v))).toBeUndefined();
   });
 
   it("finds a free name with a numbered suffix, within 32 characters", () => {

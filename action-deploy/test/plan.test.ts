@@ -14,7 +14,8 @@ const base: PlanInput = {
   keepPrevious: false,
   smoke: true,
 };
-const kinds = (p: ReturnType<typeof planRollout>) => p.steps.map((s) => `${s.kind}${"deployment" in s ? ` ${s.deployment}` : ""}`);
+const kinds = (p: ReturnType<typeof planRollout>) =>
+  p.steps.map((s) => `${s.kind}${"deployment" in s ? ` ${s.deployment}` : ""}`);
 
 describe("rollout plan", () => {
   it("first deploy: creates the endpoint, the deployment at 0 %, smokes it, then gives it 100 %", () => {
@@ -28,7 +29,11 @@ describe("rollout plan", () => {
   });
 
   it("second deploy: new at 0 % → smoke → one PUT with the new traffic → delete the old, never 0 % for live users", () => {
-    const p = planRollout({ ...base, endpoint: endpointGet({ traffic: { v06: 100 } }), deployments: [deploymentGet("v06")] });
+    const p = planRollout({
+      ...base,
+      endpoint: endpointGet({ traffic: { v06: 100 } }),
+      deployments: [deploymentGet("v06")],
+    });
     expect(kinds(p)).toEqual(["create-deployment v07", "smoke v07", "set-traffic", "delete-deployment v06"]);
     expect(p.trafficBefore).toEqual({ v06: 100 });
     expect(p.trafficAfter).toEqual({ v06: 0, v07: 100 });
@@ -42,17 +47,30 @@ describe("rollout plan", () => {
   });
 
   it("keeps the previous deployment at 0 % when keep-previous is set", () => {
-    const p = planRollout({ ...base, keepPrevious: true, endpoint: endpointGet({ traffic: { v06: 100 } }), deployments: [deploymentGet("v06")] });
+    const p = planRollout({
+      ...base,
+      keepPrevious: true,
+      endpoint: endpointGet({ traffic: { v06: 100 } }),
+      deployments: [deploymentGet("v06")],
+    });
     expect(p.deleteAfter).toEqual([]);
     expect(p.kept).toEqual([{ name: "v06", reason: "keep-previous is set" }]);
     expect(p.afterRollout.map((d) => d.name)).toEqual(["v06", "v07"]);
   });
 
   it("canary: the new deployment gets its share, the others share the rest in proportion and stay", () => {
-    const p = planRollout({ ...base, traffic: 20, endpoint: endpointGet({ traffic: { a: 70, b: 30 } }), deployments: [deploymentGet("a"), deploymentGet("b")] });
+    const p = planRollout({
+      ...base,
+      traffic: 20,
+      endpoint: endpointGet({ traffic: { a: 70, b: 30 } }),
+      deployments: [deploymentGet("a"), deploymentGet("b")],
+    });
     expect(p.trafficAfter).toEqual({ a: 56, b: 24, v07: 20 });
     expect(p.deleteAfter).toEqual([]);
-    expect(p.kept.map((k) => k.reason)).toEqual(["still serves 56% of live traffic", "still serves 24% of live traffic"]);
+    expect(p.kept.map((k) => k.reason)).toEqual([
+      "still serves 56% of live traffic",
+      "still serves 24% of live traffic",
+    ]);
   });
 
   it("splits in whole percentages that add up to exactly 100", () => {
@@ -63,7 +81,12 @@ describe("rollout plan", () => {
   });
 
   it("deploys dark with traffic 0: nothing moves and nothing that serves is deleted", () => {
-    const p = planRollout({ ...base, traffic: 0, endpoint: endpointGet({ traffic: { v06: 100 } }), deployments: [deploymentGet("v06")] });
+    const p = planRollout({
+      ...base,
+      traffic: 0,
+      endpoint: endpointGet({ traffic: { v06: 100 } }),
+      deployments: [deploymentGet("v06")],
+    });
     expect(kinds(p)).toEqual(["create-deployment v07", "smoke v07"]);
     expect(p.trafficAfter).toEqual({ v06: 100, v07: 0 });
     expect(p.deleteAfter).toEqual([]);
@@ -100,7 +123,12 @@ describe("rollout plan", () => {
   });
 
   it("refuses to change a deployment named in the input that runs something else", () => {
-    const p = planRollout({ ...base, deployment: "blue", endpoint: endpointGet({ traffic: { blue: 100 } }), deployments: [deploymentGet("blue")] });
+    const p = planRollout({
+      ...base,
+      deployment: "blue",
+      endpoint: endpointGet({ traffic: { blue: 100 } }),
+      deployments: [deploymentGet("blue")],
+    });
     expect(p.problems.join(" ")).toMatch(/Deployment blue already exists .* never changes a deployment in place/);
   });
 
@@ -114,9 +142,13 @@ describe("rollout plan", () => {
     // Their deployment loses its traffic to ours but is never deleted.
     expect(p.trafficAfter).toEqual({ blue: 0, v07: 100 });
     expect(p.deleteAfter).toEqual([]);
-    expect(p.kept).toEqual([{ name: "blue", reason: "not created by phi3-aml-actions (no managed-by tag), so never deleted" }]);
+    expect(p.kept).toEqual([
+      { name: "blue", reason: "not created by phi3-aml-actions (no managed-by tag), so never deleted" },
+    ]);
     // The PUT that moves the traffic keeps their tags exactly, even when asked to refresh ours.
-    expect(withTraffic(theirs, p.trafficAfter, { retag: { ttlHours: 1, now: NOW, env: ENV } }).tags).toEqual({ owner: "data-team" });
+    expect(withTraffic(theirs, p.trafficAfter, { retag: { ttlHours: 1, now: NOW, env: ENV } }).tags).toEqual({
+      owner: "data-team",
+    });
     expect(p.notes.join(" ")).toMatch(/never re-tagged or deleted/);
   });
 
@@ -128,23 +160,42 @@ describe("rollout plan", () => {
   });
 
   it("checks instance-count, traffic, names and Azure's deployments-per-endpoint limit before anything is created", () => {
-    expect(planRollout({ ...base, instanceCount: 0 }).problems.join(" ")).toMatch(/instance-count must be .* at least 1/);
-    expect(planRollout({ ...base, traffic: 101 }).problems.join(" ")).toMatch(/traffic must be a whole percentage from 0 to 100/);
+    expect(planRollout({ ...base, instanceCount: 0 }).problems.join(" ")).toMatch(
+      /instance-count must be .* at least 1/,
+    );
+    expect(planRollout({ ...base, traffic: 101 }).problems.join(" ")).toMatch(
+      /traffic must be a whole percentage from 0 to 100/,
+    );
     expect(planRollout({ ...base, traffic: -1 }).problems).toHaveLength(1);
-    expect(planRollout({ ...base, endpointName: "1-bad_name" }).problems.join(" ")).toMatch(/not a valid online endpoint name/);
+    expect(planRollout({ ...base, endpointName: "1-bad_name" }).problems.join(" ")).toMatch(
+      /not a valid online endpoint name/,
+    );
     expect(planRollout({ ...base, deployment: "v7" }).problems.join(" ")).toMatch(/not a valid deployment name/);
-    const many = Array.from({ length: MAX_DEPLOYMENTS_PER_ENDPOINT }, (_, i) => deploymentGet(`d${String(i).padStart(2, "0")}`));
-    expect(planRollout({ ...base, endpoint: endpointGet(), deployments: many }).problems.join(" ")).toMatch(/Azure's limit per endpoint/);
+    const many = Array.from({ length: MAX_DEPLOYMENTS_PER_ENDPOINT }, (_, i) =>
+      deploymentGet(`d${String(i).padStart(2, "0")}`),
+    );
+    expect(planRollout({ ...base, endpoint: endpointGet(), deployments: many }).problems.join(" ")).toMatch(
+      /Azure's limit per endpoint/,
+    );
   });
 
   it("refuses a dark deploy that would take the only live deployment's traffic away", () => {
     const same = deploymentGet("v07", { settings: SETTINGS });
-    const p = planRollout({ ...base, traffic: 0, endpoint: endpointGet({ traffic: { v07: 100 } }), deployments: [same] });
+    const p = planRollout({
+      ...base,
+      traffic: 0,
+      endpoint: endpointGet({ traffic: { v07: 100 } }),
+      deployments: [same],
+    });
     expect(p.problems.join(" ")).toMatch(/no deployment/);
   });
 
   it("counts everything that runs at once during the rollout, and what runs after", () => {
-    const p = planRollout({ ...base, endpoint: endpointGet({ traffic: { v06: 100 } }), deployments: [deploymentGet("v06", { count: 2 })] });
+    const p = planRollout({
+      ...base,
+      endpoint: endpointGet({ traffic: { v06: 100 } }),
+      deployments: [deploymentGet("v06", { count: 2 })],
+    });
     expect(p.duringRollout).toEqual({
       adding: { name: "v07", instanceType: "Standard_NC6s_v3", instanceCount: 1 },
       running: [{ name: "v06", instanceType: "Standard_NC6s_v3", instanceCount: 2 }],
@@ -165,7 +216,13 @@ describe("rollout plan", () => {
       for (const traffic of [0, 1, 20, 50, 99, 100]) {
         for (const keepPrevious of [false, true]) {
           const deployments = Object.keys(mix).map((d) => deploymentGet(d));
-          const p = planRollout({ ...base, traffic, keepPrevious, endpoint: endpointGet({ traffic: mix }), deployments });
+          const p = planRollout({
+            ...base,
+            traffic,
+            keepPrevious,
+            endpoint: endpointGet({ traffic: mix }),
+            deployments,
+          });
           expect(p.problems).toEqual([]);
           const liveBefore = Object.values(mix).reduce((x, y) => x + y, 0);
           let current: Record<string, number> = { ...p.trafficBefore };

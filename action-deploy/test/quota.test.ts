@@ -1,7 +1,20 @@
-import { checkQuota, coresFor, familyKey, findVmSize, KNOWN_VM_SIZES, reservedInstances, type UsageLike } from "../src/quota.js";
+import {
+  checkQuota,
+  coresFor,
+  familyKey,
+  findVmSize,
+  KNOWN_VM_SIZES,
+  reservedInstances,
+  type UsageLike,
+} from "../src/quota.js";
 import { HOURLY_USD } from "../../shared/src/azureml/prices.js";
 
-const usage = (family: string, currentValue: number, limit: number, localized = "Standard NCSv3 Family Cluster Dedicated vCPUs"): UsageLike => ({
+const usage = (
+  family: string,
+  currentValue: number,
+  limit: number,
+  localized = "Standard NCSv3 Family Cluster Dedicated vCPUs",
+): UsageLike => ({
   name: { value: family, localizedValue: localized },
   currentValue,
   limit,
@@ -25,7 +38,11 @@ describe("quota", () => {
     for (const t of Object.keys(HOURLY_USD)) expect(findVmSize(t)).toBeDefined();
     expect(KNOWN_VM_SIZES.every((s) => s.vCPUs > 0)).toBe(true);
     // The region's own list wins over the built-in one.
-    expect(findVmSize("Standard_NC6s_v3", [{ name: "Standard_NC6s_v3", family: "otherFamily", vCPUs: 8 }])).toEqual({ name: "Standard_NC6s_v3", family: "otherFamily", vCPUs: 8 });
+    expect(findVmSize("Standard_NC6s_v3", [{ name: "Standard_NC6s_v3", family: "otherFamily", vCPUs: 8 }])).toEqual({
+      name: "Standard_NC6s_v3",
+      family: "otherFamily",
+      vCPUs: 8,
+    });
   });
 
   it("passes a first deployment that fits", () => {
@@ -35,7 +52,12 @@ describe("quota", () => {
 
   it("counts the cores of both deployments during a blue/green rollout", () => {
     // The usage already holds v06's 12 cores; v07 needs 12 more while v06 still serves.
-    const q = checkQuota({ adding: v07, running: [v06], usages: [usage("standardNCSv3Family", 12, 12)], location: "eastus" });
+    const q = checkQuota({
+      adding: v07,
+      running: [v06],
+      usages: [usage("standardNCSv3Family", 12, 12)],
+      location: "eastus",
+    });
     expect(q.ok).toBe(false);
     expect(q).toMatchObject({ addingCores: 12, runningCores: 12, needed: 24, free: 0, limit: 12, requiredLimit: 24 });
     expect(q.message).toMatch(/Standard NCSv3 Family in eastus: the rollout needs 24 vCPUs at once/);
@@ -48,7 +70,12 @@ describe("quota", () => {
   });
 
   it("counts running deployments itself when the usage does not include them", () => {
-    const q = checkQuota({ adding: v07, running: [v06], usages: [usage("standardNCSv3Family", 0, 12)], usageCountsRunning: false });
+    const q = checkQuota({
+      adding: v07,
+      running: [v06],
+      usages: [usage("standardNCSv3Family", 0, 12)],
+      usageCountsRunning: false,
+    });
     expect(q).toMatchObject({ ok: false, needed: 24, free: 12, requiredLimit: 24 });
   });
 
@@ -59,7 +86,11 @@ describe("quota", () => {
   });
 
   it("names the family, what is needed and what is free when a new deployment alone does not fit", () => {
-    const q = checkQuota({ adding: { ...v07, instanceCount: 2 }, running: [], usages: [usage("standardNCSv3Family", 6, 12)] });
+    const q = checkQuota({
+      adding: { ...v07, instanceCount: 2 },
+      running: [],
+      usages: [usage("standardNCSv3Family", 6, 12)],
+    });
     expect(q.ok).toBe(false);
     expect(q.message).toMatch(/^Not enough quota\. Standard NCSv3 Family: the rollout needs 18 vCPUs/);
     expect(q.message).toMatch(/counted as 3 instances for the 20 % Azure reserves/);
@@ -68,7 +99,9 @@ describe("quota", () => {
 
   it("needs nothing new when the deployment is reused, and says so when it cannot check", () => {
     expect(checkQuota({ running: [v06], usages: [] })).toMatchObject({ ok: true, checked: false, needed: 0 });
-    expect(checkQuota({ adding: { ...v07, instanceType: "Standard_Imaginary_v9" }, running: [], usages: [] })).toMatchObject({ ok: true, checked: false });
+    expect(
+      checkQuota({ adding: { ...v07, instanceType: "Standard_Imaginary_v9" }, running: [], usages: [] }),
+    ).toMatchObject({ ok: true, checked: false });
     const q = checkQuota({ adding: v07, running: [], usages: [usage("standardESv3Family", 0, 100)] });
     expect(q).toMatchObject({ ok: true, checked: false });
     expect(q.message).toMatch(/no usage for standardNCSv3Family/);

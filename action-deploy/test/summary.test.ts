@@ -45,7 +45,9 @@ describe("deploy job summary", () => {
     const md = deploySummary(input);
     expect(md).toMatch(/^## Phi-3 deployed: phi3-chat-ft:7 on octo-org-phi3-demo/);
     expect(md).toContain("[phi3-chat-ft:7](https://ml.azure.com/model/phi3-chat-ft:7/details?wsid=");
-    expect(md).toContain("[octo-org-phi3-demo](https://ml.azure.com/endpoints/realtime/octo-org-phi3-demo/detail?wsid=");
+    expect(md).toContain(
+      "[octo-org-phi3-demo](https://ml.azure.com/endpoints/realtime/octo-org-phi3-demo/detail?wsid=",
+    );
     expect(md).toContain("[ft-1](https://ml.azure.com/runs/ft-1?wsid=");
     expect(md).toMatch(/learning\\_rate = 0\.00002/);
     expect(md).toContain("azureml:chat-train:3f2a");
@@ -54,12 +56,15 @@ describe("deploy job summary", () => {
     expect(md).toContain("| create deployment v07 | 14m 5s |");
     expect(md).toMatch(/\| What is the capital of France\? \| Paris\. \| 2s \|/);
     expect(md).toContain("| v07 | Standard\\_NC4as\\_T4\\_v3 | 1 | $0.526 |");
-    expect(md).toMatch(/\*\*About \$0\.526 per hour\*\*.*Estimated from rough USD per instance-hour.*\(taken \d{4}-\d{2}-\d{2}\)/);
+    expect(md).toMatch(
+      /\*\*About \$0\.526 per hour\*\*.*Estimated from rough USD per instance-hour.*\(taken \d{4}-\d{2}-\d{2}\)/,
+    );
     expect(md).toContain("2026-11-27T10:00:00.000Z");
   });
 
   it("makes the model's answer inert: no HTML, links, mentions, issue references or table breaks", () => {
-    const evil = "<img src=x onerror=alert(1)> hi @octocat, see #12 and GH-3 at https://evil.example [click](javascript:alert(1)) | x\n\n- list";
+    const evil =
+      "<img src=x onerror=alert(1)> hi @octocat, see #12 and GH-3 at https://evil.example [click](javascript:alert(1)) | x\n\n- list";
     const md = deploySummary({ ...input, smoke: { prompt: "hi", answer: evil } });
     const row = md.split("\n").find((l) => l.startsWith("| hi |"))!;
     expect(row).not.toContain("<img");
@@ -78,7 +83,13 @@ describe("deploy job summary", () => {
   it("never shows a key: it takes none, and ignores one slipped into its input", () => {
     expect(deploySummary.length).toBe(1);
     const key = "k3y-SECRET-0123456789abcdefghij";
-    const slipped = { ...input, key, primaryKey: key, endpoint: { ...input.endpoint, key }, smoke: { ...input.smoke!, key } } as DeploySummaryInput;
+    const slipped = {
+      ...input,
+      key,
+      primaryKey: key,
+      endpoint: { ...input.endpoint, key },
+      smoke: { ...input.smoke!, key },
+    } as DeploySummaryInput;
     expect(deploySummary(slipped)).not.toContain(key);
   });
 
@@ -100,6 +111,8 @@ describe("deploy job summary", () => {
   });
 
   it("names an endpoint it does not manage as such", () => {
-    expect(deploySummary({ ...input, endpoint: { ...input.endpoint, managed: false } })).toMatch(/not managed by phi3-aml-actions, so never re-tagged or deleted/);
+    expect(deploySummary({ ...input, endpoint: { ...input.endpoint, managed: false } })).toMatch(
+      /not managed by phi3-aml-actions, so never re-tagged or deleted/,
+    );
   });
 });

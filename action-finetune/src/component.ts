@@ -94,7 +94,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 export function componentSpecOf(resource: unknown, what = COMPONENT_NAME): ComponentSpec {
   const spec = isObject(resource) && isObject(resource.properties) ? resource.properties.componentSpec : undefined;
   if (!isObject(spec) || !isObject(spec.inputs)) {
-    throw new Error(`The registry returned ${what} without its component spec (properties.componentSpec with inputs), so its inputs cannot be checked.`);
+    throw new Error(
+      `The registry returned ${what} without its component spec (properties.componentSpec with inputs), so its inputs cannot be checked.`,
+    );
   }
   const inputs: Record<string, ComponentInput> = {};
   for (const [name, decl] of Object.entries(spec.inputs)) {
@@ -106,7 +108,8 @@ export function componentSpecOf(resource: unknown, what = COMPONENT_NAME): Compo
   }
   return {
     name: typeof spec.name === "string" ? spec.name : undefined,
-    version: typeof spec.version === "string" ? spec.version : spec.version === undefined ? undefined : String(spec.version),
+    version:
+      typeof spec.version === "string" ? spec.version : spec.version === undefined ? undefined : String(spec.version),
     type: typeof spec.type === "string" ? spec.type : undefined,
     inputs,
     outputs,
@@ -127,16 +130,30 @@ export function checkComponent(spec: ComponentSpec, hyperparameterKeys: Iterable
   const problems: string[] = [];
   for (const [name, type] of Object.entries(NEEDED_INPUTS)) {
     const d = spec.inputs[name];
-    if (!d) problems.push(`${label} declares no input ${name} (${type}), which this action sets; choose another component-version.`);
-    else if (d.type.toLowerCase() !== type) problems.push(`${label} declares ${name} as ${d.type}, not ${type} as this action sends it; choose another component-version.`);
+    if (!d)
+      problems.push(
+        `${label} declares no input ${name} (${type}), which this action sets; choose another component-version.`,
+      );
+    else if (d.type.toLowerCase() !== type)
+      problems.push(
+        `${label} declares ${name} as ${d.type}, not ${type} as this action sends it; choose another component-version.`,
+      );
   }
   const out = spec.outputs[MODEL_OUTPUT];
-  if (!out) problems.push(`${label} declares no output ${MODEL_OUTPUT}, which this action publishes as trained_model; choose another component-version.`);
-  else if (out.type.toLowerCase() !== "mlflow_model") problems.push(`${label} declares ${MODEL_OUTPUT} as ${out.type}, not mlflow_model; choose another component-version.`);
+  if (!out)
+    problems.push(
+      `${label} declares no output ${MODEL_OUTPUT}, which this action publishes as trained_model; choose another component-version.`,
+    );
+  else if (out.type.toLowerCase() !== "mlflow_model")
+    problems.push(
+      `${label} declares ${MODEL_OUTPUT} as ${out.type}, not mlflow_model; choose another component-version.`,
+    );
   const given = new Set([...Object.keys(ACTION_SET_INPUTS), ...hyperparameterKeys]);
   for (const [name, d] of Object.entries(spec.inputs)) {
     if (!isOptional(d) && d.default === undefined && !given.has(name)) {
-      problems.push(`${label} requires the input ${name} (${d.type}), which has no default; give it in hyperparameters.`);
+      problems.push(
+        `${label} requires the input ${name} (${d.type}), which has no default; give it in hyperparameters.`,
+      );
     }
   }
   return problems;
@@ -165,7 +182,11 @@ export interface HyperparameterCheck {
  * keys (with the nearest declared input), inputs the action sets itself, file inputs, types, enums and
  * min/max. Returns the values as the literals the job sends.
  */
-export function checkHyperparameters(spec: ComponentSpec, hyperparameters: Readonly<Record<string, HyperValue>>, o: { maxNodes?: number } = {}): HyperparameterCheck {
+export function checkHyperparameters(
+  spec: ComponentSpec,
+  hyperparameters: Readonly<Record<string, HyperValue>>,
+  o: { maxNodes?: number } = {},
+): HyperparameterCheck {
   const label = specLabel(spec);
   const names = Object.keys(spec.inputs);
   const values: Record<string, string> = {};
@@ -182,13 +203,20 @@ export function checkHyperparameters(spec: ComponentSpec, hyperparameters: Reado
     }
     const decl = spec.inputs[key];
     if (!decl) {
-      const near = nearestInput(key, names.filter((n) => !ACTION_SET_INPUTS[n]));
-      problem(`${JSON.stringify(key)} is not an input of ${label}${near ? `; did you mean ${JSON.stringify(near)}?` : "."}`);
+      const near = nearestInput(
+        key,
+        names.filter((n) => !ACTION_SET_INPUTS[n]),
+      );
+      problem(
+        `${JSON.stringify(key)} is not an input of ${label}${near ? `; did you mean ${JSON.stringify(near)}?` : "."}`,
+      );
       continue;
     }
     const type = decl.type.toLowerCase();
     if (!LITERAL_TYPES.has(type)) {
-      problem(`${key} is a ${decl.type} input of ${label} (a file or model, not a value); this action does not pass assets to it.`);
+      problem(
+        `${key} is a ${decl.type} input of ${label} (a file or model, not a value); this action does not pass assets to it.`,
+      );
       continue;
     }
     const checked = literalFor(type, decl, raw);
@@ -201,16 +229,28 @@ export function checkHyperparameters(spec: ComponentSpec, hyperparameters: Reado
 
   const nodes = values.num_nodes_finetune;
   if (nodes !== undefined && o.maxNodes !== undefined && Number(nodes) > o.maxNodes) {
-    problems.push({ input: "hyperparameters", key: "num_nodes_finetune", value: nodes, message: `num_nodes_finetune = ${nodes} needs ${nodes} nodes, but the cluster has at most ${o.maxNodes} (max-nodes).` });
+    problems.push({
+      input: "hyperparameters",
+      key: "num_nodes_finetune",
+      value: nodes,
+      message: `num_nodes_finetune = ${nodes} needs ${nodes} nodes, but the cluster has at most ${o.maxNodes} (max-nodes).`,
+    });
   }
   // Allowed, but likely not what was meant.
-  if ("batch_size" in values) notes.push("batch_size is the tokenization batch of the preprocessing step; the training batch is per_device_train_batch_size (the batch-size input).");
+  if ("batch_size" in values)
+    notes.push(
+      "batch_size is the tokenization batch of the preprocessing step; the training batch is per_device_train_batch_size (the batch-size input).",
+    );
   for (const key of ["lora_r", "lora_alpha", "lora_dropout", "merge_lora_weights"]) {
-    if (key in values && values.apply_lora !== "true") notes.push(`${key} has an effect only with apply_lora = "true" (the lora input).`);
+    if (key in values && values.apply_lora !== "true")
+      notes.push(`${key} has an effect only with apply_lora = "true" (the lora input).`);
   }
-  if ("deepspeed_stage" in values && values.apply_deepspeed !== "true") notes.push('deepspeed_stage has an effect only with apply_deepspeed = "true" (the deepspeed input).');
+  if ("deepspeed_stage" in values && values.apply_deepspeed !== "true")
+    notes.push('deepspeed_stage has an effect only with apply_deepspeed = "true" (the deepspeed input).');
   for (const key of Object.keys(values).filter((k) => k.startsWith("instance_type_"))) {
-    notes.push(`${key} has no effect: it applies to serverless compute, and this action runs every step on the compute cluster.`);
+    notes.push(
+      `${key} has no effect: it applies to serverless compute, and this action runs every step on the compute cluster.`,
+    );
   }
   return { values, problems, notes };
 }
@@ -230,13 +270,21 @@ function literalFor(type: string, d: ComponentInput, raw: HyperValue): { value: 
     const text = typeof raw === "number" ? String(raw) : typeof raw === "string" ? raw.trim() : "";
     const n = typeof raw === "number" ? raw : Number(text);
     const whole = type === "integer";
-    if (typeof raw === "boolean" || !Number.isFinite(n) || (typeof raw === "string" && !(whole ? INTEGER : NUMBER).test(text))) {
-      return { wrong: `is not ${whole ? "a whole number" : "a number"}; it takes ${whole ? "an integer" : "a number"}${range ? ` ${range}` : ""}.` };
+    if (
+      typeof raw === "boolean" ||
+      !Number.isFinite(n) ||
+      (typeof raw === "string" && !(whole ? INTEGER : NUMBER).test(text))
+    ) {
+      return {
+        wrong: `is not ${whole ? "a whole number" : "a number"}; it takes ${whole ? "an integer" : "a number"}${range ? ` ${range}` : ""}.`,
+      };
     }
-    if (whole && !Number.isSafeInteger(n)) return { wrong: `is not a whole number; it takes an integer${range ? ` ${range}` : ""}.` };
+    if (whole && !Number.isSafeInteger(n))
+      return { wrong: `is not a whole number; it takes an integer${range ? ` ${range}` : ""}.` };
     const min = numberOr(d.min);
     const max = numberOr(d.max);
-    if ((min !== undefined && n < min) || (max !== undefined && n > max)) return { wrong: `is out of range; it takes ${range}.` };
+    if ((min !== undefined && n < min) || (max !== undefined && n > max))
+      return { wrong: `is out of range; it takes ${range}.` };
     value = typeof raw === "number" ? String(raw) : text;
   } else if (type === "boolean") {
     const text = String(raw).trim().toLowerCase();
@@ -254,7 +302,9 @@ function literalFor(type: string, d: ComponentInput, raw: HyperValue): { value: 
     const folded = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
     if (folded !== undefined) return { value: folded };
     const near = nearestInput(value, allowed);
-    return { wrong: `is not one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}${near ? `; did you mean ${JSON.stringify(near)}?` : "."}` };
+    return {
+      wrong: `is not one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}${near ? `; did you mean ${JSON.stringify(near)}?` : "."}`,
+    };
   }
   return { value };
 }
@@ -268,10 +318,16 @@ function numberOr(v: unknown): number | undefined {
 function rangeText(d: ComponentInput): string {
   const min = numberOr(d.min);
   const max = numberOr(d.max);
-  return [min === undefined ? "" : `at least ${min}`, max === undefined ? "" : `at most ${max}`].filter(Boolean).join(" and ");
+  return [min === undefined ? "" : `at least ${min}`, max === undefined ? "" : `at most ${max}`]
+    .filter(Boolean)
+    .join(" and ");
 }
 
-const normal = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+const normal = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
 const tokens = (s: string) => normal(s).split("_").filter(Boolean);
 
 /**
@@ -284,22 +340,32 @@ const tokens = (s: string) => normal(s).split("_").filter(Boolean);
 export function nearestInput(key: string, names: readonly string[]): string | undefined {
   const k = normal(key);
   if (!k) return undefined;
-  const typed = Object.entries(TYPED_INPUTS).find(([comp, action]) => action.toLowerCase() === key.trim().toLowerCase() && names.includes(comp));
+  const typed = Object.entries(TYPED_INPUTS).find(
+    ([comp, action]) => action.toLowerCase() === key.trim().toLowerCase() && names.includes(comp),
+  );
   if (typed) return typed[0];
   const same = names.find((n) => normal(n) === k);
   if (same) return same;
 
-  const scored = names.map((n) => ({ n, d: editDistance(k, normal(n)) })).sort((a, b) => a.d - b.d || a.n.localeCompare(b.n));
+  const scored = names
+    .map((n) => ({ n, d: editDistance(k, normal(n)) }))
+    .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n));
   const best = scored[0];
   if (best && best.d <= 2) return best.n;
 
   const words = tokens(key);
-  const containing = names.filter((n) => words.every((w) => tokens(n).includes(w))).sort((a, b) => tokens(a).length - tokens(b).length || a.localeCompare(b));
+  const containing = names
+    .filter((n) => words.every((w) => tokens(n).includes(w)))
+    .sort((a, b) => tokens(a).length - tokens(b).length || a.localeCompare(b));
   if (containing[0]) return containing[0];
   if (best && best.d <= Math.floor(k.length / 3)) return best.n;
 
   const sharing = names
-    .map((n) => ({ n, shared: words.filter((w) => w.length >= 3 && tokens(n).includes(w)).length, d: editDistance(k, normal(n)) }))
+    .map((n) => ({
+      n,
+      shared: words.filter((w) => w.length >= 3 && tokens(n).includes(w)).length,
+      d: editDistance(k, normal(n)),
+    }))
     .filter((x) => x.shared > 0)
     .sort((a, b) => b.shared - a.shared || a.d - b.d || a.n.localeCompare(b.n));
   return sharing[0]?.n;

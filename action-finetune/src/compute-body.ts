@@ -44,7 +44,11 @@ export function computeBody(w: ComputeWanted): ComputeBody {
       properties: {
         vmSize: w.vmSize,
         vmPriority: "Dedicated",
-        scaleSettings: { minNodeCount: w.minNodes, maxNodeCount: w.maxNodes, nodeIdleTimeBeforeScaleDown: isoDuration(w.idleSeconds) },
+        scaleSettings: {
+          minNodeCount: w.minNodes,
+          maxNodeCount: w.maxNodes,
+          nodeIdleTimeBeforeScaleDown: isoDuration(w.idleSeconds),
+        },
       },
     },
   };
@@ -59,7 +63,11 @@ export interface ComputeLike {
     properties?: {
       vmSize?: string;
       vmPriority?: string;
-      scaleSettings?: { minNodeCount?: number; maxNodeCount?: number; nodeIdleTimeBeforeScaleDown?: string | null } | null;
+      scaleSettings?: {
+        minNodeCount?: number;
+        maxNodeCount?: number;
+        nodeIdleTimeBeforeScaleDown?: string | null;
+      } | null;
       currentNodeCount?: number;
     } | null;
   };
@@ -91,7 +99,11 @@ export function checkExistingCompute(existing: ComputeLike, wanted: ComputeWante
   const state = p.provisioningState;
   const type = p.computeType;
   if (type && type.toLowerCase() !== "amlcompute") {
-    return { ok: false, notes: [], error: `The compute ${name} exists but is a ${type}, not an AmlCompute cluster. Choose another compute name (a cluster of that name is created), or delete it first.` };
+    return {
+      ok: false,
+      notes: [],
+      error: `The compute ${name} exists but is a ${type}, not an AmlCompute cluster. Choose another compute name (a cluster of that name is created), or delete it first.`,
+    };
   }
   const vmSize = inner.vmSize;
   // Azure answers sizes in its own case ("STANDARD_NC24ADS_A100_V4"): the same size.
@@ -111,7 +123,10 @@ export function checkExistingCompute(existing: ComputeLike, wanted: ComputeWante
       notes: [],
       vmSize,
       provisioningState: state,
-      error: state.toLowerCase() === "deleting" ? `The cluster ${name} is being deleted; run again once it is gone (it is then created anew).` : `The cluster ${name} is in provisioning state ${state}; delete it (it is then created anew) or choose another compute name.`,
+      error:
+        state.toLowerCase() === "deleting"
+          ? `The cluster ${name} is being deleted; run again once it is gone (it is then created anew).`
+          : `The cluster ${name} is in provisioning state ${state}; delete it (it is then created anew) or choose another compute name.`,
     };
   }
 
@@ -119,12 +134,22 @@ export function checkExistingCompute(existing: ComputeLike, wanted: ComputeWante
   const s = inner.scaleSettings ?? {};
   const idle = s.nodeIdleTimeBeforeScaleDown ? parseDuration(s.nodeIdleTimeBeforeScaleDown) : undefined;
   const diff: string[] = [];
-  if (s.minNodeCount !== undefined && s.minNodeCount !== wanted.minNodes) diff.push(`min nodes ${s.minNodeCount} (min-nodes: ${wanted.minNodes})`);
-  if (s.maxNodeCount !== undefined && s.maxNodeCount !== wanted.maxNodes) diff.push(`max nodes ${s.maxNodeCount} (max-nodes: ${wanted.maxNodes})`);
-  if (idle !== undefined && idle !== wanted.idleSeconds) diff.push(`idle time ${idle} s before scale-down (idle-seconds: ${wanted.idleSeconds})`);
-  if (diff.length) notes.push(`The cluster ${name} exists with ${diff.join(", ")}; it is used as it is (this action creates clusters, it does not change them).`);
-  if (s.minNodeCount !== undefined && s.minNodeCount > 0) notes.push(`The cluster ${name} keeps ${s.minNodeCount} node${s.minNodeCount === 1 ? "" : "s"} running even when idle, and they are billed.`);
-  if (inner.vmPriority && inner.vmPriority.toLowerCase() !== "dedicated") notes.push(`The cluster ${name} has ${inner.vmPriority} nodes: the fine-tune can be pre-empted and start over.`);
+  if (s.minNodeCount !== undefined && s.minNodeCount !== wanted.minNodes)
+    diff.push(`min nodes ${s.minNodeCount} (min-nodes: ${wanted.minNodes})`);
+  if (s.maxNodeCount !== undefined && s.maxNodeCount !== wanted.maxNodes)
+    diff.push(`max nodes ${s.maxNodeCount} (max-nodes: ${wanted.maxNodes})`);
+  if (idle !== undefined && idle !== wanted.idleSeconds)
+    diff.push(`idle time ${idle} s before scale-down (idle-seconds: ${wanted.idleSeconds})`);
+  if (diff.length)
+    notes.push(
+      `The cluster ${name} exists with ${diff.join(", ")}; it is used as it is (this action creates clusters, it does not change them).`,
+    );
+  if (s.minNodeCount !== undefined && s.minNodeCount > 0)
+    notes.push(
+      `The cluster ${name} keeps ${s.minNodeCount} node${s.minNodeCount === 1 ? "" : "s"} running even when idle, and they are billed.`,
+    );
+  if (inner.vmPriority && inner.vmPriority.toLowerCase() !== "dedicated")
+    notes.push(`The cluster ${name} has ${inner.vmPriority} nodes: the fine-tune can be pre-empted and start over.`);
   return {
     ok: true,
     notes,

@@ -26,18 +26,33 @@ export function metricsReader(s: Session) {
   const tracking = String(s.workspace.mlFlowTrackingUri ?? "").replace(/^azureml:/, "https:");
   const client = new ServiceClient({ credential: s.credential, credentialScopes: [s.cloud.managementScope] });
   const call = async (path: string, body?: unknown) => {
-    const res = await client.sendRequest(createPipelineRequest({ url: `${tracking}/api/2.0/mlflow/${path}`, method: body ? "POST" : "GET", body: body ? JSON.stringify(body) : undefined }));
+    const res = await client.sendRequest(
+      createPipelineRequest({
+        url: `${tracking}/api/2.0/mlflow/${path}`,
+        method: body ? "POST" : "GET",
+        body: body ? JSON.stringify(body) : undefined,
+      }),
+    );
     return res.status < 400 ? (JSON.parse(res.bodyAsText ?? "{}") as Record<string, unknown>) : undefined;
   };
   return async (jobName: string): Promise<MetricHistories> => {
     if (!tracking.startsWith("https://")) return {};
     try {
-      const found = (await call("runs/search", { filter: `tags.mlflow.parentRunId = '${jobName}'`, max_results: 50 })) as { runs?: Array<{ info: { run_id: string }; data?: { tags?: Array<{ key: string; value: string }> } }> } | undefined;
-      const child = found?.runs?.find((r) => r.data?.tags?.some((t) => t.key === "azureml.nodeid" && /finetune/.test(t.value))) ?? found?.runs?.[0];
+      const found = (await call("runs/search", {
+        filter: `tags.mlflow.parentRunId = '${jobName}'`,
+        max_results: 50,
+      })) as
+        | { runs?: Array<{ info: { run_id: string }; data?: { tags?: Array<{ key: string; value: string }> } }> }
+        | undefined;
+      const child =
+        found?.runs?.find((r) => r.data?.tags?.some((t) => t.key === "azureml.nodeid" && /finetune/.test(t.value))) ??
+        found?.runs?.[0];
       if (!child) return {};
       const histories: Record<string, MetricPoint[]> = {};
       for (const key of METRIC_KEYS) {
-        const h = (await call(`metrics/get-history?run_id=${encodeURIComponent(child.info.run_id)}&metric_key=${key}`)) as { metrics?: MetricPoint[] } | undefined;
+        const h = (await call(
+          `metrics/get-history?run_id=${encodeURIComponent(child.info.run_id)}&metric_key=${key}`,
+        )) as { metrics?: MetricPoint[] } | undefined;
         if (h?.metrics?.length) histories[key] = h.metrics;
       }
       return histories;
@@ -48,7 +63,11 @@ export function metricsReader(s: Session) {
 }
 
 /** Follows a job to its end (or the timeout, or cancellation), with progress lines and the metrics as they appear. */
-export async function follow(s: Session, jobName: string, o: { timeoutMs: number; signal?: AbortSignal; log: Logger; pollScale?: number }): Promise<Followed> {
+export async function follow(
+  s: Session,
+  jobName: string,
+  o: { timeoutMs: number; signal?: AbortSignal; log: Logger; pollScale?: number },
+): Promise<Followed> {
   const { resourceGroup: rg, workspace: ws } = s.ref;
   const readMetrics = metricsReader(s);
   const start = Date.now();
@@ -79,9 +98,22 @@ export async function follow(s: Session, jobName: string, o: { timeoutMs: number
           lastProgress = line ?? lastProgress;
         }
         const info = describeStatus(now);
-        return { state: now, done: info.phase === "ended", retryAfterMs: pollDelayMs(now, unchanged, { scale: o.pollScale }) };
+        return {
+          state: now,
+          done: info.phase === "ended",
+          retryAfterMs: pollDelayMs(now, unchanged, { scale: o.pollScale }),
+        };
       },
-      { what: `fine-tune job ${jobName}`, log: o.log, timeoutMs: o.timeoutMs, signal: o.signal, intervalMs: 1_000, maxIntervalMs: 60_000, backoff: 1, onState: (state, at) => timeline.push({ state, elapsedMs: at - start }) },
+      {
+        what: `fine-tune job ${jobName}`,
+        log: o.log,
+        timeoutMs: o.timeoutMs,
+        signal: o.signal,
+        intervalMs: 1_000,
+        maxIntervalMs: 60_000,
+        backoff: 1,
+        onState: (state, at) => timeline.push({ state, elapsedMs: at - start }),
+      },
     );
     return result();
   } catch (e) {
@@ -96,7 +128,11 @@ export async function follow(s: Session, jobName: string, o: { timeoutMs: number
  * its log files from run history (the region's `history` service in the workspace's discovery document),
  * and the last lines of its std_log. Undefined when any of that is not there.
  */
-export async function failedRunLog(s: Session, jobName: string, lines = 30): Promise<{ run: string; text: string } | undefined> {
+export async function failedRunLog(
+  s: Session,
+  jobName: string,
+  lines = 30,
+): Promise<{ run: string; text: string } | undefined> {
   try {
     const client = new ServiceClient({ credential: s.credential, credentialScopes: [s.cloud.managementScope] });
     const get = async (url: string) => {
@@ -105,15 +141,23 @@ export async function failedRunLog(s: Session, jobName: string, lines = 30): Pro
     };
     const tracking = String(s.workspace.mlFlowTrackingUri ?? "").replace(/^azureml:/, "https:");
     const search = await client.sendRequest(
-      createPipelineRequest({ url: `${tracking}/api/2.0/mlflow/runs/search`, method: "POST", body: JSON.stringify({ filter: `tags.mlflow.parentRunId = '${jobName}'`, max_results: 50 }) }),
+      createPipelineRequest({
+        url: `${tracking}/api/2.0/mlflow/runs/search`,
+        method: "POST",
+        body: JSON.stringify({ filter: `tags.mlflow.parentRunId = '${jobName}'`, max_results: 50 }),
+      }),
     );
-    const runs = (JSON.parse(search.bodyAsText ?? "{}") as { runs?: Array<{ info: { run_id: string; status?: string } }> }).runs ?? [];
+    const runs =
+      (JSON.parse(search.bodyAsText ?? "{}") as { runs?: Array<{ info: { run_id: string; status?: string } }> }).runs ??
+      [];
     const child = runs.find((r) => r.info.status === "FAILED") ?? runs[0];
     if (!child || !s.workspace.discoveryUrl) return undefined;
     const discovery = await get(s.workspace.discoveryUrl);
     const history = String(discovery?.history ?? "").replace(/\/+$/, "");
     const { subscriptionId, resourceGroup, workspace } = s.ref;
-    const details = (await get(`${history}/history/v1.0/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${workspace}/runs/${encodeURIComponent(child.info.run_id)}/details`)) as { logFiles?: Record<string, string> } | undefined;
+    const details = (await get(
+      `${history}/history/v1.0/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${workspace}/runs/${encodeURIComponent(child.info.run_id)}/details`,
+    )) as { logFiles?: Record<string, string> } | undefined;
     const file = Object.entries(details?.logFiles ?? {}).find(([name]) => /std_log/.test(name));
     if (!file) return undefined;
     const res = await fetch(file[1]); // a SAS URL: no token

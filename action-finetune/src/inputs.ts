@@ -3,7 +3,14 @@ import type { Inputs } from "@phi3-aml/shared/inputs";
 import { checkName, COMPUTE, JOB } from "@phi3-aml/shared/names";
 import { TYPED_INPUTS as TYPED_INPUT_OF } from "./component.js";
 
-export const LR_SCHEDULERS = ["linear", "cosine", "cosine_with_restarts", "polynomial", "constant", "constant_with_warmup"] as const;
+export const LR_SCHEDULERS = [
+  "linear",
+  "cosine",
+  "cosine_with_restarts",
+  "polynomial",
+  "constant",
+  "constant_with_warmup",
+] as const;
 
 export interface FinetuneInputs {
   model: string;
@@ -39,7 +46,12 @@ export function readInputs(i: Inputs): FinetuneInputs {
   if (job && checkName(JOB, job)) i.problem("job", job, `is not a valid job name: ${JOB.rule}`);
   const data = (name: string) => {
     const v = i.string(name, { required: !job });
-    if (v && !DATA.test(v)) i.problem(name, v, "is not a data asset id or URI; expected azureml:<name>:<version>, an ARM id /subscriptions/.../data/<name>/versions/<v>, or azureml://datastores/<store>/paths/<file>");
+    if (v && !DATA.test(v))
+      i.problem(
+        name,
+        v,
+        "is not a data asset id or URI; expected azureml:<name>:<version>, an ARM id /subscriptions/.../data/<name>/versions/<v>, or azureml://datastores/<store>/paths/<file>",
+      );
     return v;
   };
   const minNodes = i.int("min-nodes", { default: 0, min: 0, max: 100 }) ?? 0;
@@ -62,7 +74,10 @@ export function readInputs(i: Inputs): FinetuneInputs {
     apply_deepspeed: i.boolean("deepspeed"),
     seed: i.int("seed", { min: 0 }),
   };
-  const extra = i.jsonObject<Record<string, string | number | boolean>>("hyperparameters", { values: "scalar", example: '{"max_steps": 100}' });
+  const extra = i.jsonObject<Record<string, string | number | boolean>>("hyperparameters", {
+    values: "scalar",
+    example: '{"max_steps": 100}',
+  });
   const tags = i.jsonObject<Record<string, string>>("tags", { values: "string", example: '{"team": "nlp"}' });
   // A component input given twice, by its typed input and in the JSON, is a mistake to report, not a
   // silent choice of one: the job would run with a value the reader of the workflow did not expect.
@@ -70,9 +85,15 @@ export function readInputs(i: Inputs): FinetuneInputs {
     const typed = hp[key];
     if (typed === undefined) continue;
     const input = TYPED_INPUT_OF[key] ?? key;
-    i.problem("hyperparameters", "", `sets ${key} to ${JSON.stringify(value)}, but the input ${input} sets it to ${JSON.stringify(typed)}; give it in one place: the ${input} input, or here and not there.`);
+    i.problem(
+      "hyperparameters",
+      "",
+      `sets ${key} to ${JSON.stringify(value)}, but the input ${input} sets it to ${JSON.stringify(typed)}; give it in one place: the ${input} input, or here and not there.`,
+    );
   }
-  const hyperparameters = Object.fromEntries(Object.entries({ ...hp, ...extra }).filter(([, v]) => v !== undefined)) as Record<string, string | number | boolean>;
+  const hyperparameters = Object.fromEntries(
+    Object.entries({ ...hp, ...extra }).filter(([, v]) => v !== undefined),
+  ) as Record<string, string | number | boolean>;
 
   return {
     model: i.string("model", { default: "Phi-3-mini-4k-instruct" }) ?? "Phi-3-mini-4k-instruct",
@@ -82,7 +103,12 @@ export function readInputs(i: Inputs): FinetuneInputs {
     trainData: data("train-data"),
     validationData: data("validation-data"),
     compute,
-    vmSize: i.string("vm-size", { default: "Standard_NC24ads_A100_v4", pattern: /^Standard_[A-Za-z0-9_]+$/i, rule: "an Azure VM size such as Standard_NC24ads_A100_v4" }) ?? "Standard_NC24ads_A100_v4",
+    vmSize:
+      i.string("vm-size", {
+        default: "Standard_NC24ads_A100_v4",
+        pattern: /^Standard_[A-Za-z0-9_]+$/i,
+        rule: "an Azure VM size such as Standard_NC24ads_A100_v4",
+      }) ?? "Standard_NC24ads_A100_v4",
     minNodes,
     maxNodes,
     idleSeconds: i.duration("idle-seconds", { default: 120, min: 0, max: 7 * 86400 }) ?? 120,

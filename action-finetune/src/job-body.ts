@@ -4,7 +4,14 @@
  * azure-ai-ml writes it (snake_case inputs, every value a string), since `jobs` has no schema and the
  * service reads the SDK's shape; the job-level fields are the typed, camelCase JobBase ones.
  */
-import { ACTION_SET_INPUTS, COMPONENT_NAME, literalValue, MODEL_OUTPUT, type ComponentSpec, type HyperValue } from "./component.js";
+import {
+  ACTION_SET_INPUTS,
+  COMPONENT_NAME,
+  literalValue,
+  MODEL_OUTPUT,
+  type ComponentSpec,
+  type HyperValue,
+} from "./component.js";
 
 /** The node's name in `jobs`; child runs and the studio graph show it. */
 export const NODE = "chat_completion_pipeline";
@@ -70,7 +77,8 @@ export interface PipelineJobBody {
 }
 
 /** azureml://registries/<registry>/<kind>/<name>/versions/<version>: how a job names a registry asset. */
-export const registryAssetUri = (registry: string, kind: "models" | "components", name: string, version: string) => `azureml://registries/${registry}/${kind}/${name}/versions/${version}`;
+export const registryAssetUri = (registry: string, kind: "models" | "components", name: string, version: string) =>
+  `azureml://registries/${registry}/${kind}/${name}/versions/${version}`;
 
 /** The cluster's ARM id: what `computeId` and `settings.default_compute` hold (azure-ai-ml resolves names to these). */
 export const computeArmId = (workspaceId: string, compute: string) => `${workspaceId}/computes/${compute}`;
@@ -81,7 +89,8 @@ export type DataRef =
   /** A datastore or storage URI, passed on as it is. */
   | { kind: "uri"; uri: string };
 
-const ARM_DATA = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+\/data\/([^/]+)\/versions\/([^/]+)$/i;
+const ARM_DATA =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+\/data\/([^/]+)\/versions\/([^/]+)$/i;
 
 /**
  * A train-data / validation-data value as a job input URI, or a problem in words. An ARM id of a data
@@ -96,19 +105,33 @@ export function parseDataRef(value: string, workspaceId: string): DataRef | { pr
   if (m) {
     const wsOf = arm.slice(0, arm.toLowerCase().lastIndexOf("/data/"));
     if (wsOf.toLowerCase() !== workspaceId.toLowerCase()) {
-      return { problem: `is a data asset of workspace ${wsOf}, not of ${workspaceId} where the job runs; register the data in this workspace (action-dataset does) or give an azureml://datastores/... URI.` };
+      return {
+        problem: `is a data asset of workspace ${wsOf}, not of ${workspaceId} where the job runs; register the data in this workspace (action-dataset does) or give an azureml://datastores/... URI.`,
+      };
     }
     const [, name, version] = m as unknown as [string, string, string];
-    return { kind: "asset", name: decodeURIComponent(name), version: decodeURIComponent(version), uri: `azureml:${decodeURIComponent(name)}:${decodeURIComponent(version)}` };
+    return {
+      kind: "asset",
+      name: decodeURIComponent(name),
+      version: decodeURIComponent(version),
+      uri: `azureml:${decodeURIComponent(name)}:${decodeURIComponent(version)}`,
+    };
   }
-  if (/^\/subscriptions\//i.test(arm)) return { problem: "is an ARM id but not of a data asset version (/subscriptions/.../workspaces/<ws>/data/<name>/versions/<version>)." };
+  if (/^\/subscriptions\//i.test(arm))
+    return {
+      problem:
+        "is an ARM id but not of a data asset version (/subscriptions/.../workspaces/<ws>/data/<name>/versions/<version>).",
+    };
   if (/^azureml:\/\//i.test(v) || /^https:\/\//i.test(v)) return { kind: "uri", uri: v };
   const short = /^azureml:([A-Za-z0-9][A-Za-z0-9._-]*)(?::([A-Za-z0-9._-]+)|@([A-Za-z0-9._-]+))$/.exec(v);
   if (short) {
     const [, name, version, label] = short as unknown as [string, string, string | undefined, string | undefined];
     return { kind: "asset", name, version, label, uri: v };
   }
-  return { problem: "is not a data asset id or URI; expected an ARM id /subscriptions/.../data/<name>/versions/<v>, azureml:<name>:<version>, or azureml://datastores/<store>/paths/<file>." };
+  return {
+    problem:
+      "is not a data asset id or URI; expected an ARM id /subscriptions/.../data/<name>/versions/<v>, azureml:<name>:<version>, or azureml://datastores/<store>/paths/<file>.",
+  };
 }
 
 function dataUri(value: string, workspaceId: string, input: string): string {
@@ -138,12 +161,19 @@ export function pipelineJobBody(plan: JobPlan): PipelineJobBody {
   for (const key of Object.keys(plan.hyperparameters).sort()) {
     if (!ACTION_SET_INPUTS[key]) inputs[key] = literal(plan.hyperparameters[key]!);
   }
-  inputs.mlflow_model_path = { job_input_type: "mlflow_model", uri: registryAssetUri(plan.registry, "models", plan.model, plan.modelVersion) };
+  inputs.mlflow_model_path = {
+    job_input_type: "mlflow_model",
+    uri: registryAssetUri(plan.registry, "models", plan.model, plan.modelVersion),
+  };
   inputs.train_file_path = { job_input_type: "uri_file", uri: dataUri(plan.trainData, plan.workspaceId, "train-data") };
-  inputs.validation_file_path = { job_input_type: "uri_file", uri: dataUri(plan.validationData, plan.workspaceId, "validation-data") };
+  inputs.validation_file_path = {
+    job_input_type: "uri_file",
+    uri: dataUri(plan.validationData, plan.workspaceId, "validation-data"),
+  };
   const task = taskName(plan.spec);
   if (task !== undefined) inputs.task_name = literal(task);
-  for (const step of ["compute_model_import", "compute_preprocess", "compute_finetune", "compute_model_evaluation"]) inputs[step] = literal(plan.compute);
+  for (const step of ["compute_model_import", "compute_preprocess", "compute_finetune", "compute_model_evaluation"])
+    inputs[step] = literal(plan.compute);
   inputs.number_of_gpu_to_use_finetuning = literal(plan.gpusPerNode);
 
   return {
@@ -161,7 +191,12 @@ export function pipelineJobBody(plan: JobPlan): PipelineJobBody {
         [NODE]: {
           type: "pipeline",
           name: NODE,
-          componentId: registryAssetUri(plan.registry, "components", plan.componentName ?? COMPONENT_NAME, plan.componentVersion),
+          componentId: registryAssetUri(
+            plan.registry,
+            "components",
+            plan.componentName ?? COMPONENT_NAME,
+            plan.componentVersion,
+          ),
           inputs,
           outputs: { [MODEL_OUTPUT]: { type: "literal", value: `\${{parent.outputs.${PIPELINE_OUTPUT}}}` } },
         },

@@ -28,7 +28,11 @@ export function runIdentity(env: NodeJS.ProcessEnv = process.env, now: Date = ne
   const id = env.GITHUB_RUN_ID?.trim();
   if (!id) return { runId: `local-${now.toISOString().replace(/\D/g, "").slice(0, 14)}`, attempt: 1, local: true };
   const attempt = Number(env.GITHUB_RUN_ATTEMPT);
-  return { runId: id.replace(/[^A-Za-z0-9_-]+/g, "-"), attempt: Number.isSafeInteger(attempt) && attempt >= 1 ? attempt : 1, local: false };
+  return {
+    runId: id.replace(/[^A-Za-z0-9_-]+/g, "-"),
+    attempt: Number.isSafeInteger(attempt) && attempt >= 1 ? attempt : 1,
+    local: false,
+  };
 }
 
 /** JSON with object keys sorted, so that equal bodies hash equally whatever order they were built in. */
@@ -36,7 +40,11 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
     const o = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+    return Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, o[k]]),
+    );
   });
 }
 
@@ -47,7 +55,15 @@ export function canonicalJson(value: unknown): string {
 export function jobFingerprint(body: PipelineJobBody): string {
   const p = body.properties;
   return createHash("sha256")
-    .update(canonicalJson({ experimentName: p.experimentName, computeId: p.computeId, settings: p.settings, outputs: p.outputs, jobs: p.jobs }))
+    .update(
+      canonicalJson({
+        experimentName: p.experimentName,
+        computeId: p.computeId,
+        settings: p.settings,
+        outputs: p.outputs,
+        jobs: p.jobs,
+      }),
+    )
     .digest("hex");
 }
 
@@ -64,7 +80,8 @@ export function jobNames(run: RunIdentity, fingerprint: string): string[] {
   return Array.from({ length: run.attempt }, (_, i) => jobNameFor(run, fingerprint, i + 1));
 }
 
-export type JobDecision = { submit: true; name: string; reason: string } | { submit: false; name: string; reason: string };
+export type JobDecision =
+  { submit: true; name: string; reason: string } | { submit: false; name: string; reason: string };
 
 const RETRY = new Set(["failed", "canceled", "cancelrequested"]);
 
@@ -72,23 +89,37 @@ const RETRY = new Set(["failed", "canceled", "cancelrequested"]);
  * Submit or follow: `names` from jobNames (oldest first), `statuses` the status of each that exists
  * (absent = no such job).
  */
-export function decideJob(names: readonly string[], statuses: Readonly<Record<string, string | undefined>>): JobDecision {
+export function decideJob(
+  names: readonly string[],
+  statuses: Readonly<Record<string, string | undefined>>,
+): JobDecision {
   const mine = names.at(-1);
   if (!mine) throw new Error("decideJob needs at least this attempt's name");
   const own = statuses[mine];
-  if (own !== undefined) return { submit: false, name: mine, reason: `job ${mine} was already submitted by this run attempt (${own}); following it instead of submitting again.` };
+  if (own !== undefined)
+    return {
+      submit: false,
+      name: mine,
+      reason: `job ${mine} was already submitted by this run attempt (${own}); following it instead of submitting again.`,
+    };
   for (let i = names.length - 2; i >= 0; i--) {
     const name = names[i]!;
     const status = statuses[name];
     if (status !== undefined && !RETRY.has(status.toLowerCase())) {
-      return { submit: false, name, reason: `attempt ${i + 1} of this run submitted the same job as ${name} (${status}); reusing it instead of training again.` };
+      return {
+        submit: false,
+        name,
+        reason: `attempt ${i + 1} of this run submitted the same job as ${name} (${status}); reusing it instead of training again.`,
+      };
     }
   }
   const earlier = names.slice(0, -1).filter((n) => statuses[n] !== undefined);
   return {
     submit: true,
     name: mine,
-    reason: earlier.length ? `earlier attempts' jobs ended without a model (${earlier.map((n) => `${n}: ${statuses[n]}`).join(", ")}); submitting ${mine}.` : `submitting ${mine}.`,
+    reason: earlier.length
+      ? `earlier attempts' jobs ended without a model (${earlier.map((n) => `${n}: ${statuses[n]}`).join(", ")}); submitting ${mine}.`
+      : `submitting ${mine}.`,
   };
 }
 

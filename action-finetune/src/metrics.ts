@@ -16,7 +16,17 @@ export interface MetricPoint {
 export type MetricHistories = Readonly<Record<string, readonly MetricPoint[]>>;
 
 /** The keys shown first, in this order; others follow alphabetically. */
-export const HEADLINE = ["loss", "eval_loss", "learning_rate", "epoch", "train_loss", "train_runtime", "train_samples_per_second", "train_steps_per_second", "total_flos"];
+export const HEADLINE = [
+  "loss",
+  "eval_loss",
+  "learning_rate",
+  "epoch",
+  "train_loss",
+  "train_runtime",
+  "train_samples_per_second",
+  "train_steps_per_second",
+  "total_flos",
+];
 
 interface Point {
   step: number;
@@ -32,7 +42,8 @@ export function series(history: readonly MetricPoint[]): Point[] {
     const step = typeof p.step === "number" && Number.isFinite(p.step) ? p.step : order;
     const timestamp = typeof p.timestamp === "number" ? p.timestamp : 0;
     const had = byStep.get(step);
-    if (!had || timestamp > had.timestamp || (timestamp === had.timestamp && order > had.order)) byStep.set(step, { value, timestamp, order });
+    if (!had || timestamp > had.timestamp || (timestamp === had.timestamp && order > had.order))
+      byStep.set(step, { value, timestamp, order });
   });
   return [...byStep.entries()].sort(([a], [b]) => a - b).map(([step, p]) => ({ step, value: p.value }));
 }
@@ -63,8 +74,13 @@ export function formatMetric(v: number): string {
 }
 
 /** "step 120: loss 0.9123, eval_loss 1.031, learning_rate 1.200e-5", or undefined before the first point. */
-export function progressLine(h: MetricHistories, keys: readonly string[] = ["loss", "eval_loss", "learning_rate"]): string | undefined {
-  const last = keys.map((k) => ({ k, p: series(h[k] ?? []).at(-1) })).filter((x): x is { k: string; p: Point } => x.p !== undefined);
+export function progressLine(
+  h: MetricHistories,
+  keys: readonly string[] = ["loss", "eval_loss", "learning_rate"],
+): string | undefined {
+  const last = keys
+    .map((k) => ({ k, p: series(h[k] ?? []).at(-1) }))
+    .filter((x): x is { k: string; p: Point } => x.p !== undefined);
   if (!last.length) return undefined;
   const step = Math.max(...last.map((x) => x.p.step));
   return `step ${step}: ${last.map((x) => `${x.k} ${formatMetric(x.p.value)}`).join(", ")}`;
@@ -96,16 +112,35 @@ export function thin<T>(points: readonly T[], max: number): T[] {
  */
 export function lossCharts(h: MetricHistories, o: { maxPoints?: number } = {}): Chart[] {
   const max = o.maxPoints ?? 60;
-  const present = ["loss", "eval_loss"].map((key) => ({ key, points: series(h[key] ?? []) })).filter((s) => s.points.length > 0);
+  const present = ["loss", "eval_loss"]
+    .map((key) => ({ key, points: series(h[key] ?? []) }))
+    .filter((s) => s.points.length > 0);
   const [a, b] = present;
   if (!a) return [];
   const sameSteps = b && a.points.length === b.points.length && a.points.every((p, i) => p.step === b.points[i]!.step);
   if (b && sameSteps) {
-    const idx = thin(a.points.map((_, i) => i), max);
-    return [{ title: "Loss", xLabel: "step", yLabel: "loss", x: idx.map((i) => a.points[i]!.step), lines: present.map((s) => ({ name: s.key, values: idx.map((i) => s.points[i]!.value) })) }];
+    const idx = thin(
+      a.points.map((_, i) => i),
+      max,
+    );
+    return [
+      {
+        title: "Loss",
+        xLabel: "step",
+        yLabel: "loss",
+        x: idx.map((i) => a.points[i]!.step),
+        lines: present.map((s) => ({ name: s.key, values: idx.map((i) => s.points[i]!.value) })),
+      },
+    ];
   }
   return present.map((s) => {
     const pts = thin(s.points, max);
-    return { title: s.key === "loss" ? "Training loss" : "Evaluation loss", xLabel: "step", yLabel: s.key, x: pts.map((p) => p.step), lines: [{ name: s.key, values: pts.map((p) => p.value) }] };
+    return {
+      title: s.key === "loss" ? "Training loss" : "Evaluation loss",
+      xLabel: "step",
+      yLabel: s.key,
+      x: pts.map((p) => p.step),
+      lines: [{ name: s.key, values: pts.map((p) => p.value) }],
+    };
   });
 }

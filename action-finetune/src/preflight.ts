@@ -3,7 +3,13 @@ import { workspaceId } from "@phi3-aml/shared/azureml/client";
 import { openRegistry } from "@phi3-aml/shared/azureml/registry";
 import type { Session } from "@phi3-aml/shared/azureml/session";
 import { ActionError } from "@phi3-aml/shared/errors";
-import { checkComponent, checkHyperparameters, COMPONENT_NAME, componentSpecOf, type ComponentSpec } from "./component.js";
+import {
+  checkComponent,
+  checkHyperparameters,
+  COMPONENT_NAME,
+  componentSpecOf,
+  type ComponentSpec,
+} from "./component.js";
 import { checkExistingCompute, computeBody, type ComputeWanted } from "./compute-body.js";
 import type { FinetuneInputs } from "./inputs.js";
 import { defaultDisplayName, jobFingerprint, jobNames, runIdentity } from "./job-name.js";
@@ -35,7 +41,10 @@ export async function preflight(s: Session, inputs: FinetuneInputs): Promise<Pre
   const problems: string[] = [];
   const notes: string[] = [];
 
-  for (const [input, value] of [["train-data", inputs.trainData!], ["validation-data", inputs.validationData!]] as const) {
+  for (const [input, value] of [
+    ["train-data", inputs.trainData!],
+    ["validation-data", inputs.validationData!],
+  ] as const) {
     const ref = parseDataRef(value, wsId);
     if ("problem" in ref) problems.push(`${input}: ${ref.problem}`);
     else if (ref.kind === "asset" && ref.version) {
@@ -43,7 +52,9 @@ export async function preflight(s: Session, inputs: FinetuneInputs): Promise<Pre
         await s.client.dataVersions.get(rg, ws, ref.name, ref.version);
       } catch (e) {
         if (!notFound(e)) throw e;
-        problems.push(`${input}: there is no data asset ${ref.name}:${ref.version} in workspace ${ws} (run action-dataset first, or check the id).`);
+        problems.push(
+          `${input}: there is no data asset ${ref.name}:${ref.version} in workspace ${ws} (run action-dataset first, or check the id).`,
+        );
       }
     }
   }
@@ -53,14 +64,23 @@ export async function preflight(s: Session, inputs: FinetuneInputs): Promise<Pre
   let modelVersion = inputs.modelVersion ?? model?.properties.latestVersion ?? "";
   if (!model) problems.push(`model: there is no model ${inputs.model} in the ${inputs.registry} registry.`);
   else if (inputs.modelVersion && !(await registry.version("models", inputs.model, inputs.modelVersion))) {
-    problems.push(`model-version: ${inputs.model} has no version ${inputs.modelVersion} in the ${inputs.registry} registry (latest: ${model.properties.latestVersion}).`);
+    problems.push(
+      `model-version: ${inputs.model} has no version ${inputs.modelVersion} in the ${inputs.registry} registry (latest: ${model.properties.latestVersion}).`,
+    );
     modelVersion = "";
   }
   const component = await registry.container("components", COMPONENT_NAME);
   const componentVersion = inputs.componentVersion ?? component?.properties.latestVersion ?? "";
-  const componentResource = componentVersion ? await registry.version("components", COMPONENT_NAME, componentVersion) : undefined;
-  if (!componentResource) problems.push(`component-version: the ${inputs.registry} registry has no ${COMPONENT_NAME}${inputs.componentVersion ? ` version ${inputs.componentVersion}` : ""}.`);
-  const spec = componentResource ? componentSpecOf(componentResource) : ({ inputs: {}, outputs: {} } as unknown as ComponentSpec);
+  const componentResource = componentVersion
+    ? await registry.version("components", COMPONENT_NAME, componentVersion)
+    : undefined;
+  if (!componentResource)
+    problems.push(
+      `component-version: the ${inputs.registry} registry has no ${COMPONENT_NAME}${inputs.componentVersion ? ` version ${inputs.componentVersion}` : ""}.`,
+    );
+  const spec = componentResource
+    ? componentSpecOf(componentResource)
+    : ({ inputs: {}, outputs: {} } as unknown as ComponentSpec);
   let hyperparameters: Record<string, string> = {};
   if (componentResource) {
     problems.push(...checkComponent(spec, Object.keys(inputs.hyperparameters)));
@@ -70,7 +90,14 @@ export async function preflight(s: Session, inputs: FinetuneInputs): Promise<Pre
     hyperparameters = hp.values;
   }
 
-  const wanted: ComputeWanted = { name: inputs.compute, location: s.location, vmSize: inputs.vmSize, minNodes: inputs.minNodes, maxNodes: inputs.maxNodes, idleSeconds: inputs.idleSeconds };
+  const wanted: ComputeWanted = {
+    name: inputs.compute,
+    location: s.location,
+    vmSize: inputs.vmSize,
+    minNodes: inputs.minNodes,
+    maxNodes: inputs.maxNodes,
+    idleSeconds: inputs.idleSeconds,
+  };
   let exists = false;
   try {
     const existing: ComputeResource = await s.client.computeOperations.get(rg, ws, inputs.compute);

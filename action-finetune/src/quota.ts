@@ -51,7 +51,8 @@ export interface QuotaCheck {
   message: string;
 }
 
-export const QUOTA_DOCS = "https://learn.microsoft.com/azure/machine-learning/how-to-manage-quotas#request-quota-and-limit-increases";
+export const QUOTA_DOCS =
+  "https://learn.microsoft.com/azure/machine-learning/how-to-manage-quotas#request-quota-and-limit-increases";
 export const PORTAL_QUOTAS = "https://portal.azure.com/#view/Microsoft_Azure_Capacity/QuotaMenuBlade/~/myQuotas";
 
 /** "standardNCADSA100v4Family" and "Standard NCADSA100v4 Family Cluster Dedicated vCPUs" → one key. */
@@ -69,13 +70,19 @@ export function findVmSize(vmSizes: readonly VmSizeLike[] | undefined, vmSize: s
 }
 
 const isLowPriority = (u: UsageLike) => /low\s*priority/i.test(`${u.name?.value ?? ""} ${u.type ?? ""}`);
-const isRegionalTotal = (u: UsageLike) => /dedicatedCores\/usages$/i.test(u.type ?? "") || /^total cluster dedicated regional vcpus$/i.test(u.name?.value ?? "");
+const isRegionalTotal = (u: UsageLike) =>
+  /dedicatedCores\/usages$/i.test(u.type ?? "") ||
+  /^total cluster dedicated regional vcpus$/i.test(u.name?.value ?? "");
 
 /** The subscription-level usage of a family: not a workspace's or a cluster's share, not low-priority. */
 function familyUsage(usages: readonly UsageLike[], family: string): UsageLike | undefined {
   const key = familyKey(family);
   const same = usages.filter((u) => !isLowPriority(u) && !isRegionalTotal(u) && familyKey(u.name?.value ?? "") === key);
-  return same.find((u) => /vmFamily\/usages$/i.test(u.type ?? "")) ?? same.find((u) => !/\/workspaces?\//i.test(`${u.id ?? ""}/${u.type ?? ""}`)) ?? same[0];
+  return (
+    same.find((u) => /vmFamily\/usages$/i.test(u.type ?? "")) ??
+    same.find((u) => !/\/workspaces?\//i.test(`${u.id ?? ""}/${u.type ?? ""}`)) ??
+    same[0]
+  );
 }
 
 const known = (n: number | null | undefined): n is number => typeof n === "number" && Number.isFinite(n);
@@ -85,7 +92,13 @@ const known = (n: number | null | undefined): n is number => typeof n === "numbe
  * regional total, when Azure reports one). An unknown family or a size Azure does not list for the region
  * is said plainly; unknown usage leaves the check to Azure (ok, not checked).
  */
-export function checkQuota(usages: readonly UsageLike[], vmSizes: readonly VmSizeLike[] | undefined, vmSize: string, maxNodes: number, o: QuotaOptions = {}): QuotaCheck {
+export function checkQuota(
+  usages: readonly UsageLike[],
+  vmSizes: readonly VmSizeLike[] | undefined,
+  vmSize: string,
+  maxNodes: number,
+  o: QuotaOptions = {},
+): QuotaCheck {
   const where = o.location ? ` in ${o.location}` : "";
   const size = findVmSize(vmSizes, vmSize);
   if (!size) {
@@ -104,10 +117,16 @@ export function checkQuota(usages: readonly UsageLike[], vmSizes: readonly VmSiz
   const needed = vCPUs * maxNodes;
   const family = size.family ?? "";
   const usage = family ? familyUsage(usages, family) : undefined;
-  const familyName = usage?.name?.localizedValue?.replace(/\s+(Cluster\s+)?Dedicated\s+vCPUs$/i, "") || family || "its family";
+  const familyName =
+    usage?.name?.localizedValue?.replace(/\s+(Cluster\s+)?Dedicated\s+vCPUs$/i, "") || family || "its family";
   const base = { family: familyName, vCPUs, gpus: size.gpus, needed };
   if (!usage || !known(usage.limit) || !known(usage.currentValue)) {
-    return { ok: true, checked: false, ...base, message: `Quota not checked: Azure reported no usage for ${familyName}${where}; the cluster needs ${needed} vCPUs of it (${maxNodes} × ${size.name ?? vmSize}).` };
+    return {
+      ok: true,
+      checked: false,
+      ...base,
+      message: `Quota not checked: Azure reported no usage for ${familyName}${where}; the cluster needs ${needed} vCPUs of it (${maxNodes} × ${size.name ?? vmSize}).`,
+    };
   }
   const limit = usage.limit;
   const current = usage.currentValue;
@@ -142,7 +161,12 @@ export function checkQuota(usages: readonly UsageLike[], vmSizes: readonly VmSiz
       };
     }
   }
-  return { ok: true, checked: true, ...result, message: `Quota for ${familyName}${where}: the cluster needs ${need}; limit ${limit}, in use ${current}, ${Number.isFinite(free) ? `${free} free` : "no limit"}. Enough.` };
+  return {
+    ok: true,
+    checked: true,
+    ...result,
+    message: `Quota for ${familyName}${where}: the cluster needs ${need}; limit ${limit}, in use ${current}, ${Number.isFinite(free) ? `${free} free` : "no limit"}. Enough.`,
+  };
 }
 
 /** How to ask for a family limit: the portal page, the docs, and the Azure CLI quota extension's command. */
@@ -152,6 +176,7 @@ function requestMore(family: string, familyName: string, requiredLimit: number, 
     ? ` With the Azure CLI (az extension add --name quota): az quota create --resource-name ${family} --scope ${scope} --limit-object value=${requiredLimit} limit-object-type=LimitValue --resource-type dedicated.`
     : "";
   return (
-    `Request a limit of at least ${requiredLimit} vCPUs for ${familyName}: in the Azure portal under Quotas → Machine Learning (${PORTAL_QUOTAS}), or in Azure ML studio → Quota; see ${QUOTA_DOCS}.` + az
+    `Request a limit of at least ${requiredLimit} vCPUs for ${familyName}: in the Azure portal under Quotas → Machine Learning (${PORTAL_QUOTAS}), or in Azure ML studio → Quota; see ${QUOTA_DOCS}.` +
+    az
   );
 }

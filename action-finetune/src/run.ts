@@ -36,17 +36,28 @@ export async function run(inputs: FinetuneInputs, log: Logger): Promise<void> {
     prepared = await log.group("Preflight", () => preflight(s, inputs));
     for (const n of prepared.notes) log.info(n);
     const statuses: Record<string, string | undefined> = {};
-    for (const name of prepared.names) statuses[name] = await s.client.jobs.get(rg, ws, name).then((j) => j.properties.status ?? "Unknown", (e) => ((e as { statusCode?: number }).statusCode === 404 ? undefined : Promise.reject(e)));
+    for (const name of prepared.names)
+      statuses[name] = await s.client.jobs.get(rg, ws, name).then(
+        (j) => j.properties.status ?? "Unknown",
+        (e) => ((e as { statusCode?: number }).statusCode === 404 ? undefined : Promise.reject(e)),
+      );
     const decision = decideJob(prepared.names, statuses);
     log.info(decision.reason);
     jobName = decision.name;
     if (decision.submit) {
       if (!prepared.compute.exists) {
-        log.info(`Creating cluster ${inputs.compute} (${inputs.vmSize}, ${inputs.minNodes}-${inputs.maxNodes} nodes, ${inputs.idleSeconds} s idle).`);
+        log.info(
+          `Creating cluster ${inputs.compute} (${inputs.vmSize}, ${inputs.minNodes}-${inputs.maxNodes} nodes, ${inputs.idleSeconds} s idle).`,
+        );
         const body = computeBody({ ...prepared.compute.wanted, tags: standardTags() });
-        await followPoller(await s.client.computeOperations.beginCreateOrUpdate(rg, ws, inputs.compute, body as never), { what: `cluster ${inputs.compute}`, log, timeoutMs: 30 * 60_000, intervalMs: 5_000 });
+        await followPoller(
+          await s.client.computeOperations.beginCreateOrUpdate(rg, ws, inputs.compute, body as never),
+          { what: `cluster ${inputs.compute}`, log, timeoutMs: 30 * 60_000, intervalMs: 5_000 },
+        );
       }
-      await s.client.jobs.createOrUpdate(rg, ws, jobName, { properties: { ...prepared.body.properties, tags: { ...standardTags(), ...prepared.body.properties.tags } } } as never);
+      await s.client.jobs.createOrUpdate(rg, ws, jobName, {
+        properties: { ...prepared.body.properties, tags: { ...standardTags(), ...prepared.body.properties.tags } },
+      } as never);
       log.info(`Submitted ${jobName}: ${links.job(jobName)}`);
     }
   }
@@ -75,21 +86,32 @@ export async function run(inputs: FinetuneInputs, log: Logger): Promise<void> {
   if (followed.stoppedWaiting === "cancelled") return;
   core.saveState(STATE.finished, "true");
   const metrics = finalMetrics(followed.histories);
-  setOutputs({ status: followed.status, "duration-seconds": followed.durationSeconds, metrics: JSON.stringify(metrics) });
+  setOutputs({
+    status: followed.status,
+    "duration-seconds": followed.durationSeconds,
+    metrics: JSON.stringify(metrics),
+  });
   const logTail = followed.status === "Failed" ? await failedRunLog(s, jobName) : undefined;
   if (logTail) await log.group(`Last lines of ${logTail.run}'s log`, async () => log.info(`\n${logTail.text}`));
   await writeSummary(report(s, inputs, jobName, prepared, followed, metrics, logTail));
 
   if (followed.stoppedWaiting === "timeout") {
-    log.warning(`Stopped waiting for ${jobName} after ${formatDuration(inputs.timeoutMinutes * 60_000)}; it is still ${followed.status} and goes on. Resume with job: ${jobName} in a later run.`);
+    log.warning(
+      `Stopped waiting for ${jobName} after ${formatDuration(inputs.timeoutMinutes * 60_000)}; it is still ${followed.status} and goes on. Resume with job: ${jobName} in a later run.`,
+    );
     return;
   }
   const info = describeStatus(followed.status);
   if (!info.success) {
     const last = logTail?.text.trim().split("\n").at(-1);
-    throw new ActionError(`Fine-tune job ${jobName} ended ${followed.status}${last ? `: ${last}` : "."}`, `See ${links.job(jobName)} for the failing step's logs.`);
+    throw new ActionError(
+      `Fine-tune job ${jobName} ended ${followed.status}${last ? `: ${last}` : "."}`,
+      `See ${links.job(jobName)} for the failing step's logs.`,
+    );
   }
-  log.info(`${jobName} Completed in ${formatDuration(followed.durationSeconds * 1000)}. The model: ${modelUri(jobName)}`);
+  log.info(
+    `${jobName} Completed in ${formatDuration(followed.durationSeconds * 1000)}. The model: ${modelUri(jobName)}`,
+  );
 }
 
 export async function cancelJob(s: Session, jobName: string, log: Logger): Promise<void> {
@@ -103,7 +125,15 @@ export async function cancelJob(s: Session, jobName: string, log: Logger): Promi
   }
 }
 
-function report(s: Session, inputs: FinetuneInputs, jobName: string, p: Prepared | undefined, f: Followed, metrics: Record<string, number>, logTail?: { run: string; text: string }): string {
+function report(
+  s: Session,
+  inputs: FinetuneInputs,
+  jobName: string,
+  p: Prepared | undefined,
+  f: Followed,
+  metrics: Record<string, number>,
+  logTail?: { run: string; text: string },
+): string {
   const links = studioLinks(s.cloud, s.ref);
   return summaryMarkdown({
     jobName,
@@ -114,7 +144,13 @@ function report(s: Session, inputs: FinetuneInputs, jobName: string, p: Prepared
     component: { name: COMPONENT_NAME, version: p?.componentVersion ?? inputs.componentVersion ?? "?" },
     trainData: { text: inputs.trainData ?? "(from the job)" },
     validationData: { text: inputs.validationData ?? "(from the job)" },
-    compute: { name: inputs.compute, vmSize: inputs.vmSize, maxNodes: inputs.maxNodes, gpusPerNode: p?.compute.gpusPerNode ?? inputs.gpusPerNode ?? 1, url: links.compute(inputs.compute) },
+    compute: {
+      name: inputs.compute,
+      vmSize: inputs.vmSize,
+      maxNodes: inputs.maxNodes,
+      gpusPerNode: p?.compute.gpusPerNode ?? inputs.gpusPerNode ?? 1,
+      url: links.compute(inputs.compute),
+    },
     hyperparameters: p?.hyperparameters ?? {},
     spec: p?.spec,
     metrics,

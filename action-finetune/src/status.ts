@@ -56,10 +56,23 @@ export function describeStatus(status: string | null | undefined): StatusInfo {
   const given = status?.trim() || "Unknown";
   // Azure's casing is not guaranteed in every response: match without case, answer in the table's.
   const known = JOB_STATUSES.find((s) => s.toLowerCase() === given.toLowerCase());
-  if (!known) return { status: given, terminal: false, success: false, label: `${given} (a status this action does not know; still following)`, phase: "stalled" };
+  if (!known)
+    return {
+      status: given,
+      terminal: false,
+      success: false,
+      label: `${given} (a status this action does not know; still following)`,
+      phase: "stalled",
+    };
   const t = TABLE[known];
   const terminal = t.phase === "ended";
-  return { status: known, terminal, success: known === "Completed", label: known === "Running" || terminal ? known : `${known} (${t.words})`, phase: t.phase };
+  return {
+    status: known,
+    terminal,
+    success: known === "Completed",
+    label: known === "Running" || terminal ? known : `${known} (${t.words})`,
+    phase: t.phase,
+  };
 }
 
 export interface PollStep {

@@ -66,7 +66,10 @@ export function mermaidChart(c: Chart): string {
     `    y-axis ${quote(c.yLabel)}`,
     ...c.lines.map((l) => `    line [${l.values.map(num).join(", ")}]`),
   ];
-  const caption = c.lines.length > 1 ? `\n\nLines, in the order of the theme's colours: ${c.lines.map((l) => `\`${l.name}\``).join(", ")}.` : "";
+  const caption =
+    c.lines.length > 1
+      ? `\n\nLines, in the order of the theme's colours: ${c.lines.map((l) => `\`${l.name}\``).join(", ")}.`
+      : "";
   return fenced(lines.join("\n"), "mermaid") + caption;
 }
 
@@ -88,13 +91,24 @@ export function summaryMarkdown(d: SummaryData): string {
     );
   }
   if (d.error) out.push(`**Error:** ${escapeMarkdown(d.error)}`, "");
-  if (d.logTail) out.push(`<details><summary>Last lines of ${escapeMarkdown(d.logTail.run)}'s log</summary>`, "", fenced(d.logTail.text), "", "</details>", "");
+  if (d.logTail)
+    out.push(
+      `<details><summary>Last lines of ${escapeMarkdown(d.logTail.run)}'s log</summary>`,
+      "",
+      fenced(d.logTail.text),
+      "",
+      "</details>",
+      "",
+    );
   for (const n of d.notes ?? []) out.push(`- ${escapeMarkdown(n)}`);
   if (d.notes?.length) out.push("");
 
   out.push("### Model and data", "");
   const rows: Array<[string, string]> = [
-    ["base model", `${escapeMarkdown(d.model.name)} version ${escapeMarkdown(d.model.version)} (registry ${escapeMarkdown(d.model.registry)})`],
+    [
+      "base model",
+      `${escapeMarkdown(d.model.name)} version ${escapeMarkdown(d.model.version)} (registry ${escapeMarkdown(d.model.registry)})`,
+    ],
     ["fine-tune component", `${escapeMarkdown(d.component.name)} ${escapeMarkdown(d.component.version)}`],
     ["training data", ref(d.trainData)],
     ["validation data", ref(d.validationData)],
@@ -113,7 +127,10 @@ export function summaryMarkdown(d: SummaryData): string {
     out.push(
       markdownTable(
         ["input", "value", ""],
-        [...set.map((k) => [k, d.hyperparameters[k], "set"]), ...defaults.sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, v, "component default"])],
+        [
+          ...set.map((k) => [k, d.hyperparameters[k], "set"]),
+          ...defaults.sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, v, "component default"]),
+        ],
       ),
       "",
     );
@@ -121,14 +138,30 @@ export function summaryMarkdown(d: SummaryData): string {
 
   const metricKeys = Object.keys(d.metrics);
   if (metricKeys.length) {
-    out.push("### Metrics", "", markdownTable(["metric", "final value"], metricKeys.map((k) => [k, formatMetric(d.metrics[k]!)])), "");
+    out.push(
+      "### Metrics",
+      "",
+      markdownTable(
+        ["metric", "final value"],
+        metricKeys.map((k) => [k, formatMetric(d.metrics[k]!)]),
+      ),
+      "",
+    );
   }
   if (d.charts.length) {
     out.push(d.charts.length === 1 ? "### Loss" : "### Losses", "");
     for (const c of d.charts) out.push(mermaidChart(c), "");
   }
   if (d.timeline?.length) {
-    out.push("### Timeline", "", markdownTable(["status", "after"], d.timeline.map((t) => [t.state, formatDuration(t.elapsedMs)])), "");
+    out.push(
+      "### Timeline",
+      "",
+      markdownTable(
+        ["status", "after"],
+        d.timeline.map((t) => [t.state, formatDuration(t.elapsedMs)]),
+      ),
+      "",
+    );
   }
   return out.join("\n");
 }

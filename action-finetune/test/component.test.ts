@@ -1,15 +1,45 @@
 import { Inputs } from "@phi3-aml/shared/inputs";
-import { checkComponent, checkHyperparameters, componentSpecOf, editDistance, nearestInput, TYPED_INPUTS, typedDefaults, type ComponentSpec } from "../src/component.js";
+import {
+  checkComponent,
+  checkHyperparameters,
+  componentSpecOf,
+  editDistance,
+  nearestInput,
+  TYPED_INPUTS,
+  typedDefaults,
+  type ComponentSpec,
+} from "../src/component.js";
 import { readInputs } from "../src/inputs.js";
 import { componentVersionResource, MINI, realSpec, specSuite } from "./helpers.js";
 
-const check = (hp: Record<string, string | number | boolean>, o: { maxNodes?: number } = {}, spec: ComponentSpec = MINI) => checkHyperparameters(spec, hp, o);
-const messages = (hp: Record<string, string | number | boolean>, o: { maxNodes?: number } = {}) => check(hp, o).problems.map((p) => p.message);
+const check = (
+  hp: Record<string, string | number | boolean>,
+  o: { maxNodes?: number } = {},
+  spec: ComponentSpec = MINI,
+) => checkHyperparameters(spec, hp, o);
+const messages = (hp: Record<string, string | number | boolean>, o: { maxNodes?: number } = {}) =>
+  check(hp, o).problems.map((p) => p.message);
 
 describe("the component's declared inputs", () => {
   it("reads the spec from a component version resource's properties.componentSpec", () => {
-    const spec = componentSpecOf({ properties: { componentSpec: { name: "c", version: "1.2.3", type: "pipeline", inputs: { a: { type: "integer", min: 1 } }, outputs: { o: { type: "mlflow_model" } } } } });
-    expect(spec).toEqual({ name: "c", version: "1.2.3", type: "pipeline", inputs: { a: { type: "integer", min: 1 } }, outputs: { o: { type: "mlflow_model" } } });
+    const spec = componentSpecOf({
+      properties: {
+        componentSpec: {
+          name: "c",
+          version: "1.2.3",
+          type: "pipeline",
+          inputs: { a: { type: "integer", min: 1 } },
+          outputs: { o: { type: "mlflow_model" } },
+        },
+      },
+    });
+    expect(spec).toEqual({
+      name: "c",
+      version: "1.2.3",
+      type: "pipeline",
+      inputs: { a: { type: "integer", min: 1 } },
+      outputs: { o: { type: "mlflow_model" } },
+    });
   });
 
   it("refuses a component version without a spec, since nothing could be checked", () => {
@@ -25,14 +55,20 @@ describe("the component's declared inputs", () => {
     const { mlflow_model_path: _m, ...inputs } = MINI.inputs;
     const problems = checkComponent({ ...MINI, inputs, outputs: { pytorch_model_folder: { type: "uri_folder" } } });
     expect(problems).toEqual([
-      expect.stringMatching(/chat_completion_pipeline 9\.9\.9 declares no input mlflow_model_path \(mlflow_model\).*component-version/),
+      expect.stringMatching(
+        /chat_completion_pipeline 9\.9\.9 declares no input mlflow_model_path \(mlflow_model\).*component-version/,
+      ),
       expect.stringMatching(/declares no output mlflow_model_folder/),
     ]);
   });
 
   it("names a required input without a default that nothing sets, and accepts it once given in hyperparameters", () => {
     const spec = { ...MINI, inputs: { ...MINI.inputs, dataset_kind: { type: "string", optional: false } } };
-    expect(checkComponent(spec)).toEqual([expect.stringMatching(/requires the input dataset_kind \(string\), which has no default; give it in hyperparameters/)]);
+    expect(checkComponent(spec)).toEqual([
+      expect.stringMatching(
+        /requires the input dataset_kind \(string\), which has no default; give it in hyperparameters/,
+      ),
+    ]);
     expect(checkComponent(spec, ["dataset_kind"])).toEqual([]);
   });
 });
@@ -40,7 +76,14 @@ describe("the component's declared inputs", () => {
 describe("hyperparameters checked against the component", () => {
   it("rejects an unknown hyperparameter and suggests the nearest input", () => {
     const r = check({ num_epochs: 3 });
-    expect(r.problems).toEqual([{ input: "hyperparameters", key: "num_epochs", value: "3", message: '"num_epochs" is not an input of chat_completion_pipeline 9.9.9; did you mean "num_train_epochs"?' }]);
+    expect(r.problems).toEqual([
+      {
+        input: "hyperparameters",
+        key: "num_epochs",
+        value: "3",
+        message: '"num_epochs" is not an input of chat_completion_pipeline 9.9.9; did you mean "num_train_epochs"?',
+      },
+    ]);
     expect(r.values).toEqual({});
   });
 
@@ -83,8 +126,12 @@ describe("hyperparameters checked against the component", () => {
   });
 
   it("rejects a fraction, a word or a boolean for an integer input", () => {
-    expect(messages({ num_train_epochs: 1.5 })).toEqual(["num_train_epochs = 1.5 is not a whole number; it takes an integer at least 1."]);
-    expect(messages({ num_train_epochs: "three" })).toEqual(['num_train_epochs = "three" is not a whole number; it takes an integer at least 1.']);
+    expect(messages({ num_train_epochs: 1.5 })).toEqual([
+      "num_train_epochs = 1.5 is not a whole number; it takes an integer at least 1.",
+    ]);
+    expect(messages({ num_train_epochs: "three" })).toEqual([
+      'num_train_epochs = "three" is not a whole number; it takes an integer at least 1.',
+    ]);
     expect(messages({ num_train_epochs: true })[0]).toMatch(/is not a whole number/);
   });
 
@@ -95,7 +142,9 @@ describe("hyperparameters checked against the component", () => {
   it("rejects a value below min or above max when the spec declares them", () => {
     expect(messages({ num_train_epochs: 0 })).toEqual(["num_train_epochs = 0 is out of range; it takes at least 1."]);
     // min/max may come back as strings from the service.
-    expect(messages({ lora_dropout: 1.5 })).toEqual(["lora_dropout = 1.5 is out of range; it takes at least 0 and at most 1."]);
+    expect(messages({ lora_dropout: 1.5 })).toEqual([
+      "lora_dropout = 1.5 is out of range; it takes at least 0 and at most 1.",
+    ]);
     expect(check({ lora_r: -5 }).problems).toEqual([]);
   });
 
@@ -118,11 +167,18 @@ describe("hyperparameters checked against the component", () => {
   });
 
   it("refuses a file input given as a hyperparameter", () => {
-    expect(messages({ deepspeed: "ds.json" })).toEqual(["deepspeed is a uri_file input of chat_completion_pipeline 9.9.9 (a file or model, not a value); this action does not pass assets to it."]);
+    expect(messages({ deepspeed: "ds.json" })).toEqual([
+      "deepspeed is a uri_file input of chat_completion_pipeline 9.9.9 (a file or model, not a value); this action does not pass assets to it.",
+    ]);
   });
 
   it("refuses the inputs the action sets itself, naming the action input to use", () => {
-    const r = check({ compute_finetune: "other", train_file_path: "x", number_of_gpu_to_use_finetuning: 2, task_name: "ChatCompletion" });
+    const r = check({
+      compute_finetune: "other",
+      train_file_path: "x",
+      number_of_gpu_to_use_finetuning: 2,
+      task_name: "ChatCompletion",
+    });
     expect(r.problems.map((p) => p.message)).toEqual([
       "compute_finetune is set by the compute input; set that instead of giving it in hyperparameters.",
       "train_file_path is set by the train-data input; set that instead of giving it in hyperparameters.",
@@ -139,19 +195,29 @@ describe("hyperparameters checked against the component", () => {
   });
 
   it("refuses more fine-tune nodes than the cluster can have", () => {
-    expect(messages({ num_nodes_finetune: 2 }, { maxNodes: 1 })).toEqual(["num_nodes_finetune = 2 needs 2 nodes, but the cluster has at most 1 (max-nodes)."]);
+    expect(messages({ num_nodes_finetune: 2 }, { maxNodes: 1 })).toEqual([
+      "num_nodes_finetune = 2 needs 2 nodes, but the cluster has at most 1 (max-nodes).",
+    ]);
     expect(messages({ num_nodes_finetune: 2 }, { maxNodes: 2 })).toEqual([]);
   });
 
   it("notes inputs that are allowed but have no effect as given", () => {
-    expect(check({ batch_size: 8 }).notes).toEqual([expect.stringMatching(/tokenization batch.*per_device_train_batch_size \(the batch-size input\)/)]);
-    expect(check({ lora_r: 16 }).notes).toEqual([expect.stringMatching(/lora_r has an effect only with apply_lora = "true"/)]);
+    expect(check({ batch_size: 8 }).notes).toEqual([
+      expect.stringMatching(/tokenization batch.*per_device_train_batch_size \(the batch-size input\)/),
+    ]);
+    expect(check({ lora_r: 16 }).notes).toEqual([
+      expect.stringMatching(/lora_r has an effect only with apply_lora = "true"/),
+    ]);
     expect(check({ lora_r: 16, apply_lora: true }).notes).toEqual([]);
-    expect(check({ instance_type_finetune: "Standard_NC6s_v3" }).notes).toEqual([expect.stringMatching(/instance_type_finetune has no effect/)]);
+    expect(check({ instance_type_finetune: "Standard_NC6s_v3" }).notes).toEqual([
+      expect.stringMatching(/instance_type_finetune has no effect/),
+    ]);
   });
 
   it("reports every problem at once", () => {
-    expect(check({ num_epochs: 1, learning_rate: "x", lr_scheduler_type: "cosin", apply_lora: true }).problems).toHaveLength(3);
+    expect(
+      check({ num_epochs: 1, learning_rate: "x", lr_scheduler_type: "cosin", apply_lora: true }).problems,
+    ).toHaveLength(3);
   });
 });
 
@@ -172,7 +238,10 @@ describe("the typed inputs and the component", () => {
     deepspeed: "false",
     seed: "7",
   };
-  const read = (values: Record<string, string>) => readInputs(new Inputs((n) => ({ "train-data": "azureml:t:1", "validation-data": "azureml:v:1", ...values })[n] ?? "")).hyperparameters;
+  const read = (values: Record<string, string>) =>
+    readInputs(
+      new Inputs((n) => ({ "train-data": "azureml:t:1", "validation-data": "azureml:v:1", ...values })[n] ?? ""),
+    ).hyperparameters;
 
   it("maps each typed input to the component input TYPED_INPUTS names (kept equal to inputs.ts)", () => {
     for (const [component, action] of Object.entries(TYPED_INPUTS)) {
@@ -195,20 +264,48 @@ describe("the typed inputs and the component", () => {
     it("accepts every typed input, with lora and deepspeed as the strings the component wants", () => {
       const r = checkHyperparameters(spec, read(typedValues));
       expect(r.problems).toEqual([]);
-      expect(r.values).toMatchObject({ apply_lora: "true", apply_deepspeed: "false", num_train_epochs: "2", learning_rate: "0.0001", lr_scheduler_type: "cosine", lora_dropout: "0.05" });
+      expect(r.values).toMatchObject({
+        apply_lora: "true",
+        apply_deepspeed: "false",
+        num_train_epochs: "2",
+        learning_rate: "0.0001",
+        lr_scheduler_type: "cosine",
+        lora_dropout: "0.05",
+      });
     });
 
     it("knows the component's other inputs, and its enums", () => {
-      const r = checkHyperparameters(spec, { max_steps: 100, optim: "adafactor", evaluation_strategy: "steps", deepspeed_stage: 3, merge_lora_weights: false });
+      const r = checkHyperparameters(spec, {
+        max_steps: 100,
+        optim: "adafactor",
+        evaluation_strategy: "steps",
+        deepspeed_stage: 3,
+        merge_lora_weights: false,
+      });
       expect(r.problems).toEqual([]);
-      expect(r.values).toEqual({ max_steps: "100", optim: "adafactor", evaluation_strategy: "steps", deepspeed_stage: "3", merge_lora_weights: "false" });
-      expect(checkHyperparameters(spec, { optim: "sgd" }).problems[0]!.message).toMatch(/optim = "sgd" is not one of "adamw_torch", "adafactor"/);
+      expect(r.values).toEqual({
+        max_steps: "100",
+        optim: "adafactor",
+        evaluation_strategy: "steps",
+        deepspeed_stage: "3",
+        merge_lora_weights: "false",
+      });
+      expect(checkHyperparameters(spec, { optim: "sgd" }).problems[0]!.message).toMatch(
+        /optim = "sgd" is not one of "adamw_torch", "adafactor"/,
+      );
       expect(checkHyperparameters(spec, { epochs: 3 }).problems[0]!.message).toMatch(/did you mean "num_train_epochs"/);
-      expect(checkHyperparameters(spec, { eval_batch_size: 3 }).problems[0]!.message).toMatch(/did you mean "per_device_eval_batch_size"/);
+      expect(checkHyperparameters(spec, { eval_batch_size: 3 }).problems[0]!.message).toMatch(
+        /did you mean "per_device_eval_batch_size"/,
+      );
     });
 
     it("gives the component's defaults of the typed training inputs for the summary", () => {
-      expect(typedDefaults(spec)).toMatchObject({ num_train_epochs: "1", lr_scheduler_type: "linear", apply_lora: "false", per_device_train_batch_size: "1" });
+      expect(typedDefaults(spec)).toMatchObject({
+        num_train_epochs: "1",
+        lr_scheduler_type: "linear",
+        apply_lora: "false",
+        per_device_train_batch_size: "1",
+      });
     });
 
     it("reads the registry's answer as the emulator and Azure give it", () => {

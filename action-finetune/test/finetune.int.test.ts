@@ -6,7 +6,10 @@ const ACTION = "action-finetune";
 /** A workspace with the walkthrough's data assets, made by the dataset action itself. */
 async function withData() {
   const w = await world();
-  const data = await runAction("action-dataset", { env: w.env, inputs: { source: "hf://HuggingFaceH4/ultrachat_200k", split: "train_sft[:1%]" } });
+  const data = await runAction("action-dataset", {
+    env: w.env,
+    inputs: { source: "hf://HuggingFaceH4/ultrachat_200k", split: "train_sft[:1%]" },
+  });
   expect(data.code).toBe(0);
   return { w, train: data.outputs["train-data"]!, validation: data.outputs["validation-data"]! };
 }
@@ -15,7 +18,14 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
   it("checks everything, creates the cluster, submits the catalog fine-tune once, follows it to Completed and reports metrics", async () => {
     const { w, train, validation } = await withData();
     await control("PUT", "/jobs/next", { workspace: w.workspace, durationMs: 4000 });
-    const inputs = { "train-data": train, "validation-data": validation, "learning-rate": "0.00002", "lr-scheduler-type": "cosine", epochs: "1", lora: "true" };
+    const inputs = {
+      "train-data": train,
+      "validation-data": validation,
+      "learning-rate": "0.00002",
+      "lr-scheduler-type": "cosine",
+      epochs: "1",
+      lora: "true",
+    };
     const run = await runAction(ACTION, { env: w.env, inputs, timeoutMs: 120_000 });
 
     expect(run.code).toBe(0);
@@ -27,17 +37,26 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
     expect(run.state["job-name"]).toBe(run.outputs["job-name"]);
     const calls = await w.armCalls();
     const put = calls.find((c) => c.method === "PUT" && c.path.includes("/jobs/"))!;
-    const body = put.requestBody as { properties: { jobType: string; jobs: Record<string, { componentId: string; inputs: Record<string, { value?: string; uri?: string }> }> } };
+    const body = put.requestBody as {
+      properties: {
+        jobType: string;
+        jobs: Record<string, { componentId: string; inputs: Record<string, { value?: string; uri?: string }> }>;
+      };
+    };
     expect(body.properties.jobType).toBe("Pipeline");
     const node = Object.values(body.properties.jobs)[0]!;
     // The latest component and model of the registry, the walkthrough's hyperparameters as string literals.
     expect(node.componentId).toBe("azureml://registries/azureml/components/chat_completion_pipeline/versions/0.0.65");
-    expect(node.inputs.mlflow_model_path?.uri).toBe("azureml://registries/azureml/models/Phi-3-mini-4k-instruct/versions/15");
+    expect(node.inputs.mlflow_model_path?.uri).toBe(
+      "azureml://registries/azureml/models/Phi-3-mini-4k-instruct/versions/15",
+    );
     expect(Number(node.inputs.learning_rate?.value)).toBe(0.00002);
     expect(node.inputs.lr_scheduler_type?.value).toBe("cosine");
     expect(node.inputs.apply_lora?.value).toBe("true");
     expect(node.inputs.train_file_path?.uri).toMatch(/^azureml:phi3-chat-train:[0-9a-f]{12}$/);
-    expect(calls.filter((c) => c.method === "PUT" && c.path.includes("/computes/")).map((c) => c.status)).toEqual([201]);
+    expect(calls.filter((c) => c.method === "PUT" && c.path.includes("/computes/")).map((c) => c.status)).toEqual([
+      201,
+    ]);
 
     // Re-running the same attempt follows the job instead of submitting a second one.
     const again = await runAction(ACTION, { env: w.env, inputs, timeoutMs: 60_000 });
@@ -48,7 +67,12 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
   it("cancels the Azure ML job when the workflow run is cancelled (SIGINT)", async () => {
     const { w, train, validation } = await withData();
     await control("PUT", "/jobs/next", { workspace: w.workspace, durationMs: 600_000 });
-    const run = await runAction(ACTION, { env: w.env, inputs: { "train-data": train, "validation-data": validation }, signal: { name: "SIGINT", afterMs: 6000 }, timeoutMs: 60_000 });
+    const run = await runAction(ACTION, {
+      env: w.env,
+      inputs: { "train-data": train, "validation-data": validation },
+      signal: { name: "SIGINT", afterMs: 6000 },
+      timeoutMs: 60_000,
+    });
 
     expect(run.stdout).toContain("the workflow run was cancelled; cancelling Azure ML job");
     const cancels = (await w.armCalls()).filter((c) => c.method === "POST" && c.path.endsWith("/cancel"));
@@ -61,25 +85,50 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
   it("fails the step with the job's status when the job fails, and resumes following an existing job with job:", async () => {
     const { w, train, validation } = await withData();
     await control("PUT", "/jobs/next", { workspace: w.workspace, durationMs: 3000, outcome: "Failed" });
-    const failed = await runAction(ACTION, { env: w.env, inputs: { "train-data": train, "validation-data": validation }, timeoutMs: 60_000 });
+    const failed = await runAction(ACTION, {
+      env: w.env,
+      inputs: { "train-data": train, "validation-data": validation },
+      timeoutMs: 60_000,
+    });
     expect(failed.code).toBe(1);
     expect(failed.outputs.status).toBe("Failed");
-    expect(failed.annotations.find((a) => a.level === "error")!.message).toContain("ended Failed: torch.cuda.OutOfMemoryError: CUDA out of memory");
+    expect(failed.annotations.find((a) => a.level === "error")!.message).toContain(
+      "ended Failed: torch.cuda.OutOfMemoryError: CUDA out of memory",
+    );
     // The tail of the failing fine-tune run's log, in the log and the summary.
     expect(failed.stdout).toContain("Traceback (most recent call last):");
     expect(failed.summary).toContain("CUDA out of memory");
 
-    const resumed = await runAction(ACTION, { env: w.env, inputs: { job: failed.outputs["job-name"]! }, timeoutMs: 60_000 });
+    const resumed = await runAction(ACTION, {
+      env: w.env,
+      inputs: { job: failed.outputs["job-name"]! },
+      timeoutMs: 60_000,
+    });
     expect(resumed.outputs).toMatchObject({ "job-name": failed.outputs["job-name"], status: "Failed" });
     expect((await w.armCalls()).filter((c) => c.method === "PUT" && c.path.includes("/jobs/"))).toHaveLength(1);
   });
 
   it("outlives its GitHub and Entra tokens and a 429 storm while following the job", async () => {
     const w0 = await world({ job: { lifetimeSeconds: 4 }, accessTokenLifetimeSeconds: 60 });
-    const data = await runAction("action-dataset", { env: w0.env, inputs: { source: "hf://HuggingFaceH4/ultrachat_200k", split: "train_sft[:1%]" } });
+    const data = await runAction("action-dataset", {
+      env: w0.env,
+      inputs: { source: "hf://HuggingFaceH4/ultrachat_200k", split: "train_sft[:1%]" },
+    });
     await control("PUT", "/jobs/next", { workspace: w0.workspace, durationMs: 12_000 });
-    const { id } = await control<{ id: number }>("POST", "/faults", { service: "arm", method: "GET", path: `/workspaces/${w0.workspace}/jobs/`, kind: "status", status: 429, retryAfter: 1, count: 4 });
-    const run = await runAction(ACTION, { env: w0.env, inputs: { "train-data": data.outputs["train-data"]!, "validation-data": data.outputs["validation-data"]! }, timeoutMs: 90_000 });
+    const { id } = await control<{ id: number }>("POST", "/faults", {
+      service: "arm",
+      method: "GET",
+      path: `/workspaces/${w0.workspace}/jobs/`,
+      kind: "status",
+      status: 429,
+      retryAfter: 1,
+      count: 4,
+    });
+    const run = await runAction(ACTION, {
+      env: w0.env,
+      inputs: { "train-data": data.outputs["train-data"]!, "validation-data": data.outputs["validation-data"]! },
+      timeoutMs: 90_000,
+    });
     await control("DELETE", `/faults/${id}`);
 
     expect(run.code).toBe(0);
@@ -95,7 +144,12 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
     const w = await world();
     const run = await runAction(ACTION, {
       env: w.env,
-      inputs: { "train-data": "azureml:nope:1", "validation-data": "azureml:nope:2", "model-version": "99", hyperparameters: '{"learning_rat": 0.1}' },
+      inputs: {
+        "train-data": "azureml:nope:1",
+        "validation-data": "azureml:nope:2",
+        "model-version": "99",
+        hyperparameters: '{"learning_rat": 0.1}',
+      },
     });
     expect(run.code).toBe(1);
     const error = run.annotations.find((a) => a.level === "error")!.message;
@@ -109,18 +163,35 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
     const w = await world();
     const run = await runAction(ACTION, {
       env: w.env,
-      inputs: { "train-data": "azureml:a:1", "validation-data": "azureml:b:1", "lr-scheduler-type": "cosin", "learning-rate": "0", epochs: "0", compute: "gpu_cluster!" },
+      inputs: {
+        "train-data": "azureml:a:1",
+        "validation-data": "azureml:b:1",
+        "lr-scheduler-type": "cosin",
+        "learning-rate": "0",
+        epochs: "0",
+        compute: "gpu_cluster!",
+      },
     });
     expect(run.code).toBe(1);
-    expect(run.annotations.filter((a) => a.title?.startsWith("Input ")).map((a) => a.title).sort()).toEqual(["Input compute", "Input epochs", "Input learning-rate", "Input lr-scheduler-type"]);
-    expect(run.annotations.find((a) => a.title === "Input lr-scheduler-type")!.message).toContain("linear, cosine, cosine_with_restarts");
+    expect(
+      run.annotations
+        .filter((a) => a.title?.startsWith("Input "))
+        .map((a) => a.title)
+        .sort(),
+    ).toEqual(["Input compute", "Input epochs", "Input learning-rate", "Input lr-scheduler-type"]);
+    expect(run.annotations.find((a) => a.title === "Input lr-scheduler-type")!.message).toContain(
+      "linear, cosine, cosine_with_restarts",
+    );
     expect(await w.idTokensIssued()).toBe(0);
   });
 
   it("stops at preflight on a component version the registry lacks and on missing GPU quota, creating nothing", async () => {
     const { w, train, validation } = await withData();
     await control("POST", "/quotas", { family: "standardNCADSA100v4Family", limit: 24, current: 24 });
-    const run = await runAction(ACTION, { env: w.env, inputs: { "train-data": train, "validation-data": validation, "component-version": "9.9.9" } });
+    const run = await runAction(ACTION, {
+      env: w.env,
+      inputs: { "train-data": train, "validation-data": validation, "component-version": "9.9.9" },
+    });
     await control("POST", "/quotas", { family: "standardNCADSA100v4Family", limit: 24, current: 0 });
 
     expect(run.code).toBe(1);

@@ -15,8 +15,14 @@ const haveSpec = Boolean(specFile && existsSync(specFile));
 /** Tests that need ../shared/specs (the official OpenAPI files and the component's spec.yaml). */
 export const contractSuite = dir ? describe : describe.skip;
 export const specSuite = haveSpec ? describe : describe.skip;
-if (!dir) console.warn("[action-finetune] ../shared/specs folder absent: job and compute bodies were NOT checked against the official Azure ML OpenAPI files.");
-if (!haveSpec) console.warn("[action-finetune] ../shared/specs/azureml-assets/chat_completion_pipeline.spec.yaml absent: hyperparameters were NOT checked against the real component spec.");
+if (!dir)
+  console.warn(
+    "[action-finetune] ../shared/specs folder absent: job and compute bodies were NOT checked against the official Azure ML OpenAPI files.",
+  );
+if (!haveSpec)
+  console.warn(
+    "[action-finetune] ../shared/specs/azureml-assets/chat_completion_pipeline.spec.yaml absent: hyperparameters were NOT checked against the real component spec.",
+  );
 
 let contract: Contract | undefined;
 export function officialContract(): Contract {
@@ -28,7 +34,11 @@ export function officialContract(): Contract {
 /** A component version resource as the registry answers it: the spec.yaml's content in properties.componentSpec. */
 export function componentVersionResource(version = "0.0.65"): unknown {
   const yaml = parse(readFileSync(specFile!, "utf8")) as Record<string, unknown>;
-  return { id: `/subscriptions/x/resourceGroups/y/providers/Microsoft.MachineLearningServices/registries/azureml/components/chat_completion_pipeline/versions/${version}`, name: version, properties: { componentSpec: { ...yaml, version } } };
+  return {
+    id: `/subscriptions/x/resourceGroups/y/providers/Microsoft.MachineLearningServices/registries/azureml/components/chat_completion_pipeline/versions/${version}`,
+    name: version,
+    properties: { componentSpec: { ...yaml, version } },
+  };
 }
 
 export const realSpec = (): ComponentSpec => componentSpecOf(componentVersionResource());
@@ -46,7 +56,12 @@ export const MINI: ComponentSpec = {
     num_nodes_finetune: { type: "integer", min: 1, default: 1, optional: true },
     learning_rate: { type: "number", default: 2e-5, optional: true },
     lora_dropout: { type: "number", min: 0, max: "1", default: 0, optional: true },
-    lr_scheduler_type: { type: "string", enum: ["linear", "cosine", "cosine_with_restarts", "polynomial", "constant", "constant_with_warmup"], default: "linear", optional: true },
+    lr_scheduler_type: {
+      type: "string",
+      enum: ["linear", "cosine", "cosine_with_restarts", "polynomial", "constant", "constant_with_warmup"],
+      default: "linear",
+      optional: true,
+    },
     apply_lora: { type: "string", enum: ["true", "false"], default: "false", optional: true },
     lora_r: { type: "integer", default: 8, optional: true },
     precision: { type: "string", enum: ["32", "16"], default: "32", optional: true },

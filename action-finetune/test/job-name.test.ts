@@ -1,6 +1,14 @@
 import { checkName, JOB } from "@phi3-aml/shared/names";
 import { pipelineJobBody, type JobPlan } from "../src/job-body.js";
-import { canonicalJson, decideJob, defaultDisplayName, jobFingerprint, jobNameFor, jobNames, runIdentity } from "../src/job-name.js";
+import {
+  canonicalJson,
+  decideJob,
+  defaultDisplayName,
+  jobFingerprint,
+  jobNameFor,
+  jobNames,
+  runIdentity,
+} from "../src/job-name.js";
 import { ARM } from "./helpers.js";
 
 const plan: JobPlan = {
@@ -22,13 +30,21 @@ const fp = jobFingerprint(pipelineJobBody(plan));
 
 describe("the workflow run", () => {
   it("is GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT", () => {
-    expect(runIdentity({ GITHUB_RUN_ID: "9876543210", GITHUB_RUN_ATTEMPT: "2" })).toEqual({ runId: "9876543210", attempt: 2, local: false });
+    expect(runIdentity({ GITHUB_RUN_ID: "9876543210", GITHUB_RUN_ATTEMPT: "2" })).toEqual({
+      runId: "9876543210",
+      attempt: 2,
+      local: false,
+    });
     expect(runIdentity({ GITHUB_RUN_ID: "42" })).toEqual({ runId: "42", attempt: 1, local: false });
     expect(runIdentity({ GITHUB_RUN_ID: "42", GITHUB_RUN_ATTEMPT: "x" }).attempt).toBe(1);
   });
 
   it("outside GitHub Actions carries the time, so each local run submits anew", () => {
-    expect(runIdentity({}, new Date("2026-11-25T10:20:30.456Z"))).toEqual({ runId: "local-20261125102030", attempt: 1, local: true });
+    expect(runIdentity({}, new Date("2026-11-25T10:20:30.456Z"))).toEqual({
+      runId: "local-20261125102030",
+      attempt: 1,
+      local: true,
+    });
   });
 });
 
@@ -41,8 +57,19 @@ describe("the job name", () => {
   });
 
   it("is the same for the same inputs, however the body was put together, and whatever the tags or display name", () => {
-    expect(jobFingerprint(pipelineJobBody({ ...plan, hyperparameters: { learning_rate: 0.00002, num_train_epochs: 1 }, displayName: "other", tags: { "created-at": "2030-01-01" } }))).toBe(fp);
-    expect(canonicalJson({ b: 1, a: { d: 2, c: [3, { f: 1, e: 2 }] } })).toBe('{"a":{"c":[3,{"e":2,"f":1}],"d":2},"b":1}');
+    expect(
+      jobFingerprint(
+        pipelineJobBody({
+          ...plan,
+          hyperparameters: { learning_rate: 0.00002, num_train_epochs: 1 },
+          displayName: "other",
+          tags: { "created-at": "2030-01-01" },
+        }),
+      ),
+    ).toBe(fp);
+    expect(canonicalJson({ b: 1, a: { d: 2, c: [3, { f: 1, e: 2 }] } })).toBe(
+      '{"a":{"c":[3,{"e":2,"f":1}],"d":2},"b":1}',
+    );
   });
 
   it("changes with anything that changes the training", () => {
@@ -71,25 +98,41 @@ describe("submit or follow", () => {
 
   it("follows this attempt's job instead of submitting a second one, whatever its state", () => {
     expect(decideJob([a1], { [a1]: "Running" })).toMatchObject({ submit: false, name: a1 });
-    expect(decideJob([a1], { [a1]: "Failed" })).toMatchObject({ submit: false, name: a1, reason: expect.stringMatching(/already submitted by this run attempt \(Failed\)/) });
+    expect(decideJob([a1], { [a1]: "Failed" })).toMatchObject({
+      submit: false,
+      name: a1,
+      reason: expect.stringMatching(/already submitted by this run attempt \(Failed\)/),
+    });
   });
 
   it("reuses an earlier attempt's job that completed or is still going (a re-run of a later step must not train again)", () => {
-    expect(decideJob([a1, a2], { [a1]: "Completed" })).toMatchObject({ submit: false, name: a1, reason: expect.stringMatching(/attempt 1 .* \(Completed\); reusing it/) });
+    expect(decideJob([a1, a2], { [a1]: "Completed" })).toMatchObject({
+      submit: false,
+      name: a1,
+      reason: expect.stringMatching(/attempt 1 .* \(Completed\); reusing it/),
+    });
     expect(decideJob([a1, a2, a3], { [a1]: "Failed", [a2]: "Running" })).toMatchObject({ submit: false, name: a2 });
   });
 
   it("submits anew under this attempt's name when every earlier job failed or was cancelled", () => {
     const d = decideJob([a1, a2, a3], { [a1]: "Failed", [a2]: "Canceled" });
     expect(d).toMatchObject({ submit: true, name: a3 });
-    expect(d.reason).toBe(`earlier attempts' jobs ended without a model (${a1}: Failed, ${a2}: Canceled); submitting ${a3}.`);
+    expect(d.reason).toBe(
+      `earlier attempts' jobs ended without a model (${a1}: Failed, ${a2}: Canceled); submitting ${a3}.`,
+    );
   });
 });
 
 describe("the display name", () => {
   it("names the model and the run (and the attempt after the first)", () => {
-    expect(defaultDisplayName("Phi-3-mini-4k-instruct", { runId: "42", attempt: 1, local: false })).toBe("Phi-3-mini-4k-instruct chat fine-tune · run 42");
-    expect(defaultDisplayName("Phi-3-mini-4k-instruct", { runId: "42", attempt: 2, local: false })).toBe("Phi-3-mini-4k-instruct chat fine-tune · run 42 attempt 2");
-    expect(defaultDisplayName("Phi-3-mini-4k-instruct", { runId: "local-1", attempt: 1, local: true })).toBe("Phi-3-mini-4k-instruct chat fine-tune · local-1");
+    expect(defaultDisplayName("Phi-3-mini-4k-instruct", { runId: "42", attempt: 1, local: false })).toBe(
+      "Phi-3-mini-4k-instruct chat fine-tune · run 42",
+    );
+    expect(defaultDisplayName("Phi-3-mini-4k-instruct", { runId: "42", attempt: 2, local: false })).toBe(
+      "Phi-3-mini-4k-instruct chat fine-tune · run 42 attempt 2",
+    );
+    expect(defaultDisplayName("Phi-3-mini-4k-instruct", { runId: "local-1", attempt: 1, local: true })).toBe(
+      "Phi-3-mini-4k-instruct chat fine-tune · local-1",
+    );
   });
 });

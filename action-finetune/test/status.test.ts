@@ -8,7 +8,13 @@ describe("job status", () => {
   });
 
   it("says what a waiting status means", () => {
-    expect(describeStatus("Queued")).toEqual({ status: "Queued", terminal: false, success: false, label: "Queued (waiting for a node of the cluster)", phase: "waiting" });
+    expect(describeStatus("Queued")).toEqual({
+      status: "Queued",
+      terminal: false,
+      success: false,
+      label: "Queued (waiting for a node of the cluster)",
+      phase: "waiting",
+    });
     expect(describeStatus("Preparing").label).toBe("Preparing (preparing the environment (image build or pull))");
     expect(describeStatus("Running")).toMatchObject({ label: "Running", phase: "running" });
     expect(describeStatus("Finalizing")).toMatchObject({ phase: "finishing", terminal: false });
@@ -23,7 +29,13 @@ describe("job status", () => {
 
   it("reads a status in another case, and keeps following one it does not know", () => {
     expect(describeStatus("completed")).toMatchObject({ status: "Completed", terminal: true, success: true });
-    expect(describeStatus("Created")).toEqual({ status: "Created", terminal: false, success: false, label: "Created (a status this action does not know; still following)", phase: "stalled" });
+    expect(describeStatus("Created")).toEqual({
+      status: "Created",
+      terminal: false,
+      success: false,
+      label: "Created (a status this action does not know; still following)",
+      phase: "stalled",
+    });
     expect(describeStatus(undefined)).toMatchObject({ status: "Unknown", terminal: false });
   });
 });

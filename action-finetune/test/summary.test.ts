@@ -14,7 +14,18 @@ const data: SummaryData = {
   hyperparameters: { num_train_epochs: "3", learning_rate: "0.00002", apply_lora: "true" },
   spec: MINI,
   metrics: { loss: 0.9123, eval_loss: 1.031, learning_rate: 1e-5 },
-  charts: [{ title: "Loss", xLabel: "step", yLabel: "loss", x: [1, 2, 3], lines: [{ name: "loss", values: [2.1, 1.7, 1.2] }, { name: "eval_loss", values: [2.2, 1.9, 1.4] }] }],
+  charts: [
+    {
+      title: "Loss",
+      xLabel: "step",
+      yLabel: "loss",
+      x: [1, 2, 3],
+      lines: [
+        { name: "loss", values: [2.1, 1.7, 1.2] },
+        { name: "eval_loss", values: [2.2, 1.9, 1.4] },
+      ],
+    },
+  ],
   modelUri: "azureml://jobs/phi3-ft-42-0123abcd/outputs/trained_model",
   timeline: [
     { state: "NotStarted", elapsedMs: 0 },
@@ -58,7 +69,16 @@ describe("job summary", () => {
 
   it("draws the loss as a Mermaid xychart-beta fenced block, naming its lines", () => {
     expect(md).toContain(
-      ["```mermaid", "xychart-beta", '    title "Loss"', '    x-axis "step" [1, 2, 3]', '    y-axis "loss"', "    line [2.1, 1.7, 1.2]", "    line [2.2, 1.9, 1.4]", "```"].join("\n"),
+      [
+        "```mermaid",
+        "xychart-beta",
+        '    title "Loss"',
+        '    x-axis "step" [1, 2, 3]',
+        '    y-axis "loss"',
+        "    line [2.1, 1.7, 1.2]",
+        "    line [2.2, 1.9, 1.4]",
+        "```",
+      ].join("\n"),
     );
     expect(md).toContain("Lines, in the order of the theme's colours: `loss`, `eval_loss`.");
   });
@@ -69,7 +89,14 @@ describe("job summary", () => {
   });
 
   it("shows a failure's error escaped and the log tail in a block no backticks can break", () => {
-    const f = summaryMarkdown({ ...data, status: "Failed", error: "UserError: <b>bad</b> [x](y)", logTail: { run: "chat_completion_finetune", text: "Traceback\n```\nCUDA out of memory" }, metrics: {}, charts: [] });
+    const f = summaryMarkdown({
+      ...data,
+      status: "Failed",
+      error: "UserError: <b>bad</b> [x](y)",
+      logTail: { run: "chat_completion_finetune", text: "Traceback\n```\nCUDA out of memory" },
+      metrics: {},
+      charts: [],
+    });
     expect(f.split("\n")[0]).toBe("## ❌ Phi-3 fine-tune phi3-ft-42-0123abcd: Failed");
     expect(f).toContain("**Error:** UserError: &lt;b&gt;bad&lt;/b&gt; \\[x\\]\\(y\\)");
     expect(f).toContain("````\nTraceback\n```\nCUDA out of memory\n````");
@@ -80,16 +107,36 @@ describe("job summary", () => {
   it("says how to resume when the step stopped waiting", () => {
     const t = summaryMarkdown({ ...data, status: "Running", stoppedWaiting: { afterMs: 330 * 60_000 } });
     expect(t.split("\n")[0]).toBe("## ⏳ Phi-3 fine-tune phi3-ft-42-0123abcd: Running");
-    expect(t).toContain("stopped waiting after 5h 30m (timeout-minutes); the job goes on in Azure ML. Follow it in a later run with `job: phi3-ft-42-0123abcd`");
+    expect(t).toContain(
+      "stopped waiting after 5h 30m (timeout-minutes); the job goes on in Azure ML. Follow it in a later run with `job: phi3-ft-42-0123abcd`",
+    );
   });
 
   it("says the defaults were used when no hyperparameter was set and no spec is known", () => {
-    expect(summaryMarkdown({ ...data, hyperparameters: {}, spec: undefined })).toContain("None set: the component's defaults.");
+    expect(summaryMarkdown({ ...data, hyperparameters: {}, spec: undefined })).toContain(
+      "None set: the component's defaults.",
+    );
   });
 
   it("writes a single-line chart without a caption and fences safely", () => {
-    expect(mermaidChart({ title: 'Training "loss"', xLabel: "step", yLabel: "loss", x: [10], lines: [{ name: "loss", values: [1.23456789] }] })).toBe(
-      ["```mermaid", "xychart-beta", "    title \"Training 'loss'\"", '    x-axis "step" [10]', '    y-axis "loss"', "    line [1.23457]", "```"].join("\n"),
+    expect(
+      mermaidChart({
+        title: 'Training "loss"',
+        xLabel: "step",
+        yLabel: "loss",
+        x: [10],
+        lines: [{ name: "loss", values: [1.23456789] }],
+      }),
+    ).toBe(
+      [
+        "```mermaid",
+        "xychart-beta",
+        "    title \"Training 'loss'\"",
+        '    x-axis "step" [10]',
+        '    y-axis "loss"',
+        "    line [1.23457]",
+        "```",
+      ].join("\n"),
     );
     expect(fenced("a", "json")).toBe("```json\na\n```");
   });

@@ -38,7 +38,10 @@ export function simulateFollow(): { statusRequests: number; metricRequests: numb
 export async function chainBench(): Promise<string> {
   const sim = simulateFollow();
   const t0 = Date.now();
-  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/start.ts"], { cwd: ROOT, maxBuffer: 64 << 20 });
+  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    cwd: ROOT,
+    maxBuffer: 64 << 20,
+  });
   const wall = (Date.now() - t0) / 1000;
   const state = JSON.parse(stdout.trim().split("\n").pop()!) as { ok: boolean; requests: Record<string, number> };
   return [

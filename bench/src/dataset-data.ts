@@ -40,8 +40,35 @@ const COMMON = (
   "climate energy data model training language research community economic system health policy process development support example approach " +
   "strategy provide benefits including essential significant various factors ensure impact environment technology resources management"
 ).split(" ");
-const UNICODE = ["café", "naïve", "über", "São Paulo", "Zürich", "façade", "résumé", "Ångström", "—", "“quoted”", "→", "€20", "25 °C", "±3%", "π", "日本語", "中文的例子", "Привет", "мир", "😀", "🚀", "✓", "Kraków", "ñandú", "Œuvre"];
-const SYLLABLES = "ka to ri mo sen vel dar qui lo ne pha stra gen bor ix ul tem cor fa zo lin mar pre tion ent ous ia".split(" ");
+const UNICODE = [
+  "café",
+  "naïve",
+  "über",
+  "São Paulo",
+  "Zürich",
+  "façade",
+  "résumé",
+  "Ångström",
+  "—",
+  "“quoted”",
+  "→",
+  "€20",
+  "25 °C",
+  "±3%",
+  "π",
+  "日本語",
+  "中文的例子",
+  "Привет",
+  "мир",
+  "😀",
+  "🚀",
+  "✓",
+  "Kraków",
+  "ñandú",
+  "Œuvre",
+];
+const SYLLABLES =
+  "ka to ri mo sen vel dar qui lo ne pha stra gen bor ix ul tem cor fa zo lin mar pre tion ent ous ia".split(" ");
 
 interface Pools {
   sentences: string[];
@@ -139,7 +166,11 @@ const PIECES = {
 };
 
 /** Writes ultrachat-shaped JSONL to `path` until it holds at least `targetBytes`; returns records and bytes. */
-export function generateUltrachatJsonl(path: string, targetBytes: number, seed = 20240601): { records: number; bytes: number } {
+export function generateUltrachatJsonl(
+  path: string,
+  targetBytes: number,
+  seed = 20240601,
+): { records: number; bytes: number } {
   const rand = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const pools = buildPools(rand);

@@ -36,7 +36,12 @@ function measure(args: string[], o: { cwd: string; env: Record<string, string> }
     const t0 = process.hrtime.bigint();
     const child = spawn(process.execPath, ["--import", MAX_RSS, ...args], {
       cwd: o.cwd,
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? o.cwd, ...o.env, BENCH_MAX_RSS_FILE: rssFile },
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: process.env.HOME ?? o.cwd,
+        ...o.env,
+        BENCH_MAX_RSS_FILE: rssFile,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -46,7 +51,10 @@ function measure(args: string[], o: { cwd: string; env: Record<string, string> }
     child.once("error", reject);
     child.once("close", (code) => {
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      if (code !== 0) return reject(new Error(`${args.join(" ")} exited with ${code}:\n${stdout.slice(-2000)}${stderr.slice(-2000)}`));
+      if (code !== 0)
+        return reject(
+          new Error(`${args.join(" ")} exited with ${code}:\n${stdout.slice(-2000)}${stderr.slice(-2000)}`),
+        );
       const maxRssMb = Number(readFileSync(rssFile, "utf8")) / 1024;
       rmSync(rssFile, { force: true });
       resolve({ seconds, maxRssMb, stdout });
@@ -83,7 +91,10 @@ function warnIfStale(): void {
   if (!existsSync(ACTION)) throw new Error(`${ACTION} is missing: run \`npm run build\` first.`);
   const src = join(ROOT, "action-dataset", "src");
   const newest = Math.max(...readdirSync(src).map((f) => statSync(join(src, f)).mtimeMs));
-  if (newest > statSync(ACTION).mtimeMs) console.log("warning: action-dataset/dist is older than its sources; run `node scripts/build.mjs --only action-dataset` to measure them.\n");
+  if (newest > statSync(ACTION).mtimeMs)
+    console.log(
+      "warning: action-dataset/dist is older than its sources; run `node scripts/build.mjs --only action-dataset` to measure them.\n",
+    );
 }
 
 export async function datasetBench(): Promise<void> {
@@ -104,7 +115,9 @@ export async function datasetBench(): Promise<void> {
     const generated = generateUltrachatJsonl(join(dir, source), mib * 1024 * 1024);
     const genSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const mb = generated.bytes / 1e6;
-    console.log(`dataset: ${mb.toFixed(0)} MB (${(generated.bytes / 1048576).toFixed(0)} MiB), ${generated.records.toLocaleString("en-US")} ultrachat-shaped records, generated in ${genSeconds.toFixed(1)} s; ${rounds} round(s), node ${process.version}\n`);
+    console.log(
+      `dataset: ${mb.toFixed(0)} MB (${(generated.bytes / 1048576).toFixed(0)} MiB), ${generated.records.toLocaleString("en-US")} ultrachat-shaped records, generated in ${genSeconds.toFixed(1)} s; ${rounds} round(s), node ${process.version}\n`,
+    );
 
     const baseline: Measured[] = [];
     const prepared: Array<Measured & { outputs: Record<string, string> }> = [];
@@ -113,7 +126,9 @@ export async function datasetBench(): Promise<void> {
       prepared.push(await prepareStep(dir, source));
       const b = baseline[r]!;
       const p = prepared[r]!;
-      console.log(`round ${r + 1}: baseline ${(mb / b.seconds).toFixed(1)} MB/s, ${b.maxRssMb.toFixed(0)} MB; prepare ${(mb / p.seconds).toFixed(1)} MB/s, ${p.maxRssMb.toFixed(0)} MB`);
+      console.log(
+        `round ${r + 1}: baseline ${(mb / b.seconds).toFixed(1)} MB/s, ${b.maxRssMb.toFixed(0)} MB; prepare ${(mb / p.seconds).toFixed(1)} MB/s, ${p.maxRssMb.toFixed(0)} MB`,
+      );
     }
 
     const best = (ms: Measured[]) => Math.min(...ms.map((m) => m.seconds));
@@ -133,12 +148,20 @@ export async function datasetBench(): Promise<void> {
         `${ratio >= GOAL_RATIO ? "ok" : "MISS"} / ${peak(prepared) < GOAL_RSS_MB ? "ok" : "MISS"}`,
       ],
     ];
-    const head = ["", `MB/s (best of ${rounds})`, "× baseline", "peak RSS (worst)", `goals ≥${GOAL_RATIO.toFixed(2)}× / <${GOAL_RSS_MB} MB`];
+    const head = [
+      "",
+      `MB/s (best of ${rounds})`,
+      "× baseline",
+      "peak RSS (worst)",
+      `goals ≥${GOAL_RATIO.toFixed(2)}× / <${GOAL_RSS_MB} MB`,
+    ];
     console.log(`\n| ${head.join(" | ")} |\n|${head.map(() => "---").join("|")}|`);
     for (const row of rows) console.log(`| ${row.join(" | ")} |`);
     console.log(
       `\nprepared: ${out["train-rows"]} training + ${out["validation-rows"]} validation conversations, ${out["dropped-rows"]} dropped, fingerprint ${out.fingerprint?.slice(0, 12)}` +
-        (prepared.every((p) => p.outputs.fingerprint === out.fingerprint) ? " (the same in every round)" : " (DIFFERENT between rounds)"),
+        (prepared.every((p) => p.outputs.fingerprint === out.fingerprint)
+          ? " (the same in every round)"
+          : " (DIFFERENT between rounds)"),
     );
   } finally {
     cleanUp();

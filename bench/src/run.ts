@@ -21,7 +21,11 @@ function firstLine(args: string[], cwd: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     // No inputs and no Azure settings: the action prints its first line, then stops on the missing inputs.
-    const child = spawn(process.execPath, args, { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ["ignore", "pipe", "ignore"] });
+    const child = spawn(process.execPath, args, {
+      cwd,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     let done = false;
     child.stdout.on("data", () => {
       if (done) return;
@@ -34,7 +38,8 @@ function firstLine(args: string[], cwd: string): Promise<number> {
 }
 
 const only = process.argv[2];
-if (only !== undefined && only !== "startup" && only !== "dataset") throw new Error(`unknown benchmark "${only}": startup or dataset`);
+if (only !== undefined && only !== "startup" && only !== "dataset")
+  throw new Error(`unknown benchmark "${only}": startup or dataset`);
 if (only !== "dataset") await startupAndSize();
 if (only !== "startup") {
   if (only === undefined) console.log("");
@@ -58,7 +63,8 @@ function bundles(): Array<{ name: string; dir: string; post: boolean }> {
   const out: Array<{ name: string; dir: string; post: boolean }> = [];
   for (const d of actionDirs() as string[]) {
     out.push({ name: d, dir: join(ROOT, d, "dist"), post: false });
-    if (existsSync(join(ROOT, d, "dist", "post", "index.js"))) out.push({ name: `${d} (post)`, dir: join(ROOT, d, "dist", "post"), post: true });
+    if (existsSync(join(ROOT, d, "dist", "post", "index.js")))
+      out.push({ name: `${d} (post)`, dir: join(ROOT, d, "dist", "post"), post: true });
   }
   return out;
 }
@@ -112,7 +118,14 @@ async function startupAndSize(): Promise<void> {
       `${ratio === undefined ? "" : ratio <= GOAL_RATIO ? "ok" : "MISS"} / ${bytes <= GOAL_BYTES ? "ok" : "MISS"}`,
     ]);
   }
-  const head = ["", "first line, median ms", "× bare node", "bundle (.js)", "entry index.js", `goals ≤${GOAL_RATIO}× / <2 MB`];
+  const head = [
+    "",
+    "first line, median ms",
+    "× bare node",
+    "bundle (.js)",
+    "entry index.js",
+    `goals ≤${GOAL_RATIO}× / <2 MB`,
+  ];
   console.log(`cold start and size, ${RUNS} runs each, interleaved, node ${process.version}\n`);
   console.log(`| ${head.join(" | ")} |\n|${head.map(() => "---").join("|")}|`);
   for (const r of rows) console.log(`| ${r.join(" | ")} |`);

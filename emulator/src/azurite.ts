@@ -33,11 +33,16 @@ export async function startAzurite(tls: TlsMaterial, log: (line: string) => void
   const port = await freePort();
   const args = [
     main,
-    "--blobHost", "127.0.0.1",
-    "--blobPort", String(port),
-    "--cert", tls.certFile,
-    "--key", tls.keyFile,
-    "--oauth", "basic",
+    "--blobHost",
+    "127.0.0.1",
+    "--blobPort",
+    String(port),
+    "--cert",
+    tls.certFile,
+    "--key",
+    tls.keyFile,
+    "--oauth",
+    "basic",
     "--inMemoryPersistence",
     // @azure/storage-blob sends a newer service version than Azurite knows (toolchain-notes §1).
     "--skipApiVersionCheck",
@@ -72,10 +77,13 @@ export async function startAzurite(tls: TlsMaterial, log: (line: string) => void
 
 function answers(port: number, ca: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request({ host: "127.0.0.1", port, path: "/devstoreaccount1?comp=list", method: "GET", ca, timeout: 1000 }, (res) => {
-      res.resume();
-      resolve(true);
-    });
+    const req = request(
+      { host: "127.0.0.1", port, path: "/devstoreaccount1?comp=list", method: "GET", ca, timeout: 1000 },
+      (res) => {
+        res.resume();
+        resolve(true);
+      },
+    );
     req.on("error", () => resolve(false));
     req.on("timeout", () => req.destroy());
     req.end();
@@ -86,12 +94,20 @@ function answers(port: number, ca: string): Promise<boolean> {
 export function createContainer(blobUrl: string, container: string, token: string, ca: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const url = new URL(`${blobUrl}/${container}?restype=container`);
-    const req = request(url, { method: "PUT", ca, headers: { authorization: `Bearer ${token}`, "x-ms-version": "2021-12-02", "content-length": "0" } }, (res) => {
-      res.resume();
-      // 201 created, 409 already there: either way the container exists.
-      if (res.statusCode === 201 || res.statusCode === 409) resolve();
-      else reject(new Error(`Azurite answered ${res.statusCode} creating container ${container}`));
-    });
+    const req = request(
+      url,
+      {
+        method: "PUT",
+        ca,
+        headers: { authorization: `Bearer ${token}`, "x-ms-version": "2021-12-02", "content-length": "0" },
+      },
+      (res) => {
+        res.resume();
+        // 201 created, 409 already there: either way the container exists.
+        if (res.statusCode === 201 || res.statusCode === 409) resolve();
+        else reject(new Error(`Azurite answered ${res.statusCode} creating container ${container}`));
+      },
+    );
     req.on("error", reject);
     req.end();
   });

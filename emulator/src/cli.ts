@@ -20,7 +20,11 @@ const emu = await startEmulator({
 if (json) {
   console.log(JSON.stringify(emu.env));
 } else {
-  console.log("Local cloud running: GitHub OIDC issuer, Entra ID, Azure ML management API" + (emu.azurite ? ", Azurite blob storage" : "") + ".");
+  console.log(
+    "Local cloud running: GitHub OIDC issuer, Entra ID, Azure ML management API" +
+      (emu.azurite ? ", Azurite blob storage" : "") +
+      ".",
+  );
   console.log("Environment for a bundled action (also set GITHUB_ACTIONS=true to log in with GitHub OIDC):\n");
   for (const [k, v] of Object.entries(emu.env)) console.log(`export ${k}=${JSON.stringify(v)}`);
   console.log("\nPress Ctrl+C to stop.");

@@ -25,9 +25,24 @@ export function controlRouter(emu: Emulator): Router {
     })
     .on("GET", /^\/github\/jobs\/([^/]+)$/, (_req, [token]) => ok({ issued: emu.oidc.issued.get(token!) ?? 0 }))
     .on("POST", /^\/entra\/apps$/, (req) => {
-      const b = req.json<{ tenantId?: string; clientId: string; subject?: string; federated?: FederatedCredential[]; accessTokenLifetimeSeconds?: number }>();
-      const federated = b.federated ?? [{ issuer: emu.oidc.issuer, subject: b.subject ?? "", audiences: [DEFAULTS.federatedAudience] }];
-      return ok(emu.entra.addApp({ tenantId: b.tenantId ?? DEFAULTS.tenantId, clientId: b.clientId, federated, accessTokenLifetimeSeconds: b.accessTokenLifetimeSeconds }));
+      const b = req.json<{
+        tenantId?: string;
+        clientId: string;
+        subject?: string;
+        federated?: FederatedCredential[];
+        accessTokenLifetimeSeconds?: number;
+      }>();
+      const federated = b.federated ?? [
+        { issuer: emu.oidc.issuer, subject: b.subject ?? "", audiences: [DEFAULTS.federatedAudience] },
+      ];
+      return ok(
+        emu.entra.addApp({
+          tenantId: b.tenantId ?? DEFAULTS.tenantId,
+          clientId: b.clientId,
+          federated,
+          accessTokenLifetimeSeconds: b.accessTokenLifetimeSeconds,
+        }),
+      );
     })
     .on("PUT", /^\/entra\/config$/, (req) => {
       const b = req.json<{ accessTokenLifetimeSeconds?: number }>();
@@ -44,7 +59,11 @@ export function controlRouter(emu: Emulator): Router {
     })
     .on("POST", /^\/quotas$/, (req) => {
       const b = req.json<Quota & { subscriptionId?: string; location?: string }>();
-      emu.arm.quotas.set(b.subscriptionId ?? DEFAULTS.subscriptionId, b.location ?? DEFAULTS.location, { family: b.family, limit: b.limit, current: b.current ?? 0 });
+      emu.arm.quotas.set(b.subscriptionId ?? DEFAULTS.subscriptionId, b.location ?? DEFAULTS.location, {
+        family: b.family,
+        limit: b.limit,
+        current: b.current ?? 0,
+      });
       return ok();
     })
     .on("PUT", /^\/arm\/config$/, (req) => {
@@ -69,13 +88,24 @@ export function controlRouter(emu: Emulator): Router {
       const service = req.url.searchParams.get("service");
       const contains = req.url.searchParams.get("path");
       const since = Number(req.url.searchParams.get("since") ?? 0);
-      return ok(emu.exchanges.filter((x) => x.seq > since && (!service || x.service === service) && (!contains || x.path.toLowerCase().includes(contains.toLowerCase()))));
+      return ok(
+        emu.exchanges.filter(
+          (x) =>
+            x.seq > since &&
+            (!service || x.service === service) &&
+            (!contains || x.path.toLowerCase().includes(contains.toLowerCase())),
+        ),
+      );
     })
     .on("POST", /^\/endpoints$/, (req) => {
       const b = req.json<Omit<EndpointSeed, "workspaceId" | "location"> & { workspace?: string; location?: string }>();
       const workspaceId = `/subscriptions/${DEFAULTS.subscriptionId}/resourceGroups/${DEFAULTS.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${b.workspace ?? DEFAULTS.workspace}`;
       const ctx = { store: emu.arm.store, base: () => emu.arm.base, quotas: emu.arm.quotas };
-      const endpoint = seedEndpoint(ctx, emu.arm.endpoints, { ...b, workspaceId, location: b.location ?? DEFAULTS.location });
+      const endpoint = seedEndpoint(ctx, emu.arm.endpoints, {
+        ...b,
+        workspaceId,
+        location: b.location ?? DEFAULTS.location,
+      });
       return ok({ endpoint, keys: emu.arm.endpoints.keys.get(endpoint.id.toLowerCase()) });
     })
     .on("POST", /^\/endpoints\/keys$/, (req) => {
@@ -85,18 +115,31 @@ export function controlRouter(emu: Emulator): Router {
     })
     .on("PUT", /^\/endpoints\/failure$/, (req) => {
       const b = req.json<DeploymentFailure & { endpointId: string }>();
-      emu.arm.endpoints.failures.set(b.endpointId.toLowerCase(), { code: b.code, message: b.message, logs: b.logs, hang: b.hang });
+      emu.arm.endpoints.failures.set(b.endpointId.toLowerCase(), {
+        code: b.code,
+        message: b.message,
+        logs: b.logs,
+        hang: b.hang,
+      });
       return ok();
     })
     .on("PUT", /^\/jobs\/next$/, (req) => {
       const b = req.json<{ workspace?: string; durationMs?: number; outcome?: "Completed" | "Failed" }>();
       const ws = `/subscriptions/${DEFAULTS.subscriptionId}/resourceGroups/${DEFAULTS.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${b.workspace ?? DEFAULTS.workspace}`;
-      emu.arm.jobs.next.set(ws.toLowerCase(), { ...(b.durationMs ? { durationMs: b.durationMs } : {}), ...(b.outcome ? { outcome: b.outcome } : {}) });
+      emu.arm.jobs.next.set(ws.toLowerCase(), {
+        ...(b.durationMs ? { durationMs: b.durationMs } : {}),
+        ...(b.outcome ? { outcome: b.outcome } : {}),
+      });
       return ok();
     })
     .on("POST", /^\/jobs$/, (req) => {
       // A fine-tune job as an earlier run left it (default: Completed, with its trained_model output).
-      const b = req.json<{ workspace?: string; name: string; status?: "Completed" | "Failed" | "Running"; outputs?: Record<string, unknown> }>();
+      const b = req.json<{
+        workspace?: string;
+        name: string;
+        status?: "Completed" | "Failed" | "Running";
+        outputs?: Record<string, unknown>;
+      }>();
       const ws = `/subscriptions/${DEFAULTS.subscriptionId}/resourceGroups/${DEFAULTS.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${b.workspace ?? DEFAULTS.workspace}`;
       const id = `${ws}/jobs/${b.name}`;
       const status = b.status ?? "Completed";
@@ -109,13 +152,29 @@ export function controlRouter(emu: Emulator): Router {
           status,
           experimentName: "phi3-finetune",
           inputs: { train_file_path: { jobInputType: "uri_file", uri: "azureml:phi3-chat-train:1" } },
-          jobs: { finetune: { type: "pipeline", inputs: { learning_rate: { job_input_type: "literal", value: "0.00002" }, num_train_epochs: { job_input_type: "literal", value: "1" } } } },
-          outputs: b.outputs ?? { trained_model: { jobOutputType: "mlflow_model", uri: `azureml://jobs/${b.name}/outputs/trained_model` } },
+          jobs: {
+            finetune: {
+              type: "pipeline",
+              inputs: {
+                learning_rate: { job_input_type: "literal", value: "0.00002" },
+                num_train_epochs: { job_input_type: "literal", value: "1" },
+              },
+            },
+          },
+          outputs: b.outputs ?? {
+            trained_model: { jobOutputType: "mlflow_model", uri: `azureml://jobs/${b.name}/outputs/trained_model` },
+          },
         },
       });
       const start = Date.now() - 10_000;
-      if (status !== "Running") emu.arm.jobs.scripts.set(id.toLowerCase(), { durationMs: 1000, outcome: status, start });
-      else emu.arm.jobs.scripts.set(id.toLowerCase(), { durationMs: 3_600_000, outcome: "Completed", start: Date.now() - 1_800_000 });
+      if (status !== "Running")
+        emu.arm.jobs.scripts.set(id.toLowerCase(), { durationMs: 1000, outcome: status, start });
+      else
+        emu.arm.jobs.scripts.set(id.toLowerCase(), {
+          durationMs: 3_600_000,
+          outcome: "Completed",
+          start: Date.now() - 1_800_000,
+        });
       return ok({ id });
     })
     .on("POST", /^\/scoring\/rules$/, (req) => {
@@ -133,7 +192,15 @@ export function controlRouter(emu: Emulator): Router {
     .on("POST", /^\/github\/comments$/, (req) => {
       const b = req.json<{ issue: string; body: string; login?: string }>();
       const now = new Date().toISOString();
-      const comment = { id: 500 + emu.github.comments.length, body: b.body, user: { login: b.login ?? "octocat", type: "User" }, created_at: now, updated_at: now, html_url: "", issue: b.issue };
+      const comment = {
+        id: 500 + emu.github.comments.length,
+        body: b.body,
+        user: { login: b.login ?? "octocat", type: "User" },
+        created_at: now,
+        updated_at: now,
+        html_url: "",
+        issue: b.issue,
+      };
       emu.github.comments.push(comment);
       return ok(comment);
     })

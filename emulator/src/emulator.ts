@@ -138,7 +138,13 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<Emulator> 
       if (azurite) {
         const store = arm.store.get(`${ws.id}/datastores/workspaceblobstore`)!;
         const now = Math.floor(Date.now() / 1000);
-        const token = await entraKey.sign({ aud: "https://storage.azure.com", iss: `https://sts.windows.net/${DEFAULTS.tenantId}/`, iat: now, nbf: now - 5, exp: now + 600 });
+        const token = await entraKey.sign({
+          aud: "https://storage.azure.com",
+          iss: `https://sts.windows.net/${DEFAULTS.tenantId}/`,
+          iat: now,
+          nbf: now - 5,
+          exp: now + 600,
+        });
         await createContainer(azurite.blobUrl, String(store.properties.containerName), token, tls.ca);
       }
       return ws;
@@ -147,7 +153,11 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<Emulator> 
       checkExchanges(
         exchanges
           // The registries' management frontend serves ARM paths under a prefix: check them as ARM answers.
-          .map((x) => (x.service === "api" && x.path.startsWith("/mferp/managementfrontend/") ? { ...x, service: "arm", path: x.path.slice("/mferp/managementfrontend".length) } : x))
+          .map((x) =>
+            x.service === "api" && x.path.startsWith("/mferp/managementfrontend/")
+              ? { ...x, service: "arm", path: x.path.slice("/mferp/managementfrontend".length) }
+              : x,
+          )
           .filter((x) => x.service === "arm" && x.path.toLowerCase().includes(path.toLowerCase())),
       ),
     async stop() {
@@ -157,7 +167,13 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<Emulator> 
     },
   };
   await emu.addWorkspace({ name: DEFAULTS.workspace });
-  const control = await serve({ service: "control", router: controlRouter(emu), faults: new Faults(), exchanges: [], port: o.controlPort });
+  const control = await serve({
+    service: "control",
+    router: controlRouter(emu),
+    faults: new Faults(),
+    exchanges: [],
+    port: o.controlPort,
+  });
   servers.push(control);
   emu.controlUrl = control.url;
   env.EMULATOR_CONTROL_URL = control.url;

@@ -52,7 +52,13 @@ export class Entra {
   router(): Router {
     return new Router()
       .on("GET", /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/, (_req, [tenant]) => {
-        if (!this.tenants.has(tenant!)) return aadError(400, "invalid_tenant", 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+        if (!this.tenants.has(tenant!))
+          return aadError(
+            400,
+            "invalid_tenant",
+            90002,
+            `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+          );
         const t = `${this.base}/${tenant}`;
         return {
           status: 200,
@@ -67,7 +73,9 @@ export class Entra {
         };
       })
       .on("GET", /^\/([^/]+)\/discovery\/v2\.0\/keys$/, () => ({ status: 200, body: { keys: [this.key.jwk] } }))
-      .on("POST", /^\/([^/]+)\/oauth2\/v2\.0\/token$/, (req, [tenant]) => this.token(tenant!, new URLSearchParams(req.body)));
+      .on("POST", /^\/([^/]+)\/oauth2\/v2\.0\/token$/, (req, [tenant]) =>
+        this.token(tenant!, new URLSearchParams(req.body)),
+      );
   }
 
   private async token(tenantId: string, form: URLSearchParams): Promise<Res> {
@@ -79,13 +87,31 @@ export class Entra {
       event.error = `AADSTS${code}`;
       return aadError(status, error, code, text);
     };
-    if (!this.tenants.has(tenantId)) return fail(400, "invalid_request", 90002, `Tenant '${tenantId}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
-    if (form.get("grant_type") !== "client_credentials") return fail(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
+    if (!this.tenants.has(tenantId))
+      return fail(
+        400,
+        "invalid_request",
+        90002,
+        `Tenant '${tenantId}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      );
+    if (form.get("grant_type") !== "client_credentials")
+      return fail(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
     const app = this.apps.get(`${tenantId}/${clientId}`.toLowerCase());
-    if (!app) return fail(400, "unauthorized_client", 700016, `Application with identifier '${clientId}' was not found in the directory '${tenantId}'.`);
+    if (!app)
+      return fail(
+        400,
+        "unauthorized_client",
+        700016,
+        `Application with identifier '${clientId}' was not found in the directory '${tenantId}'.`,
+      );
     const assertion = form.get("client_assertion") ?? "";
     if (form.get("client_assertion_type") !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" || !assertion) {
-      return fail(401, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+      return fail(
+        401,
+        "invalid_client",
+        7000218,
+        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+      );
     }
     let claims: ReturnType<typeof decodeJwt>;
     try {
@@ -96,7 +122,13 @@ export class Entra {
     event.assertion = { iss: claims.iss, sub: claims.sub, aud: claims.aud, exp: claims.exp };
     // The checks a federated credential makes, in Entra's order: issuer, signature, time, subject, audience.
     const byIssuer = app.federated.filter((f) => f.issuer === claims.iss);
-    if (!byIssuer.length) return fail(400, "invalid_client", 700211, `No matching federated identity record found for presented assertion issuer '${claims.iss}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`);
+    if (!byIssuer.length)
+      return fail(
+        400,
+        "invalid_client",
+        700211,
+        `No matching federated identity record found for presented assertion issuer '${claims.iss}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`,
+      );
     const keys = this.issuers.get(claims.iss ?? "");
     try {
       if (!keys) throw new Error("issuer keys unknown");
@@ -109,13 +141,33 @@ export class Entra {
       return fail(400, "invalid_client", 700024, "Client assertion is not within its valid time range.");
     }
     const bySubject = byIssuer.filter((f) => f.subject === claims.sub);
-    if (!bySubject.length) return fail(400, "invalid_client", 700213, `No matching federated identity record found for presented assertion subject '${claims.sub}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`);
+    if (!bySubject.length)
+      return fail(
+        400,
+        "invalid_client",
+        700213,
+        `No matching federated identity record found for presented assertion subject '${claims.sub}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`,
+      );
     const auds = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     if (!bySubject.some((f) => f.audiences.some((a) => auds.includes(a)))) {
-      return fail(400, "invalid_client", 700212, `No matching federated identity record found for presented assertion audience '${auds.join(",")}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`);
+      return fail(
+        400,
+        "invalid_client",
+        700212,
+        `No matching federated identity record found for presented assertion audience '${auds.join(",")}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`,
+      );
     }
-    const resource = scope.split(" ").find((s) => s.endsWith("/.default"))?.replace(/\/\.default$/, "");
-    if (!resource) return fail(400, "invalid_scope", 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+    const resource = scope
+      .split(" ")
+      .find((s) => s.endsWith("/.default"))
+      ?.replace(/\/\.default$/, "");
+    if (!resource)
+      return fail(
+        400,
+        "invalid_scope",
+        1002012,
+        `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+      );
     const life = app.accessTokenLifetimeSeconds ?? this.accessTokenLifetimeSeconds;
     const accessToken = await this.key.sign({
       aud: resource,
@@ -132,14 +184,20 @@ export class Entra {
       ver: "1.0",
     });
     event.ok = true;
-    return { status: 200, body: { token_type: "Bearer", expires_in: life, ext_expires_in: life, access_token: accessToken } };
+    return {
+      status: 200,
+      body: { token_type: "Bearer", expires_in: life, ext_expires_in: life, access_token: accessToken },
+    };
   }
 }
 
 function aadError(status: number, error: string, code: number, text: string): Res {
   const trace = randomUUID();
   const correlation = randomUUID();
-  const timestamp = new Date().toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+  const timestamp = new Date()
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "Z");
   return {
     status,
     body: {

@@ -46,7 +46,9 @@ export class Faults {
 
   /** The fault to apply to this request, if any; counts it. */
   take(service: string, method: string, path: string): FaultRule | undefined {
-    const rule = this.rules.find((r) => r.service === service && (!r.method || r.method.toUpperCase() === method) && r.regex.test(path));
+    const rule = this.rules.find(
+      (r) => r.service === service && (!r.method || r.method.toUpperCase() === method) && r.regex.test(path),
+    );
     if (!rule) return undefined;
     rule.hits++;
     if (rule.count !== 0 && rule.hits >= (rule.count ?? 1)) this.rules = this.rules.filter((r) => r !== rule);

@@ -17,7 +17,10 @@ export class GithubApi {
 
   router(): Router {
     const authed = (h: Record<string, unknown>) => /^(token|Bearer) \S+/.test(String(h.authorization ?? ""));
-    const denied = { status: 401, body: { message: "Requires authentication", documentation_url: "https://docs.github.com/rest" } };
+    const denied = {
+      status: 401,
+      body: { message: "Requires authentication", documentation_url: "https://docs.github.com/rest" },
+    };
     return new Router()
       .on("GET", /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/, (req, [o, r, n]) => {
         if (!authed(req.headers)) return denied;
@@ -30,7 +33,15 @@ export class GithubApi {
         if (!authed(req.headers)) return denied;
         const now = new Date().toISOString();
         const id = this.next++;
-        const c: Comment = { id, body: String(req.json<{ body?: string }>()?.body ?? ""), user: { login: "github-actions[bot]", type: "Bot" }, created_at: now, updated_at: now, html_url: `https://github.com/${o}/${r}/pull/${n}#issuecomment-${id}`, issue: `${o}/${r}#${n}` };
+        const c: Comment = {
+          id,
+          body: String(req.json<{ body?: string }>()?.body ?? ""),
+          user: { login: "github-actions[bot]", type: "Bot" },
+          created_at: now,
+          updated_at: now,
+          html_url: `https://github.com/${o}/${r}/pull/${n}#issuecomment-${id}`,
+          issue: `${o}/${r}#${n}`,
+        };
         this.comments.push(c);
         return { status: 201, body: c };
       })

@@ -55,11 +55,17 @@ export class Router {
       if (!m) continue;
       pathMatched = true;
       if (r.method !== "*" && r.method !== req.method) continue;
-      const res = await r.handler(req, m.slice(1).map((s) => decodeURIComponent(s ?? "")));
+      const res = await r.handler(
+        req,
+        m.slice(1).map((s) => decodeURIComponent(s ?? "")),
+      );
       if (res) return res;
     }
     return pathMatched
-      ? { status: 405, body: { error: { code: "MethodNotAllowed", message: `${req.method} is not supported on ${req.path}` } } }
+      ? {
+          status: 405,
+          body: { error: { code: "MethodNotAllowed", message: `${req.method} is not supported on ${req.path}` } },
+        }
       : { status: 404, body: { error: { code: "NotFound", message: `No route for ${req.method} ${req.path}` } } };
   }
 }
@@ -114,19 +120,35 @@ export async function serve(o: ServeOptions): Promise<Served> {
       res = {
         status,
         headers: fault.retryAfter !== undefined ? { "Retry-After": String(fault.retryAfter) } : {},
-        body: { error: { code: status === 429 ? "TooManyRequests" : "InternalServerError", message: `Injected fault: ${status}` } },
+        body: {
+          error: {
+            code: status === 429 ? "TooManyRequests" : "InternalServerError",
+            message: `Injected fault: ${status}`,
+          },
+        },
       };
     } else {
       try {
         res = await o.router.handle(req);
       } catch (e) {
         const bad = e instanceof SyntaxError;
-        res = { status: bad ? 400 : 500, body: { error: { code: bad ? "BadRequest" : "InternalServerError", message: (e as Error).message } } };
+        res = {
+          status: bad ? 400 : 500,
+          body: { error: { code: bad ? "BadRequest" : "InternalServerError", message: (e as Error).message } },
+        };
       }
     }
-    const payload = res.body === undefined ? "" : res.raw ? (res.body as Buffer) : res.text ? String(res.body) : JSON.stringify(res.body);
+    const payload =
+      res.body === undefined
+        ? ""
+        : res.raw
+          ? (res.body as Buffer)
+          : res.text
+            ? String(res.body)
+            : JSON.stringify(res.body);
     const headers: Record<string, string> = { ...(res.headers ?? {}) };
-    if (payload && !headers["Content-Type"]) headers["Content-Type"] = res.text ? "text/plain; charset=utf-8" : "application/json; charset=utf-8";
+    if (payload && !headers["Content-Type"])
+      headers["Content-Type"] = res.text ? "text/plain; charset=utf-8" : "application/json; charset=utf-8";
     headers["x-ms-request-id"] ??= `emu-${o.service}-${++seq}`;
     o.exchanges.push({
       seq: o.exchanges.length + 1,

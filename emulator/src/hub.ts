@@ -14,9 +14,22 @@ export interface HubDataset {
   splits: Record<string, number>;
 }
 
-export const ULTRACHAT: HubDataset = { repo: "HuggingFaceH4/ultrachat_200k", revision: "main", splits: { train_sft: 3000, test_sft: 300 } };
+export const ULTRACHAT: HubDataset = {
+  repo: "HuggingFaceH4/ultrachat_200k",
+  revision: "main",
+  splits: { train_sft: 3000, test_sft: 300 },
+};
 
-const TOPICS = ["deploying a model to an online endpoint", "writing a haiku about the sea", "the water cycle", "sorting a list in Python", "baking sourdough bread", "the history of the printing press", "planning a week of healthy meals", "how vaccines train the immune system"];
+const TOPICS = [
+  "deploying a model to an online endpoint",
+  "writing a haiku about the sea",
+  "the water cycle",
+  "sorting a list in Python",
+  "baking sourdough bread",
+  "the history of the printing press",
+  "planning a week of healthy meals",
+  "how vaccines train the immune system",
+];
 
 /** The rows of one split: mostly well-formed chats; every 97th ends with the user, every 211th repeats an earlier one. */
 export function ultrachatRows(split: string, count: number) {
@@ -27,9 +40,16 @@ export function ultrachatRows(split: string, count: number) {
     const prompt = `(${split} ${k}) Could you explain ${topic} in a few sentences?`;
     const messages = [
       { role: "user", content: prompt },
-      { role: "assistant", content: `Here is a short explanation of ${topic}. ${"It comes down to a few clear steps. ".repeat(1 + (k % 5))}` },
+      {
+        role: "assistant",
+        content: `Here is a short explanation of ${topic}. ${"It comes down to a few clear steps. ".repeat(1 + (k % 5))}`,
+      },
     ];
-    if (k % 3 === 0) messages.push({ role: "user", content: "Can you give one example?" }, { role: "assistant", content: `One example of ${topic}: start small and check each step.` });
+    if (k % 3 === 0)
+      messages.push(
+        { role: "user", content: "Can you give one example?" },
+        { role: "assistant", content: `One example of ${topic}: start small and check each step.` },
+      );
     if (i % 97 === 96) messages.pop();
     rows.push({ prompt, prompt_id: createHash("sha256").update(prompt).digest("hex"), messages });
   }
@@ -90,21 +110,34 @@ export class Hub {
           ],
         };
       })
-      .on("GET", /^\/datasets\/([^/]+)\/([^/]+)\/resolve\/([^/]+)\/data\/([^/]+)-00000-of-00001\.parquet$/, (req, [owner, name, revision, split]) => {
-        const d = this.find(owner!, name!, revision!);
-        if (!d || !(split! in d.splits)) return { status: 404, body: { error: "Entry not found" } };
-        const file = this.file(d, split!);
-        const headers = { "Content-Type": "application/octet-stream", ETag: `"${createHash("sha256").update(file).digest("hex")}"`, "Accept-Ranges": "bytes" };
-        // Byte ranges, as the Hub serves them (clients probe the size with bytes=0-0, then read).
-        const range = /^bytes=(\d+)-(\d*)$/.exec(String(req.headers.range ?? ""));
-        if (range) {
-          const start = Number(range[1]);
-          const end = Math.min(range[2] ? Number(range[2]) : file.length - 1, file.length - 1);
-          if (start > end) return { status: 416, headers: { "Content-Range": `bytes */${file.length}` } };
-          return { status: 206, body: file.subarray(start, end + 1), raw: true, headers: { ...headers, "Content-Range": `bytes ${start}-${end}/${file.length}` } };
-        }
-        this.downloads++;
-        return { status: 200, body: file, raw: true, headers };
-      });
+      .on(
+        "GET",
+        /^\/datasets\/([^/]+)\/([^/]+)\/resolve\/([^/]+)\/data\/([^/]+)-00000-of-00001\.parquet$/,
+        (req, [owner, name, revision, split]) => {
+          const d = this.find(owner!, name!, revision!);
+          if (!d || !(split! in d.splits)) return { status: 404, body: { error: "Entry not found" } };
+          const file = this.file(d, split!);
+          const headers = {
+            "Content-Type": "application/octet-stream",
+            ETag: `"${createHash("sha256").update(file).digest("hex")}"`,
+            "Accept-Ranges": "bytes",
+          };
+          // Byte ranges, as the Hub serves them (clients probe the size with bytes=0-0, then read).
+          const range = /^bytes=(\d+)-(\d*)$/.exec(String(req.headers.range ?? ""));
+          if (range) {
+            const start = Number(range[1]);
+            const end = Math.min(range[2] ? Number(range[2]) : file.length - 1, file.length - 1);
+            if (start > end) return { status: 416, headers: { "Content-Range": `bytes */${file.length}` } };
+            return {
+              status: 206,
+              body: file.subarray(start, end + 1),
+              raw: true,
+              headers: { ...headers, "Content-Range": `bytes ${start}-${end}/${file.length}` },
+            };
+          }
+          this.downloads++;
+          return { status: 200, body: file, raw: true, headers };
+        },
+      );
   }
 }

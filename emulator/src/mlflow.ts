@@ -14,9 +14,20 @@ const HISTORY = String.raw`^/history/v1\.0/subscriptions/([^/]+)/resourceGroups/
 
 /** A run's log, as the fine-tune writes it (a failed job's child ends with the error). */
 function stdLog(jobName: string, failed: boolean): string {
-  const lines = [`[chat_completion_finetune] run ${jobName}_finetune`, "Loading Phi-3-mini-4k-instruct...", "Applying LoRA (r=8, alpha=128)...", "Training: epoch 1/1"];
-  for (let step = 10; step <= 40; step += 10) lines.push(`{'loss': ${(2.1 * Math.exp(-step / 18) + 0.85).toFixed(4)}, 'step': ${step}}`);
-  if (failed) lines.push("Traceback (most recent call last):", '  File "finetune.py", line 412, in train', "torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB");
+  const lines = [
+    `[chat_completion_finetune] run ${jobName}_finetune`,
+    "Loading Phi-3-mini-4k-instruct...",
+    "Applying LoRA (r=8, alpha=128)...",
+    "Training: epoch 1/1",
+  ];
+  for (let step = 10; step <= 40; step += 10)
+    lines.push(`{'loss': ${(2.1 * Math.exp(-step / 18) + 0.85).toFixed(4)}, 'step': ${step}}`);
+  if (failed)
+    lines.push(
+      "Traceback (most recent call last):",
+      '  File "finetune.py", line 412, in train',
+      "torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB",
+    );
   return lines.join("\n") + "\n";
 }
 
@@ -37,16 +48,49 @@ export function registerMlflow(r: Router, arm: Arm, base: () => string): void {
     return Math.max(1, Math.floor((((Date.now() - s.start) / s.durationMs - 0.35) / 0.55) * STEPS));
   };
   const value = (key: string, step: number) =>
-    key === "loss" ? 2.1 * Math.exp(-step / 18) + 0.85 : key === "eval_loss" ? 2.2 * Math.exp(-step / 20) + 0.95 : key === "learning_rate" ? 2e-5 * (1 - step / STEPS) : undefined;
+    key === "loss"
+      ? 2.1 * Math.exp(-step / 18) + 0.85
+      : key === "eval_loss"
+        ? 2.2 * Math.exp(-step / 20) + 0.95
+        : key === "learning_rate"
+          ? 2e-5 * (1 - step / STEPS)
+          : undefined;
   const run = (runId: string, jobName: string, s: Parameters<typeof statusOf>[0], child: boolean) => {
     const n = stepsDone(s);
     const status = statusOf(s);
-    const mlflowStatus = status === "Completed" ? "FINISHED" : status === "Failed" ? "FAILED" : status === "Canceled" ? "KILLED" : n ? "RUNNING" : "SCHEDULED";
+    const mlflowStatus =
+      status === "Completed"
+        ? "FINISHED"
+        : status === "Failed"
+          ? "FAILED"
+          : status === "Canceled"
+            ? "KILLED"
+            : n
+              ? "RUNNING"
+              : "SCHEDULED";
     return {
-      info: { run_id: runId, run_uuid: runId, experiment_id: "1", status: mlflowStatus, start_time: s.start, lifecycle_stage: "active" },
+      info: {
+        run_id: runId,
+        run_uuid: runId,
+        experiment_id: "1",
+        status: mlflowStatus,
+        start_time: s.start,
+        lifecycle_stage: "active",
+      },
       data: {
-        metrics: child && n ? ["loss", "eval_loss", "learning_rate"].map((key) => ({ key, value: value(key, n), step: n, timestamp: s.start + n })) : [],
-        tags: [{ key: "mlflow.parentRunId", value: child ? jobName : "" }, { key: "azureml.nodeid", value: child ? "chat_completion_finetune" : "" }].filter((t) => t.value),
+        metrics:
+          child && n
+            ? ["loss", "eval_loss", "learning_rate"].map((key) => ({
+                key,
+                value: value(key, n),
+                step: n,
+                timestamp: s.start + n,
+              }))
+            : [],
+        tags: [
+          { key: "mlflow.parentRunId", value: child ? jobName : "" },
+          { key: "azureml.nodeid", value: child ? "chat_completion_finetune" : "" },
+        ].filter((t) => t.value),
       },
     };
   };
@@ -57,11 +101,25 @@ export function registerMlflow(r: Router, arm: Arm, base: () => string): void {
     if (denied) return denied;
     const job = jobOf(sub!, rg!, ws!, runId!);
     if (!job) return { status: 404, body: { error: { code: "UserError", message: `Run ${runId} was not found.` } } };
-    return { status: 200, body: { runId, status: statusOf(job.script), logFiles: { "user_logs/std_log.txt": `${base()}/logs/${encodeURIComponent(runId!)}/std_log.txt?sv=2021-08-06&sig=emulator` } } };
+    return {
+      status: 200,
+      body: {
+        runId,
+        status: statusOf(job.script),
+        logFiles: {
+          "user_logs/std_log.txt": `${base()}/logs/${encodeURIComponent(runId!)}/std_log.txt?sv=2021-08-06&sig=emulator`,
+        },
+      },
+    };
   });
   r.on("GET", /^\/logs\/([^/]+)\/std_log\.txt$/, (_req, [runId]) => {
     for (const [id, script] of arm.jobs.scripts) {
-      if (id.endsWith(`/jobs/${runId!.replace(/_finetune$/, "").toLowerCase()}`)) return { status: 200, text: true, body: stdLog(runId!.replace(/_finetune$/, ""), statusOf(script) === "Failed") };
+      if (id.endsWith(`/jobs/${runId!.replace(/_finetune$/, "").toLowerCase()}`))
+        return {
+          status: 200,
+          text: true,
+          body: stdLog(runId!.replace(/_finetune$/, ""), statusOf(script) === "Failed"),
+        };
     }
     return { status: 404, text: true, body: "BlobNotFound" };
   });
@@ -76,7 +134,8 @@ export function registerMlflow(r: Router, arm: Arm, base: () => string): void {
   r.on("GET", new RegExp(`${TRACKING}/runs/get$`), (req, [sub, rg, ws]) => {
     const runId = req.url.searchParams.get("run_id") ?? "";
     const job = jobOf(sub!, rg!, ws!, runId);
-    if (!job) return { status: 404, body: { error_code: "RESOURCE_DOES_NOT_EXIST", message: `Run '${runId}' not found.` } };
+    if (!job)
+      return { status: 404, body: { error_code: "RESOURCE_DOES_NOT_EXIST", message: `Run '${runId}' not found.` } };
     return { status: 200, body: { run: run(runId, job.jobName, job.script, runId.endsWith("_finetune")) } };
   });
 
@@ -84,9 +143,18 @@ export function registerMlflow(r: Router, arm: Arm, base: () => string): void {
     const runId = req.url.searchParams.get("run_id") ?? "";
     const key = req.url.searchParams.get("metric_key") ?? "";
     const job = jobOf(sub!, rg!, ws!, runId);
-    if (!job) return { status: 404, body: { error_code: "RESOURCE_DOES_NOT_EXIST", message: `Run '${runId}' not found.` } };
+    if (!job)
+      return { status: 404, body: { error_code: "RESOURCE_DOES_NOT_EXIST", message: `Run '${runId}' not found.` } };
     const n = runId.endsWith("_finetune") ? stepsDone(job.script) : 0;
-    const metrics = value(key, 1) === undefined ? [] : Array.from({ length: n }, (_, k) => ({ key, value: value(key, k + 1)!, step: k + 1, timestamp: job.script.start + k + 1 }));
+    const metrics =
+      value(key, 1) === undefined
+        ? []
+        : Array.from({ length: n }, (_, k) => ({
+            key,
+            value: value(key, k + 1)!,
+            step: k + 1,
+            timestamp: job.script.start + k + 1,
+          }));
     return { status: 200, body: { metrics } };
   });
 }

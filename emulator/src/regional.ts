@@ -18,10 +18,25 @@ export class Regional {
     const router = new Router()
       .on("GET", /^\/discovery$/, () => {
         const b = this.base;
-        return { status: 200, body: { api: b, catalog: b, experimentation: b, gallery: b, history: b, hyperdrive: b, labeling: b, modelmanagement: b, pipelines: b, studiocoreservices: b } };
+        return {
+          status: 200,
+          body: {
+            api: b,
+            catalog: b,
+            experimentation: b,
+            gallery: b,
+            history: b,
+            hyperdrive: b,
+            labeling: b,
+            modelmanagement: b,
+            pipelines: b,
+            studiocoreservices: b,
+          },
+        };
       })
       .on("GET", /^\/registrymanagement\/v1\.0\/registries\/([^/]+)\/discovery$/, (_req, [name]) => {
-        if (name!.toLowerCase() !== AZUREML_REGISTRY.name) return { status: 404, body: { error: { code: "NotFound", message: `Registry ${name} was not found.` } } };
+        if (name!.toLowerCase() !== AZUREML_REGISTRY.name)
+          return { status: 404, body: { error: { code: "NotFound", message: `Registry ${name} was not found.` } } };
         return {
           status: 200,
           body: {
@@ -34,7 +49,9 @@ export class Regional {
           },
         };
       })
-      .on("*", /^\/mferp\/managementfrontend(\/subscriptions\/.+)$/, (req: Req, [rest]) => armRouter.handle({ ...req, path: rest! }));
+      .on("*", /^\/mferp\/managementfrontend(\/subscriptions\/.+)$/, (req: Req, [rest]) =>
+        armRouter.handle({ ...req, path: rest! }),
+      );
     registerMlflow(router, this.arm, () => this.base);
     return router;
   }

@@ -42,7 +42,9 @@ export class Scoring {
 
   router(): Router {
     return new Router().on("POST", /^\/([^/]+)\/score$/, async (req, [name]) => {
-      const endpoint = [...this.arm.store.resources.values()].find((r) => r.type.endsWith("/onlineEndpoints") && r.name.toLowerCase() === name!.toLowerCase());
+      const endpoint = [...this.arm.store.resources.values()].find(
+        (r) => r.type.endsWith("/onlineEndpoints") && r.name.toLowerCase() === name!.toLowerCase(),
+      );
       const log: ScoringRequest = { at: Date.now(), endpoint: name!, status: 0 };
       this.requests.push(log);
       const done = (res: Res) => ((log.status = res.status), res);
@@ -52,18 +54,24 @@ export class Scoring {
       if (!bearer || !keys || (bearer !== keys.primaryKey && bearer !== keys.secondaryKey)) {
         return done({ status: 401, text: true, body: "Unauthorized: the key is missing or wrong." });
       }
-      const deployments = this.arm.store.list(`${endpoint.id}/deployments`).filter((d) => d.properties.provisioningState === "Succeeded");
+      const deployments = this.arm.store
+        .list(`${endpoint.id}/deployments`)
+        .filter((d) => d.properties.provisioningState === "Succeeded");
       const header = req.headers["azureml-model-deployment"] as string | undefined;
       log.header = header;
       let deployment: string | undefined;
       if (header) {
         deployment = deployments.find((d) => d.name === header)?.name;
-        if (!deployment) return done({ status: 404, body: { message: `No deployment ${header} on endpoint ${name}.` } });
+        if (!deployment)
+          return done({ status: 404, body: { message: `No deployment ${header} on endpoint ${name}.` } });
       } else {
         // By traffic: a smooth weighted round robin, so a test sees the shares without randomness.
-        const traffic = Object.entries((endpoint.properties.traffic ?? {}) as Record<string, number>).filter(([, w]) => w > 0);
+        const traffic = Object.entries((endpoint.properties.traffic ?? {}) as Record<string, number>).filter(
+          ([, w]) => w > 0,
+        );
         const total = traffic.reduce((a, [, w]) => a + w, 0);
-        if (!total) return done({ status: 404, body: { message: `Endpoint ${name} sends no traffic to any deployment.` } });
+        if (!total)
+          return done({ status: 404, body: { message: `Endpoint ${name} sends no traffic to any deployment.` } });
         let pick = this.turn++ % total;
         deployment = traffic.find(([, w]) => (pick -= w) < 0)?.[0];
       }
@@ -75,7 +83,14 @@ export class Scoring {
         return done({ status: 400, body: { message: "The body is not JSON." } });
       }
       const messages = payload?.input_data?.input_string;
-      if (!Array.isArray(messages)) return done({ status: 424, body: { message: "An unexpected error occurred in scoring script: input_data.input_string must be a list of messages." } });
+      if (!Array.isArray(messages))
+        return done({
+          status: 424,
+          body: {
+            message:
+              "An unexpected error occurred in scoring script: input_data.input_string must be a list of messages.",
+          },
+        });
       const prompt = [...messages].reverse().find((m) => m?.role === "user")?.content ?? "";
       log.prompt = prompt;
       log.parameters = payload.input_data?.parameters;

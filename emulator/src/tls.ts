@@ -36,10 +36,20 @@ export async function createTls(dir: string): Promise<TlsMaterial> {
       { name: "basicConstraints", cA: false },
       { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
       { name: "extKeyUsage", serverAuth: true },
-      { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }] },
+      {
+        name: "subjectAltName",
+        altNames: [
+          { type: 7, ip: "127.0.0.1" },
+          { type: 2, value: "localhost" },
+        ],
+      },
     ],
   });
-  const files = { caFile: join(dir, "ca.pem"), certFile: join(dir, "server.pem"), keyFile: join(dir, "server-key.pem") };
+  const files = {
+    caFile: join(dir, "ca.pem"),
+    certFile: join(dir, "server.pem"),
+    keyFile: join(dir, "server-key.pem"),
+  };
   writeFileSync(files.caFile, ca.cert);
   writeFileSync(files.certFile, server.cert);
   writeFileSync(files.keyFile, server.private, { mode: 0o600 });

@@ -1,7 +1,8 @@
 import { control, emulatorEnv, emulatorHttps, runFixture, world } from "../../test/harness/emulator.js";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const tour = (env: Record<string, string>) => runFixture<Record<string, any>>("emulator/test/fixtures/arm-tour.ts", env);
+const tour = (env: Record<string, string>) =>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  runFixture<Record<string, any>>("emulator/test/fixtures/arm-tour.ts", env);
 
 describe("the emulator's Azure ML management API, through the real SDK", () => {
   it("serves the workspace's default datastore, VM usages and sizes, and a 404 in Azure's shape", async () => {
@@ -10,7 +11,12 @@ describe("the emulator's Azure ML management API, through the real SDK", () => {
     const r = await tour(w.env);
 
     expect(r.defaults).toEqual(["workspaceblobstore"]);
-    expect(r.store).toMatchObject({ datastoreType: "AzureBlob", isDefault: true, accountName: "devstoreaccount1", protocol: "https" });
+    expect(r.store).toMatchObject({
+      datastoreType: "AzureBlob",
+      isDefault: true,
+      accountName: "devstoreaccount1",
+      protocol: "https",
+    });
     // The default datastore points at Azurite, where the workspace's files go.
     expect(`https://${r.store.endpoint}/${r.store.accountName}`).toBe(emulatorEnv().AZURITE_BLOB_URL);
     expect(r.a100).toMatchObject({ limit: 48, currentValue: 24, unit: "Count" });
@@ -23,7 +29,9 @@ describe("the emulator's Azure ML management API, through the real SDK", () => {
     const ws = `${env.AZURE_RESOURCE_MANAGER_ENDPOINT}/subscriptions/${env.AZURE_SUBSCRIPTION_ID}/resourceGroups/${env.AZUREML_RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/workspaces/${env.AZUREML_WORKSPACE}?api-version=2025-12-01`;
     const anonymous = await emulatorHttps(ws);
     expect(anonymous).toMatchObject({ status: 401, body: { error: { code: "AuthenticationFailed" } } });
-    const forged = await emulatorHttps(ws, { authorization: "Bearer eyJhbGciOiJub25lIn0.eyJhdWQiOiJodHRwczovL21hbmFnZW1lbnQuYXp1cmUuY29tIn0." });
+    const forged = await emulatorHttps(ws, {
+      authorization: "Bearer eyJhbGciOiJub25lIn0.eyJhdWQiOiJodHRwczovL21hbmFnZW1lbnQuYXp1cmUuY29tIn0.",
+    });
     expect(forged).toMatchObject({ status: 401, body: { error: { code: "InvalidAuthenticationToken" } } });
   });
 });

@@ -6,7 +6,10 @@ import { API_VERSION, loadContract, SPEC_FILES, specsDir } from "../src/contract
 type Json = Record<string, unknown>;
 
 const dir = specsDir();
-if (!dir) console.warn("[contract] ../shared/specs folder absent: contract tests skipped (nothing was checked against the official Azure ML OpenAPI files).");
+if (!dir)
+  console.warn(
+    "[contract] ../shared/specs folder absent: contract tests skipped (nothing was checked against the official Azure ML OpenAPI files).",
+  );
 const suite = dir ? describe : describe.skip;
 
 const WS = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w";
@@ -22,7 +25,8 @@ interface Case {
   body: unknown;
 }
 
-const jobsPut = (label: string) => `Jobs_CreateOrUpdate ${label}: /properties/jobType must be equal to one of the allowed values (AutoML, Command, Sweep, Pipeline, Spark)`;
+const jobsPut = (label: string) =>
+  `Jobs_CreateOrUpdate ${label}: /properties/jobType must be equal to one of the allowed values (AutoML, Command, Sweep, Pipeline, Spark)`;
 const jobStatus = (label: string) =>
   `Jobs_CreateOrUpdate ${label}: /properties/status must be equal to one of the allowed values (NotStarted, Starting, Provisioning, Preparing, Queued, Running, Finalizing, CancelRequested, Completed, Failed, Canceled, NotResponding, Paused, Unknown)`;
 // No 2025-12-01 operation refers to the FineTuningJob example (its own `operationId` names
@@ -44,30 +48,69 @@ const allowedViolations: Record<string, { reason: string; errors: string[] }> = 
 /** Every example under examples/**, with the operation that names it in x-ms-examples (or that it names). */
 function exampleCases(): Case[] {
   const base = join(dir!, "azureml", API_VERSION);
-  const operations: Array<{ operationId: string; template: string; method: string; bodyName?: string; examples: string[] }> = [];
+  const operations: Array<{
+    operationId: string;
+    template: string;
+    method: string;
+    bodyName?: string;
+    examples: string[];
+  }> = [];
   for (const file of SPEC_FILES) {
     const doc = JSON.parse(readFileSync(join(dir!, file), "utf8")) as { paths: Record<string, Record<string, Json>> };
     for (const [template, item] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(item)) {
         const body = ((op.parameters ?? []) as Json[]).find((p) => p.in === "body");
-        const examples = Object.values((op["x-ms-examples"] ?? {}) as Record<string, { $ref: string }>).map((r) => join(base, r.$ref));
-        operations.push({ operationId: String(op.operationId), template, method: method.toUpperCase(), bodyName: body?.name as string | undefined, examples });
+        const examples = Object.values((op["x-ms-examples"] ?? {}) as Record<string, { $ref: string }>).map((r) =>
+          join(base, r.$ref),
+        );
+        operations.push({
+          operationId: String(op.operationId),
+          template,
+          method: method.toUpperCase(),
+          bodyName: body?.name as string | undefined,
+          examples,
+        });
       }
     }
   }
-  const files = (readdirSync(join(base, "examples"), { recursive: true }) as string[]).filter((f) => f.endsWith(".json")).map((f) => join(base, "examples", f));
+  const files = (readdirSync(join(base, "examples"), { recursive: true }) as string[])
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => join(base, "examples", f));
   const cases: Case[] = [];
   for (const file of files.sort()) {
     const name = relative(join(base, "examples"), file);
-    const example = JSON.parse(readFileSync(file, "utf8")) as { operationId?: string; parameters: Json; responses: Record<string, { body?: unknown }> };
-    const op = operations.find((o) => o.examples.includes(file)) ?? operations.find((o) => o.operationId === example.operationId);
+    const example = JSON.parse(readFileSync(file, "utf8")) as {
+      operationId?: string;
+      parameters: Json;
+      responses: Record<string, { body?: unknown }>;
+    };
+    const op =
+      operations.find((o) => o.examples.includes(file)) ??
+      operations.find((o) => o.operationId === example.operationId);
     if (!op) throw new Error(`example ${name} belongs to no operation of ${SPEC_FILES.join(", ")}`);
     const params = example.parameters;
-    const path = op.template.replace(/\{([^}]+)\}/g, (_m, p: string) => encodeURIComponent(String(params[p]))) + `?api-version=${String(params["api-version"])}`;
-    if (op.bodyName && params[op.bodyName] !== undefined) cases.push({ name: `${name} request`, kind: "request", method: op.method, path, status: 0, body: params[op.bodyName] });
+    const path =
+      op.template.replace(/\{([^}]+)\}/g, (_m, p: string) => encodeURIComponent(String(params[p]))) +
+      `?api-version=${String(params["api-version"])}`;
+    if (op.bodyName && params[op.bodyName] !== undefined)
+      cases.push({
+        name: `${name} request`,
+        kind: "request",
+        method: op.method,
+        path,
+        status: 0,
+        body: params[op.bodyName],
+      });
     for (const [status, res] of Object.entries(example.responses)) {
       // A response without a body still shows that its status is a documented one.
-      cases.push({ name: `${name} ${status}${res.body === undefined ? " (no body)" : ""}`, kind: "response", method: op.method, path, status: Number(status), body: res.body });
+      cases.push({
+        name: `${name} ${status}${res.body === undefined ? " (no body)" : ""}`,
+        kind: "response",
+        method: op.method,
+        path,
+        status: Number(status),
+        body: res.body,
+      });
     }
   }
   return cases;
@@ -83,7 +126,10 @@ suite("the Azure ML contract: official OpenAPI files and examples in ../shared/s
   });
 
   it.each(cases.map((c) => [c.name, c] as const))("checks the official example %s", (_name, c) => {
-    const r = c.kind === "request" ? contract!.checkRequest(c.method, c.path, c.body) : contract!.checkResponse(c.method, c.path, c.status, c.body);
+    const r =
+      c.kind === "request"
+        ? contract!.checkRequest(c.method, c.path, c.body)
+        : contract!.checkResponse(c.method, c.path, c.status, c.body);
     expect(r.operationId).toBeDefined();
     const allowed = allowedViolations[c.name];
     if (allowed) {
@@ -102,16 +148,29 @@ suite("the Azure ML contract: official OpenAPI files and examples in ../shared/s
 
   describe("rejects what the spec forbids", () => {
     const deploymentExample = () => {
-      const file = join(dir!, "azureml", API_VERSION, "examples", "OnlineDeployment", "ManagedOnlineDeployment", "createOrUpdate.json");
+      const file = join(
+        dir!,
+        "azureml",
+        API_VERSION,
+        "examples",
+        "OnlineDeployment",
+        "ManagedOnlineDeployment",
+        "createOrUpdate.json",
+      );
       return (JSON.parse(readFileSync(file, "utf8")) as { parameters: { body: { properties: Json } } }).parameters.body;
     };
 
     it("an online endpoint whose authMode Azure does not have", () => {
-      const r = contract!.checkResponse("PUT", `${WS}/onlineEndpoints/e${Q}`, 201, { location: "eastus", properties: { authMode: "Password" } });
+      const r = contract!.checkResponse("PUT", `${WS}/onlineEndpoints/e${Q}`, 201, {
+        location: "eastus",
+        properties: { authMode: "Password" },
+      });
       expect(r).toEqual({
         ok: false,
         operationId: "OnlineEndpoints_CreateOrUpdate",
-        errors: ["OnlineEndpoints_CreateOrUpdate 201: /properties/authMode must be equal to one of the allowed values (AMLToken, Key, AADToken)"],
+        errors: [
+          "OnlineEndpoints_CreateOrUpdate 201: /properties/authMode must be equal to one of the allowed values (AMLToken, Key, AADToken)",
+        ],
       });
     });
 
@@ -127,7 +186,9 @@ suite("the Azure ML contract: official OpenAPI files and examples in ../shared/s
     it("a 202 for a PUT that documents only 200 and 201", () => {
       const r = contract!.checkResponse("PUT", `${WS}/onlineEndpoints/e${Q}`, 202, undefined);
       expect(r.ok).toBe(false);
-      expect(r.errors).toEqual(["202 is not a documented response of OnlineEndpoints_CreateOrUpdate (documented: 200, 201, default)"]);
+      expect(r.errors).toEqual([
+        "202 is not a documented response of OnlineEndpoints_CreateOrUpdate (documented: 200, 201, default)",
+      ]);
     });
 
     it("a path the spec does not describe", () => {
@@ -147,42 +208,80 @@ suite("the Azure ML contract: official OpenAPI files and examples in ../shared/s
     });
 
     it("a property no definition of the allOf chain has, but not an inherited one", () => {
-      const endpoint = (extra: Json) => ({ id: "/x", name: "e", type: "t", systemData: {}, location: "eastus", tags: {}, properties: { authMode: "Key", ...extra } });
-      expect(contract!.checkResponse("GET", `${WS}/onlineEndpoints/e`, 200, endpoint({ description: "d", traffic: { blue: 100 } })).errors).toEqual([]);
-      expect(contract!.checkResponse("GET", `${WS}/onlineEndpoints/e`, 200, endpoint({ scoringURI: "https://x" })).errors).toEqual([
-        "OnlineEndpoints_Get 200: /properties must NOT have additional properties (scoringURI)",
-      ]);
+      const endpoint = (extra: Json) => ({
+        id: "/x",
+        name: "e",
+        type: "t",
+        systemData: {},
+        location: "eastus",
+        tags: {},
+        properties: { authMode: "Key", ...extra },
+      });
+      expect(
+        contract!.checkResponse(
+          "GET",
+          `${WS}/onlineEndpoints/e`,
+          200,
+          endpoint({ description: "d", traffic: { blue: 100 } }),
+        ).errors,
+      ).toEqual([]);
+      expect(
+        contract!.checkResponse("GET", `${WS}/onlineEndpoints/e`, 200, endpoint({ scoringURI: "https://x" })).errors,
+      ).toEqual(["OnlineEndpoints_Get 200: /properties must NOT have additional properties (scoringURI)"]);
     });
 
     it("null where the spec does not say x-nullable", () => {
       const endpoint = (properties: Json) => ({ location: "eastus", properties: { authMode: "Key", ...properties } });
-      expect(contract!.checkResponse("GET", `${WS}/onlineEndpoints/e`, 200, endpoint({ description: null, scoringUri: null, traffic: null, keys: null })).ok).toBe(true);
-      expect(contract!.checkResponse("GET", `${WS}/onlineEndpoints/e`, 200, endpoint({ publicNetworkAccess: null })).errors).toEqual([
+      expect(
+        contract!.checkResponse(
+          "GET",
+          `${WS}/onlineEndpoints/e`,
+          200,
+          endpoint({ description: null, scoringUri: null, traffic: null, keys: null }),
+        ).ok,
+      ).toBe(true);
+      expect(
+        contract!.checkResponse("GET", `${WS}/onlineEndpoints/e`, 200, endpoint({ publicNetworkAccess: null })).errors,
+      ).toEqual([
         "OnlineEndpoints_Get 200: /properties/publicNetworkAccess must be string",
         "OnlineEndpoints_Get 200: /properties/publicNetworkAccess must be equal to one of the allowed values (Enabled, Disabled)",
       ]);
     });
 
     it("a success under another api-version", () => {
-      expect(contract!.checkResponse("GET", `${WS}/onlineEndpoints/e?api-version=2024-01-01-preview`, 200, { location: "eastus", properties: { authMode: "Key" } }).errors).toEqual([
-        "OnlineEndpoints_Get: api-version 2024-01-01-preview is not the spec's 2025-12-01",
-      ]);
+      expect(
+        contract!.checkResponse("GET", `${WS}/onlineEndpoints/e?api-version=2024-01-01-preview`, 200, {
+          location: "eastus",
+          properties: { authMode: "Key" },
+        }).errors,
+      ).toEqual(["OnlineEndpoints_Get: api-version 2024-01-01-preview is not the spec's 2025-12-01"]);
     });
   });
 
   describe("accepts what Resource Manager accepts", () => {
     it("read-only properties in a request, but not a missing required one", () => {
-      const body = { location: "eastus", properties: { authMode: "Key", scoringUri: "not checked", provisioningState: "Whatever" } };
-      expect(contract!.checkRequest("PUT", `${WS}/onlineEndpoints/e${Q}`, body)).toEqual({ ok: true, operationId: "OnlineEndpoints_CreateOrUpdate", errors: [] });
-      expect(contract!.checkRequest("PUT", `${WS}/onlineEndpoints/e${Q}`, { location: "eastus", properties: {} }).errors).toEqual([
-        "OnlineEndpoints_CreateOrUpdate request: /properties must have required property 'authMode'",
-      ]);
+      const body = {
+        location: "eastus",
+        properties: { authMode: "Key", scoringUri: "not checked", provisioningState: "Whatever" },
+      };
+      expect(contract!.checkRequest("PUT", `${WS}/onlineEndpoints/e${Q}`, body)).toEqual({
+        ok: true,
+        operationId: "OnlineEndpoints_CreateOrUpdate",
+        errors: [],
+      });
+      expect(
+        contract!.checkRequest("PUT", `${WS}/onlineEndpoints/e${Q}`, { location: "eastus", properties: {} }).errors,
+      ).toEqual(["OnlineEndpoints_CreateOrUpdate request: /properties must have required property 'authMode'"]);
     });
 
     it("an ARM error body for an undocumented failure status (the default response)", () => {
-      const r = contract!.checkResponse("GET", `${WS}/onlineEndpoints/e${Q}`, 404, { error: { code: "ResourceNotFound", message: "no such endpoint" } });
+      const r = contract!.checkResponse("GET", `${WS}/onlineEndpoints/e${Q}`, 404, {
+        error: { code: "ResourceNotFound", message: "no such endpoint" },
+      });
       expect(r).toEqual({ ok: true, operationId: "OnlineEndpoints_Get", errors: [] });
-      expect(contract!.checkResponse("GET", `${WS}/onlineEndpoints/e`, 404, { error: { code: 404 } }).errors).toEqual(["OnlineEndpoints_Get 404: /error/code must be string"]);
+      expect(contract!.checkResponse("GET", `${WS}/onlineEndpoints/e`, 404, { error: { code: 404 } }).errors).toEqual([
+        "OnlineEndpoints_Get 404: /error/code must be string",
+      ]);
     });
 
     it("the async-operation status URLs, which the spec does not describe: the caller decides", () => {
@@ -196,7 +295,8 @@ suite("the Azure ML contract: official OpenAPI files and examples in ../shared/s
     it("paths whatever the case of their literal segments, with the most specific template", () => {
       expect(contract!.findOperation("post", `${WS.toLowerCase()}/JOBS/j1/Cancel${Q}`)).toEqual({
         operationId: "Jobs_Cancel",
-        pathTemplate: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/jobs/{id}/cancel",
+        pathTemplate:
+          "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/jobs/{id}/cancel",
       });
       expect(contract!.findOperation("GET", `${WS}/jobs/cancel`)?.operationId).toBe("Jobs_Get");
     });
@@ -208,9 +308,18 @@ describe("the path matcher", () => {
   it("prefers the template with the most literal segments", () => {
     const root = mkdtempSync(join(tmpdir(), "contract-"));
     try {
-      const op = (operationId: string) => ({ get: { operationId, responses: { "200": { description: "ok", schema: { type: "object" } } } } });
+      const op = (operationId: string) => ({
+        get: { operationId, responses: { "200": { description: "ok", schema: { type: "object" } } } },
+      });
       const files: Record<string, Json> = {
-        [SPEC_FILES[0]!]: { swagger: "2.0", paths: { "/things/{name}/parts/{part}": op("Any"), "/things/{name}/parts/special": op("Special"), "/things/shared/parts/special": op("Shared") } },
+        [SPEC_FILES[0]!]: {
+          swagger: "2.0",
+          paths: {
+            "/things/{name}/parts/{part}": op("Any"),
+            "/things/{name}/parts/special": op("Special"),
+            "/things/shared/parts/special": op("Shared"),
+          },
+        },
         [SPEC_FILES[1]!]: { swagger: "2.0", paths: {} },
         [SPEC_FILES[2]!]: { swagger: "2.0", paths: {} },
       };

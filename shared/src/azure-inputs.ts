@@ -25,7 +25,8 @@ export function readAzureInputs(i: Inputs, env: NodeJS.ProcessEnv = process.env)
   const pick = (name: string, envName: string) => i.raw(name) || env[envName]?.trim() || "";
   const need = (name: string, envName: string, pattern: RegExp, rule: string) => {
     const v = pick(name, envName);
-    if (!v) i.problem(name, "", `is required: give the input or set ${envName} (for example from a repository variable)`);
+    if (!v)
+      i.problem(name, "", `is required: give the input or set ${envName} (for example from a repository variable)`);
     else if (!pattern.test(v)) i.problem(name, v, `is not accepted: ${rule}`);
     return v;
   };
@@ -38,15 +39,31 @@ export function readAzureInputs(i: Inputs, env: NodeJS.ProcessEnv = process.env)
   const environment = i.enum<CloudName>("environment", CLOUD_NAMES, { default: "AzureCloud", caseInsensitive: true });
   const clientId = pick("client-id", "AZURE_CLIENT_ID");
   const tenantId = pick("tenant-id", "AZURE_TENANT_ID");
-  if (clientId && !GUID.test(clientId)) i.problem("client-id", clientId, "is not a GUID (the app's Application (client) ID)");
-  if (tenantId && !TENANT.test(tenantId)) i.problem("tenant-id", tenantId, "is not a tenant id (a GUID or a domain such as contoso.onmicrosoft.com)");
+  if (clientId && !GUID.test(clientId))
+    i.problem("client-id", clientId, "is not a GUID (the app's Application (client) ID)");
+  if (tenantId && !TENANT.test(tenantId))
+    i.problem("tenant-id", tenantId, "is not a tenant id (a GUID or a domain such as contoso.onmicrosoft.com)");
   if (Boolean(clientId) !== Boolean(tenantId)) {
     const missing = clientId ? "tenant-id" : "client-id";
-    i.problem(missing, "", "is required when the other of client-id / tenant-id is given (GitHub OIDC login needs both)");
+    i.problem(
+      missing,
+      "",
+      "is required when the other of client-id / tenant-id is given (GitHub OIDC login needs both)",
+    );
   }
   const subscriptionId = need("subscription-id", "AZURE_SUBSCRIPTION_ID", GUID, "expected a subscription GUID");
-  const resourceGroup = need("resource-group", "AZUREML_RESOURCE_GROUP", /^[-\w.()]{1,89}[-\w()]$|^[-\w()]$/, "1-90 characters: letters, digits, '-', '_', '.', '(', ')', not ending with '.'");
-  const workspace = need("workspace", "AZUREML_WORKSPACE", /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/, "3-33 characters: letters, digits, '-' and '_', starting with a letter or digit");
+  const resourceGroup = need(
+    "resource-group",
+    "AZUREML_RESOURCE_GROUP",
+    /^[-\w.()]{1,89}[-\w()]$|^[-\w()]$/,
+    "1-90 characters: letters, digits, '-', '_', '.', '(', ')', not ending with '.'",
+  );
+  const workspace = need(
+    "workspace",
+    "AZUREML_WORKSPACE",
+    /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/,
+    "3-33 characters: letters, digits, '-' and '_', starting with a letter or digit",
+  );
   const audience = i.raw("audience") || undefined;
 
   return {

@@ -3,7 +3,11 @@ import { InputError } from "./inputs.js";
 
 /** A failure we understand: what happened and, when we know it, what to do about it. */
 export class ActionError extends Error {
-  constructor(message: string, readonly hint?: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = "ActionError";
   }
@@ -58,8 +62,14 @@ export function describeError(e: unknown): string {
   const arm = armError(e);
   const where = rest.request?.url ? ` (${rest.request.method ?? "GET"} ${redactUrl(rest.request.url)})` : "";
   if (arm) return `Azure answered ${rest.statusCode ?? "an error"}${where}: ${formatArm(arm)}`;
-  if (rest.name === "RestError" && rest.statusCode) return `Azure answered ${rest.statusCode}${where}: ${firstLine(rest.message)}`;
-  if (rest.code && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|CERT_|DEPTH_ZERO|UNABLE_TO_VERIFY|SELF_SIGNED)/.test(rest.code)) {
+  if (rest.name === "RestError" && rest.statusCode)
+    return `Azure answered ${rest.statusCode}${where}: ${firstLine(rest.message)}`;
+  if (
+    rest.code &&
+    /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|CERT_|DEPTH_ZERO|UNABLE_TO_VERIFY|SELF_SIGNED)/.test(
+      rest.code,
+    )
+  ) {
     return `Could not reach Azure${where}: ${rest.code} ${firstLine(rest.message)}`;
   }
   return `${rest.name === "Error" ? "" : `${rest.name}: `}${rest.message}`;
@@ -87,7 +97,12 @@ export async function runAction(main: () => Promise<void>): Promise<void> {
     await main();
   } catch (e) {
     if (e instanceof InputError) {
-      for (const p of e.problems) core.error(`${p.input}: ${p.message}`, { title: `Input ${p.input}`, file: p.place?.file, startLine: p.place?.line });
+      for (const p of e.problems)
+        core.error(`${p.input}: ${p.message}`, {
+          title: `Input ${p.input}`,
+          file: p.place?.file,
+          startLine: p.place?.line,
+        });
     }
     core.setFailed(describeError(e));
   }

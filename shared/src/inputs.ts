@@ -49,7 +49,10 @@ export class Inputs {
     this.problems.push({ input, value, message: value === "" ? message : `${shown(value)} ${message}`, place });
   }
 
-  string(name: string, o: Common<string> & { pattern?: RegExp; rule?: string; oneLine?: boolean } = {}): string | undefined {
+  string(
+    name: string,
+    o: Common<string> & { pattern?: RegExp; rule?: string; oneLine?: boolean } = {},
+  ): string | undefined {
     const v = this.raw(name);
     if (v === "") return this.missing(name, o);
     if (o.pattern && !o.pattern.test(v)) this.problem(name, v, `is not accepted: ${o.rule ?? `expected ${o.pattern}`}`);
@@ -66,12 +69,19 @@ export class Inputs {
     return this.inRange(name, v, Number(v), o);
   }
 
-  float(name: string, o: Common<number> & { min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean } = {}): number | undefined {
+  float(
+    name: string,
+    o: Common<number> & { min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean } = {},
+  ): number | undefined {
     const v = this.raw(name);
     if (v === "") return this.missing(name, o);
     const n = Number(v);
     if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v) || !Number.isFinite(n)) {
-      this.problem(name, v, `is not a number; expected ${range(o.min, o.max, o.exclusiveMin, o.exclusiveMax) || "a number such as 0.0002 or 2e-4"}`);
+      this.problem(
+        name,
+        v,
+        `is not a number; expected ${range(o.min, o.max, o.exclusiveMin, o.exclusiveMax) || "a number such as 0.0002 or 2e-4"}`,
+      );
       return o.default;
     }
     return this.inRange(name, v, n, o);
@@ -86,7 +96,11 @@ export class Inputs {
     return o.default;
   }
 
-  enum<T extends string>(name: string, values: readonly T[], o: Common<T> & { caseInsensitive?: boolean } = {}): T | undefined {
+  enum<T extends string>(
+    name: string,
+    values: readonly T[],
+    o: Common<T> & { caseInsensitive?: boolean } = {},
+  ): T | undefined {
     const v = this.raw(name);
     if (v === "") return this.missing(name, o);
     const hit = values.find((x) => (o.caseInsensitive ? x.toLowerCase() === v.toLowerCase() : x === v));
@@ -94,7 +108,10 @@ export class Inputs {
     return hit ?? o.default;
   }
 
-  json<T = unknown>(name: string, o: Common<T> & { check?: (value: unknown) => string | undefined; expect?: string } = {}): T | undefined {
+  json<T = unknown>(
+    name: string,
+    o: Common<T> & { check?: (value: unknown) => string | undefined; expect?: string } = {},
+  ): T | undefined {
     const v = this.raw(name);
     if (v === "") return this.missing(name, o);
     let parsed: unknown;
@@ -113,14 +130,27 @@ export class Inputs {
   }
 
   /** A JSON object whose values are strings, scalars (string, number, boolean) or anything. */
-  jsonObject<T extends Record<string, unknown>>(name: string, o: { values: "string" | "scalar" | "any"; example: string }): T {
+  jsonObject<T extends Record<string, unknown>>(
+    name: string,
+    o: { values: "string" | "scalar" | "any"; example: string },
+  ): T {
     const kinds = { string: ["string"], scalar: ["string", "number", "boolean"], any: undefined }[o.values];
-    const what = { string: "a JSON object of strings", scalar: "a JSON object of strings, numbers and booleans", any: "a JSON object" }[o.values];
+    const what = {
+      string: "a JSON object of strings",
+      scalar: "a JSON object of strings, numbers and booleans",
+      any: "a JSON object",
+    }[o.values];
     return (
       this.json<T>(name, {
         default: {} as T,
         expect: `${what} such as ${o.example}`,
-        check: (v) => (v && typeof v === "object" && !Array.isArray(v) && (!kinds || Object.values(v).every((x) => kinds.includes(typeof x))) ? undefined : `is not ${what}, such as ${o.example}`),
+        check: (v) =>
+          v &&
+          typeof v === "object" &&
+          !Array.isArray(v) &&
+          (!kinds || Object.values(v).every((x) => kinds.includes(typeof x)))
+            ? undefined
+            : `is not ${what}, such as ${o.example}`,
       }) ?? ({} as T)
     );
   }
@@ -131,7 +161,11 @@ export class Inputs {
     if (v === "") return this.missing(name, o);
     const seconds = parseDuration(v);
     if (seconds === undefined) {
-      this.problem(name, v, 'is not a duration; expected seconds ("90"), units ("90s", "15m", "1h30m", "2d") or ISO 8601 ("PT1H30M")');
+      this.problem(
+        name,
+        v,
+        'is not a duration; expected seconds ("90"), units ("90s", "15m", "1h30m", "2d") or ISO 8601 ("PT1H30M")',
+      );
       return o.default;
     }
     return this.inRange(name, v, seconds, o, " seconds");
@@ -141,7 +175,10 @@ export class Inputs {
   list(name: string, o: Common<string[]> & { item?: (item: string) => string | undefined } = {}): string[] | undefined {
     const v = this.raw(name);
     if (v === "") return this.missing(name, o);
-    const items = v.split(/[,\n]/).map((s) => s.trim()).filter(Boolean);
+    const items = v
+      .split(/[,\n]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
     for (const item of items) {
       const wrong = o.item?.(item);
       if (wrong) this.problem(name, item, wrong);
@@ -164,11 +201,21 @@ export class Inputs {
     return o.default;
   }
 
-  private inRange(name: string, raw: string, n: number, o: { min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean; default?: number }, unit = ""): number | undefined {
+  private inRange(
+    name: string,
+    raw: string,
+    n: number,
+    o: { min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean; default?: number },
+    unit = "",
+  ): number | undefined {
     const low = o.min !== undefined && (o.exclusiveMin ? n <= o.min : n < o.min);
     const high = o.max !== undefined && (o.exclusiveMax ? n >= o.max : n > o.max);
     if (low || high) {
-      this.problem(name, raw, `is out of range; expected ${range(o.min, o.max, o.exclusiveMin, o.exclusiveMax)}${unit}`);
+      this.problem(
+        name,
+        raw,
+        `is out of range; expected ${range(o.min, o.max, o.exclusiveMin, o.exclusiveMax)}${unit}`,
+      );
       return o.default;
     }
     return n;

@@ -64,7 +64,10 @@ export function checkName(rule: NameRule, name: string): string | undefined {
  * when cut, so that two long names do not collide).
  */
 export function deriveName(rule: NameRule, text: string, suffix = ""): string {
-  let base = text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  let base = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
   if (!/^[a-z]/.test(base)) base = `x${base ? `-${base}` : ""}`;
   const tail = suffix ? `-${suffix.toLowerCase().replace(/[^a-z0-9-]+/g, "-")}` : "";
   const room = rule.max - tail.length;

@@ -33,14 +33,21 @@ export interface WaitOptions {
 }
 
 export class WaitTimeoutError extends Error {
-  constructor(readonly what: string, readonly lastState: string, readonly elapsedMs: number) {
+  constructor(
+    readonly what: string,
+    readonly lastState: string,
+    readonly elapsedMs: number,
+  ) {
     super(`Gave up waiting for ${what} after ${formatDuration(elapsedMs)}; it was still ${lastState}.`);
     this.name = "WaitTimeoutError";
   }
 }
 
 export class WaitCancelledError extends Error {
-  constructor(readonly what: string, readonly lastState: string) {
+  constructor(
+    readonly what: string,
+    readonly lastState: string,
+  ) {
     super(`Stopped waiting for ${what} (cancelled); it was ${lastState}.`);
     this.name = "WaitCancelledError";
   }
@@ -81,13 +88,17 @@ export async function waitFor<T>(observe: () => Promise<Observation<T>>, o: Wait
     const seen = await observe();
     const at = now();
     if (seen.state !== state) {
-      o.log.info(`${o.what}: ${state ? `${state} → ` : ""}${seen.state}${seen.detail ? ` (${seen.detail})` : ""} after ${formatDuration(at - start)}`);
+      o.log.info(
+        `${o.what}: ${state ? `${state} → ` : ""}${seen.state}${seen.detail ? ` (${seen.detail})` : ""} after ${formatDuration(at - start)}`,
+      );
       o.onState?.(seen.state, at);
       state = seen.state;
       interval = first;
       lastLine = at;
     } else if (at - lastLine >= every) {
-      o.log.info(`${o.what}: still ${state}${seen.detail ? ` (${seen.detail})` : ""} after ${formatDuration(at - start)}`);
+      o.log.info(
+        `${o.what}: still ${state}${seen.detail ? ` (${seen.detail})` : ""} after ${formatDuration(at - start)}`,
+      );
       lastLine = at;
     }
     if (seen.failed) throw new Error(`${o.what} ${seen.state}: ${seen.failed}`);

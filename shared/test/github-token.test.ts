@@ -15,7 +15,11 @@ describe("the GitHub ID token behind the login", () => {
   it("fetches once while the token is valid, however often MSAL asks", async () => {
     let now = 1_000_000;
     let fetched = 0;
-    const source = githubIdToken({ audience: "api://AzureADTokenExchange", now: () => now, fetch: async () => jwt({ n: ++fetched, exp: now / 1000 + 300 }) });
+    const source = githubIdToken({
+      audience: "api://AzureADTokenExchange",
+      now: () => now,
+      fetch: async () => jwt({ n: ++fetched, exp: now / 1000 + 300 }),
+    });
     for (let k = 0; k < 6; k++) await source.get();
     expect(fetched).toBe(1);
     now += 200_000; // 200 s later: still more than the 60 s margin left
@@ -26,7 +30,11 @@ describe("the GitHub ID token behind the login", () => {
   it("fetches a new token when the cached one is near expiry, so a job of many hours never presents an expired one", async () => {
     let now = 1_000_000;
     let fetched = 0;
-    const source = githubIdToken({ audience: "aud", now: () => now, fetch: async () => jwt({ n: ++fetched, exp: Math.floor(now / 1000) + 300 }) });
+    const source = githubIdToken({
+      audience: "aud",
+      now: () => now,
+      fetch: async () => jwt({ n: ++fetched, exp: Math.floor(now / 1000) + 300 }),
+    });
     const first = await source.get();
     now += 250_000; // 50 s left, under the margin
     const second = await source.get();
@@ -38,21 +46,38 @@ describe("the GitHub ID token behind the login", () => {
 
   it("asks GitHub once when MSAL's two callbacks arrive together", async () => {
     let fetched = 0;
-    const source = githubIdToken({ audience: "aud", fetch: async () => (await new Promise((r) => setTimeout(r, 10)), jwt({ n: ++fetched, exp: Date.now() / 1000 + 300 })) });
+    const source = githubIdToken({
+      audience: "aud",
+      fetch: async () => (
+        await new Promise((r) => setTimeout(r, 10)),
+        jwt({ n: ++fetched, exp: Date.now() / 1000 + 300 })
+      ),
+    });
     await Promise.all([source.get(), source.get()]);
     expect(fetched).toBe(1);
   });
 
   it("retries a failing request, then explains", async () => {
     let calls = 0;
-    const source = githubIdToken({ audience: "aud", retries: 2, fetch: async () => { calls++; throw new Error("502 Bad Gateway"); } });
+    const source = githubIdToken({
+      audience: "aud",
+      retries: 2,
+      fetch: async () => {
+        calls++;
+        throw new Error("502 Bad Gateway");
+      },
+    });
     await expect(source.get()).rejects.toThrow(/Could not get a GitHub ID token for audience aud: 502 Bad Gateway/);
     expect(calls).toBe(2);
   });
 
   it("explains a job without id-token permission, and a fork pull request", () => {
     expect(noOidcReason({})).toMatch(/permissions: id-token: write|id-token: write/);
-    const fork = noOidcReason({ GITHUB_EVENT_NAME: "pull_request", GITHUB_REPOSITORY: "o/r", GITHUB_HEAD_REPOSITORY: "someone/r" });
+    const fork = noOidcReason({
+      GITHUB_EVENT_NAME: "pull_request",
+      GITHUB_REPOSITORY: "o/r",
+      GITHUB_HEAD_REPOSITORY: "someone/r",
+    });
     expect(fork).toContain("pull request from a fork");
   });
 });

@@ -4,7 +4,14 @@ const from = (values: Record<string, string>) => new Inputs((name) => values[nam
 
 describe("Inputs", () => {
   it("reads typed values and applies defaults for empty inputs", () => {
-    const i = from({ epochs: "3", "learning-rate": "2e-5", lora: "TRUE", scheduler: "cosine", tags: '{"a":"b"}', list: "a, b\nc" });
+    const i = from({
+      epochs: "3",
+      "learning-rate": "2e-5",
+      lora: "TRUE",
+      scheduler: "cosine",
+      tags: '{"a":"b"}',
+      list: "a, b\nc",
+    });
     expect(i.int("epochs", { min: 1 })).toBe(3);
     expect(i.float("learning-rate", { min: 0, exclusiveMin: true })).toBe(2e-5);
     expect(i.boolean("lora")).toBe(true);
@@ -16,7 +23,14 @@ describe("Inputs", () => {
   });
 
   it("collects every problem, naming the input, the value and what is accepted, then fails once", () => {
-    const i = from({ epochs: "1.5", "learning-rate": "0", lora: "maybe", scheduler: "cosin", tags: "{oops", idle: "soon" });
+    const i = from({
+      epochs: "1.5",
+      "learning-rate": "0",
+      lora: "maybe",
+      scheduler: "cosin",
+      tags: "{oops",
+      idle: "soon",
+    });
     i.int("epochs", { min: 1 });
     i.float("learning-rate", { min: 0, exclusiveMin: true });
     i.boolean("lora");
@@ -81,6 +95,9 @@ describe("JSON object inputs", () => {
     expect(i.jsonObject("bad", { values: "string", example: '{"K": "V"}' })).toEqual({});
     expect(i.jsonObject("list", { values: "any", example: "{}" })).toEqual({});
     expect(i.jsonObject("missing", { values: "any", example: "{}" })).toEqual({});
-    expect(i.problems.map((p) => p.message)).toEqual(['"{\\"A\\": 1}" is not a JSON object of strings, such as {"K": "V"}', '"[1]" is not a JSON object, such as {}']);
+    expect(i.problems.map((p) => p.message)).toEqual([
+      '"{\\"A\\": 1}" is not a JSON object of strings, such as {"K": "V"}',
+      '"[1]" is not a JSON object, such as {}',
+    ]);
   });
 });

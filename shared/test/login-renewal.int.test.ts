@@ -5,7 +5,10 @@ describe("a login that outlives its GitHub ID token (emulator)", () => {
     // GitHub tokens live 2 s; Entra tokens 60 s, which MSAL (renewing 5 minutes early) never caches:
     // every getToken is a renewal, as hours into a fine-tune, and each comes after the last GitHub token expired.
     const w = await world({ job: { lifetimeSeconds: 2 }, accessTokenLifetimeSeconds: 60 });
-    const result = await runFixture<{ kind: string; results: string[]; fetches: number }>("shared/test/fixtures/renewal.ts", { ...w.env, PAUSE_MS: "2500" });
+    const result = await runFixture<{ kind: string; results: string[]; fetches: number }>(
+      "shared/test/fixtures/renewal.ts",
+      { ...w.env, PAUSE_MS: "2500" },
+    );
 
     expect(result.kind).toBe("github-oidc");
     expect(result.results).toEqual(["ok", "ok", "ok"]);

@@ -13,7 +13,11 @@ describe("names", () => {
   it("derives a valid endpoint name from a repository, however long", () => {
     const short = deriveName(ONLINE_ENDPOINT, "Octo-Org/Phi3_Demo");
     expect(short).toBe("octo-org-phi3-demo");
-    const long = deriveName(ONLINE_ENDPOINT, "a-very-long-organisation-name/and-an-even-longer-repository-name", "pr-12");
+    const long = deriveName(
+      ONLINE_ENDPOINT,
+      "a-very-long-organisation-name/and-an-even-longer-repository-name",
+      "pr-12",
+    );
     expect(long.length).toBeLessThanOrEqual(32);
     expect(long.endsWith("-pr-12")).toBe(true);
     expect(checkName(ONLINE_ENDPOINT, long)).toBeUndefined();

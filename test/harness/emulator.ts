@@ -36,7 +36,9 @@ export interface TokenEvent {
  * `subject`), its own GitHub job, and its own workspace — so tests can run side by side and count
  * what reached the cloud.
  */
-export async function world(o: { subject?: string; job?: Record<string, unknown>; workspace?: string; accessTokenLifetimeSeconds?: number } = {}) {
+export async function world(
+  o: { subject?: string; job?: Record<string, unknown>; workspace?: string; accessTokenLifetimeSeconds?: number } = {},
+) {
   const env = emulatorEnv();
   const clientId = randomUUID();
   const job = { repository: "octo-org/phi3-demo", environment: "azureml", ...(o.job ?? {}) };
@@ -63,7 +65,10 @@ export async function world(o: { subject?: string; job?: Record<string, unknown>
 }
 
 /** An HTTPS request to the emulator that trusts its CA explicitly (a test may run in-band, before NODE_EXTRA_CA_CERTS applies). */
-export async function emulatorHttps(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+export async function emulatorHttps(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown }> {
   const { request } = await import("node:https");
   const ca = readFileSync(emulatorEnv().NODE_EXTRA_CA_CERTS!, "utf8");
   return new Promise((resolve, reject) => {
@@ -85,6 +90,9 @@ export async function runFixture<T = Record<string, unknown>>(path: string, env:
   const { execFile } = await import("node:child_process");
   const { promisify } = await import("node:util");
   const { REPO_ROOT } = await import("./paths.js");
-  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", path], { cwd: REPO_ROOT, env: { PATH: process.env.PATH, ...env, GITHUB_ACTIONS: "true" } });
+  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", path], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH, ...env, GITHUB_ACTIONS: "true" },
+  });
   return JSON.parse(stdout.trim().split("\n").pop()!) as T;
 }

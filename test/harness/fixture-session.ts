@@ -7,13 +7,22 @@ import { logger } from "../../shared/src/log.js";
 
 export function fixtureSession(name: string) {
   const env = process.env;
-  const c = cloud("AzureCloud", { authorityHost: env.AZURE_AUTHORITY_HOST, resourceManager: env.AZURE_RESOURCE_MANAGER_ENDPOINT });
+  const c = cloud("AzureCloud", {
+    authorityHost: env.AZURE_AUTHORITY_HOST,
+    resourceManager: env.AZURE_RESOURCE_MANAGER_ENDPOINT,
+  });
   const session = login({ cloud: c, clientId: env.AZURE_CLIENT_ID, tenantId: env.AZURE_TENANT_ID }, logger(name));
   return {
     cloud: c,
     session,
     credential: session.credential,
-    ml: () => mlClient({ credential: session.credential, cloud: c, subscriptionId: env.AZURE_SUBSCRIPTION_ID!, userAgent: `${name}/1` }),
+    ml: () =>
+      mlClient({
+        credential: session.credential,
+        cloud: c,
+        subscriptionId: env.AZURE_SUBSCRIPTION_ID!,
+        userAgent: `${name}/1`,
+      }),
     rg: env.AZUREML_RESOURCE_GROUP!,
     ws: env.AZUREML_WORKSPACE!,
   };

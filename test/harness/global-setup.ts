@@ -14,10 +14,14 @@ const ENV_FILE = join(REPO_ROOT, ".emulator", "env.json");
  * NODE_EXTRA_CA_CERTS is also set here so that the test workers, started after this, trust its CA.
  */
 export default async function globalSetup(): Promise<void> {
-  const child = spawn(process.execPath, ["--import", "tsx", "emulator/src/cli.ts", "--json", "--parent-pid", String(process.pid)], {
-    cwd: REPO_ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "emulator/src/cli.ts", "--json", "--parent-pid", String(process.pid)],
+    {
+      cwd: REPO_ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const env = await new Promise<Record<string, string>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("The emulator did not start within 60 s")), 60_000);
     child.once("exit", (code) => reject(new Error(`The emulator exited with code ${code} before it was ready`)));

@@ -22,12 +22,20 @@ export default async function globalTeardown(): Promise<void> {
       violations: Array<{ exchange: string; errors: string[] }>;
     };
     if (!report.available) {
-      console.warn("\n[contract] ../shared/specs is absent: the emulator's responses were NOT checked against the official Azure ML OpenAPI files.");
+      console.warn(
+        "\n[contract] ../shared/specs is absent: the emulator's responses were NOT checked against the official Azure ML OpenAPI files.",
+      );
     } else {
-      console.log(`\n[contract] ${report.checked} Azure ML responses of this suite checked against the official OpenAPI files: ${report.violations.length} violation(s).`);
-      if (report.undocumented.length) console.warn(`[contract] not in the spec: ${[...new Set(report.undocumented)].slice(0, 10).join("; ")}`);
+      console.log(
+        `\n[contract] ${report.checked} Azure ML responses of this suite checked against the official OpenAPI files: ${report.violations.length} violation(s).`,
+      );
+      if (report.undocumented.length)
+        console.warn(`[contract] not in the spec: ${[...new Set(report.undocumented)].slice(0, 10).join("; ")}`);
       if (report.violations.length) {
-        problem = report.violations.slice(0, 20).map((v) => `${v.exchange}\n  ${v.errors.join("\n  ")}`).join("\n");
+        problem = report.violations
+          .slice(0, 20)
+          .map((v) => `${v.exchange}\n  ${v.errors.join("\n  ")}`)
+          .join("\n");
       }
     }
   } finally {

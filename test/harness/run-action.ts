@@ -61,11 +61,23 @@ export function parseFileCommands(text: string): Record<string, string> {
 }
 
 function parseAnnotations(stdout: string): Annotation[] {
-  const unescape = (s: string) => s.replace(/%0D/g, "\r").replace(/%0A/g, "\n").replace(/%3A/g, ":").replace(/%2C/g, ",").replace(/%25/g, "%");
+  const unescape = (s: string) =>
+    s.replace(/%0D/g, "\r").replace(/%0A/g, "\n").replace(/%3A/g, ":").replace(/%2C/g, ",").replace(/%25/g, "%");
   const found: Annotation[] = [];
   for (const m of stdout.matchAll(/^::(error|warning|notice)(?: ([^:]*))?::(.*)$/gm)) {
-    const props = Object.fromEntries((m[2] ?? "").split(",").filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), unescape(kv.slice(kv.indexOf("=") + 1))]));
-    found.push({ level: m[1] as Annotation["level"], message: unescape(m[3]!), file: props.file, line: props.line ? Number(props.line) : undefined, title: props.title });
+    const props = Object.fromEntries(
+      (m[2] ?? "")
+        .split(",")
+        .filter(Boolean)
+        .map((kv) => [kv.slice(0, kv.indexOf("=")), unescape(kv.slice(kv.indexOf("=") + 1))]),
+    );
+    found.push({
+      level: m[1] as Annotation["level"],
+      message: unescape(m[3]!),
+      file: props.file,
+      line: props.line ? Number(props.line) : undefined,
+      title: props.title,
+    });
   }
   return found;
 }
@@ -77,7 +89,12 @@ function parseAnnotations(stdout: string): Annotation[] {
  */
 export async function runAction(action: string, o: RunOptions): Promise<ActionRun> {
   const tmp = mkdtempSync(join(tmpdir(), "phi3-step-"));
-  const files = { output: join(tmp, "output"), summary: join(tmp, "summary.md"), state: join(tmp, "state"), env: join(tmp, "env") };
+  const files = {
+    output: join(tmp, "output"),
+    summary: join(tmp, "summary.md"),
+    state: join(tmp, "state"),
+    env: join(tmp, "env"),
+  };
   for (const f of Object.values(files)) writeFileSync(f, "");
   const workspace = o.cwd ?? join(tmp, "workspace");
   mkdirSync(workspace, { recursive: true });
@@ -126,7 +143,9 @@ export async function runAction(action: string, o: RunOptions): Promise<ActionRu
   const timers: NodeJS.Timeout[] = [];
   if (o.signal) timers.push(setTimeout(() => child.kill(o.signal!.name), o.signal.afterMs));
   timers.push(setTimeout(() => child.kill("SIGKILL"), o.timeoutMs ?? 90_000));
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.once("close", (c, s) => r([c, s])));
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) =>
+    child.once("close", (c, s) => r([c, s])),
+  );
   timers.forEach(clearTimeout);
 
   const result: ActionRun = {
@@ -138,7 +157,11 @@ export async function runAction(action: string, o: RunOptions): Promise<ActionRu
     summary: readFileSync(files.summary, "utf8"),
     state: parseFileCommands(readFileSync(files.state, "utf8")),
     annotations: parseAnnotations(stdout),
-    visibleLog: stdout.split("\n").filter((l) => !l.startsWith("::add-mask::")).join("\n") + stderr,
+    visibleLog:
+      stdout
+        .split("\n")
+        .filter((l) => !l.startsWith("::add-mask::"))
+        .join("\n") + stderr,
   };
   if (!o.keepFiles) rmSync(tmp, { recursive: true, force: true });
   return result;
@@ -154,7 +177,8 @@ export function leaks(run: ActionRun, secrets: string[]): string[] {
   };
   const found: string[] = [];
   for (const s of secrets.filter((x) => x.length >= 8)) {
-    for (const [where, text] of Object.entries(places)) if (text.includes(s)) found.push(`${where} contains ${s.slice(0, 6)}…`);
+    for (const [where, text] of Object.entries(places))
+      if (text.includes(s)) found.push(`${where} contains ${s.slice(0, 6)}…`);
   }
   return found;
 }

@@ -13,7 +13,8 @@ export interface TeardownInputs {
 /** Every input of the teardown action, checked before any request (defaults equal action.yml's). */
 export function readInputs(i: Inputs): TeardownInputs {
   const endpoint = i.string("endpoint");
-  if (endpoint && checkName(ONLINE_ENDPOINT, endpoint)) i.problem("endpoint", endpoint, `is not a valid ${ONLINE_ENDPOINT.what}: ${ONLINE_ENDPOINT.rule}`);
+  if (endpoint && checkName(ONLINE_ENDPOINT, endpoint))
+    i.problem("endpoint", endpoint, `is not a valid ${ONLINE_ENDPOINT.what}: ${ONLINE_ENDPOINT.rule}`);
   return {
     maxAgeHours: i.float("max-age-hours", { min: 0, max: 24 * 365 }),
     endpoint,

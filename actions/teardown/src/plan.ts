@@ -30,17 +30,40 @@ const hours = (ms: number) => `${(ms / 3_600_000).toFixed(1)} h`;
  * include-expired is false), or when older than max-age-hours.
  */
 export function plan(endpoints: EndpointInfo[], o: PlanOptions): Decision[] {
-  const considered = o.endpoint ? endpoints.filter((e) => e.name.toLowerCase() === o.endpoint!.toLowerCase()) : endpoints;
+  const considered = o.endpoint
+    ? endpoints.filter((e) => e.name.toLowerCase() === o.endpoint!.toLowerCase())
+    : endpoints;
   return considered.map((e) => {
-    if (!isManaged(e.tags)) return { name: e.name, delete: false, reason: "not created by phi3-aml-actions (no managed-by tag): left alone" };
+    if (!isManaged(e.tags))
+      return { name: e.name, delete: false, reason: "not created by phi3-aml-actions (no managed-by tag): left alone" };
     if (o.endpoint) return { name: e.name, delete: true, reason: "named for teardown" };
     const expiry = expiresAt(e.tags);
-    if (o.includeExpired && expiry && expiry <= o.now) return { name: e.name, delete: true, reason: `expired ${hours(o.now.getTime() - expiry.getTime())} ago (expires-at ${expiry.toISOString()})` };
-    if (o.maxAgeHours !== undefined && e.createdAt && o.now.getTime() - e.createdAt.getTime() > o.maxAgeHours * 3_600_000) {
-      return { name: e.name, delete: true, reason: `created ${hours(o.now.getTime() - e.createdAt.getTime())} ago, more than max-age-hours (${o.maxAgeHours})` };
+    if (o.includeExpired && expiry && expiry <= o.now)
+      return {
+        name: e.name,
+        delete: true,
+        reason: `expired ${hours(o.now.getTime() - expiry.getTime())} ago (expires-at ${expiry.toISOString()})`,
+      };
+    if (
+      o.maxAgeHours !== undefined &&
+      e.createdAt &&
+      o.now.getTime() - e.createdAt.getTime() > o.maxAgeHours * 3_600_000
+    ) {
+      return {
+        name: e.name,
+        delete: true,
+        reason: `created ${hours(o.now.getTime() - e.createdAt.getTime())} ago, more than max-age-hours (${o.maxAgeHours})`,
+      };
     }
     const why = expiry ? `expires at ${expiry.toISOString()}` : "no expiry";
-    return { name: e.name, delete: false, reason: o.maxAgeHours !== undefined && e.createdAt ? `${why}; ${hours(o.now.getTime() - e.createdAt.getTime())} old, within max-age-hours` : why };
+    return {
+      name: e.name,
+      delete: false,
+      reason:
+        o.maxAgeHours !== undefined && e.createdAt
+          ? `${why}; ${hours(o.now.getTime() - e.createdAt.getTime())} old, within max-age-hours`
+          : why,
+    };
   });
 }
 

@@ -34,7 +34,12 @@ export async function run(inputs: TeardownInputs, log: Logger): Promise<void> {
   if (inputs.endpoint && !endpoints.some((e) => e.name.toLowerCase() === inputs.endpoint!.toLowerCase())) {
     log.notice(`There is no online endpoint "${inputs.endpoint}" in workspace ${workspace}: nothing to delete.`);
   }
-  const decisions = plan(endpoints, { now: new Date(), maxAgeHours: inputs.maxAgeHours, endpoint: inputs.endpoint, includeExpired: inputs.includeExpired });
+  const decisions = plan(endpoints, {
+    now: new Date(),
+    maxAgeHours: inputs.maxAgeHours,
+    endpoint: inputs.endpoint,
+    includeExpired: inputs.includeExpired,
+  });
   const outcomes: Outcome[] = [];
   for (const d of decisions) {
     const running = await runningDeployments(s, d.name).catch(() => [] as Running[]);
@@ -52,7 +57,13 @@ export async function run(inputs: TeardownInputs, log: Logger): Promise<void> {
     try {
       log.info(`Deleting ${d.name}: ${d.reason}.`);
       const poller = await s.client.onlineEndpoints.beginDelete(resourceGroup, workspace, d.name);
-      await followPoller(poller, { what: `deleting endpoint ${d.name}`, log, timeoutMs: 30 * 60_000, intervalMs: 2_000, maxIntervalMs: 15_000 });
+      await followPoller(poller, {
+        what: `deleting endpoint ${d.name}`,
+        log,
+        timeoutMs: 30 * 60_000,
+        intervalMs: 2_000,
+        maxIntervalMs: 15_000,
+      });
       outcomes.push({ ...d, result: "deleted", instances, running });
     } catch (e) {
       // One failed deletion does not stop the others; the step fails at the end.
@@ -61,7 +72,8 @@ export async function run(inputs: TeardownInputs, log: Logger): Promise<void> {
     }
   }
 
-  const names = (r: Outcome["result"][]) => JSON.stringify(outcomes.filter((o) => r.includes(o.result)).map((o) => o.name));
+  const names = (r: Outcome["result"][]) =>
+    JSON.stringify(outcomes.filter((o) => r.includes(o.result)).map((o) => o.name));
   setOutputs({ deleted: names(inputs.dryRun ? ["would delete"] : ["deleted"]), kept: names(["kept", "failed"]) });
   const links = studioLinks(s.cloud, s.ref);
   await writeSummary(
@@ -71,24 +83,39 @@ export async function run(inputs: TeardownInputs, log: Logger): Promise<void> {
       outcomes.length
         ? markdownTable(
             ["endpoint", "what happened", "why", "deployments (instances)"],
-            outcomes.map((o) => [`[${o.name}](${links.endpoint(o.name)})`, o.result + (o.error ? `: ${o.error}` : ""), o.reason, o.instances ?? ""]),
+            outcomes.map((o) => [
+              `[${o.name}](${links.endpoint(o.name)})`,
+              o.result + (o.error ? `: ${o.error}` : ""),
+              o.reason,
+              o.instances ?? "",
+            ]),
             [0],
           )
         : "No online endpoints in this workspace.",
       "",
-      costLine(outcomes.filter((o) => o.result === (inputs.dryRun ? "would delete" : "deleted")).flatMap((o) => o.running ?? []), inputs.dryRun),
+      costLine(
+        outcomes
+          .filter((o) => o.result === (inputs.dryRun ? "would delete" : "deleted"))
+          .flatMap((o) => o.running ?? []),
+        inputs.dryRun,
+      ),
       "",
     ].join("\n"),
   );
   const failed = outcomes.filter((o) => o.result === "failed");
-  if (failed.length) throw new ActionError(`Could not delete ${failed.map((o) => o.name).join(", ")} (the others were handled).`);
+  if (failed.length)
+    throw new ActionError(`Could not delete ${failed.map((o) => o.name).join(", ")} (the others were handled).`);
 }
 
 /** The deployments of an endpoint: what stops running (and billing) when the endpoint goes. */
 async function runningDeployments(s: Awaited<ReturnType<typeof connect>>, name: string): Promise<Running[]> {
   const found: Running[] = [];
   for await (const d of s.client.onlineDeployments.list(s.ref.resourceGroup, s.ref.workspace, name)) {
-    found.push({ name: d.name ?? "?", instanceType: (d.properties as { instanceType?: string }).instanceType ?? "?", instanceCount: d.sku?.capacity ?? 1 });
+    found.push({
+      name: d.name ?? "?",
+      instanceType: (d.properties as { instanceType?: string }).instanceType ?? "?",
+      instanceCount: d.sku?.capacity ?? 1,
+    });
   }
   return found;
 }

@@ -6,12 +6,35 @@ const hoursFromNow = (h: number) => new Date(Date.now() + h * 3_600_000).toISOSt
 
 async function mixedWorkspace() {
   const w = await world();
-  const seed = (name: string, tags: Record<string, string>) => control("POST", "/endpoints", { workspace: w.workspace, name, tags, deployments: [{ name: "blue", traffic: 100 }] });
-  await seed("expired-ep", { "managed-by": "phi3-aml-actions", "expires-at": hoursFromNow(-1), "created-at": hoursFromNow(-30) });
-  await seed("fresh-ep", { "managed-by": "phi3-aml-actions", "expires-at": hoursFromNow(5), "created-at": hoursFromNow(-1) });
+  const seed = (name: string, tags: Record<string, string>) =>
+    control("POST", "/endpoints", {
+      workspace: w.workspace,
+      name,
+      tags,
+      deployments: [{ name: "blue", traffic: 100 }],
+    });
+  await seed("expired-ep", {
+    "managed-by": "phi3-aml-actions",
+    "expires-at": hoursFromNow(-1),
+    "created-at": hoursFromNow(-30),
+  });
+  await seed("fresh-ep", {
+    "managed-by": "phi3-aml-actions",
+    "expires-at": hoursFromNow(5),
+    "created-at": hoursFromNow(-1),
+  });
   await seed("old-ep", { "managed-by": "phi3-aml-actions", "created-at": hoursFromNow(-48) });
   await seed("theirs-ep", { team: "prod", "expires-at": hoursFromNow(-10) });
-  const names = async () => (await control<Array<{ name: string; type: string }>>("GET", `/resources?prefix=${encodeURIComponent(`/subscriptions/${w.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/${w.env.AZUREML_RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/workspaces/${w.workspace}/onlineEndpoints/`)}`)).filter((r) => r.type.endsWith("/onlineEndpoints")).map((r) => r.name).sort();
+  const names = async () =>
+    (
+      await control<Array<{ name: string; type: string }>>(
+        "GET",
+        `/resources?prefix=${encodeURIComponent(`/subscriptions/${w.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/${w.env.AZUREML_RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/workspaces/${w.workspace}/onlineEndpoints/`)}`,
+      )
+    )
+      .filter((r) => r.type.endsWith("/onlineEndpoints"))
+      .map((r) => r.name)
+      .sort();
   return { w, names };
 }
 
@@ -45,12 +68,21 @@ describe("actions/teardown (bundled, as the runner runs it)", () => {
 
   it("reports a failing delete and still deletes the others, then fails the step", async () => {
     const { w, names } = await mixedWorkspace();
-    const { id } = await control<{ id: number }>("POST", "/faults", { service: "arm", method: "DELETE", path: `/workspaces/${w.workspace}/onlineEndpoints/expired-ep$`, kind: "status", status: 409, count: 0 });
+    const { id } = await control<{ id: number }>("POST", "/faults", {
+      service: "arm",
+      method: "DELETE",
+      path: `/workspaces/${w.workspace}/onlineEndpoints/expired-ep$`,
+      kind: "status",
+      status: 409,
+      count: 0,
+    });
     const run = await runAction(ACTION, { env: w.env, inputs: { "max-age-hours": "24" } });
     await control("DELETE", `/faults/${id}`);
 
     expect(run.code).toBe(1);
-    expect(run.annotations.find((a) => a.level === "error")!.message).toContain("Could not delete expired-ep (the others were handled)");
+    expect(run.annotations.find((a) => a.level === "error")!.message).toContain(
+      "Could not delete expired-ep (the others were handled)",
+    );
     expect(await names()).toEqual(["expired-ep", "fresh-ep", "theirs-ep"]);
   });
 

@@ -32,7 +32,8 @@ const KINDS: AssetKind[] = [
   },
   {
     segment: "models",
-    check: (p) => (typeof p.modelUri !== "string" || !p.modelUri ? ["modelUri is required.", "properties.modelUri"] : undefined),
+    check: (p) =>
+      typeof p.modelUri !== "string" || !p.modelUri ? ["modelUri is required.", "properties.modelUri"] : undefined,
     keep: ["modelType", "modelUri", "flavors", "jobName", "stage"],
     identity: ["modelType", "modelUri"],
     container: () => ({}),
@@ -74,7 +75,15 @@ function registerKind(r: Router, ctx: ArmContext, kind: AssetKind): void {
     if (tags) {
       // "$tags=key=value,key2" : every listed tag present (with that value, when given).
       const wanted = tags.split(",").map((t) => t.split("="));
-      all = all.filter((v) => wanted.every(([k, val]) => v.properties.tags && (val === undefined ? k! in (v.properties.tags as object) : (v.properties.tags as Record<string, string>)[k!] === val)));
+      all = all.filter((v) =>
+        wanted.every(
+          ([k, val]) =>
+            v.properties.tags &&
+            (val === undefined
+              ? k! in (v.properties.tags as object)
+              : (v.properties.tags as Record<string, string>)[k!] === val),
+        ),
+      );
     }
     const top = Number(req.url.searchParams.get("$top") ?? 0);
     return { status: 200, body: { value: top > 0 ? all.slice(0, top) : all } };
@@ -96,7 +105,11 @@ function registerKind(r: Router, ctx: ArmContext, kind: AssetKind): void {
     const existing = ctx.store.get(id);
     if (existing) {
       if (kind.identity.every((k) => existing.properties[k] === p[k])) return { status: 200, body: existing };
-      return armError(409, "UserError", `A ${seg === "data" ? "data" : "model"} version with this name and version already exists (${name}:${version}) and its content cannot change. Use another version.`);
+      return armError(
+        409,
+        "UserError",
+        `A ${seg === "data" ? "data" : "model"} version with this name and version already exists (${name}:${version}) and its content cannot change. Use another version.`,
+      );
     }
     const resource: Resource = {
       id,
@@ -113,7 +126,9 @@ function registerKind(r: Router, ctx: ArmContext, kind: AssetKind): void {
       systemData: systemData(),
     };
     ctx.store.put(resource);
-    const numeric = versionsOf(cid).map((v) => Number(v.name)).filter(Number.isInteger);
+    const numeric = versionsOf(cid)
+      .map((v) => Number(v.name))
+      .filter(Number.isInteger);
     const latest = versionsOf(cid).at(-1)!.name;
     ctx.store.put({
       id: cid,

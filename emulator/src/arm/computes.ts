@@ -7,22 +7,43 @@ import { vmSize } from "./vm-sizes.js";
 export function registerComputes(r: Router, ctx: ArmContext): void {
   r.on("GET", new RegExp(`${WS}/computes/([^/]+)$`, "i"), (_req, [sub, rg, ws, name]) => {
     const c = ctx.store.get(`${wsId(sub!, rg!, ws!)}/computes/${name}`);
-    return c ? { status: 200, body: c } : notFound("Microsoft.MachineLearningServices/workspaces/computes", `${ws}/${name}`, rg!);
+    return c
+      ? { status: 200, body: c }
+      : notFound("Microsoft.MachineLearningServices/workspaces/computes", `${ws}/${name}`, rg!);
   });
 
   r.on("PUT", new RegExp(`${WS}/computes/([^/]+)$`, "i"), (req: Req, [sub, rg, ws, name]) => {
     const workspace = ctx.store.get(wsId(sub!, rg!, ws!));
     if (!workspace) return notFound("Microsoft.MachineLearningServices/workspaces", ws!, rg!);
-    const body = req.json<{ location?: string; tags?: Record<string, string>; properties?: { computeType?: string; description?: string; properties?: Record<string, unknown> } }>();
+    const body = req.json<{
+      location?: string;
+      tags?: Record<string, string>;
+      properties?: { computeType?: string; description?: string; properties?: Record<string, unknown> };
+    }>();
     const p = body?.properties;
-    if (p?.computeType !== "AmlCompute") return armError(400, "UserError", "Only AmlCompute clusters are supported here.", { target: "properties.computeType" });
+    if (p?.computeType !== "AmlCompute")
+      return armError(400, "UserError", "Only AmlCompute clusters are supported here.", {
+        target: "properties.computeType",
+      });
     const inner = p.properties ?? {};
     const size = vmSize(String(inner.vmSize ?? ""));
-    if (!size) return armError(400, "InvalidPropertyValue", `VM size ${inner.vmSize} is not available in ${workspace.location}.`, { target: "properties.properties.vmSize" });
+    if (!size)
+      return armError(
+        400,
+        "InvalidPropertyValue",
+        `VM size ${inner.vmSize} is not available in ${workspace.location}.`,
+        { target: "properties.properties.vmSize" },
+      );
     const id = `${wsId(sub!, rg!, ws!)}/computes/${name}`;
     const existing = ctx.store.get(id);
     const had = (existing?.properties.properties as { vmSize?: string } | undefined)?.vmSize;
-    if (had && had.toLowerCase() !== size.name.toLowerCase()) return armError(400, "UserError", `The VM size of cluster ${name} is ${had} and cannot be changed to ${size.name}.`, { target: "properties.properties.vmSize" });
+    if (had && had.toLowerCase() !== size.name.toLowerCase())
+      return armError(
+        400,
+        "UserError",
+        `The VM size of cluster ${name} is ${had} and cannot be changed to ${size.name}.`,
+        { target: "properties.properties.vmSize" },
+      );
     const scale = (inner.scaleSettings ?? {}) as Record<string, unknown>;
     const resource = ctx.store.put({
       id,
@@ -41,7 +62,11 @@ export function registerComputes(r: Router, ctx: ArmContext): void {
           osType: "Linux",
           vmSize: size.name,
           vmPriority: inner.vmPriority ?? "Dedicated",
-          scaleSettings: { maxNodeCount: scale.maxNodeCount ?? 1, minNodeCount: scale.minNodeCount ?? 0, nodeIdleTimeBeforeScaleDown: scale.nodeIdleTimeBeforeScaleDown ?? "PT120S" },
+          scaleSettings: {
+            maxNodeCount: scale.maxNodeCount ?? 1,
+            minNodeCount: scale.minNodeCount ?? 0,
+            nodeIdleTimeBeforeScaleDown: scale.nodeIdleTimeBeforeScaleDown ?? "PT120S",
+          },
           allocationState: "Steady",
           currentNodeCount: 0,
           targetNodeCount: 0,
@@ -49,7 +74,11 @@ export function registerComputes(r: Router, ctx: ArmContext): void {
       },
       systemData: (existing?.systemData as Record<string, unknown>) ?? systemData(),
     });
-    const op = ctx.store.startOperation(sub!, String(resource.location), () => (resource.properties.provisioningState = "Succeeded"));
+    const op = ctx.store.startOperation(
+      sub!,
+      String(resource.location),
+      () => (resource.properties.provisioningState = "Succeeded"),
+    );
     return { status: existing ? 200 : 201, body: resource, headers: asyncHeaders(ctx, op, req) };
   });
 }

@@ -9,17 +9,21 @@ import { systemData } from "./store.js";
 export function registerConnections(r: Router, ctx: ArmContext): void {
   const id = (sub: string, rg: string, ws: string, name: string) => `${wsId(sub, rg, ws)}/connections/${name}`;
   const secrets = new Map<string, unknown>();
-  const withoutSecrets = (res: ReturnType<ArmContext["store"]["get"]>) => res && { ...res, properties: { ...res.properties, credentials: undefined } };
+  const withoutSecrets = (res: ReturnType<ArmContext["store"]["get"]>) =>
+    res && { ...res, properties: { ...res.properties, credentials: undefined } };
 
   r.on("GET", new RegExp(`${WS}/connections/([^/]+)$`, "i"), (_req, [sub, rg, ws, name]) => {
     const c = ctx.store.get(id(sub!, rg!, ws!, name!));
-    return c ? { status: 200, body: withoutSecrets(c) } : notFound("Microsoft.MachineLearningServices/workspaces/connections", `${ws}/${name}`, rg!);
+    return c
+      ? { status: 200, body: withoutSecrets(c) }
+      : notFound("Microsoft.MachineLearningServices/workspaces/connections", `${ws}/${name}`, rg!);
   });
 
   r.on("PUT", new RegExp(`${WS}/connections/([^/]+)$`, "i"), (req, [sub, rg, ws, name]) => {
     if (!ctx.store.get(wsId(sub!, rg!, ws!))) return notFound("Microsoft.MachineLearningServices/workspaces", ws!, rg!);
     const p = req.json<{ properties?: Record<string, unknown> }>()?.properties ?? {};
-    if (!p.authType || !p.category) return armError(400, "UserError", "authType and category are required.", { target: "properties" });
+    if (!p.authType || !p.category)
+      return armError(400, "UserError", "authType and category are required.", { target: "properties" });
     const key = id(sub!, rg!, ws!, name!);
     const existing = ctx.store.get(key);
     secrets.set(key.toLowerCase(), p.credentials);
@@ -37,6 +41,9 @@ export function registerConnections(r: Router, ctx: ArmContext): void {
     const key = id(sub!, rg!, ws!, name!);
     const c = ctx.store.get(key);
     if (!c) return notFound("Microsoft.MachineLearningServices/workspaces/connections", `${ws}/${name}`, rg!);
-    return { status: 200, body: { ...c, properties: { ...c.properties, credentials: secrets.get(key.toLowerCase()) } } };
+    return {
+      status: 200,
+      body: { ...c, properties: { ...c.properties, credentials: secrets.get(key.toLowerCase()) } },
+    };
   });
 }

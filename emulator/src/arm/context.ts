@@ -24,7 +24,11 @@ export function armError(status: number, code: string, message: string, extra: R
 }
 
 export function notFound(type: string, name: string, rg: string): Res {
-  return armError(404, "ResourceNotFound", `The Resource '${type}/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
+  return armError(
+    404,
+    "ResourceNotFound",
+    `The Resource '${type}/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+  );
 }
 
 /** Headers of a 201 that continues asynchronously (Azure-AsyncOperation), as Azure ML sends them. */

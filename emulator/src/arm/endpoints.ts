@@ -47,16 +47,31 @@ export function registerEndpoints(r: Router, ctx: ArmContext, state: EndpointSta
   r.on("PUT", new RegExp(`${EP}$`, "i"), (req: Req, [sub, rg, ws, ep]) => {
     const wsRes = ctx.store.get(wsId(sub!, rg!, ws!));
     if (!wsRes) return notFound("Microsoft.MachineLearningServices/workspaces", ws!, rg!);
-    const body = req.json<{ location?: string; tags?: Record<string, string>; identity?: unknown; kind?: string; properties?: Record<string, unknown> }>();
+    const body = req.json<{
+      location?: string;
+      tags?: Record<string, string>;
+      identity?: unknown;
+      kind?: string;
+      properties?: Record<string, unknown>;
+    }>();
     const p = body?.properties ?? {};
-    if (!["Key", "AMLToken", "AADToken"].includes(String(p.authMode))) return armError(400, "UserError", "authMode must be Key, AMLToken or AADToken.", { target: "properties.authMode" });
+    if (!["Key", "AMLToken", "AADToken"].includes(String(p.authMode)))
+      return armError(400, "UserError", "authMode must be Key, AMLToken or AADToken.", {
+        target: "properties.authMode",
+      });
     const id = epId(sub!, rg!, ws!, ep!);
     const deployments = ctx.store.list(`${id}/deployments`).map((d) => d.name);
     const traffic = (p.traffic ?? {}) as Record<string, number>;
     const unknown = Object.keys(traffic).filter((d) => !deployments.includes(d));
-    if (unknown.length) return armError(400, "UserError", `Traffic names deployments that do not exist: ${unknown.join(", ")}.`, { target: "properties.traffic" });
+    if (unknown.length)
+      return armError(400, "UserError", `Traffic names deployments that do not exist: ${unknown.join(", ")}.`, {
+        target: "properties.traffic",
+      });
     const sum = Object.values(traffic).reduce((a, b) => a + b, 0);
-    if (Object.keys(traffic).length && sum !== 100 && sum !== 0) return armError(400, "UserError", `Traffic must add up to 100 (it adds up to ${sum}).`, { target: "properties.traffic" });
+    if (Object.keys(traffic).length && sum !== 100 && sum !== 0)
+      return armError(400, "UserError", `Traffic must add up to 100 (it adds up to ${sum}).`, {
+        target: "properties.traffic",
+      });
     const existing = ctx.store.get(id);
     const base = `${state.scoringBase}/${ep}`;
     const resource: Resource = {
@@ -65,7 +80,11 @@ export function registerEndpoints(r: Router, ctx: ArmContext, state: EndpointSta
       type: TYPE,
       location: body.location ?? wsRes.location,
       tags: body.tags ?? {},
-      identity: { type: "SystemAssigned", principalId: "00000000-0000-0000-0000-0000000000aa", tenantId: "00000000-0000-0000-0000-0000000000bb" },
+      identity: {
+        type: "SystemAssigned",
+        principalId: "00000000-0000-0000-0000-0000000000aa",
+        tenantId: "00000000-0000-0000-0000-0000000000bb",
+      },
       kind: body.kind ?? "Managed",
       properties: {
         authMode: p.authMode,
@@ -80,8 +99,16 @@ export function registerEndpoints(r: Router, ctx: ArmContext, state: EndpointSta
       systemData: (existing?.systemData as Record<string, unknown>) ?? systemData(),
     };
     ctx.store.put(resource);
-    if (!keys.has(id.toLowerCase())) keys.set(id.toLowerCase(), { primaryKey: randomBytes(24).toString("base64url"), secondaryKey: randomBytes(24).toString("base64url") });
-    const op = ctx.store.startOperation(sub!, String(resource.location), () => (resource.properties.provisioningState = "Succeeded"));
+    if (!keys.has(id.toLowerCase()))
+      keys.set(id.toLowerCase(), {
+        primaryKey: randomBytes(24).toString("base64url"),
+        secondaryKey: randomBytes(24).toString("base64url"),
+      });
+    const op = ctx.store.startOperation(
+      sub!,
+      String(resource.location),
+      () => (resource.properties.provisioningState = "Succeeded"),
+    );
     return { status: existing ? 200 : 201, body: resource, headers: asyncHeaders(ctx, op, req) };
   });
 
@@ -102,7 +129,12 @@ export function registerEndpoints(r: Router, ctx: ArmContext, state: EndpointSta
     const id = epId(sub!, rg!, ws!, ep!);
     const e = ctx.store.get(id);
     if (!e) return notFound(TYPE, `${ws}/${ep}`, rg!);
-    if (e.properties.authMode !== "Key") return armError(400, "UserError", `Endpoint ${ep} does not use key authentication (authMode ${e.properties.authMode}).`);
+    if (e.properties.authMode !== "Key")
+      return armError(
+        400,
+        "UserError",
+        `Endpoint ${ep} does not use key authentication (authMode ${e.properties.authMode}).`,
+      );
     return { status: 200, body: keys.get(id.toLowerCase()) };
   });
 
@@ -121,10 +153,19 @@ export function registerEndpoints(r: Router, ctx: ArmContext, state: EndpointSta
     const endpointId = epId(sub!, rg!, ws!, ep!);
     const endpoint = ctx.store.get(endpointId);
     if (!endpoint) return notFound(TYPE, `${ws}/${ep}`, rg!);
-    const body = req.json<{ location?: string; tags?: Record<string, string>; sku?: unknown; properties?: Record<string, unknown> }>();
+    const body = req.json<{
+      location?: string;
+      tags?: Record<string, string>;
+      sku?: unknown;
+      properties?: Record<string, unknown>;
+    }>();
     const p = body?.properties ?? {};
-    if (p.endpointComputeType !== "Managed") return armError(400, "UserError", "Only managed deployments are supported here (endpointComputeType: Managed).", { target: "properties.endpointComputeType" });
-    if (typeof p.model !== "string" || !p.model) return armError(400, "UserError", "model is required.", { target: "properties.model" });
+    if (p.endpointComputeType !== "Managed")
+      return armError(400, "UserError", "Only managed deployments are supported here (endpointComputeType: Managed).", {
+        target: "properties.endpointComputeType",
+      });
+    if (typeof p.model !== "string" || !p.model)
+      return armError(400, "UserError", "model is required.", { target: "properties.model" });
     const id = `${endpointId}/deployments/${dep}`;
     const existing = ctx.store.get(id);
     const resource: Resource = {
@@ -141,12 +182,18 @@ export function registerEndpoints(r: Router, ctx: ArmContext, state: EndpointSta
     ctx.store.put(resource);
     const failure = state.failures.get(endpointId.toLowerCase());
     if (failure) state.failures.delete(endpointId.toLowerCase());
-    logs.set(id.toLowerCase(), failure?.logs ?? `Starting the inference server for ${dep}...\nLoading the MLflow model ${p.model}...\nThe model is ready.\n`);
+    logs.set(
+      id.toLowerCase(),
+      failure?.logs ??
+        `Starting the inference server for ${dep}...\nLoading the MLflow model ${p.model}...\nThe model is ready.\n`,
+    );
     const op = ctx.store.startOperation(
       sub!,
       String(resource.location),
       () => (resource.properties.provisioningState = "Succeeded"),
-      failure && !failure.hang ? { status: "Failed", error: { code: failure.code, message: failure.message } } : undefined,
+      failure && !failure.hang
+        ? { status: "Failed", error: { code: failure.code, message: failure.message } }
+        : undefined,
     );
     if (failure?.hang) op.pollsLeft = Number.POSITIVE_INFINITY;
     else if (failure) resource.properties.provisioningState = "Failed";
@@ -159,7 +206,11 @@ export function registerEndpoints(r: Router, ctx: ArmContext, state: EndpointSta
     if (!d) return { status: 204 };
     const endpoint = ctx.store.get(epId(sub!, rg!, ws!, ep!));
     if (endpoint && ((endpoint.properties.traffic as Record<string, number>)?.[dep!] ?? 0) > 0) {
-      return armError(400, "UserError", `Deployment ${dep} still takes traffic; move its traffic away before deleting it.`);
+      return armError(
+        400,
+        "UserError",
+        `Deployment ${dep} still takes traffic; move its traffic away before deleting it.`,
+      );
     }
     d.properties.provisioningState = "Deleting";
     const op = ctx.store.startOperation(sub!, String(d.location), () => {
@@ -203,9 +254,22 @@ export function seedEndpoint(ctx: ArmContext, state: EndpointState, s: EndpointS
     type: TYPE,
     location: s.location,
     tags: s.tags ?? {},
-    identity: { type: "SystemAssigned", principalId: "00000000-0000-0000-0000-0000000000aa", tenantId: "00000000-0000-0000-0000-0000000000bb" },
+    identity: {
+      type: "SystemAssigned",
+      principalId: "00000000-0000-0000-0000-0000000000aa",
+      tenantId: "00000000-0000-0000-0000-0000000000bb",
+    },
     kind: "Managed",
-    properties: { authMode: s.authMode ?? "Key", description: null, properties: {}, traffic, publicNetworkAccess: "Enabled", scoringUri: `${base}/score`, swaggerUri: `${base}/swagger.json`, provisioningState: "Succeeded" },
+    properties: {
+      authMode: s.authMode ?? "Key",
+      description: null,
+      properties: {},
+      traffic,
+      publicNetworkAccess: "Enabled",
+      scoringUri: `${base}/score`,
+      swaggerUri: `${base}/swagger.json`,
+      provisioningState: "Succeeded",
+    },
     systemData: systemData(),
   });
   for (const d of s.deployments ?? []) {
@@ -217,10 +281,18 @@ export function seedEndpoint(ctx: ArmContext, state: EndpointState, s: EndpointS
       tags: {},
       sku: { name: "Default", capacity: 1 },
       kind: "Managed",
-      properties: { endpointComputeType: "Managed", model: d.model ?? `${s.workspaceId}/models/phi3-chat-ft/versions/1`, instanceType: d.instanceType ?? "Standard_NC6s_v3", provisioningState: "Succeeded" },
+      properties: {
+        endpointComputeType: "Managed",
+        model: d.model ?? `${s.workspaceId}/models/phi3-chat-ft/versions/1`,
+        instanceType: d.instanceType ?? "Standard_NC6s_v3",
+        provisioningState: "Succeeded",
+      },
       systemData: systemData(),
     });
   }
-  state.keys.set(id.toLowerCase(), { primaryKey: randomBytes(24).toString("base64url"), secondaryKey: randomBytes(24).toString("base64url") });
+  state.keys.set(id.toLowerCase(), {
+    primaryKey: randomBytes(24).toString("base64url"),
+    secondaryKey: randomBytes(24).toString("base64url"),
+  });
   return endpoint;
 }

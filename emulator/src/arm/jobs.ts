@@ -41,7 +41,9 @@ export function registerJobs(r: Router, ctx: ArmContext, state: JobState): void 
 
   r.on("GET", new RegExp(`${WS}/jobs/([^/]+)$`, "i"), (_req, [sub, rg, ws, name]) => {
     const j = ctx.store.get(`${wsId(sub!, rg!, ws!)}/jobs/${name}`);
-    return j ? { status: 200, body: live(j) } : notFound("Microsoft.MachineLearningServices/workspaces/jobs", `${ws}/${name}`, rg!);
+    return j
+      ? { status: 200, body: live(j) }
+      : notFound("Microsoft.MachineLearningServices/workspaces/jobs", `${ws}/${name}`, rg!);
   });
 
   r.on("PUT", new RegExp(`${WS}/jobs/([^/]+)$`, "i"), (req: Req, [sub, rg, ws, name]) => {
@@ -52,11 +54,22 @@ export function registerJobs(r: Router, ctx: ArmContext, state: JobState): void 
     // A job is submitted once; the same name again shows the job that exists.
     if (existing) return { status: 200, body: live(existing) };
     const p = req.json<{ properties?: Record<string, unknown> }>()?.properties ?? {};
-    if (!["Pipeline", "Command", "Sweep", "AutoML"].includes(String(p.jobType))) return armError(400, "UserError", `jobType ${p.jobType} is not supported.`, { target: "properties.jobType" });
-    const script = { durationMs: 3000, outcome: "Completed" as const, ...(state.next.get(workspaceId.toLowerCase()) ?? {}), start: Date.now() };
+    if (!["Pipeline", "Command", "Sweep", "AutoML"].includes(String(p.jobType)))
+      return armError(400, "UserError", `jobType ${p.jobType} is not supported.`, { target: "properties.jobType" });
+    const script = {
+      durationMs: 3000,
+      outcome: "Completed" as const,
+      ...(state.next.get(workspaceId.toLowerCase()) ?? {}),
+      start: Date.now(),
+    };
     state.next.delete(workspaceId.toLowerCase());
     state.scripts.set(id.toLowerCase(), script);
-    const outputs = Object.fromEntries(Object.entries((p.outputs ?? {}) as Record<string, Record<string, unknown>>).map(([k, v]) => [k, { ...v, uri: v.uri ?? `azureml://jobs/${name}/outputs/${k}` }]));
+    const outputs = Object.fromEntries(
+      Object.entries((p.outputs ?? {}) as Record<string, Record<string, unknown>>).map(([k, v]) => [
+        k,
+        { ...v, uri: v.uri ?? `azureml://jobs/${name}/outputs/${k}` },
+      ]),
+    );
     const job = ctx.store.put({
       id,
       name: name!,
@@ -65,7 +78,9 @@ export function registerJobs(r: Router, ctx: ArmContext, state: JobState): void 
         ...p,
         outputs,
         status: "NotStarted",
-        services: { Studio: { jobServiceType: "Studio", endpoint: `https://ml.azure.com/runs/${name}?wsid=${workspaceId}` } },
+        services: {
+          Studio: { jobServiceType: "Studio", endpoint: `https://ml.azure.com/runs/${name}?wsid=${workspaceId}` },
+        },
       },
       systemData: systemData(),
     });

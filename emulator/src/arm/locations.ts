@@ -48,7 +48,14 @@ export function registerLocations(r: Router, ctx: ArmContext): void {
     if (!op) return armError(404, "NotFound", `Operation ${id} was not found.`);
     return {
       status: 200,
-      body: { id: op.id, name: op.id, status: op.status, startTime: op.startTime, ...(op.endTime ? { endTime: op.endTime } : {}), ...(op.error && op.status !== "Succeeded" ? { error: op.error } : {}) },
+      body: {
+        id: op.id,
+        name: op.id,
+        status: op.status,
+        startTime: op.startTime,
+        ...(op.endTime ? { endTime: op.endTime } : {}),
+        ...(op.error && op.status !== "Succeeded" ? { error: op.error } : {}),
+      },
     };
   });
 
@@ -56,7 +63,8 @@ export function registerLocations(r: Router, ctx: ArmContext): void {
     const op = ctx.store.look(id!);
     if (!op) return armError(404, "NotFound", `Operation ${id} was not found.`);
     if (op.status === "InProgress") return { status: 202, headers: { Location: req.url.href, "Retry-After": "0" } };
-    if (op.status !== "Succeeded") return armError(400, op.error?.code ?? op.status, op.error?.message ?? `The operation ${op.status}.`);
+    if (op.status !== "Succeeded")
+      return armError(400, op.error?.code ?? op.status, op.error?.message ?? `The operation ${op.status}.`);
     return { status: 200 };
   });
 }

@@ -52,10 +52,17 @@ export class Store {
   /** Direct children of a collection id, e.g. all datastores of a workspace. */
   list(collectionId: string): Resource[] {
     const prefix = `${collectionId.toLowerCase()}/`;
-    return [...this.resources.entries()].filter(([k]) => k.startsWith(prefix) && !k.slice(prefix.length).includes("/")).map(([, r]) => r);
+    return [...this.resources.entries()]
+      .filter(([k]) => k.startsWith(prefix) && !k.slice(prefix.length).includes("/"))
+      .map(([, r]) => r);
   }
 
-  startOperation(subscriptionId: string, location: string, complete?: () => void, outcome?: Pick<Operation, "status" | "error">): Operation {
+  startOperation(
+    subscriptionId: string,
+    location: string,
+    complete?: () => void,
+    outcome?: Pick<Operation, "status" | "error">,
+  ): Operation {
     const op: Operation = {
       id: randomUUID(),
       location: location.replace(/\s+/g, "").toLowerCase() || "eastus",
@@ -88,5 +95,12 @@ export class Store {
 
 export function systemData(by = "emulator"): Record<string, unknown> {
   const now = new Date().toISOString();
-  return { createdAt: now, createdBy: by, createdByType: "Application", lastModifiedAt: now, lastModifiedBy: by, lastModifiedByType: "Application" };
+  return {
+    createdAt: now,
+    createdBy: by,
+    createdByType: "Application",
+    lastModifiedAt: now,
+    lastModifiedBy: by,
+    lastModifiedByType: "Application",
+  };
 }

@@ -69,7 +69,11 @@ export function seedWorkspace(store: Store, s: WorkspaceSeed): Resource {
 }
 
 export function registerWorkspaces(r: Router, ctx: ArmContext): void {
-  r.on("GET", new RegExp(`${WS}$`, "i"), (_req, [sub, rg, ws]) => ctx.store.get(wsId(sub!, rg!, ws!)) ? { status: 200, body: ctx.store.get(wsId(sub!, rg!, ws!)) } : notFound("Microsoft.MachineLearningServices/workspaces", ws!, rg!));
+  r.on("GET", new RegExp(`${WS}$`, "i"), (_req, [sub, rg, ws]) =>
+    ctx.store.get(wsId(sub!, rg!, ws!))
+      ? { status: 200, body: ctx.store.get(wsId(sub!, rg!, ws!)) }
+      : notFound("Microsoft.MachineLearningServices/workspaces", ws!, rg!),
+  );
 
   r.on("GET", new RegExp(`${WS}/datastores$`, "i"), (req, [sub, rg, ws]) => {
     const id = wsId(sub!, rg!, ws!);
@@ -82,6 +86,8 @@ export function registerWorkspaces(r: Router, ctx: ArmContext): void {
 
   r.on("GET", new RegExp(`${WS}/datastores/([^/]+)$`, "i"), (_req, [sub, rg, ws, name]) => {
     const d = ctx.store.get(`${wsId(sub!, rg!, ws!)}/datastores/${name}`);
-    return d ? { status: 200, body: d } : notFound("Microsoft.MachineLearningServices/workspaces/datastores", `${ws}/${name}`, rg!);
+    return d
+      ? { status: 200, body: d }
+      : notFound("Microsoft.MachineLearningServices/workspaces/datastores", `${ws}/${name}`, rg!);
   });
 }

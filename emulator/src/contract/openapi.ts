@@ -38,7 +38,9 @@ export interface Contract {
 
 export const API_VERSION = "2025-12-01";
 /** The Azure ML files, relative to the specs folder. Their `$ref`s pull in the common types. */
-export const SPEC_FILES = ["mfe.json", "machineLearningServices.json", "registries.json"].map((f) => `azureml/${API_VERSION}/${f}`);
+export const SPEC_FILES = ["mfe.json", "machineLearningServices.json", "registries.json"].map(
+  (f) => `azureml/${API_VERSION}/${f}`,
+);
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -111,7 +113,10 @@ function compile(dir: string): Contract {
     if (!v) {
       const ajv = ajvFor(request);
       // A plain reference is compiled once per definition, shared by every operation that answers it.
-      const ref = isObject(schema) && Object.keys(schema).length === 1 && typeof schema.$ref === "string" ? schema.$ref : undefined;
+      const ref =
+        isObject(schema) && Object.keys(schema).length === 1 && typeof schema.$ref === "string"
+          ? schema.$ref
+          : undefined;
       v = ref ? ajv.getSchema(ref) : ajv.compile(adjust(structuredClone(schema), request) as Json);
       if (!v) throw new Error(`contract: cannot resolve ${ref}`);
       validators.set(key, v);
@@ -124,13 +129,16 @@ function compile(dir: string): Contract {
     let best: Operation | undefined;
     for (const op of operations) {
       if (op.method !== method.toUpperCase() || !op.regex.test(p)) continue;
-      if (!best || op.score[0] > best.score[0] || (op.score[0] === best.score[0] && op.score[1] > best.score[1])) best = op;
+      if (!best || op.score[0] > best.score[0] || (op.score[0] === best.score[0] && op.score[1] > best.score[1]))
+        best = op;
     }
     return best;
   };
   const apiVersionError = (op: Operation, path: string) => {
     const v = new URLSearchParams(path.split("?")[1] ?? "").get("api-version");
-    return v !== null && v !== API_VERSION ? [`${op.operationId}: api-version ${v} is not the spec's ${API_VERSION}`] : [];
+    return v !== null && v !== API_VERSION
+      ? [`${op.operationId}: api-version ${v} is not the spec's ${API_VERSION}`]
+      : [];
   };
   const run = (op: Operation, label: string, v: ValidateFunction, body: unknown): ContractCheck => {
     if (v(body)) return { ok: true, operationId: op.operationId, errors: [] };
@@ -148,13 +156,22 @@ function compile(dir: string): Contract {
       // Not in the spec (e.g. the mfeOperationsStatus / mfeOperationResults polling URLs): the caller decides.
       if (!op) return { ok: true, errors: [] };
       const fail = (errors: string[]): ContractCheck => ({ ok: false, operationId: op.operationId, errors });
-      const code = op.responses[String(status)] ? String(status) : status >= 400 && op.responses.default ? "default" : undefined;
-      if (!code) return fail([`${status} is not a documented response of ${op.operationId} (documented: ${Object.keys(op.responses).join(", ")})`]);
+      const code = op.responses[String(status)]
+        ? String(status)
+        : status >= 400 && op.responses.default
+          ? "default"
+          : undefined;
+      if (!code)
+        return fail([
+          `${status} is not a documented response of ${op.operationId} (documented: ${Object.keys(op.responses).join(", ")})`,
+        ]);
       // A failure may answer under any api-version; a success claims the spec's.
       const versionErrors = status < 400 ? apiVersionError(op, path) : [];
       const schema = op.responses[code]!.schema;
-      if (schema === undefined) return versionErrors.length ? fail(versionErrors) : { ok: true, operationId: op.operationId, errors: [] };
-      if (body === undefined) return fail([...versionErrors, `${op.operationId} ${status}: no body, but the spec documents one`]);
+      if (schema === undefined)
+        return versionErrors.length ? fail(versionErrors) : { ok: true, operationId: op.operationId, errors: [] };
+      if (body === undefined)
+        return fail([...versionErrors, `${op.operationId} ${status}: no body, but the spec documents one`]);
       const r = run(op, String(status), validatorFor(`${op.method} ${op.pathTemplate} ${code}`, false, schema), body);
       return versionErrors.length ? fail([...versionErrors, ...r.errors]) : r;
     },
@@ -164,8 +181,13 @@ function compile(dir: string): Contract {
       if (!op) return { ok: true, errors: [] };
       const errors = apiVersionError(op, path);
       // Without a body parameter there is nothing to check: ARM ignores a stray `{}`.
-      if (op.body && body === undefined && op.body.required) errors.push(`${op.operationId} request: the body parameter '${op.body.name}' is required`);
-      if (op.body && body !== undefined) errors.push(...run(op, "request", validatorFor(`${op.method} ${op.pathTemplate} request`, true, op.body.schema), body).errors);
+      if (op.body && body === undefined && op.body.required)
+        errors.push(`${op.operationId} request: the body parameter '${op.body.name}' is required`);
+      if (op.body && body !== undefined)
+        errors.push(
+          ...run(op, "request", validatorFor(`${op.method} ${op.pathTemplate} request`, true, op.body.schema), body)
+            .errors,
+        );
       return { ok: errors.length === 0, operationId: op.operationId, errors };
     },
   };
@@ -180,11 +202,29 @@ function describe(prefix: string, errors: ErrorObject[] | null | undefined): str
     // `x-nullable` wrappers ({anyOf: [null, X]}) would add "must be null" and "must match a schema in
     // anyOf" to each real error of X: keep only X's, unless X had none to show.
     .filter((e) => !(isObject(e.parentSchema) && e.parentSchema[NULL_BRANCH]))
-    .filter((e) => !(e.keyword === "anyOf" && isObject(e.parentSchema) && e.parentSchema[NULLABLE] && all.some((o) => o !== e && within(o.instancePath, e.instancePath) && !(isObject(o.parentSchema) && o.parentSchema[NULL_BRANCH]))))
+    .filter(
+      (e) =>
+        !(
+          e.keyword === "anyOf" &&
+          isObject(e.parentSchema) &&
+          e.parentSchema[NULLABLE] &&
+          all.some(
+            (o) =>
+              o !== e &&
+              within(o.instancePath, e.instancePath) &&
+              !(isObject(o.parentSchema) && o.parentSchema[NULL_BRANCH]),
+          )
+        ),
+    )
     .map((e) => {
       const p = e.params as Record<string, unknown>;
-      const detail = Array.isArray(p.allowedValues) ? ` (${p.allowedValues.join(", ")})` : typeof p.additionalProperty === "string" ? ` (${p.additionalProperty})` : "";
-      const message = e.keyword === "type" ? `must be ${String(p.type).split(",").join(" or ")}` : (e.message ?? e.keyword);
+      const detail = Array.isArray(p.allowedValues)
+        ? ` (${p.allowedValues.join(", ")})`
+        : typeof p.additionalProperty === "string"
+          ? ` (${p.additionalProperty})`
+          : "";
+      const message =
+        e.keyword === "type" ? `must be ${String(p.type).split(",").join(" or ")}` : (e.message ?? e.keyword);
       return `${prefix}: ${e.instancePath || "/"} ${message}${detail}`;
     });
   return [...new Set(lines)].slice(0, 20);
@@ -236,7 +276,8 @@ function walk(node: unknown, f: (n: Json) => void): void {
 function pointer(docs: Map<string, Json>, ref: string): unknown {
   const [id, fragment = ""] = ref.split("#");
   let node: unknown = docs.get(id!);
-  for (const part of fragment.split("/").filter(Boolean)) node = isObject(node) ? node[decodeURIComponent(part).replace(/~1/g, "/").replace(/~0/g, "~")] : undefined;
+  for (const part of fragment.split("/").filter(Boolean))
+    node = isObject(node) ? node[decodeURIComponent(part).replace(/~1/g, "/").replace(/~0/g, "~")] : undefined;
   return node;
 }
 
@@ -249,14 +290,23 @@ function readOperations(docs: Map<string, Json>): Operation[] {
     for (const [template, item] of Object.entries((doc.paths ?? {}) as Record<string, Json>)) {
       const segments = template.split("/").filter(Boolean);
       const regex = new RegExp(
-        `^/${segments.map((s) => s.split(/(\{[^}]+\})/).map((part) => (/^\{.+\}$/.test(part) ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("")).join("/")}$`,
+        `^/${segments
+          .map((s) =>
+            s
+              .split(/(\{[^}]+\})/)
+              .map((part) => (/^\{.+\}$/.test(part) ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+              .join(""),
+          )
+          .join("/")}$`,
         "i",
       );
       const literal = segments.filter((s) => !s.includes("{"));
       for (const method of METHODS) {
         const op = item[method];
         if (!isObject(op)) continue;
-        const params = [...((item.parameters ?? []) as Json[]), ...((op.parameters ?? []) as Json[])].map((p) => (typeof p.$ref === "string" ? (pointer(docs, p.$ref) as Json) : p));
+        const params = [...((item.parameters ?? []) as Json[]), ...((op.parameters ?? []) as Json[])].map((p) =>
+          typeof p.$ref === "string" ? (pointer(docs, p.$ref) as Json) : p,
+        );
         const body = params.find((p) => p?.in === "body");
         operations.push({
           operationId: String(op.operationId),
@@ -293,7 +343,9 @@ interface Polymorph {
 function rewrite(original: Map<string, Json>, request: boolean): Map<string, Json> {
   const docs = structuredClone(original);
   const defs = new Map<string, Json>();
-  for (const [id, doc] of docs) for (const [name, def] of Object.entries((doc.definitions ?? {}) as Record<string, Json>)) defs.set(`${id}#/definitions/${name}`, def);
+  for (const [id, doc] of docs)
+    for (const [name, def] of Object.entries((doc.definitions ?? {}) as Record<string, Json>))
+      defs.set(`${id}#/definitions/${name}`, def);
 
   // Every property name a definition has through its allOf chain, as AutoRest reads it.
   const inherited = (def: Json, seen = new Set<Json>()): string[] => {
@@ -309,7 +361,8 @@ function rewrite(original: Map<string, Json>, request: boolean): Map<string, Jso
   const ancestors = new Set<string>();
   const polymorphs = new Map<string, Polymorph>();
   for (const [id, def] of defs) {
-    if (typeof def.discriminator === "string") polymorphs.set(id, { property: def.discriminator, base: id + BASE, subtypes: {} });
+    if (typeof def.discriminator === "string")
+      polymorphs.set(id, { property: def.discriminator, base: id + BASE, subtypes: {} });
   }
   for (const [id, def] of defs) {
     for (const part of (def.allOf ?? []) as Json[]) {
@@ -319,7 +372,9 @@ function rewrite(original: Map<string, Json>, request: boolean): Map<string, Jso
       if (poly) poly.subtypes[String(def["x-ms-discriminator-value"] ?? id.split("/").pop())] = id;
     }
   }
-  const names = new Map([...defs].map(([id, def]) => [id, def.additionalProperties === false && def.allOf ? inherited(def) : undefined]));
+  const names = new Map(
+    [...defs].map(([id, def]) => [id, def.additionalProperties === false && def.allOf ? inherited(def) : undefined]),
+  );
 
   for (const [id, def] of defs) {
     const [docId, name] = [id.split("#")[0]!, id.split("/").pop()!];
@@ -327,7 +382,8 @@ function rewrite(original: Map<string, Json>, request: boolean): Map<string, Jso
     if (ancestors.has(id)) {
       // What a subtype inherits: the definition without its own closure rules.
       const { discriminator: _d, additionalProperties, ...rest } = structuredClone(def);
-      definitions[name + BASE] = additionalProperties === false || additionalProperties === undefined ? rest : { ...rest, additionalProperties };
+      definitions[name + BASE] =
+        additionalProperties === false || additionalProperties === undefined ? rest : { ...rest, additionalProperties };
     }
     const poly = polymorphs.get(id);
     if (poly && Object.keys(poly.subtypes).length) {
@@ -340,7 +396,8 @@ function rewrite(original: Map<string, Json>, request: boolean): Map<string, Jso
   }
   for (const doc of docs.values()) {
     walk(doc, (node) => {
-      for (const part of (node.allOf ?? []) as Json[]) if (typeof part.$ref === "string" && ancestors.has(part.$ref)) part.$ref += BASE;
+      for (const part of (node.allOf ?? []) as Json[])
+        if (typeof part.$ref === "string" && ancestors.has(part.$ref)) part.$ref += BASE;
     });
     walk(doc.definitions, (node) => adjustNode(node, request));
   }
@@ -386,11 +443,33 @@ function newAjv(docs: Map<string, Json>): Ajv {
   ajv.addFormat("int64", { type: "number", validate: (n: number) => Number.isInteger(n) });
   ajv.addFormat("date-time", /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i);
   // ISO 8601 (PT5M, P1DT2H); .NET writes TimeSpans as [d.]hh:mm:ss[.fffffff].
-  ajv.addFormat("duration", /^(-?P(?=\d|T\d)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?|-?(\d+\.)?\d{1,2}:\d{2}:\d{2}(\.\d+)?)$/i);
+  ajv.addFormat(
+    "duration",
+    /^(-?P(?=\d|T\d)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?|-?(\d+\.)?\d{1,2}:\d{2}:\d{2}(\.\d+)?)$/i,
+  );
   ajv.addFormat("uuid", /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
-  for (const f of ["uri", "url", "arm-id", "double", "float", "byte", "binary", "date", "password", "unixtime", "base64url", "email"]) ajv.addFormat(f, true);
+  for (const f of [
+    "uri",
+    "url",
+    "arm-id",
+    "double",
+    "float",
+    "byte",
+    "binary",
+    "date",
+    "password",
+    "unixtime",
+    "base64url",
+    "email",
+  ])
+    ajv.addFormat(f, true);
 
-  const polymorph: SchemaValidateFunction = function (schema: Polymorph, data: unknown, _parent?: unknown, cxt?: Parameters<ValidateFunction>[1]) {
+  const polymorph: SchemaValidateFunction = function (
+    schema: Polymorph,
+    data: unknown,
+    _parent?: unknown,
+    cxt?: Parameters<ValidateFunction>[1],
+  ) {
     const value = isObject(data) ? data[schema.property] : undefined;
     const target = (typeof value === "string" && schema.subtypes[value]) || schema.base;
     const v = ajv.getSchema(target);

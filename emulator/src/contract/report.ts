@@ -15,14 +15,21 @@ export interface ContractReport {
 export function checkExchanges(exchanges: Exchange[]): ContractReport {
   const dir = specsDir();
   const contract = dir ? loadContract(dir) : undefined;
-  const report: ContractReport = { available: Boolean(contract), specs: dir, checked: 0, undocumented: [], violations: [] };
+  const report: ContractReport = {
+    available: Boolean(contract),
+    specs: dir,
+    checked: 0,
+    undocumented: [],
+    violations: [],
+  };
   if (!contract) return report;
   for (const x of exchanges) {
     const path = `${x.path}${x.query}`;
     const label = `${x.method} ${x.path} → ${x.status}`;
     if (!contract.findOperation(x.method, path)) {
       const shape = `${x.method} ${x.path.replace(/\/(workspaces|subscriptions|resourceGroups)\/[^/]+/gi, "/$1/{name}")}`;
-      if (!/\/mfeOperation(s)?(Status|Results)\//i.test(x.path) && !report.undocumented.includes(shape)) report.undocumented.push(shape);
+      if (!/\/mfeOperation(s)?(Status|Results)\//i.test(x.path) && !report.undocumented.includes(shape))
+        report.undocumented.push(shape);
       continue;
     }
     report.checked++;

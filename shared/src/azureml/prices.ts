@@ -13,7 +13,8 @@
  * calculator for your region before relying on them.
  */
 export const PRICES_AS_OF = "2026-11-25";
-export const PRICE_BASIS = "USD per instance-hour, Linux pay-as-you-go list prices in East US; region-dependent, not a quote";
+export const PRICE_BASIS =
+  "USD per instance-hour, Linux pay-as-you-go list prices in East US; region-dependent, not a quote";
 
 /** Instance type → estimated USD per hour (see the module comment). */
 export const HOURLY_USD: Readonly<Record<string, number>> = {
@@ -54,10 +55,18 @@ export interface HourlyCost {
 }
 
 /** The estimated hourly cost of deployments (instance type × count each). */
-export function hourlyCost(deployments: ReadonlyArray<{ name?: string; instanceType: string; instanceCount: number }>): HourlyCost {
+export function hourlyCost(
+  deployments: ReadonlyArray<{ name?: string; instanceType: string; instanceCount: number }>,
+): HourlyCost {
   const lines = deployments.map((d): CostLine => {
     const price = hourlyPrice(d.instanceType);
-    return { name: d.name, instanceType: d.instanceType, instanceCount: d.instanceCount, usdPerInstanceHour: price, usdPerHour: price === undefined ? undefined : round(price * d.instanceCount) };
+    return {
+      name: d.name,
+      instanceType: d.instanceType,
+      instanceCount: d.instanceCount,
+      usdPerInstanceHour: price,
+      usdPerHour: price === undefined ? undefined : round(price * d.instanceCount),
+    };
   });
   return {
     lines,

@@ -28,27 +28,43 @@ export interface Registry {
  * registry's own management frontend with the same Entra token, as azure-ai-ml does.
  */
 export async function openRegistry(s: Session, name: string): Promise<Registry> {
-  const client = new ServiceClient({ credential: s.credential, credentialScopes: [s.cloud.managementScope], userAgentOptions: { userAgentPrefix: "phi3-aml" } });
+  const client = new ServiceClient({
+    credential: s.credential,
+    credentialScopes: [s.cloud.managementScope],
+    userAgentOptions: { userAgentPrefix: "phi3-aml" },
+  });
   const get = async (url: string) => {
     const res = await client.sendRequest(createPipelineRequest({ url, method: "GET" }));
     if (res.status === 404) return undefined;
-    if (res.status >= 400) throw new ActionError(`The ${name} registry answered ${res.status} for ${url.split("?")[0]}: ${(res.bodyAsText ?? "").slice(0, 300)}`);
+    if (res.status >= 400)
+      throw new ActionError(
+        `The ${name} registry answered ${res.status} for ${url.split("?")[0]}: ${(res.bodyAsText ?? "").slice(0, 300)}`,
+      );
     return JSON.parse(res.bodyAsText ?? "{}") as Record<string, unknown>;
   };
-  const discoveryUrl = (s.workspace.discoveryUrl ?? `https://${s.location}.api.azureml.ms/discovery`).replace(/\/+$/, "");
+  const discoveryUrl = (s.workspace.discoveryUrl ?? `https://${s.location}.api.azureml.ms/discovery`).replace(
+    /\/+$/,
+    "",
+  );
   const regionBase = new URL(discoveryUrl).origin;
-  const found = (await get(`${regionBase}/registrymanagement/v1.0/registries/${encodeURIComponent(name)}/discovery`)) as
-    | { primaryRegionResourceProviderUri?: string; subscriptionId?: string; resourceGroup?: string }
-    | undefined;
+  const found = (await get(
+    `${regionBase}/registrymanagement/v1.0/registries/${encodeURIComponent(name)}/discovery`,
+  )) as { primaryRegionResourceProviderUri?: string; subscriptionId?: string; resourceGroup?: string } | undefined;
   if (!found?.primaryRegionResourceProviderUri || !found.subscriptionId || !found.resourceGroup) {
-    throw new ActionError(`There is no Azure ML registry "${name}" (registry discovery in ${regionBase} found none).`, "Check the registry input; the public catalog is azureml.");
+    throw new ActionError(
+      `There is no Azure ML registry "${name}" (registry discovery in ${regionBase} found none).`,
+      "Check the registry input; the public catalog is azureml.",
+    );
   }
   const base = `${found.primaryRegionResourceProviderUri.replace(/\/?$/, "/")}mferp/managementfrontend/subscriptions/${found.subscriptionId}/resourceGroups/${found.resourceGroup}/providers/Microsoft.MachineLearningServices/registries/${name}`;
   const at = (path: string) => `${base}/${path}?api-version=${API_VERSION}`;
   return {
     name,
-    container: async (kind, asset) => (await get(at(`${kind}/${encodeURIComponent(asset)}`))) as RegistryAsset | undefined,
-    version: async (kind, asset, v) => (await get(at(`${kind}/${encodeURIComponent(asset)}/versions/${encodeURIComponent(v)}`))) as RegistryAsset | undefined,
+    container: async (kind, asset) =>
+      (await get(at(`${kind}/${encodeURIComponent(asset)}`))) as RegistryAsset | undefined,
+    version: async (kind, asset, v) =>
+      (await get(at(`${kind}/${encodeURIComponent(asset)}/versions/${encodeURIComponent(v)}`))) as
+        RegistryAsset | undefined,
     uri: (kind, asset, v) => `azureml://registries/${name}/${kind}/${asset}/versions/${v}`,
   };
 }

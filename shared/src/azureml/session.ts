@@ -21,9 +21,17 @@ export interface Session {
 
 /** Logs in, builds the client and reads the workspace, with a readable failure at each step. */
 export async function connect(settings: AzureSettings, userAgent: string, log: Logger): Promise<Session> {
-  const l = login({ cloud: settings.cloud, clientId: settings.clientId, tenantId: settings.tenantId, audience: settings.audience }, log);
+  const l = login(
+    { cloud: settings.cloud, clientId: settings.clientId, tenantId: settings.tenantId, audience: settings.audience },
+    log,
+  );
   await l.verify();
-  const client = mlClient({ credential: l.credential, cloud: settings.cloud, subscriptionId: settings.workspace.subscriptionId, userAgent });
+  const client = mlClient({
+    credential: l.credential,
+    cloud: settings.cloud,
+    subscriptionId: settings.workspace.subscriptionId,
+    userAgent,
+  });
   const { resourceGroup, workspace: name, subscriptionId } = settings.workspace;
   let workspace: Workspace;
   try {
@@ -40,5 +48,13 @@ export async function connect(settings: AzureSettings, userAgent: string, log: L
   }
   const location = workspace.location ?? "";
   log.info(`Workspace ${name} (${location}) in resource group ${resourceGroup}.`);
-  return { login: l, credential: l.credential, client, cloud: settings.cloud, ref: settings.workspace, workspace, location };
+  return {
+    login: l,
+    credential: l.credential,
+    client,
+    cloud: settings.cloud,
+    ref: settings.workspace,
+    workspace,
+    location,
+  };
 }

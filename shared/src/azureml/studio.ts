@@ -8,8 +8,10 @@ export function studioLinks(cloud: Cloud, w: WorkspaceRef) {
   return {
     workspace: `${base}/home${wsid}`,
     job: (name: string) => `${base}/runs/${encodeURIComponent(name)}${wsid}`,
-    model: (name: string, version: string) => `${base}/model/${encodeURIComponent(name)}:${encodeURIComponent(version)}/details${wsid}`,
-    data: (name: string, version: string) => `${base}/data/${encodeURIComponent(name)}/${encodeURIComponent(version)}/details${wsid}`,
+    model: (name: string, version: string) =>
+      `${base}/model/${encodeURIComponent(name)}:${encodeURIComponent(version)}/details${wsid}`,
+    data: (name: string, version: string) =>
+      `${base}/data/${encodeURIComponent(name)}/${encodeURIComponent(version)}/details${wsid}`,
     endpoint: (name: string) => `${base}/endpoints/realtime/${encodeURIComponent(name)}/detail${wsid}`,
     compute: (name: string) => `${base}/compute/${encodeURIComponent(name)}/details${wsid}`,
   };

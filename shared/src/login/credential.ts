@@ -70,13 +70,17 @@ export function login(o: LoginOptions, log: Logger): Login {
         } catch (e) {
           throw new ActionError(explainLoginFailure(e, { ...context, claims }), undefined, { cause: e });
         }
-        log.info(`Logged in to ${cloud.name} as app ${o.clientId} in tenant ${o.tenantId} with the job's GitHub ID token.`);
+        log.info(
+          `Logged in to ${cloud.name} as app ${o.clientId} in tenant ${o.tenantId} with the job's GitHub ID token.`,
+        );
       },
     };
   }
 
   if (o.clientId && o.tenantId && !inActions) {
-    log.info("Not running in GitHub Actions: client-id and tenant-id are ignored; using the default credential chain (az login, environment, managed identity).");
+    log.info(
+      "Not running in GitHub Actions: client-id and tenant-id are ignored; using the default credential chain (az login, environment, managed identity).",
+    );
   }
   const credential = defaultChain(transport, o.tenantId);
   return {
@@ -89,14 +93,21 @@ export function login(o: LoginOptions, log: Logger): Login {
         const hint = inActions
           ? "Give client-id and tenant-id (GitHub OIDC, recommended), or run azure/login before this step."
           : "Run `az login`, or set AZURE_CLIENT_ID / AZURE_TENANT_ID / AZURE_CLIENT_SECRET, or use the local emulator (`npm run emulator`).";
-        throw new ActionError(`Azure login failed: no credential in the default chain worked (${(e as Error).message.split("\n")[0]}).`, hint, { cause: e });
+        throw new ActionError(
+          `Azure login failed: no credential in the default chain worked (${(e as Error).message.split("\n")[0]}).`,
+          hint,
+          { cause: e },
+        );
       }
       log.info(`Logged in to ${cloud.name} with the default credential chain.`);
     },
   };
 }
 
-function defaultChain(transport: { authorityHost: string; disableInstanceDiscovery: boolean }, tenantId?: string): TokenCredential {
+function defaultChain(
+  transport: { authorityHost: string; disableInstanceDiscovery: boolean },
+  tenantId?: string,
+): TokenCredential {
   const tenant = tenantId ? { tenantId } : {};
   const chain: TokenCredential[] = [new EnvironmentCredential(transport)];
   // Each of these throws at construction when its environment is missing; skip it then, as DefaultAzureCredential does.
@@ -109,7 +120,11 @@ function defaultChain(transport: { authorityHost: string; disableInstanceDiscove
   };
   maybe(() => new WorkloadIdentityCredential({ ...transport, ...tenant }));
   maybe(() => new ManagedIdentityCredential());
-  chain.push(new AzureCliCredential(tenant), new AzureDeveloperCliCredential(tenant), new AzurePowerShellCredential(tenant));
+  chain.push(
+    new AzureCliCredential(tenant),
+    new AzureDeveloperCliCredential(tenant),
+    new AzurePowerShellCredential(tenant),
+  );
   return new ChainedTokenCredential(...chain);
 }
 

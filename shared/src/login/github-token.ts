@@ -33,7 +33,10 @@ export function oidcAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
 
 /** Why a job has no ID token, in plain words. */
 export function noOidcReason(env: NodeJS.ProcessEnv = process.env): string {
-  const fork = env.GITHUB_EVENT_NAME === "pull_request" && env.GITHUB_HEAD_REPOSITORY && env.GITHUB_HEAD_REPOSITORY !== env.GITHUB_REPOSITORY;
+  const fork =
+    env.GITHUB_EVENT_NAME === "pull_request" &&
+    env.GITHUB_HEAD_REPOSITORY &&
+    env.GITHUB_HEAD_REPOSITORY !== env.GITHUB_REPOSITORY;
   return (
     "This job cannot ask GitHub for an ID token (ACTIONS_ID_TOKEN_REQUEST_URL / ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set). " +
     (fork
@@ -95,7 +98,9 @@ export function githubIdToken(o: IdTokenOptions): IdTokenSource {
       }
     }
     if (!oidcAvailable()) throw new ActionError(noOidcReason());
-    throw new ActionError(`Could not get a GitHub ID token for audience ${o.audience}: ${(last as Error)?.message ?? last}`);
+    throw new ActionError(
+      `Could not get a GitHub ID token for audience ${o.audience}: ${(last as Error)?.message ?? last}`,
+    );
   }
 
   return {
