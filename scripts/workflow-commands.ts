@@ -28,8 +28,10 @@ function annotation(level: string, props: Record<string, string>, message: strin
     ? `${props.file}${props.line ? `:${props.line}` : ""}${props.col ? `:${props.col}` : ""}: `
     : "";
   const title = props.title ? `${props.title}: ` : "";
-  const [first, ...rest] = message.split(/\r?\n/);
-  return [`${level}: ${where}${title}${first}`, ...rest.map((l) => `    ${l}`)].join("\n");
+  const [first = "", ...rest] = message.split(/\r?\n/);
+  // A message that starts with its own location (as action-dataset's do) does not repeat it.
+  const text = where && first.startsWith(where) ? first.slice(where.length) : first;
+  return [`${level}: ${where}${title}${text}`, ...rest.map((l) => `    ${l}`)].join("\n");
 }
 
 /** Replaces every masked value (longest first, so a value containing another is hidden whole) with ***. */

@@ -39,4 +39,10 @@ describe("workflow commands rendered for a terminal", () => {
     expect(renderLog("token abcdefgh here", { masks: ["abcdefgh"] })).toBe("token *** here");
     expect(applyMasks("ab abc", ["ab", "abc"])).toBe("*** ***");
   });
+
+  it("does not repeat a location the message already starts with", () => {
+    expect(renderLog("::warning file=d.jsonl,line=9,title=Dataset::d.jsonl:9: empty content")).toBe(
+      "warning: d.jsonl:9: Dataset: empty content",
+    );
+  });
 });
