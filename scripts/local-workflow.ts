@@ -1,14 +1,18 @@
 // Runs a repository workflow's jobs on this machine, the way GitHub would run them, with the bundled
 // in-repo actions against the local emulator: jobs in `needs` order, `if:` conditions, `with:` and job
 // outputs evaluated by GitHub's own expression engine (@actions/expressions), after GitHub's workflow parser
-// has accepted the file. Only what our workflows use is supported: `uses: ./…` steps (actions/checkout is the
-// checkout you are in), job and step outputs, env, inputs, vars, github, needs, steps.
+// has accepted the file and every step's `with:` keys match its action.yml (the workflow linter's check: an
+// unknown key fails the run here, where GitHub would only warn). Only what our workflows use is supported:
+// `uses: ./…` steps (actions/checkout is the checkout you are in), job and step outputs, env, inputs, vars,
+// github, needs, steps.
 import { readFileSync } from "node:fs";
+import { relative } from "node:path";
 import { Evaluator, Lexer, Parser, data } from "@actions/expressions";
 import { truthy } from "@actions/expressions/result";
 import { NoOperationTraceWriter, parseWorkflow } from "@actions/workflow-parser";
 import { parse } from "yaml";
 import { runAction, type ActionRun } from "../test/harness/run-action.js";
+import { checkActionInputs } from "./lint-workflows.js";
 
 interface Step {
   id?: string;
@@ -25,8 +29,14 @@ interface Job {
 }
 interface Workflow {
   env?: Record<string, string>;
-  on: { workflow_dispatch?: { inputs?: Record<string, { default?: unknown }> } };
+  on: { workflow_dispatch?: { inputs?: Record<string, DispatchInput> } };
   jobs: Record<string, Job>;
+}
+
+interface DispatchInput {
+  type?: string;
+  default?: unknown;
+  options?: string[];
 }
 
 export interface StepResult {
@@ -67,6 +77,44 @@ export function interpolate(value: unknown, contexts: Record<string, unknown>): 
   return text.replace(/\$\{\{(.*?)\}\}/g, (_m, e: string) => evaluate(e.trim(), contexts).coerceString());
 }
 
+/**
+ * The `inputs` context of a workflow_dispatch run: the workflow's defaults, overridden by `given`. A name the
+ * workflow does not declare, a choice outside its options or a boolean that is not true/false is refused (all
+ * problems at once); booleans become booleans, as GitHub gives them.
+ */
+export function dispatchInputs(
+  declared: Record<string, DispatchInput>,
+  given: Record<string, string>,
+): Record<string, unknown> {
+  const problems: string[] = [];
+  const names = Object.keys(declared);
+  for (const [name, value] of Object.entries(given)) {
+    const d = declared[name];
+    if (!d) problems.push(`--input ${name}=${value}: the workflow has no input "${name}"; it has: ${names.join(", ")}`);
+    else if (d.type === "boolean" && !["true", "false"].includes(value))
+      problems.push(`--input ${name}=${value}: "${name}" is a boolean: give true or false`);
+    else if (d.type === "choice" && d.options && !d.options.includes(value))
+      problems.push(`--input ${name}=${value}: "${name}" is one of ${d.options.join(", ")}`);
+  }
+  if (problems.length) throw new Error(problems.join("\n"));
+  return Object.fromEntries(
+    names.map((name) => {
+      const value = given[name] ?? declared[name]!.default;
+      return [name, declared[name]!.type === "boolean" ? String(value) === "true" : value];
+    }),
+  );
+}
+
+/** Refuses a workflow whose steps pass keys their action.yml does not declare, or leave out required ones. */
+async function checkWithKeys(file: string, content: string): Promise<void> {
+  const problems = await checkActionInputs(relative(process.cwd(), file), content);
+  if (problems.length)
+    throw new Error(
+      `${file}: steps pass inputs their actions do not take (GitHub would only warn, and ignore them):\n` +
+        problems.map((p) => `  ${p.replace(/ \[languageservice\]$/, "")}`).join("\n"),
+    );
+}
+
 /** The jobs in an order that respects `needs`. */
 export function jobOrder(jobs: Record<string, Job>): string[] {
   const done: string[] = [];
@@ -80,85 +128,107 @@ export function jobOrder(jobs: Record<string, Job>): string[] {
   return done;
 }
 
-export async function runWorkflow(o: {
+type Needs = Record<string, { result: string; outputs: Record<string, string> }>;
+
+interface RunOptions {
   file: string;
   env: Record<string, string>;
   vars: Record<string, string>;
   inputs?: Record<string, string>;
   cwd: string;
   onStep?: (r: StepResult) => void;
-}): Promise<{ results: StepResult[]; needs: Record<string, { result: string; outputs: Record<string, string> }> }> {
+}
+
+/** The workflow file, accepted by GitHub's parser and the `with:` check, and its dispatch inputs. */
+async function load(o: RunOptions): Promise<{ wf: Workflow; inputs: Record<string, unknown> }> {
   const content = readFileSync(o.file, "utf8");
   const parsed = parseWorkflow({ name: o.file, content }, new NoOperationTraceWriter());
   const errors = parsed.context.errors.getErrors();
   if (errors.length)
     throw new Error(`GitHub's workflow parser rejects ${o.file}: ${errors.map((e) => e.message).join("; ")}`);
+  await checkWithKeys(o.file, content);
   const wf = parse(content) as Workflow;
-  const inputs = {
-    ...Object.fromEntries(Object.entries(wf.on.workflow_dispatch?.inputs ?? {}).map(([k, v]) => [k, v.default])),
-    ...(o.inputs ?? {}),
-  };
+  return { wf, inputs: dispatchInputs(wf.on.workflow_dispatch?.inputs ?? {}, o.inputs ?? {}) };
+}
+
+/** Why a job does not run (its `if:` or a need that did not succeed), or undefined when it runs. */
+function skipReason(job: Job, jobNeeds: Needs, base: Record<string, unknown>): string | undefined {
+  const failedNeed = Object.entries(jobNeeds).find(([, n]) => n?.result !== "success");
+  const condition = job.if ? truthy(evaluate(job.if.replace(/^\$\{\{|\}\}$/g, "").trim(), base)) : !failedNeed;
+  if (failedNeed) return `needs ${failedNeed[0]} (${failedNeed[1]?.result})`;
+  return condition ? undefined : `if: ${job.if}`;
+}
+
+/** One job's steps in order, until one fails; its result and outputs. */
+async function runJob(
+  o: RunOptions,
+  wf: Workflow,
+  jobName: string,
+  base: Record<string, unknown>,
+  report: (r: StepResult) => void,
+): Promise<Needs[string]> {
+  const job = wf.jobs[jobName]!;
+  const env = Object.fromEntries(Object.entries({ ...wf.env, ...job.env }).map(([k, v]) => [k, interpolate(v, base)]));
+  const steps: Record<string, { outputs: Record<string, string> }> = {};
+  let result = "success";
+  for (const step of job.steps) {
+    const label = step.id ?? step.uses ?? step.run ?? "step";
+    if (!step.uses?.startsWith("./")) {
+      const skipped = step.uses
+        ? `${step.uses}: this checkout is the workspace`
+        : "run: steps are not part of the chain";
+      report({ job: jobName, step: label, skipped });
+      continue;
+    }
+    const contexts = { ...base, env, steps };
+    const withInputs = Object.fromEntries(
+      Object.entries(step.with ?? {}).map(([k, v]) => [k, interpolate(v, contexts)]),
+    );
+    const run = await runAction(step.uses.slice(2), {
+      env: { ...o.env, ...env },
+      inputs: withInputs,
+      cwd: o.cwd,
+      keepFiles: true,
+      timeoutMs: 300_000,
+    });
+    if (step.id) steps[step.id] = { outputs: run.outputs };
+    report({ job: jobName, step: label, run });
+    if (run.code !== 0) {
+      result = "failure";
+      break;
+    }
+  }
+  const outputs = Object.fromEntries(
+    Object.entries(job.outputs ?? {}).map(([k, v]) => [k, interpolate(v, { ...base, env, steps })]),
+  );
+  return { result, outputs };
+}
+
+export async function runWorkflow(o: RunOptions): Promise<{ results: StepResult[]; needs: Needs }> {
+  const { wf, inputs } = await load(o);
   const github = {
     event_name: "workflow_dispatch",
     repository: o.env.GITHUB_REPOSITORY ?? "octo-org/phi3-demo",
     ref: "refs/heads/main",
     sha: o.env.GITHUB_SHA ?? "0".repeat(40),
   };
-  const needs: Record<string, { result: string; outputs: Record<string, string> }> = {};
+  const needs: Needs = {};
   const results: StepResult[] = [];
-
+  const report = (r: StepResult) => {
+    results.push(r);
+    o.onStep?.(r);
+  };
   for (const jobName of jobOrder(wf.jobs)) {
     const job = wf.jobs[jobName]!;
-    const jobNeeds = Object.fromEntries([job.needs ?? []].flat().map((n) => [n, needs[n]]));
+    const jobNeeds = Object.fromEntries([job.needs ?? []].flat().map((n) => [n, needs[n]!]));
     const base = { github, inputs, vars: o.vars, needs: jobNeeds };
-    const failedNeed = Object.entries(jobNeeds).find(([, n]) => n?.result !== "success");
-    const condition = job.if ? truthy(evaluate(job.if.replace(/^\$\{\{|\}\}$/g, "").trim(), base)) : !failedNeed;
-    if (!condition || failedNeed) {
-      const why = failedNeed ? `needs ${failedNeed[0]} (${failedNeed[1]?.result})` : `if: ${job.if}`;
+    const skipped = skipReason(job, jobNeeds, base);
+    if (skipped) {
       needs[jobName] = { result: "skipped", outputs: {} };
-      results.push({ job: jobName, step: "(job)", skipped: why });
-      o.onStep?.(results.at(-1)!);
+      report({ job: jobName, step: "(job)", skipped });
       continue;
     }
-    const env = Object.fromEntries(
-      Object.entries({ ...wf.env, ...job.env }).map(([k, v]) => [k, interpolate(v, base)]),
-    );
-    const steps: Record<string, { outputs: Record<string, string> }> = {};
-    let result = "success";
-    for (const step of job.steps) {
-      const label = step.id ?? step.uses ?? step.run ?? "step";
-      if (!step.uses?.startsWith("./")) {
-        results.push({
-          job: jobName,
-          step: label,
-          skipped: step.uses ? `${step.uses}: this checkout is the workspace` : "run: steps are not part of the chain",
-        });
-        o.onStep?.(results.at(-1)!);
-        continue;
-      }
-      const contexts = { ...base, env, steps };
-      const withInputs = Object.fromEntries(
-        Object.entries(step.with ?? {}).map(([k, v]) => [k, interpolate(v, contexts)]),
-      );
-      const run = await runAction(step.uses.slice(2), {
-        env: { ...o.env, ...env },
-        inputs: withInputs,
-        cwd: o.cwd,
-        keepFiles: true,
-        timeoutMs: 300_000,
-      });
-      if (step.id) steps[step.id] = { outputs: run.outputs };
-      results.push({ job: jobName, step: label, run });
-      o.onStep?.(results.at(-1)!);
-      if (run.code !== 0) {
-        result = "failure";
-        break;
-      }
-    }
-    const outputs = Object.fromEntries(
-      Object.entries(job.outputs ?? {}).map(([k, v]) => [k, interpolate(v, { ...base, env, steps })]),
-    );
-    needs[jobName] = { result, outputs };
+    needs[jobName] = await runJob(o, wf, jobName, base, report);
   }
   return { results, needs };
 }

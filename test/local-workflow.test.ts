@@ -27,3 +27,21 @@ describe("the local workflow runner", () => {
     expect(() => jobOrder({ a: { needs: "b", steps: [] }, b: { needs: "a", steps: [] } })).toThrow(/needs cycle/);
   });
 });
+
+describe("the local workflow runner refuses a step input its action does not take", () => {
+  it("fails the run on learning_rate (the input is learning-rate) before any step runs", async () => {
+    const { runWorkflow } = await import("../scripts/local-workflow.js");
+    const { REPO_ROOT } = await import("./harness/paths.js");
+    const steps: unknown[] = [];
+    await expect(
+      runWorkflow({
+        file: `${REPO_ROOT}/test/fixtures/workflows/misspelt-input.yml`,
+        env: {},
+        vars: {},
+        cwd: REPO_ROOT,
+        onStep: (s) => steps.push(s),
+      }),
+    ).rejects.toThrow(/steps pass inputs their actions do not take[^]*Invalid action input 'learning_rate'/);
+    expect(steps).toEqual([]);
+  });
+});

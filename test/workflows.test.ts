@@ -18,8 +18,13 @@ interface ActionMeta {
   outputs?: Record<string, unknown>;
 }
 
-const dir = join(REPO_ROOT, ".github", "workflows");
-const workflows = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+// This repository's workflows, and the consumer examples, whose `OWNER/REPO/action-x@v1` is read as `./action-x`.
+const workflows = [".github/workflows", "examples"].flatMap((d) =>
+  readdirSync(join(REPO_ROOT, d))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => `${d}/${f}`),
+);
+const asLocal = (text: string) => text.replace(/\bOWNER\/REPO\/((?:action-|actions\/)[\w-]+)@v\d+/g, "./$1");
 const action = (uses: string) => parse(readFileSync(join(REPO_ROOT, uses, "action.yml"), "utf8")) as ActionMeta;
 const refs = (text: string, kind: "needs" | "steps") =>
   [...text.matchAll(new RegExp(`\\b${kind}\\.([\\w-]+)\\.outputs\\.([\\w-]+)`, "g"))].map((m) => ({
@@ -28,7 +33,10 @@ const refs = (text: string, kind: "needs" | "steps") =>
   }));
 
 describe.each(workflows)("workflow %s uses our actions as they are declared", (file) => {
-  const wf = parse(readFileSync(join(dir, file), "utf8")) as { on: Record<string, unknown>; jobs: Record<string, Job> };
+  const wf = parse(asLocal(readFileSync(join(REPO_ROOT, file), "utf8"))) as {
+    on: Record<string, unknown>;
+    jobs: Record<string, Job>;
+  };
 
   it("passes only inputs the actions declare, and every input they require", () => {
     const problems: string[] = [];
