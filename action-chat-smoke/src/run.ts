@@ -6,11 +6,12 @@ import { ActionError, describeError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
 import { noOidcReason, oidcAvailable } from "@phi3-aml/shared/login/github-token";
 import { mask, setOutputs, writeSummary } from "@phi3-aml/shared/report";
+import { buildHeaders, buildPayload } from "@phi3-aml/shared/scoring/payload";
+import { ShapeMemory } from "@phi3-aml/shared/scoring/shape";
 import { workflowRunUrl } from "@phi3-aml/shared/tags";
 import { caseLabel } from "./cases.js";
 import type { ChatSmokeInputs } from "./inputs.js";
 import { renderComment, renderResults, totalsLine } from "./markdown.js";
-import { buildHeaders, buildPayload } from "./payload.js";
 import { runCases, type Send } from "./run-cases.js";
 import { summarize } from "./stats.js";
 
@@ -79,12 +80,12 @@ export async function run(inputs: ChatSmokeInputs, log: Logger): Promise<void> {
     parameters: inputs.parameters,
   };
   const headers = buildHeaders(target.key, inputs.deployment);
-  const send: Send = async (c, signal) => {
+  const send: Send = async (c, signal, shape) => {
     const t0 = performance.now();
     const res = await fetch(target.scoringUri, {
       method: "POST",
       headers,
-      body: JSON.stringify(buildPayload(c, settings)),
+      body: JSON.stringify(buildPayload(c, settings, shape)),
       signal,
     });
     const body = await res.text();
@@ -98,7 +99,10 @@ export async function run(inputs: ChatSmokeInputs, log: Logger): Promise<void> {
   log.info(
     `Sending ${inputs.cases.length} case(s) to ${target.name}${inputs.deployment ? ` (deployment ${inputs.deployment})` : ""}, ${inputs.concurrency} at a time.`,
   );
+  const shapes = new ShapeMemory();
   const results = await runCases(inputs.cases, send, {
+    shapes,
+    secrets: [target.key],
     concurrency: inputs.concurrency,
     retries: inputs.retries,
     timeoutMs: inputs.timeoutSeconds * 1000,
@@ -107,6 +111,10 @@ export async function run(inputs: ChatSmokeInputs, log: Logger): Promise<void> {
     onEvent: (e) => {
       if (e.type === "retry")
         log.info(`Case ${caseLabel(e.case)}: ${e.reason}; trying again in ${Math.round(e.delayMs / 1000)} s.`);
+      if (e.type === "fallback")
+        log.info(
+          `Case ${caseLabel(e.case)}: the endpoint could not read the ${e.from} request (HTTP ${e.status}); sending the ${e.to} one.`,
+        );
       if (e.type === "result")
         log.info(
           `Case ${e.result.label}: ${e.result.status}${e.result.latencyMs !== undefined ? ` in ${e.result.latencyMs} ms` : ""}${e.result.reasons.length ? ` — ${e.result.reasons.join("; ")}` : ""}`,
@@ -133,6 +141,7 @@ export async function run(inputs: ChatSmokeInputs, log: Logger): Promise<void> {
     "p50-ms": totals.p50Ms,
     "p95-ms": totals.p95Ms,
     "results-file": resultsFile,
+    "payload-shape": shapes.known ?? "",
   });
   await writeSummary(renderResults(results, totals, render));
 
