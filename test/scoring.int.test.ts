@@ -5,7 +5,15 @@ import { readFileSync } from "node:fs";
 import { control, runFixture, world } from "./harness/emulator.js";
 import { leaks, runAction } from "./harness/run-action.js";
 
-type Sent = { prompt?: string; payloadShape: string; variant: string; status: number; header?: string };
+type Sent = {
+  prompt?: string;
+  payloadShape: string;
+  variant: string;
+  status: number;
+  header?: string;
+  workspace?: string;
+  deployment?: string;
+};
 const sent = (endpoint: string) => control<Sent[]>("GET", `/scoring/requests?endpoint=${endpoint}`);
 
 async function registered(w: Awaited<ReturnType<typeof world>>, flavor: string) {
@@ -54,6 +62,31 @@ describe("action-chat-smoke against both scoring containers", () => {
       expect(file).not.toContain(keys.primaryKey);
     },
   );
+});
+
+describe("the emulator's scoring, keyed by workspace and endpoint", () => {
+  it("answers from the endpoint whose key was sent when two workspaces hold an endpoint of the same name", async () => {
+    const [a, b] = [await world(), await world()];
+    const name = `same-${a.workspace.slice(3)}`;
+    for (const [w, deployment] of [
+      [a, "blue"],
+      [b, "green"],
+    ] as const)
+      await control("POST", "/endpoints", {
+        workspace: w.workspace,
+        name,
+        deployments: [{ name: deployment, traffic: 100 }],
+      });
+    const run = await runAction("action-chat-smoke", {
+      env: b.env,
+      inputs: { endpoint: name, prompts: "Tell me a joke." },
+      keepFiles: true,
+    });
+    expect(run.code).toBe(0);
+    const [request] = await sent(name);
+    expect(request).toMatchObject({ workspace: b.workspace, deployment: "green", status: 200 });
+    expect(readFileSync(run.outputs["results-file"]!, "utf8")).toContain("(green) Here is a short answer");
+  });
 });
 
 describe("action-deploy's smoke prompt against both scoring containers", () => {
