@@ -1,8 +1,12 @@
 // Both scoring variants end to end: a deployment whose model has a transformers / hftransformersv2 MLflow
 // flavour is served by the MLflow scoring script (nested input, list / records answers), any other by the vLLM
 // image ({"output": …}). action-chat-smoke and action-deploy's smoke prompt find the shape themselves.
+import { execFile, execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { control, runFixture, world } from "./harness/emulator.js";
+import { REPO_ROOT } from "./harness/paths.js";
 import { leaks, runAction } from "./harness/run-action.js";
 
 type Sent = {
@@ -62,6 +66,55 @@ describe("action-chat-smoke against both scoring containers", () => {
       expect(file).not.toContain(keys.primaryKey);
     },
   );
+});
+
+/** python3 runs the Prompt flow tool's logic; without it (with one warning) that part is skipped. */
+const withPython = (() => {
+  try {
+    execFileSync("python3", ["--version"]);
+    return describe;
+  } catch {
+    console.warn("python3 is absent: the Prompt flow tool's scoring logic was not run against the emulator");
+    return describe.skip;
+  }
+})();
+
+withPython("the Prompt flow tool's scoring logic against both scoring containers", () => {
+  it.each([
+    ["none", "flat", [200, 200]],
+    ["hftransformersv2", "nested", [424, 200, 200]],
+  ])("a %s model is answered in the %s shape", async (flavor, shape, statuses) => {
+    const w = await world();
+    const model = await registered(w, flavor);
+    const name = `pf-${flavor.slice(0, 4)}-${w.workspace.slice(3)}`;
+    const { endpoint, keys } = await control<{
+      endpoint: { properties: { scoringUri: string } };
+      keys: { primaryKey: string };
+    }>("POST", "/endpoints", {
+      workspace: w.workspace,
+      name,
+      deployments: [{ name: "blue", traffic: 100, model: model.id }],
+    });
+    const { stdout } = await promisify(execFile)(
+      "python3",
+      [join(REPO_ROOT, "promptflow", "tests", "score_endpoint.py")],
+      {
+        env: {
+          PATH: process.env.PATH,
+          PYTHONDONTWRITEBYTECODE: "1",
+          SCORING_URI: endpoint.properties.scoringUri,
+          SCORING_KEY: keys.primaryKey,
+          SSL_CA_FILE: w.env.NODE_EXTRA_CA_CERTS!,
+        },
+      },
+    );
+    expect(JSON.parse(stdout)).toEqual({
+      answers: ["The capital of France is Paris.", "2 + 2 = 4."],
+      shape,
+      statuses,
+    });
+    expect(stdout).not.toContain(keys.primaryKey);
+  });
 });
 
 describe("the emulator's scoring, keyed by workspace and endpoint", () => {
