@@ -6,6 +6,7 @@ import { ActionError, describeError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
 import { noOidcReason, oidcAvailable } from "@phi3-aml/shared/login/github-token";
 import { mask, setOutputs, writeSummary } from "@phi3-aml/shared/report";
+import { fetchSender } from "@phi3-aml/shared/scoring/client";
 import { buildHeaders, buildPayload } from "@phi3-aml/shared/scoring/payload";
 import { ShapeMemory } from "@phi3-aml/shared/scoring/shape";
 import { workflowRunUrl } from "@phi3-aml/shared/tags";
@@ -80,22 +81,9 @@ export async function run(inputs: ChatSmokeInputs, log: Logger): Promise<void> {
     parameters: inputs.parameters,
   };
   const headers = buildHeaders(target.key, inputs.deployment);
-  const send: Send = async (c, signal, shape) => {
-    const t0 = performance.now();
-    const res = await fetch(target.scoringUri, {
-      method: "POST",
-      headers,
-      body: JSON.stringify(buildPayload(c, settings, shape)),
-      signal,
-    });
-    const body = await res.text();
-    return {
-      status: res.status,
-      body,
-      latencyMs: Math.round(performance.now() - t0),
-      headers: { "retry-after": res.headers.get("retry-after") ?? undefined },
-    };
-  };
+  // The shared client's fetch sender: POSTs the case in the requested shape, reads the whole answer.
+  const send: Send = (c, signal, shape) =>
+    fetchSender(target.scoringUri, headers, (s) => buildPayload(c, settings, s))(shape, signal);
   log.info(
     `Sending ${inputs.cases.length} case(s) to ${target.name}${inputs.deployment ? ` (deployment ${inputs.deployment})` : ""}, ${inputs.concurrency} at a time.`,
   );
