@@ -36,7 +36,26 @@ describe("the Prompt flow chat flow (promptflow/phi3-chat)", () => {
     const tool = readFileSync(join(FLOW, flow.nodes[0]!.source.path), "utf8");
     expect(tool).toContain(`connection.configs["${CONNECTION_FIELDS.endpoint}"]`);
     expect(tool).toContain(`connection.secrets['${CONNECTION_FIELDS.key}']`);
-    expect(tool).toContain('"input_data": {"input_string": messages');
+    expect(tool).toContain("from scoring import ShapeMemory, score");
+    const scoring = readFileSync(join(FLOW, "scoring.py"), "utf8");
+    expect(scoring).toContain('{"input_data": {"input_string": [messages] if shape == NESTED else messages');
+  });
+
+  it("answers from both scoring containers, in the same order as the actions' client (python3 unittest)", () => {
+    let python: string | undefined;
+    try {
+      python = execFileSync("python3", ["--version"]).toString();
+    } catch {
+      console.warn("python3 is absent: the tool's scoring logic was not run");
+    }
+    if (python)
+      expect(() =>
+        execFileSync("python3", ["-m", "unittest", "discover", "-s", join(REPO_ROOT, "promptflow", "tests")], {
+          stdio: "pipe",
+          // No __pycache__ left in the flow folder (it is uploaded as it is).
+          env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1" },
+        }),
+      ).not.toThrow();
   });
 
   it("has a tool that is valid Python", () => {
@@ -48,7 +67,12 @@ describe("the Prompt flow chat flow (promptflow/phi3-chat)", () => {
     }
     if (python)
       expect(() =>
-        execFileSync("python3", ["-c", "import ast,sys; ast.parse(open(sys.argv[1]).read())", join(FLOW, "chat.py")]),
+        execFileSync("python3", [
+          "-c",
+          "import ast,sys; [ast.parse(open(f).read()) for f in sys.argv[1:]]",
+          join(FLOW, "chat.py"),
+          join(FLOW, "scoring.py"),
+        ]),
       ).not.toThrow();
   });
 });

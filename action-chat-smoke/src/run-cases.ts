@@ -9,22 +9,18 @@
  */
 import { caseLabel, promptOf, type ChatCase } from "./cases.js";
 import { checkAnswer } from "./expect.js";
-import { describeHttpError, describeNetworkError, describeTimeout } from "./http-errors.js";
-import { readAnswer, type ResponseShape } from "./response.js";
-import { BACKOFF, isRetryable, nextDelayMs, type BackoffPolicy, type Outcome } from "./retry.js";
+import type { SendResult } from "@phi3-aml/shared/scoring/attempt";
+import { judge, scoreWithFallback, type ScoreOutcome } from "@phi3-aml/shared/scoring/client";
+import type { PayloadShape } from "@phi3-aml/shared/scoring/payload";
+import type { ResponseShape } from "@phi3-aml/shared/scoring/response";
+import type { BackoffPolicy } from "@phi3-aml/shared/scoring/retry";
+import { ShapeMemory } from "@phi3-aml/shared/scoring/shape";
 import type { CaseStatus } from "./stats.js";
 
-export interface SendResult {
-  status: number;
-  body: string;
-  /** Time of this one request, measured by the sender (from sending to the whole body read). */
-  latencyMs: number;
-  /** Response headers, names in lower case (only retry-after is read). */
-  headers?: Record<string, string | undefined>;
-}
+export type { SendResult };
 
-/** Sends one case; must give up when `signal` aborts (the per-request timeout). */
-export type Send = (c: ChatCase, signal: AbortSignal) => Promise<SendResult>;
+/** Sends one case in the given request shape; must give up when `signal` aborts (the per-request timeout). */
+export type Send = (c: ChatCase, signal: AbortSignal, shape: PayloadShape) => Promise<SendResult>;
 
 export interface CaseResult {
   index: number;
@@ -37,6 +33,8 @@ export interface CaseResult {
   status: CaseStatus;
   answer?: string;
   shape?: ResponseShape;
+  /** The request shape of the last request ("flat", or "nested" after the endpoint could not read "flat"). */
+  payloadShape?: PayloadShape;
   /** Why it did not pass: each failed expectation, or the one error message. Empty when passed. */
   reasons: string[];
   /** The HTTP status of the last response, when there was one. */
@@ -51,6 +49,7 @@ export interface CaseResult {
 
 export type RunEvent =
   | { type: "retry"; case: ChatCase; attempt: number; delayMs: number; reason: string }
+  | { type: "fallback"; case: ChatCase; from: PayloadShape; to: PayloadShape; status: number }
   | { type: "result"; result: CaseResult };
 
 export interface RunOptions {
@@ -58,12 +57,18 @@ export interface RunOptions {
   concurrency?: number;
   /** Retries after the first request, for retryable outcomes (default 3: up to 4 requests). */
   retries?: number;
+  /** Time for one case's requests and waits; a retry that would end after it is not made. */
+  budgetMs?: number;
+  /** The request shape, shared by every case of the run (and read by the caller afterwards). */
+  shapes?: ShapeMemory;
   /** Per request (default 90 000, the endpoint's usual request_timeout_ms). */
   timeoutMs?: number;
   /** Expectation on every answered case. */
   maxLatencyMs?: number;
   /** The deployment header that was sent, for the 404 message. */
   deployment?: string;
+  /** Removed from every error message (the endpoint's key). */
+  secrets?: readonly string[];
   /** Final statuses after which no further case is sent (default 401, 403, 404). */
   stopOnStatus?: readonly number[];
   backoff?: BackoffPolicy;
@@ -76,13 +81,6 @@ export interface RunOptions {
   onEvent?: (event: RunEvent) => void;
 }
 
-const TIMED_OUT = Symbol("timed out");
-
-type Attempt =
-  | { outcome: Outcome & { kind: "http" }; response: SendResult }
-  | { outcome: Outcome & { kind: "timeout" } }
-  | { outcome: Outcome & { kind: "network" }; message: string };
-
 export async function runCases(
   cases: readonly ChatCase[],
   send: Send,
@@ -93,13 +91,14 @@ export async function runCases(
   const results: CaseResult[] = new Array<CaseResult>(cases.length);
   let next = 0;
   let stoppedBy: CaseResult | undefined;
+  const shapes = options.shapes ?? new ShapeMemory();
 
   const worker = async () => {
     for (;;) {
       const i = next++;
       const c = cases[i];
       if (!c) return;
-      const result = stoppedBy ? skipped(c, stoppedBy) : await runOne(c, send, options);
+      const result = stoppedBy ? skipped(c, stoppedBy) : await runOne(c, send, shapes, options);
       if (
         !stoppedBy &&
         result.httpStatus !== undefined &&
@@ -115,92 +114,34 @@ export async function runCases(
   return results;
 }
 
-async function runOne(c: ChatCase, send: Send, options: RunOptions): Promise<CaseResult> {
-  const retries = Math.max(0, Math.floor(options.retries ?? 3));
-  const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const started = now();
-  let attempts = 0;
-  for (;;) {
-    attempts++;
-    const attempt = await attemptOnce(c, send, options);
-    const retryable = isRetryable(attempt.outcome);
-    if (!retryable || attempts > retries) return finish(c, attempt, attempts, now() - started, options);
-    const retryAfter = "response" in attempt ? header(attempt.response, "retry-after") : undefined;
-    const delayMs = nextDelayMs(attempts, retryAfter, options.random ?? Math.random, now(), options.backoff ?? BACKOFF);
-    options.onEvent?.({ type: "retry", case: c, attempt: attempts, delayMs, reason: shortReason(attempt) });
-    await sleep(delayMs);
-  }
-}
-
-/** One request with its timeout: aborts `send` through the signal when the timer fires first. */
-async function attemptOnce(c: ChatCase, send: Send, options: RunOptions): Promise<Attempt> {
-  const timeoutMs = options.timeoutMs ?? 90_000;
-  const setTimer =
-    options.setTimer ??
-    ((ms: number, fire: () => void) => {
-      const t = setTimeout(fire, ms);
-      return () => clearTimeout(t);
-    });
-  const controller = new AbortController();
-  let timedOut = false;
-  let cancel: () => void = () => undefined;
-  const timer = new Promise<typeof TIMED_OUT>((resolve) => {
-    cancel = setTimer(timeoutMs, () => {
-      timedOut = true;
-      controller.abort(new Error(`timed out after ${timeoutMs} ms`));
-      resolve(TIMED_OUT);
-    });
+async function runOne(c: ChatCase, send: Send, shapes: ShapeMemory, options: RunOptions): Promise<CaseResult> {
+  const outcome = await scoreWithFallback((shape, signal) => send(c, signal, shape), shapes, {
+    ...options,
+    onRetry: (e) => options.onEvent?.({ type: "retry", case: c, ...e }),
+    onFallback: (e) => options.onEvent?.({ type: "fallback", case: c, ...e }),
   });
-  // A send that throws synchronously is a rejected request, like any other; and a send that rejects after
-  // the timeout already won the race must not surface as an unhandled rejection.
-  const sending = Promise.resolve().then(() => send(c, controller.signal));
-  sending.catch(() => undefined);
-  try {
-    const r = await Promise.race([sending, timer]);
-    if (r === TIMED_OUT) return { outcome: { kind: "timeout" } };
-    return { outcome: { kind: "http", status: r.status }, response: r };
-  } catch (e) {
-    if (timedOut) return { outcome: { kind: "timeout" } };
-    const err = e as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
-    // fetch (undici) throws TypeError("fetch failed") with the socket error as its cause.
-    const code =
-      typeof err?.code === "string" ? err.code : typeof err?.cause?.code === "string" ? err.cause.code : undefined;
-    const message =
-      [err?.message, err?.cause?.message].filter((m) => typeof m === "string" && m).join(": ") || String(e);
-    return { outcome: code ? { kind: "network", code } : { kind: "network" }, message };
-  } finally {
-    cancel();
-  }
+  return finish(c, outcome, options);
 }
 
-function finish(c: ChatCase, attempt: Attempt, attempts: number, elapsedMs: number, options: RunOptions): CaseResult {
-  const base = baseResult(c, attempts, elapsedMs);
-  if (attempt.outcome.kind === "timeout")
-    return { ...base, status: "error", reasons: [describeTimeout(options.timeoutMs ?? 90_000, attempts)] };
-  if (!("response" in attempt))
-    return {
-      ...base,
-      status: "error",
-      reasons: [describeNetworkError(attempt.outcome.code, "message" in attempt ? attempt.message : "", attempts)],
-    };
-  const { status, body, latencyMs } = attempt.response;
-  const withResponse = { ...base, httpStatus: status, latencyMs };
-  if (status < 200 || status > 299)
-    return {
-      ...withResponse,
-      status: "error",
-      reasons: [describeHttpError(status, body, { deployment: options.deployment, attempts })],
-    };
-  const read = readAnswer(body);
-  if (!read.ok)
-    return { ...withResponse, status: "error", reasons: [`${read.message}. The response began: ${read.excerpt}`] };
-  const check = checkAnswer(read.answer, c.expect, { latencyMs, maxLatencyMs: options.maxLatencyMs });
+function finish(c: ChatCase, outcome: ScoreOutcome, options: RunOptions): CaseResult {
+  const base = { ...baseResult(c, outcome.attempts, outcome.elapsedMs), payloadShape: outcome.shape };
+  const verdict = judge(outcome, {
+    deployment: options.deployment,
+    timeoutMs: options.timeoutMs,
+    secrets: options.secrets,
+  });
+  const response = "response" in outcome.attempt ? outcome.attempt.response : undefined;
+  const withResponse = response ? { ...base, httpStatus: response.status, latencyMs: response.latencyMs } : base;
+  if (!verdict.ok) return { ...withResponse, status: "error", reasons: [verdict.message] };
+  const check = checkAnswer(verdict.answer, c.expect, {
+    latencyMs: verdict.latencyMs,
+    maxLatencyMs: options.maxLatencyMs,
+  });
   return {
     ...withResponse,
     status: check.pass ? "passed" : "failed",
-    answer: read.answer,
-    shape: read.shape,
+    answer: verdict.answer,
+    shape: verdict.responseShape,
     reasons: check.reasons,
   };
 }
@@ -231,21 +172,4 @@ function baseResult(c: ChatCase, attempts: number, elapsedMs: number): Omit<Case
   if (c.id !== undefined) r.id = c.id;
   if (c.name !== undefined) r.name = c.name;
   return r;
-}
-
-function shortReason(a: Attempt): string {
-  switch (a.outcome.kind) {
-    case "timeout":
-      return "timed out";
-    case "network":
-      return a.outcome.code ?? "connection failed";
-    case "http":
-      return `HTTP ${a.outcome.status}`;
-  }
-}
-
-function header(r: SendResult, name: string): string | undefined {
-  if (!r.headers) return undefined;
-  for (const [k, v] of Object.entries(r.headers)) if (k.toLowerCase() === name) return v;
-  return undefined;
 }

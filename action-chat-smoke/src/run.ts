@@ -6,11 +6,13 @@ import { ActionError, describeError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
 import { noOidcReason, oidcAvailable } from "@phi3-aml/shared/login/github-token";
 import { mask, setOutputs, writeSummary } from "@phi3-aml/shared/report";
+import { fetchSender } from "@phi3-aml/shared/scoring/client";
+import { buildHeaders, buildPayload } from "@phi3-aml/shared/scoring/payload";
+import { ShapeMemory } from "@phi3-aml/shared/scoring/shape";
 import { workflowRunUrl } from "@phi3-aml/shared/tags";
 import { caseLabel } from "./cases.js";
 import type { ChatSmokeInputs } from "./inputs.js";
 import { renderComment, renderResults, totalsLine } from "./markdown.js";
-import { buildHeaders, buildPayload } from "./payload.js";
 import { runCases, type Send } from "./run-cases.js";
 import { summarize } from "./stats.js";
 
@@ -79,26 +81,16 @@ export async function run(inputs: ChatSmokeInputs, log: Logger): Promise<void> {
     parameters: inputs.parameters,
   };
   const headers = buildHeaders(target.key, inputs.deployment);
-  const send: Send = async (c, signal) => {
-    const t0 = performance.now();
-    const res = await fetch(target.scoringUri, {
-      method: "POST",
-      headers,
-      body: JSON.stringify(buildPayload(c, settings)),
-      signal,
-    });
-    const body = await res.text();
-    return {
-      status: res.status,
-      body,
-      latencyMs: Math.round(performance.now() - t0),
-      headers: { "retry-after": res.headers.get("retry-after") ?? undefined },
-    };
-  };
+  // The shared client's fetch sender: POSTs the case in the requested shape, reads the whole answer.
+  const send: Send = (c, signal, shape) =>
+    fetchSender(target.scoringUri, headers, (s) => buildPayload(c, settings, s))(shape, signal);
   log.info(
     `Sending ${inputs.cases.length} case(s) to ${target.name}${inputs.deployment ? ` (deployment ${inputs.deployment})` : ""}, ${inputs.concurrency} at a time.`,
   );
+  const shapes = new ShapeMemory();
   const results = await runCases(inputs.cases, send, {
+    shapes,
+    secrets: [target.key],
     concurrency: inputs.concurrency,
     retries: inputs.retries,
     timeoutMs: inputs.timeoutSeconds * 1000,
@@ -107,6 +99,10 @@ export async function run(inputs: ChatSmokeInputs, log: Logger): Promise<void> {
     onEvent: (e) => {
       if (e.type === "retry")
         log.info(`Case ${caseLabel(e.case)}: ${e.reason}; trying again in ${Math.round(e.delayMs / 1000)} s.`);
+      if (e.type === "fallback")
+        log.info(
+          `Case ${caseLabel(e.case)}: the endpoint could not read the ${e.from} request (HTTP ${e.status}); sending the ${e.to} one.`,
+        );
       if (e.type === "result")
         log.info(
           `Case ${e.result.label}: ${e.result.status}${e.result.latencyMs !== undefined ? ` in ${e.result.latencyMs} ms` : ""}${e.result.reasons.length ? ` — ${e.result.reasons.join("; ")}` : ""}`,
@@ -133,6 +129,7 @@ export async function run(inputs: ChatSmokeInputs, log: Logger): Promise<void> {
     "p50-ms": totals.p50Ms,
     "p95-ms": totals.p95Ms,
     "results-file": resultsFile,
+    "payload-shape": shapes.known ?? "",
   });
   await writeSummary(renderResults(results, totals, render));
 

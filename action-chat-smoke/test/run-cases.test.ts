@@ -1,4 +1,5 @@
 import type { ChatCase } from "../src/cases.js";
+import { ShapeMemory } from "@phi3-aml/shared/scoring/shape";
 import { runCases, type RunEvent, type RunOptions, type Send, type SendResult } from "../src/run-cases.js";
 
 const caseOf = (index: number, prompt: string, extra: Partial<ChatCase> = {}): ChatCase => ({
@@ -120,6 +121,7 @@ describe("running the cases", () => {
       status: "passed",
       answer: "Hello!",
       shape: "output",
+      payloadShape: "flat",
       reasons: [],
       httpStatus: 200,
       latencyMs: 321,
@@ -266,5 +268,35 @@ describe("running the cases", () => {
 
   it("returns no results for no cases", async () => {
     expect(await runCases([], scripted({}), fakes().options)).toEqual([]);
+  });
+
+  it("sends the nested shape once when the endpoint cannot read the flat one, then only the nested shape", async () => {
+    const shapesSent: string[] = [];
+    const unreadable = JSON.stringify({
+      message: "An unexpected error occurred in scoring script. Check the logs for more info.",
+    });
+    const send: Send = async (c, _signal, shape) => {
+      shapesSent.push(`${c.messages[0]!.content}:${shape}`);
+      return shape === "nested" ? status(200, JSON.stringify([{ 0: "records" }])) : status(424, unreadable);
+    };
+    const shapes = new ShapeMemory();
+    const f = fakes({ concurrency: 1, shapes });
+    const results = await runCases(cases("a", "b", "c"), send, f.options);
+    expect(shapesSent).toEqual(["a:flat", "a:nested", "b:nested", "c:nested"]);
+    expect(shapes.known).toBe("nested");
+    expect(results.map((r) => [r.status, r.payloadShape, r.shape, r.attempts])).toEqual([
+      ["passed", "nested", "list-of-0", 2],
+      ["passed", "nested", "list-of-0", 1],
+      ["passed", "nested", "list-of-0", 1],
+    ]);
+    expect(f.events.filter((e) => e.type === "fallback")).toHaveLength(1);
+  });
+
+  it("keeps the key out of every reason, even when the endpoint echoes it", async () => {
+    const key = "k3y-SECRET-value-0123456789";
+    const send = scripted({ q: [status(401, `bad key ${key}`)] });
+    const [r] = await runCases(cases("q"), send, { ...fakes().options, secrets: [key] });
+    expect(r!.reasons.join(" ")).not.toContain(key);
+    expect(r!.reasons.join(" ")).toContain("***");
   });
 });

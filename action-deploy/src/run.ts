@@ -26,6 +26,7 @@ import {
 import { defaultEndpointName } from "./names.js";
 import { planRollout, type DeploymentResource, type RolloutPlan } from "./plan.js";
 import { checkQuota } from "./quota.js";
+import { smokeTest } from "./smoke.js";
 import { deploySummary, type DeploySummaryInput } from "./summary.js";
 
 const LRO = { intervalMs: 5_000, maxIntervalMs: 30_000, timeoutMs: 90 * 60_000 };
@@ -174,8 +175,10 @@ export async function run(inputs: DeployInputs, log: Logger): Promise<void> {
           ),
         );
       } else if (step.kind === "smoke") {
+        const scoringUri = (await getEndpoint(s, endpointName))!.properties!.scoringUri!;
+        const smokeKey = await getKey();
         smoke = await timed("smoke prompt", () =>
-          smokeTest(s, endpointName, step.deployment, inputs.smokePrompt!, getKey, log),
+          smokeTest({ scoringUri, key: smokeKey, deployment: step.deployment, prompt: inputs.smokePrompt!, log }),
         );
         if (smoke.error)
           throw new ActionError(`The smoke prompt to deployment ${step.deployment} failed: ${smoke.error}`);
@@ -419,43 +422,6 @@ async function removeFailed(s: Session, endpoint: string, name: string, log: Log
     );
   } catch (e) {
     log.warning(`Could not remove deployment ${name}: ${describeError(e)}`);
-  }
-}
-
-/** The smoke prompt, to the new deployment alone (azureml-model-deployment), before it takes live traffic. */
-async function smokeTest(
-  s: Session,
-  endpoint: string,
-  deployment: string,
-  prompt: string,
-  key: () => Promise<string>,
-  log: Logger,
-): Promise<NonNullable<DeploySummaryInput["smoke"]>> {
-  const ep = (await getEndpoint(s, endpoint))!;
-  const t0 = Date.now();
-  try {
-    const res = await fetch(ep.properties!.scoringUri!, {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${await key()}`,
-        "content-type": "application/json",
-        "azureml-model-deployment": deployment,
-      },
-      body: JSON.stringify({
-        input_data: {
-          input_string: [{ role: "user", content: prompt }],
-          parameters: { temperature: 0.7, max_new_tokens: 128 },
-        },
-      }),
-      signal: AbortSignal.timeout(120_000),
-    });
-    const text = await res.text();
-    if (!res.ok) return { prompt, ms: Date.now() - t0, error: `${res.status}: ${text.slice(0, 300)}` };
-    const answer = (JSON.parse(text) as { output?: string }).output ?? text;
-    log.info(`Smoke prompt answered by ${deployment} in ${Date.now() - t0} ms.`);
-    return { prompt, answer, ms: Date.now() - t0 };
-  } catch (e) {
-    return { prompt, ms: Date.now() - t0, error: (e as Error).message };
   }
 }
 

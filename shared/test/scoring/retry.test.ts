@@ -1,4 +1,4 @@
-import { BACKOFF, isRetryable, nextDelayMs, parseRetryAfter } from "../src/retry.js";
+import { BACKOFF, isRetryable, nextDelayMs, parseRetryAfter } from "../../src/scoring/retry.js";
 
 const NOW = Date.parse("2025-06-01T12:00:00Z");
 

@@ -1,4 +1,4 @@
-import { readAnswer } from "../src/response.js";
+import { readAnswer } from "../../src/scoring/response.js";
 
 describe("reading the answer", () => {
   it('reads {"output": "…"}, the documented shape', () => {

@@ -36,7 +36,7 @@ export function describeHttpError(status: number, body: string, ctx: HttpErrorCo
     case status === 408:
       return `408 Request Timeout${retried}: the model did not answer within the endpoint's request timeout (request_timeout_ms of the deployment). A cold or overloaded endpoint can be slow: raise timeout-seconds, retries or the deployment's request timeout.${server}`;
     case status === 424:
-      return `424 Failed Dependency: model error, the model container failed on this input (it is not retried). See the deployment's logs (az ml online-deployment get-logs).${server}`;
+      return `424 Failed Dependency${retried}: model error, the model container failed on this input (it is not retried; only the request's nested shape is tried once when the flat one could not be read). See the deployment's logs (az ml online-deployment get-logs).${server}`;
     case status === 429:
       return `429 Too Many Requests${retried}: the endpoint is throttling. Lower concurrency, or raise the deployment's max_concurrent_requests_per_instance or instance count.${server}`;
     case status === 502 || status === 503 || status === 504:
@@ -44,7 +44,7 @@ export function describeHttpError(status: number, body: string, ctx: HttpErrorCo
     case status >= 500:
       return `${status} ${STATUS_TEXT[status] ?? "Server Error"}${retried}: the endpoint failed on its side.${server}`;
     case status === 400 || status === 422:
-      return `${status} ${STATUS_TEXT[status] ?? "Bad Request"}: the endpoint rejected the request. The deployment may expect another request shape than {"input_data": {"input_string": [...], "parameters": {...}}}, or a parameter is invalid.${server}`;
+      return `${status} ${STATUS_TEXT[status] ?? "Bad Request"}: the endpoint rejected the request. The deployment may expect another request shape than {"input_data": {"input_string": [...], "parameters": {...}}} (or its nested form [[...]], tried once when the body says the input could not be read), or a parameter is invalid.${server}`;
     default:
       return `${status}${STATUS_TEXT[status] ? ` ${STATUS_TEXT[status]}` : ""}: the endpoint answered with an error.${server}`;
   }

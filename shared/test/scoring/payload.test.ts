@@ -1,5 +1,4 @@
-import { buildHeaders, buildMessages, buildPayload, describeHeaders } from "../src/payload.js";
-import type { ChatCase } from "../src/cases.js";
+import { buildHeaders, buildMessages, buildPayload, describeHeaders } from "../../src/scoring/payload.js";
 
 const user = (content: string) => ({ role: "user" as const, content });
 
@@ -14,7 +13,7 @@ describe("the scoring request", () => {
   });
 
   it("sends the system message first, then the conversation", () => {
-    const c: Pick<ChatCase, "system" | "messages"> = {
+    const c = {
       system: "Be brief.",
       messages: [user("Q1"), { role: "assistant", content: "A1" }, user("Q2")],
     };
@@ -36,7 +35,8 @@ describe("the scoring request", () => {
 
   it("does not share message objects with the case", () => {
     const c = { messages: [user("Hi")] };
-    buildPayload(c, { temperature: 1, maxNewTokens: 1 }).input_data.input_string[0]!.content = "changed";
+    (buildPayload(c, { temperature: 1, maxNewTokens: 1 }).input_data.input_string[0] as { content: string }).content =
+      "changed";
     expect(c.messages[0]!.content).toBe("Hi");
   });
 

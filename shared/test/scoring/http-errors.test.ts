@@ -1,4 +1,9 @@
-import { bodyExcerpt, describeHttpError, describeNetworkError, describeTimeout } from "../src/http-errors.js";
+import {
+  bodyExcerpt,
+  describeHttpError,
+  describeNetworkError,
+  describeTimeout,
+} from "../../src/scoring/http-errors.js";
 
 describe("messages for HTTP errors", () => {
   it("says a 401 is a wrong key and to check the key and the auth mode", () => {

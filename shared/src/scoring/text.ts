@@ -1,0 +1,43 @@
+/**
+ * Text helpers the scoring client needs for its messages: cutting by characters (Unicode code points, so
+ * an emoji is never cut in half), one-line excerpts of response bodies, and numbers as people read them.
+ * action-chat-smoke's text.ts re-exports these.
+ */
+
+/** The first `max` characters, with "…" in place of the rest when it was longer. */
+export function truncate(text: string, max: number): string {
+  if (max <= 0) return "";
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  // The ellipsis takes one of the `max` characters so the result never exceeds the limit.
+  return chars.slice(0, Math.max(0, max - 1)).join("") + "…";
+}
+
+/**
+ * A short, one-line look at a body for an error message: whitespace runs become one space (bodies are
+ * often pretty-printed JSON or HTML error pages), then cut to `max` characters.
+ */
+export function excerpt(body: string, max = 300): string {
+  return truncate(body.replace(/\s+/g, " ").trim(), max);
+}
+
+/**
+ * A whole number with thousands separators, "2,310": written by hand rather than with toLocaleString so
+ * the text is the same on every runner whatever its locale or ICU build.
+ */
+export function formatInt(n: number): string {
+  const rounded = Math.round(n);
+  const sign = rounded < 0 ? "-" : "";
+  return sign + String(Math.abs(rounded)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** Replaces every occurrence of each secret with "***", longest first so a secret inside another goes too. */
+export function redactSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {
+  // Very short "secrets" would blank out ordinary words; real keys are long.
+  const list = secrets
+    .filter((s): s is string => typeof s === "string" && s.length >= 4)
+    .sort((a, b) => b.length - a.length);
+  let out = text;
+  for (const s of list) out = out.split(s).join("***");
+  return out;
+}
