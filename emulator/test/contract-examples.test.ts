@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { API_VERSION, loadContract, SPEC_FILES, specsDir } from "../src/contract/openapi.js";
+import { API_VERSION, exampleFolder, loadContract, SPEC_FILES, specsDir } from "../src/contract/openapi.js";
 
 type Json = Record<string, unknown>;
 
@@ -23,6 +23,7 @@ interface Case {
   path: string;
   status: number;
   body: unknown;
+  headers?: Record<string, string | number>;
 }
 
 const jobsPut = (label: string) =>
@@ -45,7 +46,10 @@ const allowedViolations: Record<string, { reason: string; errors: string[] }> = 
   "Job/FineTuningJob/createOrUpdate.json 201": { reason: fineTuning, errors: [jobsPut("201"), jobStatus("201")] },
 };
 
-/** Every example under examples/**, with the operation that names it in x-ms-examples (or that it names). */
+/**
+ * Every example under examples/** and workspaceRP-examples/**, with the operation that names it in
+ * x-ms-examples (or that it names).
+ */
 function exampleCases(): Case[] {
   const base = join(dir!, "azureml", API_VERSION);
   const operations: Array<{
@@ -61,7 +65,7 @@ function exampleCases(): Case[] {
       for (const [method, op] of Object.entries(item)) {
         const body = ((op.parameters ?? []) as Json[]).find((p) => p.in === "body");
         const examples = Object.values((op["x-ms-examples"] ?? {}) as Record<string, { $ref: string }>).map((r) =>
-          join(base, r.$ref),
+          join(base, r.$ref.replace(/^\.\/examples\//, `./${exampleFolder(file)}/`)),
         );
         operations.push({
           operationId: String(op.operationId),
@@ -73,16 +77,18 @@ function exampleCases(): Case[] {
       }
     }
   }
-  const files = (readdirSync(join(base, "examples"), { recursive: true }) as string[])
-    .filter((f) => f.endsWith(".json"))
-    .map((f) => join(base, "examples", f));
+  const files = ["examples", "workspaceRP-examples"].flatMap((folder) =>
+    (readdirSync(join(base, folder), { recursive: true }) as string[])
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => join(base, folder, f)),
+  );
   const cases: Case[] = [];
   for (const file of files.sort()) {
-    const name = relative(join(base, "examples"), file);
+    const name = relative(join(base, "examples"), file).replace(/^\.\.\//, "");
     const example = JSON.parse(readFileSync(file, "utf8")) as {
       operationId?: string;
       parameters: Json;
-      responses: Record<string, { body?: unknown }>;
+      responses: Record<string, { body?: unknown; headers?: Record<string, string | number> }>;
     };
     const op =
       operations.find((o) => o.examples.includes(file)) ??
@@ -110,6 +116,8 @@ function exampleCases(): Case[] {
         path,
         status: Number(status),
         body: res.body,
+        // Many examples write `"headers": {}` as a placeholder: only headers they do give are checked.
+        headers: res.headers && Object.keys(res.headers).length ? res.headers : undefined,
       });
     }
   }
@@ -129,7 +137,7 @@ suite("the Azure ML contract: official OpenAPI files and examples in ../shared/s
     const r =
       c.kind === "request"
         ? contract!.checkRequest(c.method, c.path, c.body)
-        : contract!.checkResponse(c.method, c.path, c.status, c.body);
+        : contract!.checkResponse(c.method, c.path, c.status, c.body, c.headers);
     expect(r.operationId).toBeDefined();
     const allowed = allowedViolations[c.name];
     if (allowed) {
@@ -248,13 +256,36 @@ suite("the Azure ML contract: official OpenAPI files and examples in ../shared/s
       ]);
     });
 
-    it("a success under another api-version", () => {
+    it("a success under an api-version Azure ML does not serve, but not under an older one it does", () => {
+      const endpoint = { location: "eastus", properties: { authMode: "Key" } };
       expect(
-        contract!.checkResponse("GET", `${WS}/onlineEndpoints/e?api-version=2024-01-01-preview`, 200, {
-          location: "eastus",
-          properties: { authMode: "Key" },
-        }).errors,
-      ).toEqual(["OnlineEndpoints_Get: api-version 2024-01-01-preview is not the spec's 2025-12-01"]);
+        contract!.checkResponse("GET", `${WS}/onlineEndpoints/e?api-version=2019-05-01`, 200, endpoint).errors,
+      ).toEqual(["OnlineEndpoints_Get: api-version 2019-05-01 is not one Azure ML serves (arm/api-versions.ts)"]);
+      expect(
+        contract!.checkResponse("GET", `${WS}/onlineEndpoints/e?api-version=2022-10-01`, 200, endpoint).errors,
+      ).toEqual([]);
+    });
+
+    it("a 202 without the Location its spec declares, or with a Retry-After outside 10–600", () => {
+      const del = `${WS}/onlineEndpoints/e${Q}`;
+      const location = "https://management.azure.com/x";
+      expect(contract!.checkResponse("DELETE", del, 202, undefined, { "Retry-After": "10" }).errors).toEqual([
+        "OnlineEndpoints_Delete 202: header Location is missing",
+      ]);
+      expect(contract!.checkResponse("DELETE", del, 202, undefined, { location, "retry-after": "0" }).errors).toEqual([
+        "OnlineEndpoints_Delete 202: header Retry-After 0 is outside 10–600",
+      ]);
+      expect(
+        contract!.checkResponse("DELETE", del, 202, undefined, { location, "retry-after": "soon" }).errors,
+      ).toEqual(["OnlineEndpoints_Delete 202: header Retry-After must be an integer, not 'soon'"]);
+      expect(contract!.checkResponse("DELETE", del, 202, undefined, { location, "retry-after": "10" }).ok).toBe(true);
+    });
+
+    it("a PUT that creates with a status its operation does not declare (workspaceRP.json)", () => {
+      const r = contract!.checkResponse("PUT", `${WS}/connections/c${Q}`, 201, { properties: { authType: "None" } });
+      expect(r.errors).toEqual([
+        "201 is not a documented response of WorkspaceConnections_Create (documented: 200, default)",
+      ]);
     });
   });
 
@@ -322,6 +353,7 @@ describe("the path matcher", () => {
         },
         [SPEC_FILES[1]!]: { swagger: "2.0", paths: {} },
         [SPEC_FILES[2]!]: { swagger: "2.0", paths: {} },
+        [SPEC_FILES[3]!]: { swagger: "2.0", paths: {} },
       };
       for (const [file, doc] of Object.entries(files)) {
         mkdirSync(join(root, file, ".."), { recursive: true });
