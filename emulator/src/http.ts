@@ -193,7 +193,8 @@ export async function serve(o: ServeOptions): Promise<Served> {
       requestHeaders: pickHeaders(inc.headers),
       responseHeaders: headers,
       requestBody: o.keepBodies && req.body ? safeJson(req.body) : undefined,
-      responseBody: o.keepBodies && !res.raw ? res.body : undefined,
+      // What went on the wire (JSON drops undefined members), not the object the handler built.
+      responseBody: o.keepBodies && !res.raw && res.body !== undefined ? wire(res, payload) : undefined,
     });
     out.writeHead(res.status, headers);
     out.end(payload);
@@ -221,6 +222,11 @@ export async function serve(o: ServeOptions): Promise<Served> {
 function pickHeaders(h: IncomingMessage["headers"]): Record<string, string> {
   const keep = ["content-type", "user-agent", "x-ms-client-request-id"];
   return Object.fromEntries(keep.filter((k) => h[k] !== undefined).map((k) => [k, String(h[k])]));
+}
+
+/** A JSON answer as its client reads it back; text as it is. */
+function wire(res: Res, payload: string | Buffer): unknown {
+  return res.text ? res.body : safeJson(String(payload));
 }
 
 function safeJson(text: string): unknown {

@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
-import { API_VERSION, exampleFolder, loadContract, SPEC_FILES, specsDir } from "../src/contract/openapi.js";
+import { join } from "node:path";
+import { API_VERSION, loadContract, SPEC_FILES, specsDir } from "../src/contract/openapi.js";
+import { examplePath, officialExamples } from "../src/contract/examples.js";
 
 type Json = Record<string, unknown>;
 
@@ -46,73 +47,20 @@ const allowedViolations: Record<string, { reason: string; errors: string[] }> = 
   "Job/FineTuningJob/createOrUpdate.json 201": { reason: fineTuning, errors: [jobsPut("201"), jobStatus("201")] },
 };
 
-/**
- * Every example under examples/** and workspaceRP-examples/**, with the operation that names it in
- * x-ms-examples (or that it names).
- */
+/** Every official example as the cases it gives: its request body, and each of its responses. */
 function exampleCases(): Case[] {
-  const base = join(dir!, "azureml", API_VERSION);
-  const operations: Array<{
-    operationId: string;
-    template: string;
-    method: string;
-    bodyName?: string;
-    examples: string[];
-  }> = [];
-  for (const file of SPEC_FILES) {
-    const doc = JSON.parse(readFileSync(join(dir!, file), "utf8")) as { paths: Record<string, Record<string, Json>> };
-    for (const [template, item] of Object.entries(doc.paths)) {
-      for (const [method, op] of Object.entries(item)) {
-        const body = ((op.parameters ?? []) as Json[]).find((p) => p.in === "body");
-        const examples = Object.values((op["x-ms-examples"] ?? {}) as Record<string, { $ref: string }>).map((r) =>
-          join(base, r.$ref.replace(/^\.\/examples\//, `./${exampleFolder(file)}/`)),
-        );
-        operations.push({
-          operationId: String(op.operationId),
-          template,
-          method: method.toUpperCase(),
-          bodyName: body?.name as string | undefined,
-          examples,
-        });
-      }
-    }
-  }
-  const files = ["examples", "workspaceRP-examples"].flatMap((folder) =>
-    (readdirSync(join(base, folder), { recursive: true }) as string[])
-      .filter((f) => f.endsWith(".json"))
-      .map((f) => join(base, folder, f)),
-  );
-  const cases: Case[] = [];
-  for (const file of files.sort()) {
-    const name = relative(join(base, "examples"), file).replace(/^\.\.\//, "");
-    const example = JSON.parse(readFileSync(file, "utf8")) as {
-      operationId?: string;
-      parameters: Json;
-      responses: Record<string, { body?: unknown; headers?: Record<string, string | number> }>;
-    };
-    const op =
-      operations.find((o) => o.examples.includes(file)) ??
-      operations.find((o) => o.operationId === example.operationId);
-    if (!op) throw new Error(`example ${name} belongs to no operation of ${SPEC_FILES.join(", ")}`);
-    const params = example.parameters;
-    const path =
-      op.template.replace(/\{([^}]+)\}/g, (_m, p: string) => encodeURIComponent(String(params[p]))) +
-      `?api-version=${String(params["api-version"])}`;
-    if (op.bodyName && params[op.bodyName] !== undefined)
-      cases.push({
-        name: `${name} request`,
-        kind: "request",
-        method: op.method,
-        path,
-        status: 0,
-        body: params[op.bodyName],
-      });
-    for (const [status, res] of Object.entries(example.responses)) {
+  return officialExamples(dir!).flatMap((e) => {
+    const path = examplePath(e);
+    const request = e.bodyName ? e.parameters[e.bodyName] : undefined;
+    const cases: Case[] = [];
+    if (request !== undefined)
+      cases.push({ name: `${e.name} request`, kind: "request", method: e.method, path, status: 0, body: request });
+    for (const [status, res] of Object.entries(e.responses)) {
       // A response without a body still shows that its status is a documented one.
       cases.push({
-        name: `${name} ${status}${res.body === undefined ? " (no body)" : ""}`,
+        name: `${e.name} ${status}${res.body === undefined ? " (no body)" : ""}`,
         kind: "response",
-        method: op.method,
+        method: e.method,
         path,
         status: Number(status),
         body: res.body,
@@ -120,8 +68,8 @@ function exampleCases(): Case[] {
         headers: res.headers && Object.keys(res.headers).length ? res.headers : undefined,
       });
     }
-  }
-  return cases;
+    return cases;
+  });
 }
 
 suite("the Azure ML contract: official OpenAPI files and examples in ../shared/specs", () => {
