@@ -61,6 +61,18 @@ const identityRoutes: Routes = (r, emu) => {
       }),
     );
   });
+  // A token without the GitHub OIDC dance, for `az rest` and SDK scripts (docs/pending/emulator.md);
+  // `lifetimeSeconds` below 0 gives one that has already expired.
+  r.on("POST", /^\/entra\/token$/, async (req) => {
+    const b = req.json<{ clientId?: string; tenantId?: string; resource?: string; lifetimeSeconds?: number }>() ?? {};
+    const app = emu.entra.apps.get(
+      `${b.tenantId ?? DEFAULTS.tenantId}/${b.clientId ?? DEFAULTS.clientId}`.toLowerCase(),
+    );
+    if (!app) return { status: 404, body: { error: `No app ${b.clientId} in tenant ${b.tenantId}` } };
+    const life = b.lifetimeSeconds ?? emu.entra.accessTokenLifetimeSeconds;
+    const token = await emu.entra.accessToken(app, b.resource ?? "https://management.azure.com", life);
+    return ok({ token_type: "Bearer", access_token: token, expires_in: life });
+  });
   r.on("PUT", /^\/entra\/config$/, (req) => {
     const b = req.json<{ accessTokenLifetimeSeconds?: number }>();
     if (b.accessTokenLifetimeSeconds) emu.entra.accessTokenLifetimeSeconds = b.accessTokenLifetimeSeconds;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { control, runFixture, world } from "../../test/harness/emulator.js";
+import { control, emulatorEnv, emulatorHttps, runFixture, world } from "../../test/harness/emulator.js";
 import { checkQuota as checkFinetuneQuota } from "../../action-finetune/src/quota.js";
 import { checkQuota as checkDeployQuota } from "../../action-deploy/src/quota.js";
 
@@ -120,6 +120,18 @@ describe("the emulator answers what Azure's own clients ask (issue 14)", () => {
     // The PUT never got an answer, yet the cluster exists: processed, then dropped.
     expect(typeof r.put).toBe("string");
     expect(r.after).toMatchObject({ status: 200, body: { name: "dropped-after" } });
+  });
+
+  it("mints a token on the control API (for az rest and SDK scripts), and refuses it once expired", async () => {
+    const env = emulatorEnv();
+    const ws = `${env.AZURE_RESOURCE_MANAGER_ENDPOINT}/subscriptions/${env.AZURE_SUBSCRIPTION_ID}/resourceGroups/${env.AZUREML_RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/workspaces/${env.AZUREML_WORKSPACE}?api-version=2022-10-01`;
+    const bearer = async (body: Record<string, unknown>) =>
+      `Bearer ${(await control<{ access_token: string }>("POST", "/entra/token", body)).access_token}`;
+    expect(await emulatorHttps(ws, { authorization: await bearer({}) })).toMatchObject({ status: 200 });
+    expect(await emulatorHttps(ws, { authorization: await bearer({ lifetimeSeconds: -60 }) })).toMatchObject({
+      status: 401,
+      body: { error: { code: "ExpiredAuthenticationToken" } },
+    });
   });
 
   it("refuses a token from another tenant than the subscription's", async () => {
