@@ -147,42 +147,9 @@ export function loadContract(dir = specsDir()): Contract | undefined {
 function compile(dir: string): Contract {
   const docs = readSpecs(dir);
   const operations = readOperations(docs);
-  const responseDocs = rewrite(docs, false);
-  // Requests rarely get checked outside tests: their copy of the schemas is built on first use.
-  let requestDocs: Map<string, Json> | undefined;
-  const ajvs = new Map<boolean, Ajv>();
-  const ajvFor = (request: boolean) => {
-    let ajv = ajvs.get(request);
-    if (!ajv) ajvs.set(request, (ajv = newAjv(request ? (requestDocs ??= rewrite(docs, true)) : responseDocs)));
-    return ajv;
-  };
-  const validators = new Map<string, ValidateFunction>();
-  const validatorFor = (key: string, request: boolean, schema: unknown) => {
-    let v = validators.get(key);
-    if (!v) {
-      const ajv = ajvFor(request);
-      // A plain reference is compiled once per definition, shared by every operation that answers it.
-      const ref =
-        isObject(schema) && Object.keys(schema).length === 1 && typeof schema.$ref === "string"
-          ? schema.$ref
-          : undefined;
-      v = ref ? ajv.getSchema(ref) : ajv.compile(adjust(structuredClone(schema), request) as Json);
-      if (!v) throw new Error(`contract: cannot resolve ${ref}`);
-      validators.set(key, v);
-    }
-    return v;
-  };
+  const validatorFor = validatorCache(docs);
 
-  const find = (method: string, path: string) => {
-    const p = path.split("?")[0]!.replace(/\/+$/, "");
-    let best: Operation | undefined;
-    for (const op of operations) {
-      if (op.method !== method.toUpperCase() || !op.regex.test(p)) continue;
-      if (!best || op.score[0] > best.score[0] || (op.score[0] === best.score[0] && op.score[1] > best.score[1]))
-        best = op;
-    }
-    return best;
-  };
+  const find = (method: string, path: string) => findIn(operations, method, path);
   // Every accepted api-version is answered in the newest spec's shapes (arm/api-versions.ts): a success
   // under any of them is checked against this spec; one under a version Azure does not serve is an error.
   const apiVersionError = (op: Operation, path: string) => {
@@ -245,6 +212,49 @@ function compile(dir: string): Contract {
         );
       return { ok: errors.length === 0, operationId: op.operationId, errors };
     },
+  };
+}
+
+/** The operation of a method and path: the most literal template that matches. */
+function findIn(operations: Operation[], method: string, path: string): Operation | undefined {
+  const p = path.split("?")[0]!.replace(/\/+$/, "");
+  let best: Operation | undefined;
+  for (const op of operations) {
+    if (op.method !== method.toUpperCase() || !op.regex.test(p)) continue;
+    if (!best || op.score[0] > best.score[0] || (op.score[0] === best.score[0] && op.score[1] > best.score[1]))
+      best = op;
+  }
+  return best;
+}
+
+/**
+ * Validators by key, compiled on first use: requests and responses each get their copy of the rewritten
+ * schemas (requests rarely get checked outside tests, so theirs is built on first use).
+ */
+function validatorCache(docs: Map<string, Json>) {
+  const responseDocs = rewrite(docs, false);
+  let requestDocs: Map<string, Json> | undefined;
+  const ajvs = new Map<boolean, Ajv>();
+  const ajvFor = (request: boolean) => {
+    let ajv = ajvs.get(request);
+    if (!ajv) ajvs.set(request, (ajv = newAjv(request ? (requestDocs ??= rewrite(docs, true)) : responseDocs)));
+    return ajv;
+  };
+  const validators = new Map<string, ValidateFunction>();
+  return (key: string, request: boolean, schema: unknown) => {
+    let v = validators.get(key);
+    if (!v) {
+      const ajv = ajvFor(request);
+      // A plain reference is compiled once per definition, shared by every operation that answers it.
+      const ref =
+        isObject(schema) && Object.keys(schema).length === 1 && typeof schema.$ref === "string"
+          ? schema.$ref
+          : undefined;
+      v = ref ? ajv.getSchema(ref) : ajv.compile(adjust(structuredClone(schema), request) as Json);
+      if (!v) throw new Error(`contract: cannot resolve ${ref}`);
+      validators.set(key, v);
+    }
+    return v;
   };
 }
 
