@@ -41,6 +41,10 @@ export const ML_API_VERSIONS = [
   "2024-07-01-preview",
   "2024-10-01-preview",
   "2025-01-01-preview",
+  // data-plane previews azure-ai-ml sends to a registry's management frontend (same readme's tags)
+  "2020-09-01-dataplanepreview",
+  "2021-10-01-dataplanepreview",
+  "2024-04-01-dataplanepreview",
 ] as const;
 
 /** The version the actions pin (reference/azureml-contract.md §1) and whose spec shapes every answer. */
