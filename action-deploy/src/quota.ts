@@ -48,9 +48,16 @@ const NO_RESERVE = new Set(
   ].map(familyKey),
 );
 
-/** Family names are written "standardNCSv3Family" by the APIs and "Standard NCSv3 Family" by people. */
+/**
+ * Family names are written "standardNCSv3Family" by the vmSizes API, "Standard NCSv3 Family Cluster Dedicated
+ * vCPUs" by the usages API (azure-rest-api-specs …/2025-12-01/examples/Usage/list.json), and
+ * "Standard NCSv3 Family" by people: one key for all three.
+ */
 export function familyKey(family: string): string {
-  return family.replace(/\s+/g, "").toLowerCase();
+  return family
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "")
+    .replace(/(cluster)?(dedicated)?vcpus$/, "");
 }
 
 /** The size from Azure's list for the region when given, else from the known sizes (case-insensitive). */
@@ -70,6 +77,8 @@ export const coresFor = (size: VmSizeInfo, instanceCount: number) =>
 
 /** One entry of GET .../locations/{loc}/usages (Usage). */
 export interface UsageLike {
+  id?: string | null;
+  type?: string | null;
   name?: { value?: string | null; localizedValue?: string | null } | null;
   currentValue?: number | null;
   limit?: number | null;
@@ -124,6 +133,20 @@ export interface QuotaCheck {
 export const QUOTA_DOCS =
   "https://learn.microsoft.com/azure/machine-learning/how-to-manage-quotas#request-quota-and-limit-increases";
 
+/**
+ * The subscription's row of a family: not the low-priority one, and not a workspace's or a cluster's share
+ * (those repeat the family's name, with ids under a workspace).
+ */
+function subscriptionUsage(usages: readonly UsageLike[], key: string): UsageLike | undefined {
+  const same = usages.filter(
+    (u) => familyKey(u.name?.value ?? "") === key && !/low\s*priority/i.test(`${u.name?.value ?? ""} ${u.type ?? ""}`),
+  );
+  return (
+    same.find((u) => /vmFamily\/usages$/i.test(u.type ?? "")) ??
+    same.find((u) => !/\/workspaces?\//i.test(`${u.id ?? ""}/${u.type ?? ""}`))
+  );
+}
+
 /** Checks the new deployment and everything that runs beside it against the family's quota. */
 export function checkQuota(q: QuotaInput): QuotaCheck {
   const none = { addingCores: 0, runningCores: 0, needed: 0 };
@@ -139,7 +162,7 @@ export function checkQuota(q: QuotaInput): QuotaCheck {
     };
   }
   const key = familyKey(size.family);
-  const usage = q.usages.find((u) => familyKey(u.name?.value ?? "") === key);
+  const usage = subscriptionUsage(q.usages, key);
   const familyName = usage?.name?.localizedValue?.replace(/\s+(Cluster\s+)?Dedicated vCPUs$/i, "") || size.family;
   const addingCores = coresFor(size, q.adding.instanceCount);
   const same = q.running

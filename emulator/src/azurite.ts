@@ -53,7 +53,8 @@ export async function startAzurite(tls: TlsMaterial, log: (line: string) => void
   child.stdout?.on("data", (d: Buffer) => log(`azurite: ${d.toString().trim()}`));
   child.stderr?.on("data", (d: Buffer) => log(`azurite: ${d.toString().trim()}`));
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-  const deadline = Date.now() + 20_000;
+  // Generous: on a loaded 2-core machine Azurite has taken over 20 s to listen.
+  const deadline = Date.now() + 60_000;
   while (!(await answers(port, tls.ca))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill();

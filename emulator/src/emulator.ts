@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Arm } from "./arm/index.js";
-import type { RegisterRoutes } from "./arm/context.js";
-import { seedWorkspace, type WorkspaceSeed } from "./arm/workspaces.js";
+import { seedWorkspace } from "./arm/workspaces.js";
 import { createContainer, startAzurite, type Azurite } from "./azurite.js";
-import { checkExchanges, type ContractReport } from "./contract/report.js";
+import { checkExchanges } from "./contract/report.js";
 import { controlRouter } from "./control.js";
 import { DEFAULTS } from "./defaults.js";
 import { Entra } from "./entra.js";
@@ -15,167 +14,200 @@ import { Hub } from "./hub.js";
 import { Scoring } from "./scoring.js";
 import { Regional } from "./regional.js";
 import { GithubApi } from "./github-api.js";
-import { serve, type Exchange, type Served } from "./http.js";
-import { signingKey } from "./keys.js";
+import { serve, type Exchange, type Router, type Served } from "./http.js";
+import { signingKey, type SigningKey } from "./keys.js";
+import { startStorageFront } from "./storage-front.js";
 import { createTls, type TlsMaterial } from "./tls.js";
+import type { Emulator, EmulatorOptions } from "./world.js";
 
-export interface EmulatorOptions {
-  /** Where the CA and certificates are written; a fresh temporary folder by default. */
-  dir?: string;
-  /** Start Azurite too (default true). */
-  azurite?: boolean;
-  /** Port of the control API; 0 = any free one. */
-  controlPort?: number;
-  /** Extra ARM route modules (each action's resources). */
-  armRoutes?: RegisterRoutes[];
-  log?: (line: string) => void;
-}
+export type { Emulator, EmulatorOptions } from "./world.js";
 
-export interface Emulator {
-  /** The environment a bundled action needs to reach this emulator as it would reach Azure. */
-  env: Record<string, string>;
+/** The services of one emulator, started and wired, before the default identities and workspace exist. */
+interface Services {
   tls: TlsMaterial;
+  faults: Faults;
+  exchanges: Exchange[];
+  entraKey: SigningKey;
   oidc: GithubOidc;
   entra: Entra;
   arm: Arm;
+  regional: Regional;
   hub: Hub;
   scoring: Scoring;
   github: GithubApi;
-  faults: Faults;
-  exchanges: Exchange[];
-  azurite?: Azurite;
-  controlUrl: string;
-  /** A workspace with its default datastore, whose container exists in Azurite. */
-  addWorkspace(seed: Partial<WorkspaceSeed> & { name: string }): Promise<unknown>;
-  contractReport(pathContains?: string): ContractReport;
-  stop(): Promise<void>;
+  servers: Served[];
+  urls: Record<"oidc" | "entra" | "arm" | "hub" | "github", string>;
 }
 
 /** Starts the whole local cloud: GitHub OIDC issuer, Entra ID, Azure ML management API, Azurite. */
 export async function startEmulator(o: EmulatorOptions = {}): Promise<Emulator> {
-  const ownDir = !o.dir;
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), "phi3-emulator-"));
-  const tls = await createTls(dir);
+  const s = await startServices(await createTls(dir), o);
+  const storage = o.azurite === false ? undefined : await startStorage(s, o);
+  seedIdentities(s);
+  const env = environment(s, storage?.blobUrl);
+  const emu = assemble(s, env, storage, async () => {
+    if (!o.dir) rmSync(dir, { recursive: true, force: true });
+  });
+  await emu.addWorkspace({ name: DEFAULTS.workspace });
+  await startControl(emu, s.servers, o.controlPort);
+  return emu;
+}
+
+/** Every HTTPS service on its own port, each told where the others are. */
+async function startServices(tls: TlsMaterial, o: EmulatorOptions): Promise<Services> {
   const faults = new Faults();
   const exchanges: Exchange[] = [];
+  const servers: Served[] = [];
   const [ghKey, entraKey] = await Promise.all([signingKey("github-1"), signingKey("entra-1")]);
+  const start = async (service: string, router: Router, keepBodies = false) => {
+    const served = await serve({ service, router, faults, exchanges, tls, keepBodies });
+    servers.push(served);
+    return served.url;
+  };
   const oidc = new GithubOidc(ghKey);
   const entra = new Entra(entraKey);
   const arm = new Arm(entraKey, o.armRoutes);
-
-  const servers: Served[] = [];
-  const start = async (service: string, router: ReturnType<GithubOidc["router"]>, keepBodies = false) => {
-    const s = await serve({ service, router, faults, exchanges, tls, keepBodies });
-    servers.push(s);
-    return s;
-  };
-  const oidcServer = await start("oidc", oidc.router());
-  const entraServer = await start("entra", entra.router());
-  const armServer = await start("arm", arm.router(), true);
   const regional = new Regional(arm);
-  const regionalServer = await start("api", regional.router(), true);
-  regional.base = regionalServer.url;
   const hub = new Hub();
-  const hubServer = await start("hub", hub.router());
   const scoring = new Scoring(arm);
-  const scoringServer = await start("scoring", scoring.router());
-  arm.endpoints.scoringBase = scoringServer.url;
   const github = new GithubApi();
-  const githubServer = await start("github", github.router());
-  oidc.issuer = oidcServer.url;
-  entra.base = entraServer.url;
-  arm.base = armServer.url;
+  const urls = {
+    oidc: (oidc.issuer = await start("oidc", oidc.router())),
+    entra: (entra.base = await start("entra", entra.router())),
+    arm: (arm.base = await start("arm", arm.router(), true)),
+    hub: await start("hub", hub.router()),
+    github: await start("github", github.router()),
+  };
+  regional.base = await start("api", regional.router(), true);
+  arm.endpoints.scoringBase = await start("scoring", scoring.router());
   // Entra trusts the GitHub issuer's keys, as it fetches them from token.actions.githubusercontent.com.
   entra.issuers.set(oidc.issuer, [ghKey.jwk]);
+  return { tls, faults, exchanges, entraKey, oidc, entra, arm, regional, hub, scoring, github, servers, urls };
+}
 
-  const azurite = o.azurite === false ? undefined : await startAzurite(tls, o.log);
+/** Azurite, behind the front that verifies tokens as Azure Storage does. */
+async function startStorage(s: Services, o: EmulatorOptions): Promise<Azurite> {
+  const azurite = await startAzurite(s.tls, o.log);
+  const front = await startStorageFront({
+    azuriteUrl: azurite.blobUrl,
+    tls: s.tls,
+    entraKey: s.entraKey,
+    tenantId: DEFAULTS.tenantId,
+    faults: s.faults,
+  });
+  return {
+    ...azurite,
+    blobUrl: front.blobUrl,
+    async stop() {
+      await front.close();
+      await azurite.stop();
+    },
+  };
+}
 
-  oidc.addJob({}, DEFAULTS.requestToken);
-  entra.addApp({
+/** The default GitHub job, its app registration, and the default subscription in the default tenant. */
+function seedIdentities(s: Services): void {
+  s.oidc.addJob({}, DEFAULTS.requestToken);
+  s.entra.addApp({
     tenantId: DEFAULTS.tenantId,
     clientId: DEFAULTS.clientId,
-    federated: [{ issuer: oidc.issuer, subject: subjectOf(DEFAULT_JOB), audiences: [DEFAULTS.federatedAudience] }],
+    federated: [{ issuer: s.oidc.issuer, subject: subjectOf(DEFAULT_JOB), audiences: [DEFAULTS.federatedAudience] }],
   });
+  s.arm.subscriptions.add({
+    subscriptionId: DEFAULTS.subscriptionId,
+    tenantId: DEFAULTS.tenantId,
+    displayName: "Emulated subscription",
+  });
+}
 
+/** The environment a bundled action needs to reach this emulator as it would reach Azure. */
+function environment(s: Services, blobUrl: string | undefined): Record<string, string> {
   const env: Record<string, string> = {
-    NODE_EXTRA_CA_CERTS: tls.caFile,
-    ACTIONS_ID_TOKEN_REQUEST_URL: `${oidcServer.url}/_apis/pipelines/oidc/token?api-version=2.0`,
+    NODE_EXTRA_CA_CERTS: s.tls.caFile,
+    ACTIONS_ID_TOKEN_REQUEST_URL: `${s.urls.oidc}/_apis/pipelines/oidc/token?api-version=2.0`,
     ACTIONS_ID_TOKEN_REQUEST_TOKEN: DEFAULTS.requestToken,
-    AZURE_AUTHORITY_HOST: entraServer.url,
-    AZURE_RESOURCE_MANAGER_ENDPOINT: armServer.url,
+    AZURE_AUTHORITY_HOST: s.urls.entra,
+    AZURE_RESOURCE_MANAGER_ENDPOINT: s.urls.arm,
     AZURE_CLIENT_ID: DEFAULTS.clientId,
     AZURE_TENANT_ID: DEFAULTS.tenantId,
     AZURE_SUBSCRIPTION_ID: DEFAULTS.subscriptionId,
     AZUREML_RESOURCE_GROUP: DEFAULTS.resourceGroup,
     AZUREML_WORKSPACE: DEFAULTS.workspace,
-    HF_ENDPOINT: hubServer.url,
-    GITHUB_API_URL: githubServer.url,
+    HF_ENDPOINT: s.urls.hub,
+    GITHUB_API_URL: s.urls.github,
   };
-  if (azurite) env.AZURITE_BLOB_URL = azurite.blobUrl;
+  if (blobUrl) env.AZURITE_BLOB_URL = blobUrl;
+  return env;
+}
 
-  const emu: Emulator = {
-    env,
-    tls,
-    oidc,
-    entra,
-    arm,
-    hub,
-    scoring,
-    github,
-    faults,
-    exchanges,
-    azurite,
+/** The Emulator object: the services, adding workspaces, the contract report, and stopping. */
+function assemble(
+  s: Services,
+  env: Record<string, string>,
+  azurite: Azurite | undefined,
+  cleanup: () => Promise<void>,
+): Emulator {
+  const { tls, oidc, entra, arm, hub, scoring, github, faults, exchanges } = s;
+  return {
+    ...{ env, tls, oidc, entra, arm, hub, scoring, github, faults, exchanges, azurite },
     controlUrl: "",
-    async addWorkspace(s) {
-      const ws = seedWorkspace(arm.store, {
-        subscriptionId: DEFAULTS.subscriptionId,
-        resourceGroup: DEFAULTS.resourceGroup,
-        location: DEFAULTS.location,
-        blobEndpoint: azurite?.blobUrl,
-        apiBase: regional.base,
-        ...s,
-      });
-      if (azurite) {
-        const store = arm.store.get(`${ws.id}/datastores/workspaceblobstore`)!;
-        const now = Math.floor(Date.now() / 1000);
-        const token = await entraKey.sign({
-          aud: "https://storage.azure.com",
-          iss: `https://sts.windows.net/${DEFAULTS.tenantId}/`,
-          iat: now,
-          nbf: now - 5,
-          exp: now + 600,
-        });
-        await createContainer(azurite.blobUrl, String(store.properties.containerName), token, tls.ca);
-      }
-      return ws;
-    },
-    contractReport: (path = "") =>
-      checkExchanges(
-        exchanges
-          // The registries' management frontend serves ARM paths under a prefix: check them as ARM answers.
-          .map((x) =>
-            x.service === "api" && x.path.startsWith("/mferp/managementfrontend/")
-              ? { ...x, service: "arm", path: x.path.slice("/mferp/managementfrontend".length) }
-              : x,
-          )
-          .filter((x) => x.service === "arm" && x.path.toLowerCase().includes(path.toLowerCase())),
-      ),
+    addWorkspace: (seed) => addWorkspace(s, azurite, seed),
+    contractReport: (path = "") => checkExchanges(armExchanges(exchanges, path)),
     async stop() {
-      await Promise.all(servers.map((s) => s.close()));
+      await Promise.all(s.servers.map((x) => x.close()));
       await azurite?.stop();
-      if (ownDir) rmSync(dir, { recursive: true, force: true });
+      await cleanup();
     },
   };
-  await emu.addWorkspace({ name: DEFAULTS.workspace });
+}
+
+/** A workspace with its default datastore, and that datastore's container in Azurite. */
+async function addWorkspace(s: Services, azurite: Azurite | undefined, seed: Parameters<Emulator["addWorkspace"]>[0]) {
+  const ws = seedWorkspace(s.arm.store, {
+    subscriptionId: DEFAULTS.subscriptionId,
+    resourceGroup: DEFAULTS.resourceGroup,
+    location: DEFAULTS.location,
+    blobEndpoint: azurite?.blobUrl,
+    apiBase: s.regional.base,
+    ...seed,
+  });
+  if (!azurite) return ws;
+  const store = s.arm.store.get(`${ws.id}/datastores/workspaceblobstore`)!;
+  const now = Math.floor(Date.now() / 1000);
+  const token = await s.entraKey.sign({
+    aud: "https://storage.azure.com",
+    iss: `https://sts.windows.net/${DEFAULTS.tenantId}/`,
+    iat: now,
+    nbf: now - 5,
+    exp: now + 600,
+  });
+  await createContainer(azurite.blobUrl, String(store.properties.containerName), token, s.tls.ca);
+  return ws;
+}
+
+/** The ARM answers to check against the spec (the registries' frontend serves ARM paths under a prefix). */
+function armExchanges(exchanges: Exchange[], path: string): Exchange[] {
+  const prefix = "/mferp/managementfrontend";
+  return exchanges
+    .map((x) =>
+      x.service === "api" && x.path.startsWith(`${prefix}/`)
+        ? { ...x, service: "arm", path: x.path.slice(prefix.length) }
+        : x,
+    )
+    .filter((x) => x.service === "arm" && x.path.toLowerCase().includes(path.toLowerCase()));
+}
+
+/** The control API (plain HTTP on loopback); its URL goes into the environment. */
+async function startControl(emu: Emulator, servers: Served[], port?: number): Promise<void> {
   const control = await serve({
     service: "control",
     router: controlRouter(emu),
     faults: new Faults(),
     exchanges: [],
-    port: o.controlPort,
+    port,
   });
   servers.push(control);
   emu.controlUrl = control.url;
-  env.EMULATOR_CONTROL_URL = control.url;
-  return emu;
+  emu.env.EMULATOR_CONTROL_URL = control.url;
 }

@@ -49,6 +49,29 @@ export class Entra {
     return full;
   }
 
+  /**
+   * An access token of `app` for `resource`, as the token endpoint issues it. Also for the control API
+   * (`POST /entra/token`): a token for `az rest` or an SDK pointed at the emulator, or, with a negative
+   * lifetime, one that has already expired.
+   */
+  accessToken(app: App, resource: string, lifetimeSeconds: number): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    return this.key.sign({
+      aud: resource,
+      iss: `https://sts.windows.net/${app.tenantId}/`,
+      iat: Math.min(now, now + lifetimeSeconds - 5),
+      nbf: Math.min(now, now + lifetimeSeconds) - 5,
+      exp: now + lifetimeSeconds,
+      appid: app.clientId,
+      appidacr: "2",
+      idtyp: "app",
+      oid: app.objectId,
+      sub: app.objectId,
+      tid: app.tenantId,
+      ver: "1.0",
+    });
+  }
+
   router(): Router {
     return new Router()
       .on("GET", /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/, (_req, [tenant]) => {
@@ -169,20 +192,7 @@ export class Entra {
         `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
       );
     const life = app.accessTokenLifetimeSeconds ?? this.accessTokenLifetimeSeconds;
-    const accessToken = await this.key.sign({
-      aud: resource,
-      iss: `https://sts.windows.net/${tenantId}/`,
-      iat: now,
-      nbf: now - 5,
-      exp: now + life,
-      appid: clientId,
-      appidacr: "2",
-      idtyp: "app",
-      oid: app.objectId,
-      sub: app.objectId,
-      tid: tenantId,
-      ver: "1.0",
-    });
+    const accessToken = await this.accessToken(app, resource, life);
     event.ok = true;
     return {
       status: 200,

@@ -1,13 +1,24 @@
-/** Fault switches for tests: make a route answer 429/500, drop the connection, or answer slowly. */
+/**
+ * Fault switches for tests: make a route answer 429/500, drop the connection before or after the request
+ * was processed, answer slowly, or refuse the caller's token as expired.
+ *
+ * - "drop": the connection is closed before the request reaches the service: nothing happened.
+ * - "drop-after": the service processes the request (a PUT creates, a DELETE starts), then the connection
+ *   is closed instead of answering: the client cannot know it happened, as after a lost answer in Azure.
+ * - "expired-token": Resource Manager answers 401 ExpiredAuthenticationToken, as it does for a token that
+ *   expired in flight (the client must get a fresh token and retry).
+ */
 export interface FaultRule {
   /** Which server: "arm", "entra", "oidc", "scoring", "github". */
   service: string;
   method?: string;
   /** A regular expression matched against the path (case-insensitive). */
   path: string;
-  kind: "status" | "drop" | "delay";
+  kind: "status" | "drop" | "drop-after" | "delay" | "expired-token";
   /** For kind "status": 429, 500, 503... */
   status?: number;
+  /** For kind "status": the error code in the body (default TooManyRequests for 429, else InternalServerError). */
+  code?: string;
   /** Seconds, sent as Retry-After with a status fault. */
   retryAfter?: number;
   /** For kind "delay": how long before the real answer. */

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { SchemaElement } from "hyparquet";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { Router } from "./http.js";
 
@@ -56,7 +57,7 @@ export function ultrachatRows(split: string, count: number) {
   return rows;
 }
 
-const SCHEMA = [
+const SCHEMA: SchemaElement[] = [
   { name: "root", num_children: 3 },
   { name: "prompt", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "OPTIONAL" },
   { name: "prompt_id", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "OPTIONAL" },
@@ -65,7 +66,7 @@ const SCHEMA = [
   { name: "element", repetition_type: "OPTIONAL", num_children: 2 },
   { name: "content", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "OPTIONAL" },
   { name: "role", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "OPTIONAL" },
-] as const;
+];
 
 export class Hub {
   readonly datasets = [ULTRACHAT];
@@ -82,7 +83,7 @@ export class Hub {
           { name: "prompt_id", data: rows.map((r) => r.prompt_id) },
           { name: "messages", data: rows.map((r) => r.messages) },
         ],
-        schema: SCHEMA as never,
+        schema: SCHEMA,
         rowGroupSize: 1000,
       });
       this.files.set(key, Buffer.from(buffer));

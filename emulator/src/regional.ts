@@ -2,6 +2,7 @@ import { Router, type Req } from "./http.js";
 import type { Arm } from "./arm/index.js";
 import { AZUREML_REGISTRY } from "./arm/registry.js";
 import { registerMlflow } from "./mlflow.js";
+import { registerRunHistory } from "./run-history.js";
 
 /**
  * A region's Azure ML API host (https://<region>.api.azureml.ms in Azure): the workspace discovery
@@ -53,6 +54,7 @@ export class Regional {
         armRouter.handle({ ...req, path: rest! }),
       );
     registerMlflow(router, this.arm, () => this.base);
+    registerRunHistory(router, this.arm);
     return router;
   }
 }

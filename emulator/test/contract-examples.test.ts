@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { API_VERSION, loadContract, SPEC_FILES, specsDir } from "../src/contract/openapi.js";
+import { examplePath, officialExamples } from "../src/contract/examples.js";
 
 type Json = Record<string, unknown>;
 
@@ -23,6 +24,7 @@ interface Case {
   path: string;
   status: number;
   body: unknown;
+  headers?: Record<string, string | number>;
 }
 
 const jobsPut = (label: string) =>
@@ -45,75 +47,29 @@ const allowedViolations: Record<string, { reason: string; errors: string[] }> = 
   "Job/FineTuningJob/createOrUpdate.json 201": { reason: fineTuning, errors: [jobsPut("201"), jobStatus("201")] },
 };
 
-/** Every example under examples/**, with the operation that names it in x-ms-examples (or that it names). */
+/** Every official example as the cases it gives: its request body, and each of its responses. */
 function exampleCases(): Case[] {
-  const base = join(dir!, "azureml", API_VERSION);
-  const operations: Array<{
-    operationId: string;
-    template: string;
-    method: string;
-    bodyName?: string;
-    examples: string[];
-  }> = [];
-  for (const file of SPEC_FILES) {
-    const doc = JSON.parse(readFileSync(join(dir!, file), "utf8")) as { paths: Record<string, Record<string, Json>> };
-    for (const [template, item] of Object.entries(doc.paths)) {
-      for (const [method, op] of Object.entries(item)) {
-        const body = ((op.parameters ?? []) as Json[]).find((p) => p.in === "body");
-        const examples = Object.values((op["x-ms-examples"] ?? {}) as Record<string, { $ref: string }>).map((r) =>
-          join(base, r.$ref),
-        );
-        operations.push({
-          operationId: String(op.operationId),
-          template,
-          method: method.toUpperCase(),
-          bodyName: body?.name as string | undefined,
-          examples,
-        });
-      }
-    }
-  }
-  const files = (readdirSync(join(base, "examples"), { recursive: true }) as string[])
-    .filter((f) => f.endsWith(".json"))
-    .map((f) => join(base, "examples", f));
-  const cases: Case[] = [];
-  for (const file of files.sort()) {
-    const name = relative(join(base, "examples"), file);
-    const example = JSON.parse(readFileSync(file, "utf8")) as {
-      operationId?: string;
-      parameters: Json;
-      responses: Record<string, { body?: unknown }>;
-    };
-    const op =
-      operations.find((o) => o.examples.includes(file)) ??
-      operations.find((o) => o.operationId === example.operationId);
-    if (!op) throw new Error(`example ${name} belongs to no operation of ${SPEC_FILES.join(", ")}`);
-    const params = example.parameters;
-    const path =
-      op.template.replace(/\{([^}]+)\}/g, (_m, p: string) => encodeURIComponent(String(params[p]))) +
-      `?api-version=${String(params["api-version"])}`;
-    if (op.bodyName && params[op.bodyName] !== undefined)
-      cases.push({
-        name: `${name} request`,
-        kind: "request",
-        method: op.method,
-        path,
-        status: 0,
-        body: params[op.bodyName],
-      });
-    for (const [status, res] of Object.entries(example.responses)) {
+  return officialExamples(dir!).flatMap((e) => {
+    const path = examplePath(e);
+    const request = e.bodyName ? e.parameters[e.bodyName] : undefined;
+    const cases: Case[] = [];
+    if (request !== undefined)
+      cases.push({ name: `${e.name} request`, kind: "request", method: e.method, path, status: 0, body: request });
+    for (const [status, res] of Object.entries(e.responses)) {
       // A response without a body still shows that its status is a documented one.
       cases.push({
-        name: `${name} ${status}${res.body === undefined ? " (no body)" : ""}`,
+        name: `${e.name} ${status}${res.body === undefined ? " (no body)" : ""}`,
         kind: "response",
-        method: op.method,
+        method: e.method,
         path,
         status: Number(status),
         body: res.body,
+        // Many examples write `"headers": {}` as a placeholder: only headers they do give are checked.
+        headers: res.headers && Object.keys(res.headers).length ? res.headers : undefined,
       });
     }
-  }
-  return cases;
+    return cases;
+  });
 }
 
 suite("the Azure ML contract: official OpenAPI files and examples in ../shared/specs", () => {
@@ -129,7 +85,7 @@ suite("the Azure ML contract: official OpenAPI files and examples in ../shared/s
     const r =
       c.kind === "request"
         ? contract!.checkRequest(c.method, c.path, c.body)
-        : contract!.checkResponse(c.method, c.path, c.status, c.body);
+        : contract!.checkResponse(c.method, c.path, c.status, c.body, c.headers);
     expect(r.operationId).toBeDefined();
     const allowed = allowedViolations[c.name];
     if (allowed) {
@@ -248,13 +204,36 @@ suite("the Azure ML contract: official OpenAPI files and examples in ../shared/s
       ]);
     });
 
-    it("a success under another api-version", () => {
+    it("a success under an api-version Azure ML does not serve, but not under an older one it does", () => {
+      const endpoint = { location: "eastus", properties: { authMode: "Key" } };
       expect(
-        contract!.checkResponse("GET", `${WS}/onlineEndpoints/e?api-version=2024-01-01-preview`, 200, {
-          location: "eastus",
-          properties: { authMode: "Key" },
-        }).errors,
-      ).toEqual(["OnlineEndpoints_Get: api-version 2024-01-01-preview is not the spec's 2025-12-01"]);
+        contract!.checkResponse("GET", `${WS}/onlineEndpoints/e?api-version=2019-05-01`, 200, endpoint).errors,
+      ).toEqual(["OnlineEndpoints_Get: api-version 2019-05-01 is not one Azure ML serves (arm/api-versions.ts)"]);
+      expect(
+        contract!.checkResponse("GET", `${WS}/onlineEndpoints/e?api-version=2022-10-01`, 200, endpoint).errors,
+      ).toEqual([]);
+    });
+
+    it("a 202 without the Location its spec declares, or with a Retry-After outside 10–600", () => {
+      const del = `${WS}/onlineEndpoints/e${Q}`;
+      const location = "https://management.azure.com/x";
+      expect(contract!.checkResponse("DELETE", del, 202, undefined, { "Retry-After": "10" }).errors).toEqual([
+        "OnlineEndpoints_Delete 202: header Location is missing",
+      ]);
+      expect(contract!.checkResponse("DELETE", del, 202, undefined, { location, "retry-after": "0" }).errors).toEqual([
+        "OnlineEndpoints_Delete 202: header Retry-After 0 is outside 10–600",
+      ]);
+      expect(
+        contract!.checkResponse("DELETE", del, 202, undefined, { location, "retry-after": "soon" }).errors,
+      ).toEqual(["OnlineEndpoints_Delete 202: header Retry-After must be an integer, not 'soon'"]);
+      expect(contract!.checkResponse("DELETE", del, 202, undefined, { location, "retry-after": "10" }).ok).toBe(true);
+    });
+
+    it("a PUT that creates with a status its operation does not declare (workspaceRP.json)", () => {
+      const r = contract!.checkResponse("PUT", `${WS}/connections/c${Q}`, 201, { properties: { authType: "None" } });
+      expect(r.errors).toEqual([
+        "201 is not a documented response of WorkspaceConnections_Create (documented: 200, default)",
+      ]);
     });
   });
 
@@ -322,6 +301,7 @@ describe("the path matcher", () => {
         },
         [SPEC_FILES[1]!]: { swagger: "2.0", paths: {} },
         [SPEC_FILES[2]!]: { swagger: "2.0", paths: {} },
+        [SPEC_FILES[3]!]: { swagger: "2.0", paths: {} },
       };
       for (const [file, doc] of Object.entries(files)) {
         mkdirSync(join(root, file, ".."), { recursive: true });

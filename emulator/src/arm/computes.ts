@@ -5,6 +5,8 @@ import { vmSize } from "./vm-sizes.js";
 
 /** AmlCompute clusters: asynchronous provisioning (201 + Azure-AsyncOperation); the VM size of a cluster never changes. */
 export function registerComputes(r: Router, ctx: ArmContext): void {
+  registerComputeList(r, ctx);
+
   r.on("GET", new RegExp(`${WS}/computes/([^/]+)$`, "i"), (_req, [sub, rg, ws, name]) => {
     const c = ctx.store.get(`${wsId(sub!, rg!, ws!)}/computes/${name}`);
     return c
@@ -80,5 +82,14 @@ export function registerComputes(r: Router, ctx: ArmContext): void {
       () => (resource.properties.provisioningState = "Succeeded"),
     );
     return { status: existing ? 200 : 201, body: resource, headers: asyncHeaders(ctx, op, req) };
+  });
+}
+
+/** Compute_List (machineLearningServices.json): a workspace's clusters. */
+function registerComputeList(r: Router, ctx: ArmContext): void {
+  r.on("GET", new RegExp(`${WS}/computes$`, "i"), (_req, [sub, rg, ws]) => {
+    const id = wsId(sub!, rg!, ws!);
+    if (!ctx.store.get(id)) return notFound("Microsoft.MachineLearningServices/workspaces", ws!, rg!);
+    return { status: 200, body: { value: ctx.store.list(`${id}/computes`) } };
   });
 }

@@ -34,7 +34,8 @@ export function registerConnections(r: Router, ctx: ArmContext): void {
       properties: { ...p, credentials: undefined, createdByWorkspaceArmId: wsId(sub!, rg!, ws!) },
       systemData: (existing?.systemData as Record<string, unknown>) ?? systemData(),
     });
-    return { status: existing ? 200 : 201, body: withoutSecrets(resource) };
+    // workspaceRP.json declares only 200 for WorkspaceConnections_Create, a new connection included.
+    return { status: 200, body: withoutSecrets(resource) };
   });
 
   r.on("POST", new RegExp(`${WS}/connections/([^/]+)/listsecrets$`, "i"), (_req, [sub, rg, ws, name]) => {

@@ -40,12 +40,20 @@ export function asyncHeaders(ctx: ArmContext, op: Operation, req: Req): Record<s
   };
 }
 
+/**
+ * Retry-After of a 202 (DELETEs, cancels, and mfeOperationResults while InProgress), in seconds: the spec
+ * bounds it to 10–600 (mfe.json, the `Retry-After` header of every 202 response: "minimum": 10,
+ * "maximum": 600), and Azure ML sends the minimum. The emulator sends the same; its operations still finish
+ * after `Store.lroPolls` looks, so a client that looks sooner than asked is not held up.
+ */
+export const RETRY_AFTER_SECONDS = 10;
+
 /** Headers of a 202 that continues at a Location (deletes, cancels). */
 export function locationHeaders(ctx: ArmContext, op: Operation, req: Req): Record<string, string> {
   const v = req.url.searchParams.get("api-version") ?? "";
   return {
     Location: `${ctx.base()}/subscriptions/${op.subscriptionId}/providers/Microsoft.MachineLearningServices/locations/${op.location}/mfeOperationResults/${op.id}?api-version=${v}`,
-    "Retry-After": "0",
+    "Retry-After": String(RETRY_AFTER_SECONDS),
     "x-ms-async-operation-timeout": "PT1H",
   };
 }
@@ -66,6 +74,15 @@ export class Quotas {
 
   set(sub: string, location: string, q: Quota): void {
     this.byKey.set(this.key(sub, location, q.family), q);
+  }
+
+  /** The regional total of dedicated cores, when a test set one. */
+  regional(sub: string, location: string): Omit<Quota, "family"> | undefined {
+    return this.byKey.get(this.key(sub, location, "__regional__"));
+  }
+
+  setRegional(sub: string, location: string, q: Omit<Quota, "family">): void {
+    this.byKey.set(this.key(sub, location, "__regional__"), { ...q, family: "__regional__" });
   }
 
   get(sub: string, location: string, family: string, fallback: number): Quota {

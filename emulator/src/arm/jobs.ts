@@ -39,6 +39,17 @@ export function registerJobs(r: Router, ctx: ArmContext, state: JobState): void 
     return job;
   };
 
+  // Jobs_List (mfe.json): the workspace's jobs, optionally of one jobType.
+  r.on("GET", new RegExp(`${WS}/jobs$`, "i"), (req, [sub, rg, ws]) => {
+    const id = wsId(sub!, rg!, ws!);
+    if (!ctx.store.get(id)) return notFound("Microsoft.MachineLearningServices/workspaces", ws!, rg!);
+    const type = req.url.searchParams.get("jobType")?.toLowerCase();
+    const jobs = ctx.store
+      .list(`${id}/jobs`)
+      .filter((j) => !type || String(j.properties.jobType).toLowerCase() === type);
+    return { status: 200, body: { value: jobs.map(live) } };
+  });
+
   r.on("GET", new RegExp(`${WS}/jobs/([^/]+)$`, "i"), (_req, [sub, rg, ws, name]) => {
     const j = ctx.store.get(`${wsId(sub!, rg!, ws!)}/jobs/${name}`);
     return j

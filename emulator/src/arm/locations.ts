@@ -1,32 +1,11 @@
 import type { Router } from "../http.js";
-import { armError, type ArmContext } from "./context.js";
+import { armError, RETRY_AFTER_SECONDS, type ArmContext } from "./context.js";
 import { VM_SIZES } from "./vm-sizes.js";
 
 const LOC = String.raw`^/subscriptions/([^/]+)/providers/Microsoft\.MachineLearningServices/locations/([^/]+)`;
 
-/** Subscription-level routes per region: usages (quota), VM sizes, and the status of asynchronous operations. */
+/** Subscription-level routes per region: VM sizes, and the status of asynchronous operations (usages: usages.ts). */
 export function registerLocations(r: Router, ctx: ArmContext): void {
-  r.on("GET", new RegExp(`${LOC}/usages$`, "i"), (_req, [sub, loc]) => {
-    const families = [...new Map(VM_SIZES.map((v) => [v.family, v])).values()];
-    return {
-      status: 200,
-      body: {
-        value: families.map((v) => {
-          const q = ctx.quotas.get(sub!, loc!, v.family, v.defaultQuota);
-          return {
-            id: `/subscriptions/${sub}/providers/Microsoft.MachineLearningServices/locations/${loc}/usages/${v.family}`,
-            amlWorkspaceLocation: loc,
-            type: "Microsoft.MachineLearningServices/vmFamily/usages",
-            unit: "Count",
-            currentValue: q.current,
-            limit: q.limit,
-            name: { value: v.family, localizedValue: `${v.familyName} Cluster Dedicated vCPUs` },
-          };
-        }),
-      },
-    };
-  });
-
   r.on("GET", new RegExp(`${LOC}/vmSizes$`, "i"), () => ({
     status: 200,
     body: {
@@ -62,7 +41,8 @@ export function registerLocations(r: Router, ctx: ArmContext): void {
   r.on("GET", new RegExp(`${LOC}/mfeOperationResults/([^/]+)$`, "i"), (req, [, , id]) => {
     const op = ctx.store.look(id!);
     if (!op) return armError(404, "NotFound", `Operation ${id} was not found.`);
-    if (op.status === "InProgress") return { status: 202, headers: { Location: req.url.href, "Retry-After": "0" } };
+    if (op.status === "InProgress")
+      return { status: 202, headers: { Location: req.url.href, "Retry-After": String(RETRY_AFTER_SECONDS) } };
     if (op.status !== "Succeeded")
       return armError(400, op.error?.code ?? op.status, op.error?.message ?? `The operation ${op.status}.`);
     return { status: 200 };

@@ -68,7 +68,33 @@ export function seedWorkspace(store: Store, s: WorkspaceSeed): Resource {
   return ws;
 }
 
+/** The workspaces under an id prefix (a subscription or a resource group). */
+function workspacesUnder(ctx: ArmContext, prefix: string): Resource[] {
+  const p = `${prefix.toLowerCase()}/`;
+  return [...ctx.store.resources.values()].filter(
+    (r) => r.type === "Microsoft.MachineLearningServices/workspaces" && r.id.toLowerCase().startsWith(p),
+  );
+}
+
 export function registerWorkspaces(r: Router, ctx: ArmContext): void {
+  // Workspaces_ListByResourceGroup and Workspaces_ListBySubscription (workspaceRP.json).
+  r.on(
+    "GET",
+    /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces$/i,
+    (_req, [sub, rg]) => ({
+      status: 200,
+      body: { value: workspacesUnder(ctx, `/subscriptions/${sub}/resourceGroups/${rg}`) },
+    }),
+  );
+  r.on(
+    "GET",
+    /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces$/i,
+    (_req, [sub]) => ({
+      status: 200,
+      body: { value: workspacesUnder(ctx, `/subscriptions/${sub}`) },
+    }),
+  );
+
   r.on("GET", new RegExp(`${WS}$`, "i"), (_req, [sub, rg, ws]) =>
     ctx.store.get(wsId(sub!, rg!, ws!))
       ? { status: 200, body: ctx.store.get(wsId(sub!, rg!, ws!)) }

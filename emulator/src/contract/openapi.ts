@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { ML_API_VERSIONS } from "../arm/api-versions.js";
 import AjvDraft04, { type ErrorObject, type SchemaValidateFunction, type ValidateFunction } from "ajv-draft-04";
 
 // A CommonJS module: under NodeNext its default import is module.exports, whose .default is the class.
@@ -28,8 +29,18 @@ export interface ContractCheck {
 }
 
 export interface Contract {
-  /** Validate a response the emulator gives: method, URL path (no host; query string allowed and ignored except api-version), status code, parsed JSON body (or undefined). */
-  checkResponse(method: string, path: string, status: number, body: unknown): ContractCheck;
+  /**
+   * Validate a response the emulator gives: method, URL path (no host; query string allowed and ignored
+   * except api-version), status code (declared for the operation), parsed JSON body (or undefined), and,
+   * when given, its headers (see headerErrors).
+   */
+  checkResponse(
+    method: string,
+    path: string,
+    status: number,
+    body: unknown,
+    headers?: Record<string, string | number>,
+  ): ContractCheck;
   /** Validate a request body a client sends (PUT/POST/PATCH) against the operation's body parameter schema. */
   checkRequest(method: string, path: string, body: unknown): ContractCheck;
   /** Find the operation for a method + path, or undefined when the spec has no such path. */
@@ -38,9 +49,47 @@ export interface Contract {
 
 export const API_VERSION = "2025-12-01";
 /** The Azure ML files, relative to the specs folder. Their `$ref`s pull in the common types. */
-export const SPEC_FILES = ["mfe.json", "machineLearningServices.json", "registries.json"].map(
+export const SPEC_FILES = ["mfe.json", "machineLearningServices.json", "registries.json", "workspaceRP.json"].map(
   (f) => `azureml/${API_VERSION}/${f}`,
 );
+
+/**
+ * Where each file's official examples are, beside it. workspaceRP.json's `x-ms-examples` say `./examples/…`,
+ * as in azure-rest-api-specs, but its examples are kept in `workspaceRP-examples/` here (specs/azureml/SOURCE.md).
+ */
+export function exampleFolder(specFile: string): string {
+  return specFile.endsWith("/workspaceRP.json") ? "workspaceRP-examples" : "examples";
+}
+
+/** Headers whose presence the spec's declaration of them requires (a client cannot follow the operation without). */
+const REQUIRED_HEADERS = ["location", "azure-asyncoperation"];
+
+/**
+ * The errors of a response's headers against the operation's declaration: a declared Location or
+ * Azure-AsyncOperation must be there, and a declared integer (Retry-After: 10–600) must be one, in bounds.
+ */
+export function headerErrors(
+  label: string,
+  declared: Record<string, Json>,
+  headers: Record<string, string | number>,
+): string[] {
+  const byName = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
+  const errors: string[] = [];
+  for (const [name, schema] of Object.entries(declared)) {
+    const value = byName.get(name.toLowerCase());
+    if (value === undefined) {
+      if (REQUIRED_HEADERS.includes(name.toLowerCase())) errors.push(`${label}: header ${name} is missing`);
+      continue;
+    }
+    if (schema.type !== "integer") continue;
+    const n = Number(value);
+    const [min, max] = [schema.minimum as number | undefined, schema.maximum as number | undefined];
+    if (!/^-?\d+$/.test(value.trim())) errors.push(`${label}: header ${name} must be an integer, not '${value}'`);
+    else if ((min !== undefined && n < min) || (max !== undefined && n > max))
+      errors.push(`${label}: header ${name} ${n} is outside ${min ?? "-∞"}–${max ?? "∞"}`);
+  }
+  return errors;
+}
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -98,46 +147,15 @@ export function loadContract(dir = specsDir()): Contract | undefined {
 function compile(dir: string): Contract {
   const docs = readSpecs(dir);
   const operations = readOperations(docs);
-  const responseDocs = rewrite(docs, false);
-  // Requests rarely get checked outside tests: their copy of the schemas is built on first use.
-  let requestDocs: Map<string, Json> | undefined;
-  const ajvs = new Map<boolean, Ajv>();
-  const ajvFor = (request: boolean) => {
-    let ajv = ajvs.get(request);
-    if (!ajv) ajvs.set(request, (ajv = newAjv(request ? (requestDocs ??= rewrite(docs, true)) : responseDocs)));
-    return ajv;
-  };
-  const validators = new Map<string, ValidateFunction>();
-  const validatorFor = (key: string, request: boolean, schema: unknown) => {
-    let v = validators.get(key);
-    if (!v) {
-      const ajv = ajvFor(request);
-      // A plain reference is compiled once per definition, shared by every operation that answers it.
-      const ref =
-        isObject(schema) && Object.keys(schema).length === 1 && typeof schema.$ref === "string"
-          ? schema.$ref
-          : undefined;
-      v = ref ? ajv.getSchema(ref) : ajv.compile(adjust(structuredClone(schema), request) as Json);
-      if (!v) throw new Error(`contract: cannot resolve ${ref}`);
-      validators.set(key, v);
-    }
-    return v;
-  };
+  const validatorFor = validatorCache(docs);
 
-  const find = (method: string, path: string) => {
-    const p = path.split("?")[0]!.replace(/\/+$/, "");
-    let best: Operation | undefined;
-    for (const op of operations) {
-      if (op.method !== method.toUpperCase() || !op.regex.test(p)) continue;
-      if (!best || op.score[0] > best.score[0] || (op.score[0] === best.score[0] && op.score[1] > best.score[1]))
-        best = op;
-    }
-    return best;
-  };
+  const find = (method: string, path: string) => findIn(operations, method, path);
+  // Every accepted api-version is answered in the newest spec's shapes (arm/api-versions.ts): a success
+  // under any of them is checked against this spec; one under a version Azure does not serve is an error.
   const apiVersionError = (op: Operation, path: string) => {
     const v = new URLSearchParams(path.split("?")[1] ?? "").get("api-version");
-    return v !== null && v !== API_VERSION
-      ? [`${op.operationId}: api-version ${v} is not the spec's ${API_VERSION}`]
+    return v !== null && !(ML_API_VERSIONS as readonly string[]).includes(v)
+      ? [`${op.operationId}: api-version ${v} is not one Azure ML serves (arm/api-versions.ts)`]
       : [];
   };
   const run = (op: Operation, label: string, v: ValidateFunction, body: unknown): ContractCheck => {
@@ -151,7 +169,7 @@ function compile(dir: string): Contract {
       return op && { operationId: op.operationId, pathTemplate: op.pathTemplate };
     },
 
-    checkResponse(method, path, status, body) {
+    checkResponse(method, path, status, body, headers) {
       const op = find(method, path);
       // Not in the spec (e.g. the mfeOperationsStatus / mfeOperationResults polling URLs): the caller decides.
       if (!op) return { ok: true, errors: [] };
@@ -166,7 +184,11 @@ function compile(dir: string): Contract {
           `${status} is not a documented response of ${op.operationId} (documented: ${Object.keys(op.responses).join(", ")})`,
         ]);
       // A failure may answer under any api-version; a success claims the spec's.
-      const versionErrors = status < 400 ? apiVersionError(op, path) : [];
+      const declared = (op.responses[code]!.headers ?? {}) as Record<string, Json>;
+      const versionErrors = [
+        ...(status < 400 ? apiVersionError(op, path) : []),
+        ...(headers ? headerErrors(`${op.operationId} ${status}`, declared, headers) : []),
+      ];
       const schema = op.responses[code]!.schema;
       if (schema === undefined)
         return versionErrors.length ? fail(versionErrors) : { ok: true, operationId: op.operationId, errors: [] };
@@ -190,6 +212,49 @@ function compile(dir: string): Contract {
         );
       return { ok: errors.length === 0, operationId: op.operationId, errors };
     },
+  };
+}
+
+/** The operation of a method and path: the most literal template that matches. */
+function findIn(operations: Operation[], method: string, path: string): Operation | undefined {
+  const p = path.split("?")[0]!.replace(/\/+$/, "");
+  let best: Operation | undefined;
+  for (const op of operations) {
+    if (op.method !== method.toUpperCase() || !op.regex.test(p)) continue;
+    if (!best || op.score[0] > best.score[0] || (op.score[0] === best.score[0] && op.score[1] > best.score[1]))
+      best = op;
+  }
+  return best;
+}
+
+/**
+ * Validators by key, compiled on first use: requests and responses each get their copy of the rewritten
+ * schemas (requests rarely get checked outside tests, so theirs is built on first use).
+ */
+function validatorCache(docs: Map<string, Json>) {
+  const responseDocs = rewrite(docs, false);
+  let requestDocs: Map<string, Json> | undefined;
+  const ajvs = new Map<boolean, Ajv>();
+  const ajvFor = (request: boolean) => {
+    let ajv = ajvs.get(request);
+    if (!ajv) ajvs.set(request, (ajv = newAjv(request ? (requestDocs ??= rewrite(docs, true)) : responseDocs)));
+    return ajv;
+  };
+  const validators = new Map<string, ValidateFunction>();
+  return (key: string, request: boolean, schema: unknown) => {
+    let v = validators.get(key);
+    if (!v) {
+      const ajv = ajvFor(request);
+      // A plain reference is compiled once per definition, shared by every operation that answers it.
+      const ref =
+        isObject(schema) && Object.keys(schema).length === 1 && typeof schema.$ref === "string"
+          ? schema.$ref
+          : undefined;
+      v = ref ? ajv.getSchema(ref) : ajv.compile(adjust(structuredClone(schema), request) as Json);
+      if (!v) throw new Error(`contract: cannot resolve ${ref}`);
+      validators.set(key, v);
+    }
+    return v;
   };
 }
 

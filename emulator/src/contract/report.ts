@@ -1,5 +1,15 @@
 import type { Exchange } from "../http.js";
-import { loadContract, specsDir } from "./openapi.js";
+import { headerErrors, loadContract, specsDir } from "./openapi.js";
+
+/** The Retry-After (and Location) an mfeOperationResults 202 owes its client, as the DELETE's 202 declares them. */
+function pollHeaderErrors(x: Exchange): string[] {
+  if (x.status !== 202 || !/\/mfeOperationResults\//i.test(x.path) || !x.responseHeaders) return [];
+  const declared = {
+    Location: { type: "string" },
+    "Retry-After": { type: "integer", minimum: 10, maximum: 600 },
+  };
+  return headerErrors(`mfeOperationResults ${x.status}`, declared, x.responseHeaders);
+}
 
 export interface ContractReport {
   /** False when ../shared/specs is absent: nothing could be checked. */
@@ -27,6 +37,9 @@ export function checkExchanges(exchanges: Exchange[]): ContractReport {
     const path = `${x.path}${x.query}`;
     const label = `${x.method} ${x.path} → ${x.status}`;
     if (!contract.findOperation(x.method, path)) {
+      // The polling URLs are not in the spec; their 202s promise what the operation's 202 does (10–600 s).
+      const pollErrors = pollHeaderErrors(x);
+      if (pollErrors.length) report.violations.push({ exchange: label, errors: pollErrors });
       const shape = `${x.method} ${x.path.replace(/\/(workspaces|subscriptions|resourceGroups)\/[^/]+/gi, "/$1/{name}")}`;
       if (!/\/mfeOperation(s)?(Status|Results)\//i.test(x.path) && !report.undocumented.includes(shape))
         report.undocumented.push(shape);
@@ -34,7 +47,7 @@ export function checkExchanges(exchanges: Exchange[]): ContractReport {
     }
     report.checked++;
     const errors: string[] = [];
-    const res = contract.checkResponse(x.method, path, x.status, x.responseBody);
+    const res = contract.checkResponse(x.method, path, x.status, x.responseBody, x.responseHeaders);
     if (!res.ok) errors.push(...res.errors);
     if (x.requestBody !== undefined && ["PUT", "POST", "PATCH"].includes(x.method) && x.status < 400) {
       const req = contract.checkRequest(x.method, path, x.requestBody);

@@ -1,0 +1,160 @@
+import { randomUUID } from "node:crypto";
+import { control, emulatorEnv, emulatorHttps, runFixture, world } from "../../test/harness/emulator.js";
+import { checkQuota as checkFinetuneQuota } from "../../action-finetune/src/quota.js";
+import { checkQuota as checkDeployQuota } from "../../action-deploy/src/quota.js";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any;
+const tour = (env: Record<string, string>, mode: string, extra: Record<string, string> = {}) =>
+  runFixture<Record<string, Any>>("emulator/test/fixtures/fidelity-tour.ts", { ...env, FIDELITY_MODE: mode, ...extra });
+
+describe("the emulator answers what Azure's own clients ask (issue 14)", () => {
+  it("accepts the api-versions real clients send, and lists computes, jobs, workspaces, quotas, child runs, subscriptions and tenants", async () => {
+    const w = await world();
+    const parent = `ft-${randomUUID().slice(0, 8)}`;
+    await control("POST", "/jobs", { workspace: w.workspace, name: parent });
+    // In a region no other test uses, so that the lowered regional total holds nobody else back.
+    await control("POST", "/quotas", { regional: true, limit: 60, current: 50, location: "westus3" });
+    const r = await tour(w.env, "tour", { PARENT_JOB: parent, USAGE_LOCATION: "westus3" });
+
+    for (const v of ["2022-05-01", "2022-10-01", "2022-10-01-preview", "2023-04-01", "2024-04-01", "2025-12-01"])
+      expect([v, r.versions[v].status]).toEqual([v, 200]);
+    expect(r.versions["2019-01-01"]).toMatchObject({
+      status: 400,
+      body: { error: { code: "NoRegisteredProviderFound" } },
+    });
+
+    expect(r.computes).toMatchObject({ status: 200, body: { value: [] } });
+    expect(r.jobs.body.value.map((j: Any) => j.name)).toEqual([parent]);
+    expect(r.byGroup.body.value.map((x: Any) => x.name)).toContain(w.workspace);
+    expect(r.bySubscription.body.value.map((x: Any) => x.name)).toContain(w.workspace);
+    expect(r.quotas.status).toBe(200);
+    expect(r.quotas.body.value.find((q: Any) => q.id.includes(`/workspaces/${w.workspace}/quotas/`))).toMatchObject({
+      type: "Microsoft.MachineLearningServices/workspaces/quotas",
+      unit: "Count",
+    });
+    expect(r.children).toMatchObject({
+      status: 200,
+      body: { value: [{ runId: `${parent}_finetune`, parentRunId: parent, status: "Completed" }] },
+    });
+    expect(r.subscriptions.body.value).toEqual([
+      expect.objectContaining({
+        subscriptionId: w.env.AZURE_SUBSCRIPTION_ID,
+        tenantId: w.env.AZURE_TENANT_ID,
+        state: "Enabled",
+      }),
+    ]);
+    expect(r.tenants.body.value).toEqual([expect.objectContaining({ tenantId: w.env.AZURE_TENANT_ID })]);
+
+    // Usages in Azure's strings: the regional total, then per family (Usage/list.json of the 2025-12-01 spec).
+    const usages = r.usages.body.value as Any[];
+    expect(usages[0]).toMatchObject({
+      type: "Microsoft.MachineLearningServices/dedicatedCores/usages",
+      name: { value: "Total Cluster Dedicated Regional vCPUs" },
+      limit: 60,
+      currentValue: 50,
+    });
+    expect(usages).toContainEqual(
+      expect.objectContaining({
+        id: `/subscriptions/${w.env.AZURE_SUBSCRIPTION_ID}/usages/Standard_NCADSA100v4_Family_Cluster_Dedicated_vCPUs`,
+        type: "Microsoft.MachineLearningServices/vmFamily/usages",
+        name: {
+          value: "Standard NCADSA100v4 Family Cluster Dedicated vCPUs",
+          localizedValue: "Standard NCADSA100v4 Family Cluster Dedicated vCPUs",
+        },
+      }),
+    );
+  });
+
+  it("gives usages that both actions' quota checks read, the regional total included", async () => {
+    const w = await world();
+    await control("POST", "/quotas", { regional: true, limit: 60, current: 50, location: "westus3" });
+    const r = await tour(w.env, "tour", { PARENT_JOB: "none", USAGE_LOCATION: "westus3" });
+    const usages = r.usages.body.value as Any[];
+    const sizes = r.vmSizes.body.value as Any[];
+    // The family has its 24 free, the region only 10 of its 60: the regional total is what refuses.
+    const finetune = checkFinetuneQuota(usages, sizes, "Standard_NC24ads_A100_v4", 1, { location: "westus3" });
+    expect(finetune).toMatchObject({ ok: false, checked: true, free: 24 });
+    expect(finetune.message).toContain("Total Cluster Dedicated Regional vCPUs limit of at least 74");
+    const deploy = checkDeployQuota({
+      adding: { name: "blue", instanceType: "Standard_NC24ads_A100_v4", instanceCount: 1 },
+      running: [],
+      usages,
+      vmSizes: sizes,
+    });
+    expect(deploy).toMatchObject({ checked: true, ok: true, limit: 24, family: "Standard NCADSA100v4 Family" });
+  });
+
+  it("answers a DELETE and its polls with a Retry-After within the spec's 10–600 s", async () => {
+    const w = await world();
+    const name = `ep-${randomUUID().slice(0, 8)}`;
+    await control("POST", "/endpoints", { workspace: w.workspace, name });
+    const r = await tour(w.env, "lro", { ENDPOINT: name });
+    expect(r.deleted.status).toBe(202);
+    expect(r.deleted.headers.location).toContain("/mfeOperationResults/");
+    const retryAfters = [r.deleted, ...r.polls.filter((p: Any) => p.status === 202)].map((a: Any) =>
+      Number(a.headers["retry-after"]),
+    );
+    expect(retryAfters.length).toBeGreaterThan(1);
+    for (const s of retryAfters) expect(s >= 10 && s <= 600).toBe(true);
+    expect(r.polls.at(-1).status).toBe(200);
+  });
+
+  it("on demand, refuses a token as expired, and processes a request then drops its answer", async () => {
+    const w = await world();
+    await control("POST", "/faults", {
+      service: "arm",
+      kind: "expired-token",
+      method: "GET",
+      path: `/workspaces/${w.workspace}$`,
+    });
+    await control("POST", "/faults", {
+      service: "arm",
+      kind: "drop-after",
+      method: "PUT",
+      path: `/workspaces/${w.workspace}/computes/`,
+    });
+    const r = await tour(w.env, "faults");
+    expect(r.expired).toMatchObject({ status: 401, body: { error: { code: "ExpiredAuthenticationToken" } } });
+    expect(r.expired.headers["www-authenticate"]).toContain("invalid_token");
+    // The PUT never got an answer, yet the cluster exists: processed, then dropped.
+    expect(typeof r.put).toBe("string");
+    expect(r.after).toMatchObject({ status: 200, body: { name: "dropped-after" } });
+  });
+
+  it("mints a token on the control API (for az rest and SDK scripts), and refuses it once expired", async () => {
+    const env = emulatorEnv();
+    const ws = `${env.AZURE_RESOURCE_MANAGER_ENDPOINT}/subscriptions/${env.AZURE_SUBSCRIPTION_ID}/resourceGroups/${env.AZUREML_RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/workspaces/${env.AZUREML_WORKSPACE}?api-version=2022-10-01`;
+    const bearer = async (body: Record<string, unknown>) =>
+      `Bearer ${(await control<{ access_token: string }>("POST", "/entra/token", body)).access_token}`;
+    expect(await emulatorHttps(ws, { authorization: await bearer({}) })).toMatchObject({ status: 200 });
+    expect(await emulatorHttps(ws, { authorization: await bearer({ lifetimeSeconds: -60 }) })).toMatchObject({
+      status: 401,
+      body: { error: { code: "ExpiredAuthenticationToken" } },
+    });
+  });
+
+  it("refuses a token from another tenant than the subscription's", async () => {
+    const w = await world();
+    const otherTenant = randomUUID();
+    const clientId = randomUUID();
+    const job = { repository: "octo-org/phi3-demo", environment: "azureml" };
+    await control("POST", "/entra/apps", {
+      clientId,
+      tenantId: otherTenant,
+      subject: `repo:${job.repository}:environment:${job.environment}`,
+    });
+    const r = await tour({ ...w.env, AZURE_CLIENT_ID: clientId, AZURE_TENANT_ID: otherTenant }, "token");
+    expect(r.workspace).toMatchObject({ status: 401, body: { error: { code: "InvalidAuthenticationTokenTenant" } } });
+    expect(r.workspace.body.error.message).toContain(`https://sts.windows.net/${w.env.AZURE_TENANT_ID}/`);
+  });
+
+  it("storage refuses a forged, a wrong-audience and an expired token, and accepts Entra's", async () => {
+    const w = await world({ accessTokenLifetimeSeconds: 2 });
+    const r = await tour(w.env, "storage", { WAIT_FOR_EXPIRY: "3000" });
+    expect(r.good.status).toBe(200);
+    expect(r.forged).toMatchObject({ status: 401, body: expect.stringContaining("Signature validation failed") });
+    expect(r.wrongAudience).toMatchObject({ status: 401, body: expect.stringContaining("Audience validation failed") });
+    expect(r.expired).toMatchObject({ status: 401, body: expect.stringContaining("The token is expired") });
+  });
+});
