@@ -72,6 +72,12 @@ export interface RunOptions {
   setTimer?: (ms: number, fire: () => void) => () => void;
   random?: () => number;
   now?: () => number;
+  /**
+   * The whole run's time budget (timeout-minutes): when it aborts, requests in flight are cut off and
+   * cases not yet sent are not sent; both are reported with `budget` as the reason.
+   */
+  signal?: AbortSignal;
+  budget?: string;
   /** Progress, for log lines. Must not throw. */
   onEvent?: (event: RunEvent) => void;
 }
@@ -99,7 +105,11 @@ export async function runCases(
       const i = next++;
       const c = cases[i];
       if (!c) return;
-      const result = stoppedBy ? skipped(c, stoppedBy) : await runOne(c, send, options);
+      const result = stoppedBy
+        ? skipped(c, stoppedBy)
+        : options.signal?.aborted
+          ? outOfTime(c, 0, 0, options)
+          : await runOne(c, send, options);
       if (
         !stoppedBy &&
         result.httpStatus !== undefined &&
@@ -118,19 +128,44 @@ export async function runCases(
 async function runOne(c: ChatCase, send: Send, options: RunOptions): Promise<CaseResult> {
   const retries = Math.max(0, Math.floor(options.retries ?? 3));
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? ((ms: number) => abortableSleep(ms, options.signal));
   const started = now();
   let attempts = 0;
   for (;;) {
     attempts++;
     const attempt = await attemptOnce(c, send, options);
+    if (options.signal?.aborted) return outOfTime(c, attempts, now() - started, options);
     const retryable = isRetryable(attempt.outcome);
     if (!retryable || attempts > retries) return finish(c, attempt, attempts, now() - started, options);
     const retryAfter = "response" in attempt ? header(attempt.response, "retry-after") : undefined;
     const delayMs = nextDelayMs(attempts, retryAfter, options.random ?? Math.random, now(), options.backoff ?? BACKOFF);
     options.onEvent?.({ type: "retry", case: c, attempt: attempts, delayMs, reason: shortReason(attempt) });
     await sleep(delayMs);
+    if (options.signal?.aborted) return outOfTime(c, attempts, now() - started, options);
   }
+}
+
+/** A wait between retries that ends early, and leaves no timer behind, when the run's budget runs out. */
+function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** A case the run's time budget stopped: not sent (no attempts), or cut off while in flight. */
+function outOfTime(c: ChatCase, attempts: number, elapsedMs: number, options: RunOptions): CaseResult {
+  const budget = options.budget ?? "the run's time budget";
+  return {
+    ...baseResult(c, attempts, elapsedMs),
+    status: attempts ? "error" : "skipped",
+    reasons: [attempts ? `cut off: ${budget} ran out` : `not sent: ${budget} ran out`],
+  };
 }
 
 /** One request with its timeout: aborts `send` through the signal when the timer fires first. */
@@ -146,11 +181,18 @@ async function attemptOnce(c: ChatCase, send: Send, options: RunOptions): Promis
   let timedOut = false;
   let cancel: () => void = () => undefined;
   const timer = new Promise<typeof TIMED_OUT>((resolve) => {
-    cancel = setTimer(timeoutMs, () => {
+    const fire = () => {
       timedOut = true;
       controller.abort(new Error(`timed out after ${timeoutMs} ms`));
       resolve(TIMED_OUT);
-    });
+    };
+    const stop = setTimer(timeoutMs, fire);
+    // The run's budget ends the request as its own timeout would; runOne then reports the budget.
+    options.signal?.addEventListener("abort", fire, { once: true });
+    cancel = () => {
+      stop();
+      options.signal?.removeEventListener("abort", fire);
+    };
   });
   // A send that throws synchronously is a rejected request, like any other; and a send that rejects after
   // the timeout already won the race must not surface as an unhandled rejection.
