@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
+import { checkPathInput } from "@phi3-aml/shared/paths";
 import { readAzureInputs, type AzureSettings } from "@phi3-aml/shared/azure-inputs";
 import type { Inputs } from "@phi3-aml/shared/inputs";
 import { checkName, ONLINE_DEPLOYMENT, ONLINE_ENDPOINT } from "@phi3-aml/shared/names";
@@ -18,6 +19,10 @@ export interface ChatSmokeInputs {
   retries: number;
   concurrency: number;
   maxLatencyMs?: number;
+  /** Most cases in the prompts (default 200): a larger set is refused before any request. */
+  maxCases: number;
+  /** The whole run's time budget: cases not finished by then are not sent, or cut off (default 30). */
+  timeoutMinutes: number;
   comment: "auto" | "always" | "never";
   githubToken?: string;
   /** Only when the endpoint is named (its key is read through Azure ML). */
@@ -48,26 +53,14 @@ export function readInputs(i: Inputs): ChatSmokeInputs {
     i.problem("deployment", deployment, `is not a valid ${ONLINE_DEPLOYMENT.what}: ${ONLINE_DEPLOYMENT.rule}`);
 
   const prompts = i.raw("prompts");
-  let cases: ChatCase[] = [];
-  if (!prompts) i.problem("prompts", "", "is required: a JSONL file of cases, or one prompt per line");
-  else {
-    const source = classifyPromptsInput(prompts, isFile);
-    if (source.kind === "missing-file") i.problem("prompts", source.path, `${source.message}`);
-    else {
-      const parsed = parsePrompts(
-        source,
-        source.kind === "file" ? readFileSync(inWorkspace(source.path), "utf8") : undefined,
-      );
-      for (const p of parsed.problems)
-        i.problem(
-          "prompts",
-          "",
-          `${p.file ? `${p.file}:` : "line "}${p.line}: ${p.message}`,
-          p.file ? { file: p.file, line: p.line } : undefined,
-        );
-      cases = parsed.cases;
-    }
-  }
+  const cases = readCases(i, prompts);
+  const maxCases = i.int("max-cases", { default: 200, min: 1, max: 10_000 }) ?? 200;
+  if (cases.length > maxCases)
+    i.problem(
+      "max-cases",
+      String(maxCases),
+      `is less than the ${cases.length} cases in prompts: nothing was sent. Send fewer cases, or raise max-cases (at most 10000) knowing each case is at least one scoring request`,
+    );
 
   return {
     target: endpoint ? { endpoint } : scoringUri && apiKey ? { scoringUri, apiKey } : undefined,
@@ -81,8 +74,34 @@ export function readInputs(i: Inputs): ChatSmokeInputs {
     retries: i.int("retries", { default: 3, min: 0, max: 10 }) ?? 3,
     concurrency: i.int("concurrency", { default: 2, min: 1, max: 32 }) ?? 2,
     maxLatencyMs: i.int("max-latency-ms", { min: 1 }),
+    maxCases,
+    timeoutMinutes: i.float("timeout-minutes", { default: 30, min: 0.1, max: 360 }) ?? 30,
     comment: i.enum("comment", ["auto", "always", "never"] as const, { default: "auto" }) ?? "auto",
     githubToken: i.string("github-token"),
     azure: endpoint ? readAzureInputs(i) : undefined,
   };
+}
+
+/** The prompts input: a file in the repository (shared/src/paths.ts rules) or inline prompts, parsed. */
+function readCases(i: Inputs, prompts: string): ChatCase[] {
+  if (!prompts) {
+    i.problem("prompts", "", "is required: a JSONL file of cases, or one prompt per line");
+    return [];
+  }
+  const source = classifyPromptsInput(prompts, isFile);
+  if (source.kind === "missing-file") {
+    i.problem("prompts", source.path, `${source.message}`);
+    return [];
+  }
+  const file = source.kind === "file" ? checkPathInput(i, "prompts", source.path, "read") : undefined;
+  if (source.kind === "file" && !file) return [];
+  const parsed = parsePrompts(source, file ? readFileSync(file, "utf8") : undefined);
+  for (const p of parsed.problems)
+    i.problem(
+      "prompts",
+      "",
+      `${p.file ? `${p.file}:` : "line "}${p.line}: ${p.message}`,
+      p.file ? { file: p.file, line: p.line } : undefined,
+    );
+  return parsed.cases;
 }

@@ -77,6 +77,12 @@ export interface RunOptions {
   setTimer?: (ms: number, fire: () => void) => () => void;
   random?: () => number;
   now?: () => number;
+  /**
+   * The whole run's time budget (timeout-minutes): when it aborts, requests in flight are cut off and
+   * cases not yet sent are not sent; both are reported with `budget` as the reason.
+   */
+  signal?: AbortSignal;
+  budget?: string;
   /** Progress, for log lines. Must not throw. */
   onEvent?: (event: RunEvent) => void;
 }
@@ -98,7 +104,11 @@ export async function runCases(
       const i = next++;
       const c = cases[i];
       if (!c) return;
-      const result = stoppedBy ? skipped(c, stoppedBy) : await runOne(c, send, shapes, options);
+      const result = stoppedBy
+        ? skipped(c, stoppedBy)
+        : options.signal?.aborted
+          ? outOfTime(c, 0, 0, options)
+          : await runOne(c, send, shapes, options);
       if (
         !stoppedBy &&
         result.httpStatus !== undefined &&
@@ -120,7 +130,19 @@ async function runOne(c: ChatCase, send: Send, shapes: ShapeMemory, options: Run
     onRetry: (e) => options.onEvent?.({ type: "retry", case: c, ...e }),
     onFallback: (e) => options.onEvent?.({ type: "fallback", case: c, ...e }),
   });
+  // The run's budget (timeout-minutes) cut the exchange short: say so rather than judge a half answer.
+  if (options.signal?.aborted) return outOfTime(c, outcome.attempts, outcome.elapsedMs, options);
   return finish(c, outcome, options);
+}
+
+/** A case the run's time budget stopped: not sent (no attempts), or cut off while in flight. */
+function outOfTime(c: ChatCase, attempts: number, elapsedMs: number, options: RunOptions): CaseResult {
+  const budget = options.budget ?? "the run's time budget";
+  return {
+    ...baseResult(c, attempts, elapsedMs),
+    status: attempts ? "error" : "skipped",
+    reasons: [attempts ? `cut off: ${budget} ran out` : `not sent: ${budget} ran out`],
+  };
 }
 
 function finish(c: ChatCase, outcome: ScoreOutcome, options: RunOptions): CaseResult {

@@ -5,7 +5,7 @@ import { connect } from "@phi3-aml/shared/azureml/session";
 import { ActionError, describeError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
 import { noOidcReason, oidcAvailable } from "@phi3-aml/shared/login/github-token";
-import { mask, setOutputs, writeSummary } from "@phi3-aml/shared/report";
+import { mask, maskedValues, redactJson, redactSecrets, setOutputs, writeSummary } from "@phi3-aml/shared/report";
 import { fetchSender } from "@phi3-aml/shared/scoring/client";
 import { buildHeaders, buildPayload } from "@phi3-aml/shared/scoring/payload";
 import { ShapeMemory } from "@phi3-aml/shared/scoring/shape";
@@ -67,6 +67,7 @@ async function resolveTarget(inputs: ChatSmokeInputs, log: Logger): Promise<Targ
 
 /** Send every case to the endpoint, check the answers, report them in the summary and on the pull request. */
 export async function run(inputs: ChatSmokeInputs, log: Logger): Promise<void> {
+  mask(inputs.githubToken);
   const target = await resolveTarget(inputs, log);
   if (!target) {
     setOutputs({ passed: "", cases: inputs.cases.length, failed: 0 });
@@ -88,9 +89,12 @@ export async function run(inputs: ChatSmokeInputs, log: Logger): Promise<void> {
     `Sending ${inputs.cases.length} case(s) to ${target.name}${inputs.deployment ? ` (deployment ${inputs.deployment})` : ""}, ${inputs.concurrency} at a time.`,
   );
   const shapes = new ShapeMemory();
+  const budget = runBudget(inputs.timeoutMinutes);
   const results = await runCases(inputs.cases, send, {
     shapes,
     secrets: [target.key],
+    signal: budget.signal,
+    budget: budget.what,
     concurrency: inputs.concurrency,
     retries: inputs.retries,
     timeoutMs: inputs.timeoutSeconds * 1000,
@@ -109,19 +113,15 @@ export async function run(inputs: ChatSmokeInputs, log: Logger): Promise<void> {
         );
     },
   });
+  budget.stop();
   const totals = summarize(results);
-  const render = {
-    endpoint: target.name,
-    deployment: inputs.deployment,
-    runUrl: workflowRunUrl(),
-    secrets: [target.key],
-  };
+  // Every secret the step knows, redacted from everything it writes as the runner does in the log.
+  const secrets = [target.key, ...maskedValues()];
+  const render = { endpoint: target.name, deployment: inputs.deployment, runUrl: workflowRunUrl(), secrets };
 
   const resultsFile = join(process.env.RUNNER_TEMP || process.cwd(), "chat-smoke-results.json");
-  writeFileSync(
-    resultsFile,
-    JSON.stringify({ endpoint: target.name, deployment: inputs.deployment ?? null, totals, cases: results }, null, 2),
-  );
+  const record = { endpoint: target.name, deployment: inputs.deployment ?? null, totals, cases: results };
+  writeFileSync(resultsFile, redactSecrets(JSON.stringify(redactJson(record, secrets), null, 2), secrets));
   setOutputs({
     passed: totals.failed === 0,
     cases: totals.cases,
@@ -135,8 +135,24 @@ export async function run(inputs: ChatSmokeInputs, log: Logger): Promise<void> {
 
   await comment(inputs, target, renderComment(results, totals, render), log);
   log.info(totalsLine(totals));
+  if (budget.signal.aborted)
+    throw new ActionError(
+      `The run's time budget (timeout-minutes: ${inputs.timeoutMinutes}) ran out before every case was done; ${totals.failed} of ${totals.cases} did not pass (see the summary).`,
+      "Send fewer cases, raise concurrency, or raise timeout-minutes.",
+    );
   if (totals.failed > 0)
     throw new ActionError(`${totals.failed} of ${totals.cases} chat case(s) did not pass (see the summary).`);
+}
+
+/** The whole run's time budget: aborts its signal after timeout-minutes. */
+function runBudget(minutes: number): { signal: AbortSignal; what: string; stop: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), minutes * 60_000);
+  return {
+    signal: controller.signal,
+    what: `the run's time budget (timeout-minutes: ${minutes})`,
+    stop: () => clearTimeout(timer),
+  };
 }
 
 async function comment(inputs: ChatSmokeInputs, target: Target, body: string, log: Logger): Promise<void> {

@@ -60,7 +60,9 @@ describe("checking an answer", () => {
   });
 
   it("reports an invalid regex rather than throwing", () => {
-    expect(checkAnswer("x", { regex: "(" }).reasons[0]).toMatch(/^regex \( is invalid: Invalid regular expression/);
+    expect(checkAnswer("x", { regex: "(" }).reasons[0]).toMatch(
+      /^regex \( is invalid: error parsing regexp: missing closing \)/,
+    );
   });
 });
 
@@ -69,7 +71,34 @@ describe("reading a regex", () => {
     const a = parseRegex("^\\d+$");
     const b = parseRegex("/a/b/ms");
     expect("regex" in a && a.regex.source).toBe("^\\d+$");
-    expect("regex" in b && [b.regex.source, b.regex.flags]).toEqual(["a\\/b", "ms"]);
+    expect("regex" in b && [b.regex.source, b.regex.flags]).toEqual(["a/b", "ms"]);
+  });
+
+  it("matches in linear time: ^(a+)+$ against a 35-character answer is decided at once", () => {
+    const answer = `${"a".repeat(34)}!`;
+    const started = performance.now();
+    expect(checkAnswer(answer, { regex: "^(a+)+$" }).reasons).toEqual(["does not match regex /^(a+)+$/"]);
+    expect(checkAnswer("a".repeat(100_000) + "!", { regex: "/^(a|aa)+$/s" }).pass).toBe(false);
+    // V8 would take minutes (2^34 paths); RE2 takes milliseconds. 1 s leaves room for a slow runner.
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it("applies i, m and s as JavaScript does, and reads \\u escapes", () => {
+    expect(checkAnswer("PARIS", { regex: "/paris/i" }).pass).toBe(true);
+    expect(checkAnswer("x\nParis\ny", { regex: "/^Paris$/m" }).pass).toBe(true);
+    expect(checkAnswer("x\nParis\ny", { regex: "^Paris$" }).pass).toBe(false);
+    expect(checkAnswer("a\nb", { regex: "/a.b/s" }).pass).toBe(true);
+    expect(checkAnswer("a\nb", { regex: "a.b" }).pass).toBe(false);
+    expect(checkAnswer("café", { regex: "caf\\u00e9" }).pass).toBe(true);
+    expect(checkAnswer("😀", { regex: "^\\u{1F600}$" }).pass).toBe(true);
+    expect(checkAnswer("\\u00e9", { regex: "^\\\\u00e9$" }).pass).toBe(true);
+  });
+
+  it("refuses backreferences and lookaround, saying why", () => {
+    for (const r of ["(a)\\1", "Paris(?= is)", "(?<!not )Paris"]) {
+      const parsed = parseRegex(r);
+      expect("error" in parsed && parsed.error).toContain("backreferences and lookaround are not supported");
+    }
   });
 
   it("rejects stateful and repeated flags", () => {

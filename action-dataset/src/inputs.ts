@@ -3,6 +3,7 @@ import { readAzureInputs } from "@phi3-aml/shared/azure-inputs";
 import type { Inputs } from "@phi3-aml/shared/inputs";
 import { existsSync } from "node:fs";
 import { ASSET, checkName } from "@phi3-aml/shared/names";
+import { checkPathInput } from "@phi3-aml/shared/paths";
 import { parseSourceSpec, type SourceSpec } from "./source-spec.js";
 import { parseSplitSpec, type SplitSpec } from "./split-spec.js";
 
@@ -55,13 +56,7 @@ export function readInputs(i: Inputs): DatasetInputs {
   if (source) {
     const parsed = parseSourceSpec(source, config, revision);
     if (!parsed.ok) i.problem("source", "", parsed.message);
-    else if (parsed.value.kind === "local" && !existsSync(parsed.value.path)) {
-      i.problem(
-        "source",
-        source,
-        `does not exist (a path relative to the repository root, ${process.cwd()}); check out the repository before this step`,
-      );
-    } else sourceSpec = parsed.value;
+    else if (parsed.value.kind === "hf" || localSourceOk(i, source, parsed.value.path)) sourceSpec = parsed.value;
   }
   const parsedSplit = parseSplitSpec(split);
   if (!parsedSplit.ok) i.problem("split", "", parsedSplit.message);
@@ -86,7 +81,27 @@ export function readInputs(i: Inputs): DatasetInputs {
     dedupe: i.boolean("dedupe", { default: true }) ?? true,
     name,
     upload,
-    outputDir: i.string("output-dir") ?? `${process.env.RUNNER_TEMP ?? "."}/dataset`,
+    outputDir: outputDir(i),
     azure: upload ? readAzureInputs(i) : undefined,
   };
+}
+
+/** output-dir: RUNNER_TEMP/dataset by default; a relative one stays in the repository or RUNNER_TEMP. */
+function outputDir(i: Inputs): string {
+  const given = i.string("output-dir");
+  if (!given) return `${process.env.RUNNER_TEMP ?? "."}/dataset`;
+  return checkPathInput(i, "output-dir", given, "write") ?? given;
+}
+
+/** A local source: inside the repository after .. and symlinks (shared/src/paths.ts), and there. */
+function localSourceOk(i: Inputs, source: string, path: string): boolean {
+  const real = checkPathInput(i, "source", path, "read");
+  if (!real) return false;
+  if (existsSync(real)) return true;
+  i.problem(
+    "source",
+    source,
+    `does not exist (a path relative to the repository root, ${process.cwd()}); check out the repository before this step`,
+  );
+  return false;
 }

@@ -1,6 +1,15 @@
 import { readAzureInputs, type AzureSettings } from "@phi3-aml/shared/azure-inputs";
 import type { Inputs } from "@phi3-aml/shared/inputs";
+import {
+  checkTagsInput,
+  checkTextInput,
+  EXPERIMENT_NAME,
+  JOB_DISPLAY_NAME,
+  JOB_TAGS,
+  type TextLimit,
+} from "@phi3-aml/shared/limits";
 import { checkName, COMPUTE, JOB } from "@phi3-aml/shared/names";
+import { standardTags } from "@phi3-aml/shared/tags";
 import { TYPED_INPUTS as TYPED_INPUT_OF } from "./component.js";
 
 export const LR_SCHEDULERS = [
@@ -79,6 +88,8 @@ export function readInputs(i: Inputs): FinetuneInputs {
     example: '{"max_steps": 100}',
   });
   const tags = i.jsonObject<Record<string, string>>("tags", { values: "string", example: '{"team": "nlp"}' });
+  // Azure's limits on job tags, display names and experiment names (shared/src/limits.ts).
+  checkTagsInput(i, "tags", tags, JOB_TAGS, standardTags());
   // A component input given twice, by its typed input and in the JSON, is a mistake to report, not a
   // silent choice of one: the job would run with a value the reader of the workflow did not expect.
   for (const [key, value] of Object.entries(extra ?? {})) {
@@ -114,12 +125,19 @@ export function readInputs(i: Inputs): FinetuneInputs {
     idleSeconds: i.duration("idle-seconds", { default: 120, min: 0, max: 7 * 86400 }) ?? 120,
     gpusPerNode: i.int("gpus-per-node", { min: 1, max: 16 }),
     hyperparameters,
-    experiment: i.string("experiment", { default: "phi3-finetune" }) ?? "phi3-finetune",
-    displayName: i.string("display-name"),
+    experiment: limited(i, "experiment", EXPERIMENT_NAME, "phi3-finetune") ?? "phi3-finetune",
+    displayName: limited(i, "display-name", JOB_DISPLAY_NAME),
     tags,
     wait: i.boolean("wait", { default: true }) ?? true,
     timeoutMinutes: i.int("timeout-minutes", { default: 330, min: 1, max: 7 * 24 * 60 }) ?? 330,
     job,
     azure: readAzureInputs(i),
   };
+}
+
+/** A free-text input checked against Azure's length limit. */
+function limited(i: Inputs, input: string, limit: TextLimit, fallback?: string): string | undefined {
+  const v = i.string(input, { default: fallback }) ?? fallback;
+  checkTextInput(i, input, v, limit);
+  return v;
 }

@@ -1,5 +1,6 @@
 import * as core from "@actions/core";
 import { InputError } from "./inputs.js";
+import { redactSecrets } from "./report.js";
 
 /** A failure we understand: what happened and, when we know it, what to do about it. */
 export class ActionError extends Error {
@@ -104,6 +105,6 @@ export async function runAction(main: () => Promise<void>): Promise<void> {
           startLine: p.place?.line,
         });
     }
-    core.setFailed(describeError(e));
+    core.setFailed(redactSecrets(describeError(e)));
   }
 }

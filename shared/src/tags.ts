@@ -2,6 +2,7 @@
 export const MANAGED_BY_TAG = "managed-by";
 export const MANAGED_BY = "phi3-aml-actions";
 export const EXPIRES_TAG = "expires-at";
+export const REPOSITORY_TAG = "repository";
 
 export interface TagOptions {
   now?: Date;
@@ -15,7 +16,7 @@ export function standardTags(o: TagOptions = {}): Record<string, string> {
   const env = o.env ?? process.env;
   const now = o.now ?? new Date();
   const tags: Record<string, string> = { [MANAGED_BY_TAG]: MANAGED_BY, "created-at": now.toISOString() };
-  if (env.GITHUB_REPOSITORY) tags.repository = env.GITHUB_REPOSITORY;
+  if (env.GITHUB_REPOSITORY) tags[REPOSITORY_TAG] = env.GITHUB_REPOSITORY;
   const run = workflowRunUrl(env);
   if (run) tags["workflow-run"] = run;
   if (env.GITHUB_SHA) tags.commit = env.GITHUB_SHA;
@@ -31,9 +32,40 @@ export function workflowRunUrl(env: NodeJS.ProcessEnv = process.env): string | u
 
 export const isManaged = (tags: Record<string, string> | undefined) => tags?.[MANAGED_BY_TAG] === MANAGED_BY;
 
-/** When teardown may delete the resource, if it says. */
-export function expiresAt(tags: Record<string, string> | undefined): Date | undefined {
+/**
+ * Ours to delete: our managed-by tag AND the repository tag naming this repository. GitHub owner and
+ * repository names are case-insensitive (no two repositories differ only in case), so is the comparison.
+ */
+export function isOurs(tags: Record<string, string> | undefined, repository: string): boolean {
+  const tagged = tags?.[REPOSITORY_TAG];
+  return isManaged(tags) && !!tagged && !!repository && tagged.toLowerCase() === repository.toLowerCase();
+}
+
+/**
+ * A full ISO-8601 timestamp: date, time (at least hours and minutes) and a zone (Z or ±hh:mm). "0",
+ * "2026", "2026-01-02" or "tomorrow" are not: JavaScript's Date would read some of them as real dates.
+ */
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+export type Expiry = { kind: "none" } | { kind: "at"; date: Date } | { kind: "unreadable"; value: string };
+
+/** A full ISO-8601 timestamp as a Date, or undefined for anything else. */
+export function parseTimestamp(v: string | undefined): Date | undefined {
+  const t = v?.trim() ?? "";
+  const date = ISO_TIMESTAMP.test(t) ? new Date(t) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? date : undefined;
+}
+
+/** The expires-at tag, read strictly: absent, a timestamp, or unreadable (teardown keeps such an endpoint). */
+export function readExpiry(tags: Record<string, string> | undefined): Expiry {
   const v = tags?.[EXPIRES_TAG];
-  const d = v ? new Date(v) : undefined;
-  return d && !Number.isNaN(d.getTime()) ? d : undefined;
+  if (v === undefined || v.trim() === "") return { kind: "none" };
+  const date = parseTimestamp(v);
+  return date ? { kind: "at", date } : { kind: "unreadable", value: v };
+}
+
+/** When teardown may delete the resource, if it says so readably. */
+export function expiresAt(tags: Record<string, string> | undefined): Date | undefined {
+  const e = readExpiry(tags);
+  return e.kind === "at" ? e.date : undefined;
 }

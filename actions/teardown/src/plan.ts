@@ -1,4 +1,4 @@
-import { expiresAt, isManaged } from "@phi3-aml/shared/tags";
+import { isManaged, parseTimestamp, readExpiry, REPOSITORY_TAG, type Expiry } from "@phi3-aml/shared/tags";
 
 /** What teardown knows of an endpoint. */
 export interface EndpointInfo {
@@ -12,10 +12,14 @@ export interface Decision {
   name: string;
   delete: boolean;
   reason: string;
+  /** Something the person who reads the log should fix (an unreadable expires-at tag). */
+  warning?: string;
 }
 
 export interface PlanOptions {
   now: Date;
+  /** GITHUB_REPOSITORY: only endpoints tagged with it are ours. */
+  repository: string;
   maxAgeHours?: number;
   /** Only this endpoint (e.g. a pull request's preview when the PR closes). */
   endpoint?: string;
@@ -24,51 +28,74 @@ export interface PlanOptions {
 
 const hours = (ms: number) => `${(ms / 3_600_000).toFixed(1)} h`;
 
+/** Why an endpoint is not ours, or undefined when it is (managed-by ours and repository = this repository). */
+export function notOurs(tags: Record<string, string>, repository: string): string | undefined {
+  if (!isManaged(tags)) return "not created by phi3-aml-actions (no managed-by tag)";
+  const tagged = tags[REPOSITORY_TAG];
+  if (!tagged) return "no repository tag, so no repository can tell it is its own";
+  if (tagged.toLowerCase() !== repository.toLowerCase()) return `belongs to repository ${tagged}, not ${repository}`;
+  return undefined;
+}
+
 /**
- * Which endpoints go. Only endpoints carrying our managed-by tag are ever deleted; one without it is
- * kept and reported, even when named. Ours go when named, when past their expires-at tag (unless
- * include-expired is false), or when older than max-age-hours.
+ * Which endpoints go. Only ours (see notOurs) are ever deleted. Ours go when named, when past a
+ * readable expires-at (unless include-expired is false), or when older than max-age-hours; one whose
+ * expires-at cannot be read is kept, with a warning. A named endpoint that is not ours is kept here;
+ * refusals() turns it into an error.
  */
 export function plan(endpoints: EndpointInfo[], o: PlanOptions): Decision[] {
   const considered = o.endpoint
     ? endpoints.filter((e) => e.name.toLowerCase() === o.endpoint!.toLowerCase())
     : endpoints;
-  return considered.map((e) => {
-    if (!isManaged(e.tags))
-      return { name: e.name, delete: false, reason: "not created by phi3-aml-actions (no managed-by tag): left alone" };
-    if (o.endpoint) return { name: e.name, delete: true, reason: "named for teardown" };
-    const expiry = expiresAt(e.tags);
-    if (o.includeExpired && expiry && expiry <= o.now)
-      return {
-        name: e.name,
-        delete: true,
-        reason: `expired ${hours(o.now.getTime() - expiry.getTime())} ago (expires-at ${expiry.toISOString()})`,
-      };
-    if (
-      o.maxAgeHours !== undefined &&
-      e.createdAt &&
-      o.now.getTime() - e.createdAt.getTime() > o.maxAgeHours * 3_600_000
-    ) {
-      return {
-        name: e.name,
-        delete: true,
-        reason: `created ${hours(o.now.getTime() - e.createdAt.getTime())} ago, more than max-age-hours (${o.maxAgeHours})`,
-      };
-    }
-    const why = expiry ? `expires at ${expiry.toISOString()}` : "no expiry";
-    return {
-      name: e.name,
-      delete: false,
-      reason:
-        o.maxAgeHours !== undefined && e.createdAt
-          ? `${why}; ${hours(o.now.getTime() - e.createdAt.getTime())} old, within max-age-hours`
-          : why,
-    };
-  });
+  return considered.map((e) => decide(e, o));
 }
 
-/** The created-at of an endpoint: our tag, else the time Azure recorded. */
+function decide(e: EndpointInfo, o: PlanOptions): Decision {
+  const foreign = notOurs(e.tags, o.repository);
+  if (foreign) return { name: e.name, delete: false, reason: `${foreign}: left alone` };
+  if (o.endpoint) return { name: e.name, delete: true, reason: "named for teardown" };
+  const expiry = readExpiry(e.tags);
+  if (expiry.kind === "unreadable") {
+    const warning = `Keeping ${e.name}: its expires-at tag "${expiry.value}" is not a full ISO-8601 timestamp (such as 2026-01-31T18:00:00Z); fix or remove the tag so teardown can decide.`;
+    return { name: e.name, delete: false, reason: `unreadable expires-at "${expiry.value}": kept`, warning };
+  }
+  return expired(e, expiry, o) ?? tooOld(e, o) ?? kept(e, expiry, o);
+}
+
+function expired(e: EndpointInfo, expiry: Expiry, o: PlanOptions): Decision | undefined {
+  if (!o.includeExpired || expiry.kind !== "at" || expiry.date > o.now) return undefined;
+  const ago = hours(o.now.getTime() - expiry.date.getTime());
+  return { name: e.name, delete: true, reason: `expired ${ago} ago (expires-at ${expiry.date.toISOString()})` };
+}
+
+function tooOld(e: EndpointInfo, o: PlanOptions): Decision | undefined {
+  if (o.maxAgeHours === undefined || !e.createdAt) return undefined;
+  const age = o.now.getTime() - e.createdAt.getTime();
+  if (age <= o.maxAgeHours * 3_600_000) return undefined;
+  return {
+    name: e.name,
+    delete: true,
+    reason: `created ${hours(age)} ago, more than max-age-hours (${o.maxAgeHours})`,
+  };
+}
+
+function kept(e: EndpointInfo, expiry: Expiry, o: PlanOptions): Decision {
+  const why = expiry.kind === "at" ? `expires at ${expiry.date.toISOString()}` : "no expiry";
+  const age = e.createdAt ? hours(o.now.getTime() - e.createdAt.getTime()) : undefined;
+  return {
+    name: e.name,
+    delete: false,
+    reason: o.maxAgeHours !== undefined && age ? `${why}; ${age} old, within max-age-hours` : why,
+  };
+}
+
+/** The named endpoint, when it exists and is not ours: teardown refuses (a reason per such endpoint). */
+export function refusals(decisions: Decision[], o: PlanOptions): string[] {
+  if (!o.endpoint) return [];
+  return decisions.filter((d) => !d.delete).map((d) => `endpoint "${d.name}" is not ours to delete: ${d.reason}`);
+}
+
+/** The created-at of an endpoint: our tag when it is a full ISO-8601 timestamp, else the time Azure recorded. */
 export function createdAt(tags: Record<string, string> | undefined, systemCreatedAt?: Date): Date | undefined {
-  const tagged = tags?.["created-at"] ? new Date(tags["created-at"]) : undefined;
-  return tagged && !Number.isNaN(tagged.getTime()) ? tagged : systemCreatedAt;
+  return parseTimestamp(tags?.["created-at"]) ?? systemCreatedAt;
 }

@@ -7,7 +7,7 @@ import { markdownTable, setOutputs, writeSummary } from "@phi3-aml/shared/report
 import { followPoller } from "@phi3-aml/shared/wait";
 import { formatUsd, hourlyCost, PRICE_BASIS, PRICES_AS_OF } from "@phi3-aml/shared/azureml/prices";
 import type { TeardownInputs } from "./inputs.js";
-import { createdAt, plan, type Decision, type EndpointInfo } from "./plan.js";
+import { createdAt, plan, refusals, type Decision, type EndpointInfo } from "./plan.js";
 
 interface Running {
   name: string;
@@ -22,63 +22,88 @@ interface Outcome extends Decision {
   running?: Running[];
 }
 
+type Session = Awaited<ReturnType<typeof connect>>;
+
 /** Deletes the online endpoints whose time is up, following each deletion to its end. */
 export async function run(inputs: TeardownInputs, log: Logger): Promise<void> {
   const s = await connect(inputs.azure, userAgent("teardown"), log);
-  const { resourceGroup, workspace } = s.ref;
-  const endpoints: EndpointInfo[] = [];
-  for await (const e of s.client.onlineEndpoints.list(resourceGroup, workspace)) {
-    if (!e.name) continue;
-    endpoints.push({ name: e.name, tags: e.tags ?? {}, createdAt: createdAt(e.tags, e.systemData?.createdAt) });
-  }
+  const endpoints = await listEndpoints(s);
   if (inputs.endpoint && !endpoints.some((e) => e.name.toLowerCase() === inputs.endpoint!.toLowerCase())) {
-    log.notice(`There is no online endpoint "${inputs.endpoint}" in workspace ${workspace}: nothing to delete.`);
+    log.notice(`There is no online endpoint "${inputs.endpoint}" in workspace ${s.ref.workspace}: nothing to delete.`);
   }
-  const decisions = plan(endpoints, {
+  const options = {
     now: new Date(),
+    repository: inputs.repository,
     maxAgeHours: inputs.maxAgeHours,
     endpoint: inputs.endpoint,
     includeExpired: inputs.includeExpired,
-  });
+  };
+  const decisions = plan(endpoints, options);
+  // Refused before anything is deleted, in a dry run too: a dry run does what a real run would.
+  const refused = refusals(decisions, options);
+  if (refused.length)
+    throw new ActionError(
+      `Teardown refuses: ${refused.join("; ")}.`,
+      `Teardown deletes only endpoints tagged managed-by: phi3-aml-actions and repository: ${inputs.repository}.`,
+    );
+  for (const d of decisions) if (d.warning) log.warning(d.warning);
   const outcomes: Outcome[] = [];
-  for (const d of decisions) {
-    const running = await runningDeployments(s, d.name).catch(() => [] as Running[]);
-    const instances = running.map((r) => `${r.name}: ${r.instanceType} × ${r.instanceCount}`).join(", ");
-    if (!d.delete) {
-      log.info(`Keeping ${d.name}: ${d.reason}.`);
-      outcomes.push({ ...d, result: "kept", instances, running });
-      continue;
-    }
-    if (inputs.dryRun) {
-      log.info(`Would delete ${d.name} (dry run): ${d.reason}.`);
-      outcomes.push({ ...d, result: "would delete", instances, running });
-      continue;
-    }
-    try {
-      log.info(`Deleting ${d.name}: ${d.reason}.`);
-      const poller = await s.client.onlineEndpoints.beginDelete(resourceGroup, workspace, d.name);
-      await followPoller(poller, {
-        what: `deleting endpoint ${d.name}`,
-        log,
-        timeoutMs: 30 * 60_000,
-        intervalMs: 2_000,
-        maxIntervalMs: 15_000,
-      });
-      outcomes.push({ ...d, result: "deleted", instances, running });
-    } catch (e) {
-      // One failed deletion does not stop the others; the step fails at the end.
-      log.warning(`Could not delete ${d.name}: ${describeError(e)}`);
-      outcomes.push({ ...d, result: "failed", error: describeError(e), instances });
-    }
-  }
+  for (const d of decisions) outcomes.push(await carryOut(s, d, inputs.dryRun, log));
+  await report(s, outcomes, inputs.dryRun);
+  const failed = outcomes.filter((o) => o.result === "failed");
+  if (failed.length)
+    throw new ActionError(`Could not delete ${failed.map((o) => o.name).join(", ")} (the others were handled).`);
+}
 
+async function listEndpoints(s: Session): Promise<EndpointInfo[]> {
+  const endpoints: EndpointInfo[] = [];
+  for await (const e of s.client.onlineEndpoints.list(s.ref.resourceGroup, s.ref.workspace)) {
+    if (!e.name) continue;
+    endpoints.push({ name: e.name, tags: e.tags ?? {}, createdAt: createdAt(e.tags, e.systemData?.createdAt) });
+  }
+  return endpoints;
+}
+
+/** One decision carried out: kept, listed (dry run), or deleted and followed to its end. */
+async function carryOut(s: Session, d: Decision, dryRun: boolean, log: Logger): Promise<Outcome> {
+  const running = await runningDeployments(s, d.name).catch(() => [] as Running[]);
+  const instances = running.map((r) => `${r.name}: ${r.instanceType} × ${r.instanceCount}`).join(", ");
+  if (!d.delete) {
+    log.info(`Keeping ${d.name}: ${d.reason}.`);
+    return { ...d, result: "kept", instances, running };
+  }
+  if (dryRun) {
+    log.info(`Would delete ${d.name} (dry run): ${d.reason}.`);
+    return { ...d, result: "would delete", instances, running };
+  }
+  try {
+    log.info(`Deleting ${d.name}: ${d.reason}.`);
+    const poller = await s.client.onlineEndpoints.beginDelete(s.ref.resourceGroup, s.ref.workspace, d.name);
+    await followPoller(poller, {
+      what: `deleting endpoint ${d.name}`,
+      log,
+      timeoutMs: 30 * 60_000,
+      intervalMs: 2_000,
+      maxIntervalMs: 15_000,
+    });
+    return { ...d, result: "deleted", instances, running };
+  } catch (e) {
+    // One failed deletion does not stop the others; the step fails at the end.
+    log.warning(`Could not delete ${d.name}: ${describeError(e)}`);
+    return { ...d, result: "failed", error: describeError(e), instances };
+  }
+}
+
+/** Outputs and the step summary. */
+async function report(s: Session, outcomes: Outcome[], dryRun: boolean): Promise<void> {
   const names = (r: Outcome["result"][]) =>
     JSON.stringify(outcomes.filter((o) => r.includes(o.result)).map((o) => o.name));
-  setOutputs({ deleted: names(inputs.dryRun ? ["would delete"] : ["deleted"]), kept: names(["kept", "failed"]) });
+  setOutputs({ deleted: names(dryRun ? ["would delete"] : ["deleted"]), kept: names(["kept", "failed"]) });
   const links = studioLinks(s.cloud, s.ref);
+  const gone = outcomes.filter((o) => o.result === (dryRun ? "would delete" : "deleted"));
   await writeSummary(
     [
-      `## Endpoint teardown${inputs.dryRun ? " (dry run: nothing was deleted)" : ""}`,
+      `## Endpoint teardown${dryRun ? " (dry run: nothing was deleted)" : ""}`,
       "",
       outcomes.length
         ? markdownTable(
@@ -94,21 +119,16 @@ export async function run(inputs: TeardownInputs, log: Logger): Promise<void> {
         : "No online endpoints in this workspace.",
       "",
       costLine(
-        outcomes
-          .filter((o) => o.result === (inputs.dryRun ? "would delete" : "deleted"))
-          .flatMap((o) => o.running ?? []),
-        inputs.dryRun,
+        gone.flatMap((o) => o.running ?? []),
+        dryRun,
       ),
       "",
     ].join("\n"),
   );
-  const failed = outcomes.filter((o) => o.result === "failed");
-  if (failed.length)
-    throw new ActionError(`Could not delete ${failed.map((o) => o.name).join(", ")} (the others were handled).`);
 }
 
 /** The deployments of an endpoint: what stops running (and billing) when the endpoint goes. */
-async function runningDeployments(s: Awaited<ReturnType<typeof connect>>, name: string): Promise<Running[]> {
+async function runningDeployments(s: Session, name: string): Promise<Running[]> {
   const found: Running[] = [];
   for await (const d of s.client.onlineDeployments.list(s.ref.resourceGroup, s.ref.workspace, name)) {
     found.push({

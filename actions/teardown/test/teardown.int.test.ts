@@ -3,6 +3,8 @@ import { runAction } from "../../../test/harness/run-action.js";
 
 const ACTION = "actions/teardown";
 const hoursFromNow = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
+const OURS = { "managed-by": "phi3-aml-actions", repository: "octo-org/phi3-demo" };
+const OTHER = { "managed-by": "phi3-aml-actions", repository: "octo-org/other-repo" };
 
 async function mixedWorkspace() {
   const w = await world();
@@ -14,16 +16,16 @@ async function mixedWorkspace() {
       deployments: [{ name: "blue", traffic: 100 }],
     });
   await seed("expired-ep", {
-    "managed-by": "phi3-aml-actions",
+    ...OURS,
     "expires-at": hoursFromNow(-1),
     "created-at": hoursFromNow(-30),
   });
   await seed("fresh-ep", {
-    "managed-by": "phi3-aml-actions",
+    ...OURS,
     "expires-at": hoursFromNow(5),
     "created-at": hoursFromNow(-1),
   });
-  await seed("old-ep", { "managed-by": "phi3-aml-actions", "created-at": hoursFromNow(-48) });
+  await seed("old-ep", { ...OURS, "created-at": hoursFromNow(-48) });
   await seed("theirs-ep", { team: "prod", "expires-at": hoursFromNow(-10) });
   const names = async () =>
     (
@@ -35,6 +37,18 @@ async function mixedWorkspace() {
       .filter((r) => r.type.endsWith("/onlineEndpoints"))
       .map((r) => r.name)
       .sort();
+  return { w, names, seed };
+}
+
+/** One workspace shared by two repositories, plus endpoints no repository can claim. */
+async function sharedWorkspace() {
+  const { w, names, seed } = await mixedWorkspace();
+  await seed("other-expired", { ...OTHER, "expires-at": hoursFromNow(-1), "created-at": hoursFromNow(-30) });
+  await seed("other-old", { ...OTHER, "created-at": hoursFromNow(-720) });
+  await seed("other-live", { ...OTHER, "created-at": hoursFromNow(-1) });
+  await seed("no-repo-ep", { "managed-by": "phi3-aml-actions", "expires-at": hoursFromNow(-5) });
+  await seed("zero-expiry", { ...OURS, "expires-at": "0", "created-at": hoursFromNow(-2) });
+  await seed("prod-ep", { ...OURS, "created-at": hoursFromNow(-24 * 90) });
   return { w, names };
 }
 
@@ -86,12 +100,64 @@ describe("actions/teardown (bundled, as the runner runs it)", () => {
     expect(await names()).toEqual(["expired-ep", "fresh-ep", "theirs-ep"]);
   });
 
-  it("deletes one named endpoint of ours, and leaves a named one that is not ours", async () => {
+  it("deletes one named endpoint of ours, and refuses a named one that is not ours", async () => {
     const { w, names } = await mixedWorkspace();
     expect((await runAction(ACTION, { env: w.env, inputs: { endpoint: "fresh-ep" } })).code).toBe(0);
     const theirs = await runAction(ACTION, { env: w.env, inputs: { endpoint: "theirs-ep" } });
-    expect(theirs.code).toBe(0);
-    expect(JSON.parse(theirs.outputs.kept!)).toEqual(["theirs-ep"]);
+    expect(theirs.code).toBe(1);
+    expect(theirs.annotations.find((a) => a.level === "error")!.message).toContain(
+      'endpoint "theirs-ep" is not ours to delete',
+    );
     expect(await names()).toEqual(["expired-ep", "old-ep", "theirs-ep"]);
+  });
+
+  it("in a workspace shared by two repositories, each deletes only its own; untagged and unreadable are kept", async () => {
+    const { w, names } = await sharedWorkspace();
+    // The scheduled run: no max-age-hours, so only expired endpoints go; production (no expiry) stays.
+    const scheduled = await runAction(ACTION, { env: w.env });
+    expect(scheduled.code).toBe(0);
+    expect(JSON.parse(scheduled.outputs.deleted!)).toEqual(["expired-ep"]);
+    expect(scheduled.annotations.filter((a) => a.level === "warning").map((a) => a.message)).toEqual([
+      expect.stringContaining('Keeping zero-expiry: its expires-at tag "0" is not a full ISO-8601 timestamp'),
+    ]);
+
+    const aged = await runAction(ACTION, { env: w.env, inputs: { "max-age-hours": "24" } });
+    expect(aged.code).toBe(0);
+    expect(JSON.parse(aged.outputs.deleted!).sort()).toEqual(["old-ep", "prod-ep"]);
+    expect(aged.summary).toContain("belongs to repository octo-org/other-repo, not octo-org/phi3-demo");
+    expect(aged.summary).toContain("no repository tag");
+
+    const other = await runAction(ACTION, {
+      env: { ...w.env, GITHUB_REPOSITORY: "octo-org/other-repo" },
+      inputs: { "max-age-hours": "24" },
+    });
+    expect(other.code).toBe(0);
+    expect(JSON.parse(other.outputs.deleted!).sort()).toEqual(["other-expired", "other-old"]);
+    expect(await names()).toEqual(["fresh-ep", "no-repo-ep", "other-live", "theirs-ep", "zero-expiry"]);
+  });
+
+  it("refuses to delete another repository's live endpoint by name, in a dry run too, deleting nothing", async () => {
+    const { w, names } = await sharedWorkspace();
+    const before = await names();
+    for (const dryRun of ["true", "false"]) {
+      const run = await runAction(ACTION, { env: w.env, inputs: { endpoint: "other-live", "dry-run": dryRun } });
+      expect(run.code).toBe(1);
+      expect(run.annotations.find((a) => a.level === "error")!.message).toContain(
+        'endpoint "other-live" is not ours to delete: belongs to repository octo-org/other-repo',
+      );
+    }
+    const untagged = await runAction(ACTION, { env: w.env, inputs: { endpoint: "no-repo-ep" } });
+    expect(untagged.code).toBe(1);
+    expect(await names()).toEqual(before);
+    expect((await w.armCalls()).filter((c) => c.method === "DELETE")).toEqual([]);
+  });
+
+  it("lists in a dry run exactly what the real run then deletes", async () => {
+    const { w } = await sharedWorkspace();
+    const inputs = { "max-age-hours": "24" };
+    const dry = await runAction(ACTION, { env: w.env, inputs: { ...inputs, "dry-run": "true" } });
+    const real = await runAction(ACTION, { env: w.env, inputs });
+    expect(JSON.parse(dry.outputs.deleted!).sort()).toEqual(JSON.parse(real.outputs.deleted!).sort());
+    expect(JSON.parse(real.outputs.deleted!).sort()).toEqual(["expired-ep", "old-ep", "prod-ep"]);
   });
 });

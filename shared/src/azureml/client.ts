@@ -1,6 +1,8 @@
 import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";
 import type { TokenCredential } from "@azure/core-auth";
+import { bearerTokenAuthenticationPolicyName } from "@azure/core-rest-pipeline";
 import type { Cloud } from "../login/clouds.js";
+import { freshTokenPolicy } from "./fresh-token.js";
 
 /** The one Azure ML management api-version every request carries (see reference/azureml-contract.md §1). */
 export const API_VERSION = "2025-12-01";
@@ -20,21 +22,27 @@ export interface MlClientOptions {
   /** Retries of one request on 429, 5xx and dropped connections (the SDK's policies honour Retry-After). */
   maxRetries?: number;
   retryDelayMs?: number;
+  /** Told when ARM refused a token (expired, invalid) and the request went again with a fresh one. */
+  onTokenRenewed?: (code: string) => void;
 }
 
 /**
  * The one factory for the Azure ML management client: the cloud's Resource Manager endpoint (so an
  * override such as the local emulator is reached the same way as Azure), the cloud's token scope, the
- * pinned api-version, retries, and a user agent naming the action.
+ * pinned api-version, retries, a user agent naming the action, and a token renewed once when ARM answers
+ * ExpiredAuthenticationToken or InvalidAuthenticationToken (fresh-token.ts, in place of the SDK's policy).
  */
 export function mlClient(o: MlClientOptions): AzureMachineLearningWorkspaces {
-  return new AzureMachineLearningWorkspaces(o.credential, o.subscriptionId, {
+  const client = new AzureMachineLearningWorkspaces(o.credential, o.subscriptionId, {
     endpoint: o.cloud.resourceManager,
     credentialScopes: [o.cloud.managementScope],
     apiVersion: API_VERSION,
     userAgentOptions: { userAgentPrefix: o.userAgent },
     retryOptions: { maxRetries: o.maxRetries ?? 6, retryDelayInMs: o.retryDelayMs ?? 1000, maxRetryDelayInMs: 30_000 },
   });
+  client.pipeline.removePolicy({ name: bearerTokenAuthenticationPolicyName });
+  client.pipeline.addPolicy(freshTokenPolicy(o.credential, [o.cloud.managementScope], { onRenew: o.onTokenRenewed }));
+  return client;
 }
 
 /** The ARM id of a workspace, and of things inside it. */

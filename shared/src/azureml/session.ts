@@ -31,6 +31,8 @@ export async function connect(settings: AzureSettings, userAgent: string, log: L
     cloud: settings.cloud,
     subscriptionId: settings.workspace.subscriptionId,
     userAgent,
+    onTokenRenewed: (code) =>
+      log.info(`Azure Resource Manager answered ${code}: sent the request again with a fresh token.`),
   });
   const { resourceGroup, workspace: name, subscriptionId } = settings.workspace;
   let workspace: Workspace;

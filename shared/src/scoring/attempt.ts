@@ -49,6 +49,11 @@ export interface RetryOptions {
   now?: () => number;
   /** Before each wait. Must not throw. */
   onRetry?: (event: RetryEvent) => void;
+  /**
+   * A whole run's budget (action-chat-smoke's timeout-minutes): when it aborts, the request in flight is cut
+   * off as its own timeout would cut it, a wait ends at once, and no further request is made.
+   */
+  signal?: AbortSignal;
 }
 
 export interface Attempted {
@@ -64,7 +69,18 @@ export interface Attempted {
 
 export const DEFAULT_TIMEOUT_MS = 90_000;
 const TIMED_OUT = Symbol("timed out");
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A wait between retries that ends early, and leaves no timer behind, when `signal` aborts. */
+function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
 const realTimer = (ms: number, fire: () => void) => {
   const t = setTimeout(fire, ms);
   return () => clearTimeout(t);
@@ -81,9 +97,10 @@ export async function sendWithRetries(send: SendOnce, o: RetryOptions = {}): Pro
     if (!isRetryable(attempt.outcome)) return { attempt, attempts, elapsedMs, exhausted: false };
     const delayMs = retryDelay(attempt, attempts, o, now());
     const overBudget = o.budgetMs !== undefined && elapsedMs + delayMs > o.budgetMs;
-    if (attempts > retries || overBudget) return { attempt, attempts, elapsedMs, exhausted: true };
+    if (attempts > retries || overBudget || o.signal?.aborted) return { attempt, attempts, elapsedMs, exhausted: true };
     o.onRetry?.({ attempt: attempts, delayMs, reason: shortReason(attempt) });
-    await (o.sleep ?? realSleep)(delayMs);
+    await (o.sleep ?? ((ms: number) => abortableSleep(ms, o.signal)))(delayMs);
+    if (o.signal?.aborted) return { attempt, attempts, elapsedMs: now() - started, exhausted: true };
   }
 }
 
@@ -99,11 +116,18 @@ export async function attemptOnce(send: SendOnce, o: RetryOptions = {}): Promise
   let timedOut = false;
   let cancel: () => void = () => undefined;
   const timer = new Promise<typeof TIMED_OUT>((resolve) => {
-    cancel = (o.setTimer ?? realTimer)(timeoutMs, () => {
+    const fire = () => {
       timedOut = true;
       controller.abort(new Error(`timed out after ${timeoutMs} ms`));
       resolve(TIMED_OUT);
-    });
+    };
+    const stop = (o.setTimer ?? realTimer)(timeoutMs, fire);
+    // A whole run's budget ends the request as its own timeout would; the caller then reports the budget.
+    o.signal?.addEventListener("abort", fire, { once: true });
+    cancel = () => {
+      stop();
+      o.signal?.removeEventListener("abort", fire);
+    };
   });
   // A send that throws synchronously is a rejected request, like any other; and a send that rejects after
   // the timeout already won the race must not surface as an unhandled rejection.
