@@ -27,6 +27,9 @@ import { smokeTest } from "./smoke.js";
 import { deploySummary, type DeploySummaryInput } from "./summary.js";
 import type { Region } from "./instance-type.js";
 
+/** Where the connection keeps the endpoint and key (read by promptflow/; see test/promptflow.test.ts). */
+export { CONNECTION_FIELDS } from "./connection.js";
+
 /**
  * Register the model and roll it out blue/green: everything is checked first (the job, the model, names, the
  * VM size, quota for both deployments at once, the connection's workspace); then the new deployment is created
