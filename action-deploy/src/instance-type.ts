@@ -1,10 +1,13 @@
+import { retiredFamilyOf } from "@phi3-aml/shared/azureml/compute-fit";
 import { formatUsd, hourlyPrice } from "@phi3-aml/shared/azureml/prices";
-import { checkQuota, findVmSize, type UsageLike, type VmSizeInfo } from "./quota.js";
+import { checkQuota, type UsageLike, type VmSizeInfo } from "./quota.js";
 
 /** A VM size as the region's VM sizes API lists it, with what fitting a model needs. */
 export interface RegionSize extends VmSizeInfo {
   gpus: number;
   memoryGB: number;
+  /** Local disk (the catalog's minimum spec counts it). */
+  maxResourceVolumeMB?: number;
 }
 
 /** What the region offers and how much of it is free (GET …/locations/{loc}/vmSizes and …/usages). */
@@ -110,24 +113,23 @@ function chooseCheapest(r: SizeRequest, verdicts: Verdict[]): SizeChoice {
   };
 }
 
+/** A size given by name: refused when retired, not offered in the region, or unfit for the model. */
 function checkExplicit(r: SizeRequest, verdicts: Verdict[]): SizeChoice {
-  const offered = findVmSize(r.asked, r.region.sizes);
-  const inRegion = offered && r.region.sizes.includes(offered as RegionSize);
-  const allowed = `Sizes that serve ${r.model} and have quota here: ${usableList(verdicts)}.`;
-  if (!inRegion)
-    return {
-      why: "",
-      problem: `instance-type ${r.asked} is not offered in ${r.region.location} (it is not in the region's VM sizes, or has been retired). ${allowed} Or use instance-type auto.`,
-      verdicts,
-    };
-  const unfit = r.fit(offered as RegionSize);
-  if (unfit)
-    return {
-      why: "",
-      problem: `instance-type ${r.asked} cannot serve ${r.model}: ${unfit}. ${allowed} Or use instance-type auto.`,
-      verdicts,
-    };
-  // Quota of an explicit size is checked with the rest of the rollout (checkCapacity), with its full message.
+  const refuse = (why: string): SizeChoice => ({
+    why: "",
+    problem: `instance-type ${r.asked} ${why}. Sizes that serve ${r.model} and have quota here: ${usableList(verdicts)}. Or use instance-type auto.`,
+    verdicts,
+  });
+  const retired = retiredFamilyOf(r.asked);
+  if (retired)
+    return refuse(
+      `is of the ${retired.family} family, which Azure retired on ${retired.retiredOn} (${retired.source}); use ${retired.instead}`,
+    );
+  const offered = r.region.sizes.find((s) => s.name.toLowerCase() === r.asked.trim().toLowerCase());
+  if (!offered) return refuse(`is not offered in ${r.region.location} (it is not among the region's VM sizes)`);
+  const unfit = r.fit(offered);
+  if (unfit) return refuse(`cannot serve ${r.model}: ${unfit}`);
+  // Quota of an explicit size is checked with the rest of the rollout (capacityProblem), with its full message.
   return { size: offered.name, why: `instance-type ${offered.name}, as given.`, verdicts };
 }
 
@@ -146,8 +148,11 @@ function usableList(verdicts: Verdict[]): string {
     .join(", ");
 }
 
+/** Why nothing could be used: the sizes that fit but lack quota, else why each size does not fit. */
 function rejected(verdicts: Verdict[]): string {
-  return `Sizes considered: ${verdicts.map((v) => `${v.size} — ${v.out ?? "usable"}`).join("; ")}.`;
+  const short = verdicts.filter((v) => v.noQuota);
+  if (short.length) return `Sizes that fit but lack quota: ${short.map((v) => `${v.size} (${v.out})`).join("; ")}.`;
+  return `No size fits: ${verdicts.map((v) => `${v.size} (${v.out})`).join("; ")}.`;
 }
 
 function quotaShort(q: ReturnType<typeof checkQuota>): string {
