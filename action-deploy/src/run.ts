@@ -291,11 +291,12 @@ class Rollout {
     }
   }
 
-  /** The connection, the outputs and the summary of a rollout that went through. */
+  /**
+   * The outputs, the connection and the summary of a rollout that went through. A connection that cannot be
+   * written fails the step, but the rollout stands: outputs and summary say what now serves.
+   */
   async finish(): Promise<void> {
     const current = (await getEndpoint(this.s, this.d.endpointName))!;
-    const target = this.d.connection;
-    if (target) await writeConnection(this.s, target, current.properties.scoringUri!, await this.getKey(), this.log);
     setOutputs({
       "model-id": this.d.model.id,
       "model-version": this.d.model.version,
@@ -305,7 +306,17 @@ class Rollout {
       "swagger-uri": current.properties?.swaggerUri ?? undefined,
       "previous-deployment": this.d.plan.previous ?? "",
     });
-    await writeSummary(deploySummary(this.summary(true, undefined, current)));
+    const failed = await this.writeConnection(current).catch((e: unknown) => e);
+    const summary = this.summary(true, undefined, current);
+    if (failed) summary.notes = [...(summary.notes ?? []), `The rollout went through, but: ${describeError(failed)}`];
+    await writeSummary(deploySummary(summary));
+    if (failed) throw failed;
+  }
+
+  private async writeConnection(current: EndpointResource): Promise<undefined> {
+    const target = this.d.connection;
+    if (target) await writeConnection(this.s, target, current.properties.scoringUri!, await this.getKey(), this.log);
+    return undefined;
   }
 
   async report(ok: boolean, failure?: string): Promise<void> {
