@@ -12,7 +12,10 @@ const TYPE = "Microsoft.MachineLearningServices/workspaces/connections";
 export function registerConnections(r: Router, ctx: ArmContext): void {
   const id = (sub: string, rg: string, ws: string, name: string) => `${wsId(sub, rg, ws)}/connections/${name}`;
   const secrets = new Map<string, unknown>();
-  const withoutSecrets = (res: Resource) => ({ ...res, properties: { ...res.properties, credentials: undefined } });
+  const withoutSecrets = (res: Resource) => {
+    const { credentials: _hidden, ...properties } = res.properties;
+    return { ...res, properties };
+  };
 
   // WorkspaceConnections_List, filtered by `category` and `target` as the spec's query parameters say.
   r.on("GET", new RegExp(`${WS}/connections$`, "i"), (req, [sub, rg, ws]) => {
@@ -35,12 +38,12 @@ export function registerConnections(r: Router, ctx: ArmContext): void {
   // WorkspaceConnections_Create declares 200 only, for a new connection as for a replaced one.
   r.on("PUT", new RegExp(`${WS}/connections/([^/]+)$`, "i"), (req, [sub, rg, ws, name]) => {
     if (!ctx.store.get(wsId(sub!, rg!, ws!))) return notFound("Microsoft.MachineLearningServices/workspaces", ws!, rg!);
-    const p = req.json<{ properties?: Record<string, unknown> }>()?.properties ?? {};
+    const { credentials, ...p } = req.json<{ properties?: Record<string, unknown> }>()?.properties ?? {};
     if (!p.authType || !p.category)
       return armError(400, "UserError", "authType and category are required.", { target: "properties" });
     const key = id(sub!, rg!, ws!, name!);
     const existing = ctx.store.get(key);
-    secrets.set(key.toLowerCase(), p.credentials);
+    secrets.set(key.toLowerCase(), credentials);
     const resource = ctx.store.put({
       id: key,
       name: name!,
@@ -48,7 +51,6 @@ export function registerConnections(r: Router, ctx: ArmContext): void {
       properties: {
         ...p,
         isSharedToAll: p.isSharedToAll ?? false,
-        credentials: undefined,
         createdByWorkspaceArmId: wsId(sub!, rg!, ws!),
       },
       systemData: (existing?.systemData as Record<string, unknown>) ?? systemData(),
