@@ -38,3 +38,46 @@ describe("promptflow-workspace", () => {
       expect(parseWorkspaceRef(bad)).toMatch(/^is not a workspace/);
   });
 });
+
+describe("the deploy inputs", () => {
+  const read = async (values: Record<string, string>) => {
+    const { Inputs } = await import("@phi3-aml/shared/inputs");
+    const { readInputs } = await import("../src/inputs.js");
+    const guid = "00000000-0000-4000-8000-000000000001";
+    const azure = {
+      "subscription-id": guid,
+      "resource-group": "rg",
+      workspace: "ws-1",
+      "tenant-id": guid,
+      "client-id": guid,
+    };
+    const all: Record<string, string> = { ...azure, ...values };
+    const i = new Inputs((n) => all[n] ?? "");
+    return { inputs: readInputs(i), problems: i.problems.map((p) => `${p.input}: ${p.message}`) };
+  };
+
+  it("default to auto, Microsoft's probes, no identity, a shared connection in the endpoint's workspace", async () => {
+    const { inputs, problems } = await read({ "job-name": "ft-1" });
+    expect(problems).toEqual([]);
+    expect(inputs).toMatchObject({ instanceType: "auto", identity: undefined, promptflowShared: true });
+    expect(inputs.livenessProbe.initialDelaySeconds).toBe(500);
+    expect(inputs.promptflowWorkspace).toBeUndefined();
+  });
+
+  it("report every bad serving input together", async () => {
+    const { problems } = await read({
+      "job-name": "ft-1",
+      "instance-type": "NC24ads",
+      identity: "my-identity",
+      "promptflow-workspace": "rg/ws/x",
+      "startup-delay-seconds": "2h",
+    });
+    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual([
+      "identity",
+      "instance-type",
+      "promptflow-workspace",
+      "promptflow-workspace",
+      "startup-delay-seconds",
+    ]);
+  });
+});
