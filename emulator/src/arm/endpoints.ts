@@ -478,7 +478,8 @@ export function seedEndpoint(ctx: ArmContext, state: EndpointState, s: EndpointS
     const properties = {
       endpointComputeType: "Managed",
       model: d.model ?? `${s.workspaceId}/models/phi3-chat-ft/versions/1`,
-      instanceType: d.instanceType ?? "Standard_NC24ads_A100_v4",
+      // What an earlier deploy left: an NCv3 deployment from before the retirement, unless the test says.
+      instanceType: d.instanceType ?? "Standard_NC6s_v3",
     };
     const resource = deploymentResource(ids, { tags: {}, properties }, endpoint);
     resource.properties.provisioningState = "Succeeded";
