@@ -55,7 +55,7 @@ export async function run(inputs: DeployInputs, log: Logger): Promise<void> {
     throw e;
   }
 
-  // Done: the connection (after traffic moved: a failure here does not undo the rollout), outputs, summary.
+  // Done: outputs, the connection (traffic has moved: a failure there does not undo the rollout), summary.
   await rollout.finish();
 }
 
