@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { isoDuration } from "@phi3-aml/shared/inputs";
 import { standardTags } from "@phi3-aml/shared/tags";
+import { probeSettings, type Probe, type ProbeSettings } from "./probes.js";
 
 /**
- * The tag on our deployments that fingerprints what they run (model, size, count, request settings, probe,
+ * The tag on our deployments that fingerprints what they run (model, size, count, request settings, probes,
  * environment): a re-run that would create the same deployment again finds it by this tag and reuses it.
  */
 export const SETTINGS_TAG = "settings";
@@ -18,8 +19,9 @@ export interface DeploymentOptions {
   instanceCount: number;
   requestTimeoutMs: number;
   maxConcurrentRequests: number;
-  /** Liveness probe initial delay: LLM containers take minutes to load the model. */
-  startupDelaySeconds: number;
+  /** LLM containers take minutes to load the model: both probes wait and tolerate failures (probes.ts). */
+  livenessProbe: Probe;
+  readinessProbe: Probe;
   environmentVariables: Record<string, string>;
   description?: string;
   now?: Date;
@@ -38,7 +40,8 @@ export interface DeploymentBody {
     instanceType: string;
     scaleSettings: { scaleType: "Default" };
     requestSettings: { requestTimeout: string; maxConcurrentRequestsPerInstance: number };
-    livenessProbe: { initialDelay: string };
+    livenessProbe: ProbeSettings;
+    readinessProbe: ProbeSettings;
     environmentVariables: Record<string, string>;
   };
 }
@@ -59,11 +62,9 @@ export function msToIsoDuration(ms: number): string {
 /**
  * A managed online deployment of an MLflow model (reference §8.2): no environment and no scoring script
  * (Azure builds them for MLflow models), `sku` as azure-ai-ml writes it ({name: "Default", capacity}),
- * the request timeout and concurrency, and only the liveness probe's initial delay — as the Azure ML samples
- * do for LLMs (600 s), so that a container still loading the model is not restarted. The readiness probe
- * keeps Azure's defaults on purpose: readiness failures never restart a container, they only hold traffic
- * until the model answers, which is what a slow start needs; delaying it too would only make every rollout
- * longer.
+ * the request timeout and concurrency, and both probes written out in full — by default Microsoft's values for
+ * LLMs (probes.ts, azureml-examples #3983), so that a container still loading the model is neither restarted
+ * (liveness) nor declared failed (readiness) before it answers.
  */
 export function deploymentBody(o: DeploymentOptions): DeploymentBody {
   const properties: DeploymentBody["properties"] = {
@@ -76,7 +77,8 @@ export function deploymentBody(o: DeploymentOptions): DeploymentBody {
       requestTimeout: msToIsoDuration(o.requestTimeoutMs),
       maxConcurrentRequestsPerInstance: o.maxConcurrentRequests,
     },
-    livenessProbe: { initialDelay: isoDuration(o.startupDelaySeconds) },
+    livenessProbe: probeSettings(o.livenessProbe),
+    readinessProbe: probeSettings(o.readinessProbe),
     environmentVariables: { ...o.environmentVariables },
   };
   const sku = { name: "Default" as const, capacity: o.instanceCount };
@@ -106,7 +108,8 @@ export function settingsHash(b: Pick<DeploymentBody, "sku" | "properties">): str
     b.sku.capacity,
     p.requestSettings.requestTimeout,
     p.requestSettings.maxConcurrentRequestsPerInstance,
-    p.livenessProbe.initialDelay,
+    p.livenessProbe,
+    p.readinessProbe,
     Object.entries(p.environmentVariables).sort(([a], [c]) => (a < c ? -1 : a > c ? 1 : 0)),
   ]);
   return createHash("sha256").update(canonical).digest("hex").slice(0, 16);

@@ -1,4 +1,5 @@
 import { EXPIRES_TAG, isManaged, standardTags } from "@phi3-aml/shared/tags";
+import { identityBody, type EndpointIdentity } from "./identity.js";
 
 /** Traffic shares by deployment name, whole percentages (reference §8.1). */
 export type Traffic = Record<string, number>;
@@ -69,6 +70,8 @@ export interface NewEndpointOptions {
   location: string;
   /** Hours until teardown may delete the endpoint (the `expires-at` tag); undefined = no expiry. */
   ttlHours?: number;
+  /** Who the endpoint runs as; default its system-assigned identity. */
+  identity?: EndpointIdentity;
   description?: string;
   now?: Date;
   env?: NodeJS.ProcessEnv;
@@ -77,15 +80,16 @@ export interface NewEndpointOptions {
 /**
  * The body that creates our endpoint: key auth (the Prompt flow connection and the chat smoke use the
  * key, as the walkthrough does), our tags (managed-by, repository, run, commit, and an expiry when
- * `ttl-hours` is set), a system-assigned identity (what Azure would pick anyway; written out so that the
- * body says what the endpoint is) and no traffic yet: there is no deployment to send it to.
+ * `ttl-hours` is set), the identity it runs as (system-assigned unless the `identity` input names a
+ * user-assigned one; written out so that the body says what the endpoint is) and no traffic yet: there is no
+ * deployment to send it to.
  */
 export function newEndpointBody(o: NewEndpointOptions): EndpointBody {
   const tags = standardTags({ ttlHours: o.ttlHours, now: o.now, env: o.env });
   return {
     location: o.location,
     tags,
-    identity: { type: "SystemAssigned" },
+    identity: identityBody(o.identity ?? { kind: "system" }),
     properties: {
       authMode: "Key",
       description:

@@ -1,17 +1,26 @@
 import { readAzureInputs, type AzureSettings } from "@phi3-aml/shared/azure-inputs";
 import type { Inputs } from "@phi3-aml/shared/inputs";
 import { ASSET, checkName, JOB, ONLINE_DEPLOYMENT, ONLINE_ENDPOINT } from "@phi3-aml/shared/names";
+import { parseIdentity, parseWorkspaceRef, type EndpointIdentity, type WorkspaceRef } from "./identity.js";
+import { readProbe, type Probe } from "./probes.js";
+
+/** `instance-type: auto`: the cheapest size that fits the base model, the region and the quota. */
+export const AUTO = "auto";
 
 export interface DeployInputs {
   what: { jobName: string } | { modelUri: string } | { model: string } | undefined;
   modelName: string;
   endpoint?: string;
   deployment?: string;
+  /** A VM size, or AUTO. */
   instanceType: string;
   instanceCount: number;
   requestTimeoutMs: number;
   maxConcurrentRequests: number;
-  startupDelaySeconds: number;
+  livenessProbe: Probe;
+  readinessProbe: Probe;
+  /** Undefined = system-assigned for a new endpoint, whatever an existing endpoint runs as. */
+  identity?: EndpointIdentity;
   provisioningTimeoutSeconds: number;
   environmentVariables: Record<string, string>;
   traffic: number;
@@ -19,6 +28,10 @@ export interface DeployInputs {
   smokePrompt?: string;
   ttlHours?: number;
   promptflowConnection?: string;
+  /** Where the connection goes; undefined = the endpoint's workspace. */
+  promptflowWorkspace?: WorkspaceRef;
+  /** The connection is shared with the workspace's users (isSharedToAll). */
+  promptflowShared: boolean;
   azure: AzureSettings;
 }
 
@@ -54,15 +67,18 @@ export function readInputs(i: Inputs): DeployInputs {
     endpoint: named("endpoint", ONLINE_ENDPOINT),
     deployment: named("deployment", ONLINE_DEPLOYMENT),
     instanceType:
-      i.string("instance-type", {
-        default: "Standard_NC6s_v3",
-        pattern: /^Standard_[A-Za-z0-9_]+$/i,
-        rule: "an Azure VM size such as Standard_NC6s_v3",
-      }) ?? "Standard_NC6s_v3",
+      i
+        .string("instance-type", {
+          default: AUTO,
+          pattern: /^(auto|Standard_[A-Za-z0-9_]+)$/i,
+          rule: "auto, or an Azure VM size such as Standard_NC24ads_A100_v4",
+        })
+        ?.replace(/^auto$/i, AUTO) ?? AUTO,
     instanceCount: i.int("instance-count", { default: 1, min: 1, max: 100 }) ?? 1,
     requestTimeoutMs: i.int("request-timeout-ms", { default: 90000, min: 1000, max: 180000 }) ?? 90000,
     maxConcurrentRequests: i.int("max-concurrent-requests", { default: 1, min: 1, max: 1000 }) ?? 1,
-    startupDelaySeconds: i.duration("startup-delay-seconds", { default: 600, min: 0, max: 3600 }) ?? 600,
+    ...readProbes(i),
+    identity: readIdentity(i),
     provisioningTimeoutSeconds: i.duration("provisioning-timeout", { default: 5400, min: 1, max: 6 * 3600 }) ?? 5400,
     environmentVariables: i.jsonObject<Record<string, string>>("environment-variables", {
       values: "string",
@@ -72,10 +88,44 @@ export function readInputs(i: Inputs): DeployInputs {
     keepPrevious: i.boolean("keep-previous", { default: false }) ?? false,
     smokePrompt: i.string("smoke-prompt"),
     ttlHours: i.float("ttl-hours", { min: 0, exclusiveMin: true, max: 24 * 365 }),
-    promptflowConnection: i.string("promptflow-connection", {
-      pattern: /^[a-zA-Z0-9_-]{1,255}$/,
-      rule: "letters, digits, '-' and '_'",
-    }),
+    ...readPromptflow(i),
     azure: readAzureInputs(i),
+  };
+}
+
+/** Both probes; `startup-delay-seconds` is the initial delay of both unless a probe sets its own. */
+function readProbes(i: Inputs): Pick<DeployInputs, "livenessProbe" | "readinessProbe"> {
+  const startup = i.duration("startup-delay-seconds", { min: 0, max: 3600 });
+  return { livenessProbe: readProbe(i, "liveness", startup), readinessProbe: readProbe(i, "readiness", startup) };
+}
+
+function readIdentity(i: Inputs): EndpointIdentity | undefined {
+  const text = i.string("identity");
+  if (text === undefined) return undefined;
+  const identity = parseIdentity(text);
+  if (typeof identity === "string") i.problem("identity", text, identity);
+  return typeof identity === "string" ? undefined : identity;
+}
+
+function readPromptflow(
+  i: Inputs,
+): Pick<DeployInputs, "promptflowConnection" | "promptflowWorkspace" | "promptflowShared"> {
+  const promptflowConnection = i.string("promptflow-connection", {
+    pattern: /^[a-zA-Z0-9_-]{1,255}$/,
+    rule: "letters, digits, '-' and '_'",
+  });
+  const text = i.string("promptflow-workspace");
+  const ref = text === undefined ? undefined : parseWorkspaceRef(text);
+  if (typeof ref === "string") i.problem("promptflow-workspace", text!, ref);
+  if (text !== undefined && !promptflowConnection)
+    i.problem(
+      "promptflow-workspace",
+      text,
+      "is given without promptflow-connection: name the connection to write there",
+    );
+  return {
+    promptflowConnection,
+    promptflowWorkspace: typeof ref === "string" ? undefined : ref,
+    promptflowShared: i.boolean("promptflow-shared", { default: true }) ?? true,
   };
 }

@@ -92,15 +92,50 @@ export interface RolloutPlan {
  * but never deleted or re-tagged, and deployments that are not ours are never deleted.
  */
 export function planRollout(i: PlanInput): RolloutPlan {
-  const problems: string[] = [];
+  const problems = numberProblems(i);
   const notes: string[] = [];
+
+  // The endpoint: created when missing; one without our tag is used, never re-tagged or deleted.
+  const endpoint = endpointOf(i, problems, notes);
+
+  // The new deployment: the name asked for or derived, or an identical one of ours reused.
+  const { name, create } = newDeployment(i, problems, notes);
+
+  // Live traffic before and after, and who served the most before (the previous deployment).
+  const traffic = trafficOf(i, name, problems, notes);
+
+  // What becomes of the others once traffic has moved: deleted when ours and idle, else kept with the reason.
+  const { deleteAfter, kept } = previousDeployments(i, name, traffic.after);
+
+  const steps = stepsOf(i, { name, create, exists: endpoint.exists, ...traffic, deleteAfter });
+  return {
+    endpoint,
+    deployment: { name, create },
+    previous: traffic.previous,
+    trafficBefore: traffic.before,
+    trafficAfter: traffic.after,
+    deleteAfter,
+    kept,
+    steps,
+    onFailure: create ? [{ kind: "delete-deployment", deployment: name }] : [],
+    ...capacityOf(i, name, create, deleteAfter),
+    notes,
+    problems,
+  };
+}
+
+function numberProblems(i: PlanInput): string[] {
+  const problems: string[] = [];
   if (!Number.isInteger(i.instanceCount) || i.instanceCount < 1)
     problems.push(`instance-count must be a whole number of at least 1; got ${i.instanceCount}.`);
   if (!Number.isInteger(i.traffic) || i.traffic < 0 || i.traffic > 100)
     problems.push(`traffic must be a whole percentage from 0 to 100; got ${i.traffic}.`);
+  return problems;
+}
+
+function endpointOf(i: PlanInput, problems: string[], notes: string[]): RolloutPlan["endpoint"] {
   const badEndpoint = checkName(ONLINE_ENDPOINT, i.endpointName);
   if (badEndpoint) problems.push(badEndpoint);
-
   const exists = i.endpoint !== undefined;
   const managed = exists ? isManaged(i.endpoint?.tags ?? undefined) : true;
   if (exists && !managed) {
@@ -108,59 +143,88 @@ export function planRollout(i: PlanInput): RolloutPlan {
       `Endpoint ${i.endpointName} has no managed-by tag of phi3-aml-actions: it is used as it is, never re-tagged or deleted, and only deployments of ours on it are ever removed.`,
     );
   }
+  return { name: i.endpointName, exists, managed };
+}
 
-  // The new deployment's name: the one asked for, else v<version>; an identical deployment of ours (same
-  // settings fingerprint, provisioned) is reused, any other owner of the name means another name.
+/**
+ * The new deployment's name: the one asked for, else v<version>; an identical deployment of ours (same
+ * settings fingerprint, provisioned) is reused, any other owner of the name means another name.
+ */
+function newDeployment(i: PlanInput, problems: string[], notes: string[]): { name: string; create: boolean } {
   const byName = new Map(i.deployments.map((d) => [d.name.toLowerCase(), d]));
   const reusable = (d: DeploymentResource | undefined) =>
     !!d &&
     d.tags?.[SETTINGS_TAG] === i.settings &&
     isManaged(d.tags ?? undefined) &&
     d.properties?.provisioningState === "Succeeded";
-  let name: string;
-  let create = true;
-  if (i.deployment !== undefined) {
-    name = i.deployment;
-    const bad = checkName(ONLINE_DEPLOYMENT, name);
-    if (bad) problems.push(bad);
-    const same = byName.get(name.toLowerCase());
-    if (same && reusable(same)) create = false;
-    else if (same) {
-      problems.push(
-        `Deployment ${name} already exists on endpoint ${i.endpointName} (${describe(same)}) and is not this model with these settings; ` +
-          "a rollout never changes a deployment in place. Give another `deployment` name, or leave it empty to derive one.",
-      );
-    }
-  } else {
-    const base = deploymentNameFor(i.model.version);
-    const same = byName.get(base.toLowerCase());
-    if (same && reusable(same)) {
-      name = same.name;
-      create = false;
-    } else {
-      // Of the suffixed names already there, one may be the identical deployment of an earlier run.
-      const twin = i.deployments.find(
-        (d) => d.name.toLowerCase().startsWith(`${base.toLowerCase()}-`) && /-\d+$/.test(d.name) && reusable(d),
-      );
-      name = twin?.name ?? freeName(base, byName.keys());
-      create = !twin;
-      if (same && create)
-        notes.push(
-          `Deployment ${base} exists with another model or other settings (${describe(same)}); the new deployment is named ${name}.`,
-        );
-    }
-  }
-  if (!create)
+  const chosen =
+    i.deployment !== undefined
+      ? namedDeployment(i, i.deployment, byName, reusable, problems)
+      : derivedDeployment(i, byName, reusable, notes);
+  if (!chosen.create)
     notes.push(
-      `Deployment ${name} already runs ${i.model.name}:${i.model.version} with these settings; it is reused, not created again.`,
+      `Deployment ${chosen.name} already runs ${i.model.name}:${i.model.version} with these settings; it is reused, not created again.`,
     );
-  if (create && i.deployments.length >= MAX_DEPLOYMENTS_PER_ENDPOINT) {
+  if (chosen.create && i.deployments.length >= MAX_DEPLOYMENTS_PER_ENDPOINT) {
     problems.push(
       `Endpoint ${i.endpointName} already has ${i.deployments.length} deployments, Azure's limit per endpoint (${MAX_DEPLOYMENTS_PER_ENDPOINT}); delete some first.`,
     );
   }
+  return chosen;
+}
 
-  // Traffic before: every deployment, 0 where the endpoint does not name it.
+type Reusable = (d: DeploymentResource | undefined) => boolean;
+
+function namedDeployment(
+  i: PlanInput,
+  name: string,
+  byName: Map<string, DeploymentResource>,
+  reusable: Reusable,
+  problems: string[],
+): { name: string; create: boolean } {
+  const bad = checkName(ONLINE_DEPLOYMENT, name);
+  if (bad) problems.push(bad);
+  const same = byName.get(name.toLowerCase());
+  if (same && reusable(same)) return { name, create: false };
+  if (same) {
+    problems.push(
+      `Deployment ${name} already exists on endpoint ${i.endpointName} (${describe(same)}) and is not this model with these settings; ` +
+        "a rollout never changes a deployment in place. Give another `deployment` name, or leave it empty to derive one.",
+    );
+  }
+  return { name, create: true };
+}
+
+function derivedDeployment(
+  i: PlanInput,
+  byName: Map<string, DeploymentResource>,
+  reusable: Reusable,
+  notes: string[],
+): { name: string; create: boolean } {
+  const base = deploymentNameFor(i.model.version);
+  const same = byName.get(base.toLowerCase());
+  if (same && reusable(same)) return { name: same.name, create: false };
+  // Of the suffixed names already there, one may be the identical deployment of an earlier run.
+  const twin = i.deployments.find(
+    (d) => d.name.toLowerCase().startsWith(`${base.toLowerCase()}-`) && /-\d+$/.test(d.name) && reusable(d),
+  );
+  const name = twin?.name ?? freeName(base, byName.keys());
+  const create = !twin;
+  if (same && create)
+    notes.push(
+      `Deployment ${base} exists with another model or other settings (${describe(same)}); the new deployment is named ${name}.`,
+    );
+  return { name, create };
+}
+
+/** Traffic before (every deployment, 0 where the endpoint does not name it), after, and the previous deployment. */
+function trafficOf(
+  i: PlanInput,
+  name: string,
+  problems: string[],
+  notes: string[],
+): { before: Traffic; after: Traffic; previous?: string } {
+  const byName = new Map(i.deployments.map((d) => [d.name.toLowerCase(), d]));
   const before: Traffic = {};
   for (const d of i.deployments) before[d.name] = 0;
   for (const [d, v] of Object.entries(i.endpoint?.properties.traffic ?? {}))
@@ -169,17 +233,22 @@ export function planRollout(i: PlanInput): RolloutPlan {
   const others = i.deployments.map((d) => d.name).filter((d) => d !== name);
   const { traffic: after, note } = distribute(before, name, others, share);
   if (note) notes.push(note);
-  const liveBefore = sum(before) > 0;
-  if (liveBefore && sum(after) === 0) {
+  if (sum(before) > 0 && sum(after) === 0) {
     problems.push(
       `traffic 0 would leave the live users of endpoint ${i.endpointName} with no deployment: ${name} is the only one that serves them. Deploy with traffic above 0, or add another deployment first.`,
     );
   }
-
   const previous = Object.entries(before)
     .filter(([d, v]) => d !== name && v > 0)
     .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]?.[0];
+  return { before, after, previous };
+}
 
+function previousDeployments(
+  i: PlanInput,
+  name: string,
+  after: Traffic,
+): { deleteAfter: string[]; kept: RolloutPlan["kept"] } {
   const deleteAfter: string[] = [];
   const kept: RolloutPlan["kept"] = [];
   for (const d of i.deployments.filter((x) => x.name !== name)) {
@@ -194,15 +263,29 @@ export function planRollout(i: PlanInput): RolloutPlan {
       });
     else deleteAfter.push(d.name);
   }
+  return { deleteAfter, kept };
+}
 
+function stepsOf(
+  i: PlanInput,
+  o: { name: string; create: boolean; exists: boolean; before: Traffic; after: Traffic; deleteAfter: string[] },
+): Step[] {
   const steps: Step[] = [];
-  if (!exists) steps.push({ kind: "create-endpoint", endpoint: i.endpointName });
-  if (create) steps.push({ kind: "create-deployment", deployment: name });
-  if (i.smoke) steps.push({ kind: "smoke", deployment: name });
-  if (!sameTraffic(before, after, name)) steps.push({ kind: "set-traffic", traffic: after });
-  for (const d of deleteAfter) steps.push({ kind: "delete-deployment", deployment: d });
-  const onFailure: Step[] = create ? [{ kind: "delete-deployment", deployment: name }] : [];
+  if (!o.exists) steps.push({ kind: "create-endpoint", endpoint: i.endpointName });
+  if (o.create) steps.push({ kind: "create-deployment", deployment: o.name });
+  if (i.smoke) steps.push({ kind: "smoke", deployment: o.name });
+  if (!sameTraffic(o.before, o.after, o.name)) steps.push({ kind: "set-traffic", traffic: o.after });
+  for (const d of o.deleteAfter) steps.push({ kind: "delete-deployment", deployment: d });
+  return steps;
+}
 
+/** What runs during the rollout (quota) and after it (cost). */
+function capacityOf(
+  i: PlanInput,
+  name: string,
+  create: boolean,
+  deleteAfter: readonly string[],
+): Pick<RolloutPlan, "duringRollout" | "afterRollout"> {
   const running = (d: DeploymentResource): Running => ({
     name: d.name,
     instanceType: d.properties?.instanceType ?? "unknown",
@@ -212,22 +295,11 @@ export function planRollout(i: PlanInput): RolloutPlan {
   const existing = i.deployments.filter((d) => d.name !== name).map(running);
   const reused = i.deployments.find((d) => d.name === name);
   return {
-    endpoint: { name: i.endpointName, exists, managed },
-    deployment: { name, create },
-    previous,
-    trafficBefore: before,
-    trafficAfter: after,
-    deleteAfter,
-    kept,
-    steps,
-    onFailure,
     duringRollout: { adding: create ? fresh : undefined, running: i.deployments.map(running) },
     afterRollout: [
       ...existing.filter((d) => !deleteAfter.includes(d.name)),
       reused && !create ? running(reused) : fresh,
     ],
-    notes,
-    problems,
   };
 }
 

@@ -31,6 +31,7 @@ export const KNOWN_VM_SIZES: readonly VmSizeInfo[] = [
   { name: "Standard_NC48ads_A100_v4", family: "standardNCADSA100v4Family", vCPUs: 48 },
   { name: "Standard_NC96ads_A100_v4", family: "standardNCADSA100v4Family", vCPUs: 96 },
   { name: "Standard_NC40ads_H100_v5", family: "standardNCADSH100v5Family", vCPUs: 40 },
+  { name: "Standard_ND96asr_v4", family: "standardNDASv4_A100Family", vCPUs: 96 },
   { name: "Standard_E4s_v3", family: "standardESv3Family", vCPUs: 4 },
   { name: "Standard_DS3_v2", family: "standardDSv2Family", vCPUs: 4 },
   { name: "Standard_F4s_v2", family: "standardFSv2Family", vCPUs: 4 },

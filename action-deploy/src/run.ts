@@ -1,465 +1,397 @@
-import { createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
-import type { ModelVersion, OnlineDeployment } from "@azure/arm-machinelearning";
 import { userAgent } from "@phi3-aml/shared/action";
-import { API_VERSION, workspaceId } from "@phi3-aml/shared/azureml/client";
 import { connect, type Session } from "@phi3-aml/shared/azureml/session";
 import { studioLinks } from "@phi3-aml/shared/azureml/studio";
 import { ActionError, describeError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
 import { mask, setOutputs, writeSummary } from "@phi3-aml/shared/report";
 import { expiresAt } from "@phi3-aml/shared/tags";
-import { followPoller, formatDuration, waitFor, WaitTimeoutError } from "@phi3-aml/shared/wait";
-import { deploymentBody, settingsHash } from "./deployment-body.js";
-import { newEndpointBody, withTraffic, type EndpointResource, type Traffic } from "./endpoint-body.js";
-import type { DeployInputs } from "./inputs.js";
 import {
-  findRegistered,
-  jobOutputUri,
-  lineageFromJob,
-  modelId,
-  modelVersionBody,
-  nextVersion,
-  parseModelRef,
-  TRAINED_MODEL_OUTPUT,
-  type Lineage,
-} from "./model-body.js";
+  createDeployment,
+  deleteDeployment,
+  deleteEndpoint,
+  getEndpoint,
+  listDeployments,
+  putEndpoint,
+} from "./azure-calls.js";
+import { connectionTarget, describeTarget, writeConnection, type ConnectionTarget } from "./connection.js";
+import { deploymentBody, settingsHash, type DeploymentBody } from "./deployment-body.js";
+import { newEndpointBody, withTraffic, type EndpointResource, type Traffic } from "./endpoint-body.js";
+import { describeIdentity, sameIdentity } from "./identity.js";
+import type { DeployInputs } from "./inputs.js";
+import { chooseModel, type ModelChoice } from "./model-choice.js";
 import { defaultEndpointName } from "./names.js";
-import { planRollout, type DeploymentResource, type RolloutPlan } from "./plan.js";
+import { planRollout, type DeploymentResource, type RolloutPlan, type Step } from "./plan.js";
 import { checkQuota } from "./quota.js";
+import { chooseInstanceType, readRegion, type SizeDecision } from "./sizing.js";
 import { smokeTest } from "./smoke.js";
 import { deploySummary, type DeploySummaryInput } from "./summary.js";
+import type { Region } from "./instance-type.js";
 
-const LRO = { intervalMs: 5_000, maxIntervalMs: 30_000, timeoutMs: 90 * 60_000 };
-
-interface ModelChoice {
-  name: string;
-  version: string;
-  id: string;
-  reused: boolean;
-  lineage?: Lineage;
-  /** When the model must be registered: the body to PUT. */
-  register?: ReturnType<typeof modelVersionBody>;
-}
+/** Where the connection keeps the endpoint and key (read by promptflow/; see test/promptflow.test.ts). */
+export { CONNECTION_FIELDS } from "./connection.js";
 
 /**
- * Register the model and roll it out blue/green: everything is checked first (the job, the model, names,
- * quota for both deployments at once); then the new deployment is created at 0 %, smoke-tested alone,
- * given its traffic in one full PUT of the endpoint, and the previous one deleted. A failure before the
- * traffic moves leaves the traffic as it was and removes the new deployment, with its container logs.
+ * Register the model and roll it out blue/green: everything is checked first (the job, the model, names, the
+ * VM size, quota for both deployments at once, the connection's workspace); then the new deployment is created
+ * at 0 %, smoke-tested alone, given its traffic in one full PUT of the endpoint, and the previous one deleted.
+ * A failure before the traffic moves leaves the traffic as it was and removes the new deployment, with its
+ * container logs; on a first deploy it removes the endpoint this run created.
  */
 export async function run(inputs: DeployInputs, log: Logger): Promise<void> {
   const s = await connect(inputs.azure, userAgent("deploy"), log);
-  const { resourceGroup: rg, workspace: ws } = s.ref;
-  const ml = s.client;
-  const links = studioLinks(s.cloud, s.ref);
-  const timings: Array<{ step: string; ms: number }> = [];
-  const timed = async <T>(step: string, fn: () => Promise<T>): Promise<T> => {
-    const t0 = Date.now();
-    try {
-      return await fn();
-    } finally {
-      timings.push({ step, ms: Date.now() - t0 });
-    }
-  };
 
-  // ---- Preflight: nothing is created before every check has passed.
+  // Preflight: nothing is created before every check has passed.
+  const decided = await preflight(s, inputs, log);
+
+  // Apply: register the model, then the plan's steps, in order.
+  const rollout = new Rollout(s, inputs, decided, log);
+  try {
+    await rollout.registerModel();
+    for (const step of decided.plan.steps) await rollout.apply(step);
+  } catch (e) {
+    // Undo what this run made that serves nobody, then say what happened.
+    await rollout.rollBack();
+    await rollout.report(false, describeError(e));
+    throw e;
+  }
+
+  // Done: outputs, the connection (traffic has moved: a failure there does not undo the rollout), summary.
+  await rollout.finish();
+}
+
+/** Everything decided before the first write. */
+interface Decided {
+  model: ModelChoice;
+  endpointName: string;
+  size: SizeDecision;
+  body: DeploymentBody;
+  plan: RolloutPlan;
+  connection?: ConnectionTarget;
+}
+
+/**
+ * Reads what is there and decides the whole rollout: model, endpoint and its deployments, VM size, plan,
+ * quota, identity, and the connection's workspace. Every problem found is reported at once, before any write.
+ */
+async function preflight(s: Session, inputs: DeployInputs, log: Logger): Promise<Decided> {
   const model = await chooseModel(s, inputs, log);
   const endpointName = inputs.endpoint ?? defaultEndpointName(process.env.GITHUB_REPOSITORY);
   const endpoint = await getEndpoint(s, endpointName);
-  const deployments: OnlineDeployment[] = [];
-  if (endpoint) for await (const d of ml.onlineDeployments.list(rg, ws, endpointName)) deployments.push(d);
-  const body = deploymentBody({
+  const deployments = endpoint ? await listDeployments(s, endpointName) : [];
+  const region = await readRegion(s);
+  const size = await chooseInstanceType(s, { inputs, model, region, deployments }, log);
+  const body = newDeploymentBody(s, inputs, model, size.size ?? "");
+  const plan = planFor(inputs, { endpointName, endpoint, deployments, model, body });
+
+  for (const note of plan.notes) log.info(note);
+  if (size.why) log.info(size.why);
+  const problems = [size.problem, ...plan.problems, identityProblem(inputs, endpointName, endpoint)];
+  if (!size.problem) problems.push(capacityProblem(s, plan, region, log));
+  const connection = await connectionFor(s, inputs, problems);
+  const found = problems.filter((p): p is string => Boolean(p));
+  if (found.length) throw new ActionError(`The rollout cannot start:\n  - ${found.join("\n  - ")}`);
+  return { model, endpointName, size, body, plan, connection };
+}
+
+function newDeploymentBody(s: Session, inputs: DeployInputs, model: ModelChoice, instanceType: string) {
+  return deploymentBody({
     location: s.location,
     modelId: model.id,
-    instanceType: inputs.instanceType,
+    instanceType,
     instanceCount: inputs.instanceCount,
     requestTimeoutMs: inputs.requestTimeoutMs,
     maxConcurrentRequests: inputs.maxConcurrentRequests,
-    startupDelaySeconds: inputs.startupDelaySeconds,
+    livenessProbe: inputs.livenessProbe,
+    readinessProbe: inputs.readinessProbe,
     environmentVariables: inputs.environmentVariables,
   });
-  const plan = planRollout({
-    endpointName,
-    endpoint,
-    deployments: deployments as DeploymentResource[],
-    model: { name: model.name, version: model.version, id: model.id },
+}
+
+function planFor(
+  inputs: DeployInputs,
+  o: {
+    endpointName: string;
+    endpoint?: EndpointResource;
+    deployments: DeploymentResource[];
+    model: ModelChoice;
+    body: DeploymentBody;
+  },
+): RolloutPlan {
+  return planRollout({
+    endpointName: o.endpointName,
+    endpoint: o.endpoint,
+    deployments: o.deployments,
+    model: { name: o.model.name, version: o.model.version, id: o.model.id },
     deployment: inputs.deployment,
-    settings: settingsHash(body),
-    instanceType: inputs.instanceType,
+    settings: settingsHash(o.body),
+    instanceType: o.body.properties.instanceType,
     instanceCount: inputs.instanceCount,
     traffic: inputs.traffic,
     keepPrevious: inputs.keepPrevious,
     smoke: Boolean(inputs.smokePrompt),
   });
-  for (const note of plan.notes) log.info(note);
-  if (plan.problems.length) throw new ActionError(`The rollout cannot start:\n  - ${plan.problems.join("\n  - ")}`);
-  await checkCapacity(s, plan, log);
-
-  // ---- Apply.
-  if (model.register) {
-    await timed("register model", () =>
-      ml.modelVersions.createOrUpdate(rg, ws, model.name, model.version, model.register!),
-    );
-    log.info(`Registered model ${model.name}:${model.version}.`);
-  }
-  let key: string | undefined;
-  const getKey = async () => {
-    if (!key) {
-      const keys = await ml.onlineEndpoints.listKeys(rg, ws, endpointName);
-      key = keys.primaryKey ?? keys.secondaryKey;
-      mask(key);
-      if (!key) throw new ActionError(`Endpoint ${endpointName} gave no key.`);
-    }
-    return key;
-  };
-  let trafficNow: Traffic = plan.trafficBefore;
-  let smoke: DeploySummaryInput["smoke"];
-  const deleted: string[] = [];
-  const created = { endpoint: false, deployment: false };
-  const summary = (ok: boolean, failure?: string, current?: EndpointResource): DeploySummaryInput => ({
-    ok,
-    failure,
-    model: {
-      name: model.name,
-      version: model.version,
-      reused: model.reused,
-      url: links.model(model.name, model.version),
-      lineage: model.lineage,
-      jobUrl: model.lineage?.jobName ? links.job(model.lineage.jobName) : undefined,
-    },
-    endpoint: {
-      name: endpointName,
-      created: created.endpoint,
-      managed: plan.endpoint.managed,
-      scoringUri: current?.properties?.scoringUri ?? undefined,
-      swaggerUri: current?.properties?.swaggerUri ?? undefined,
-      expiresAt: expiresAt(current?.tags ?? undefined),
-      url: links.endpoint(endpointName),
-    },
-    deployment: {
-      name: plan.deployment.name,
-      created: created.deployment,
-      instanceType: inputs.instanceType,
-      instanceCount: inputs.instanceCount,
-    },
-    previous: plan.previous,
-    trafficBefore: plan.trafficBefore,
-    trafficAfter: trafficNow,
-    deleted,
-    kept: plan.kept,
-    running: ok ? plan.afterRollout : plan.duringRollout.running,
-    timings,
-    smoke,
-    promptflowConnection: inputs.promptflowConnection,
-    notes: plan.notes,
-  });
-
-  try {
-    for (const step of plan.steps) {
-      if (step.kind === "create-endpoint") {
-        await timed("create endpoint", () =>
-          putEndpoint(s, endpointName, newEndpointBody({ location: s.location, ttlHours: inputs.ttlHours }), log),
-        );
-        created.endpoint = true;
-      } else if (step.kind === "create-deployment") {
-        // Marked before the call: a deployment that fails to provision exists, and must be removed.
-        created.deployment = true;
-        await timed("create deployment", () =>
-          createDeployment(
-            s,
-            endpointName,
-            step.deployment,
-            body as unknown as OnlineDeployment,
-            inputs.provisioningTimeoutSeconds,
-            log,
-          ),
-        );
-      } else if (step.kind === "smoke") {
-        const scoringUri = (await getEndpoint(s, endpointName))!.properties!.scoringUri!;
-        const smokeKey = await getKey();
-        smoke = await timed("smoke prompt", () =>
-          smokeTest({ scoringUri, key: smokeKey, deployment: step.deployment, prompt: inputs.smokePrompt!, log }),
-        );
-        if (smoke.error)
-          throw new ActionError(`The smoke prompt to deployment ${step.deployment} failed: ${smoke.error}`);
-      } else if (step.kind === "set-traffic") {
-        // Traffic changes only through a full PUT of the endpoint, built from what it is now; ours gets its
-        // run, commit and expiry refreshed; deployments about to go lose any mirror share.
-        const current = (await getEndpoint(s, endpointName))!;
-        const body = withTraffic(current, step.traffic, {
-          retag: { ttlHours: inputs.ttlHours },
-          dropMirrorFor: plan.deleteAfter,
-        });
-        await timed("move traffic", () => putEndpoint(s, endpointName, body, log));
-        trafficNow = step.traffic;
-        log.info(
-          `Traffic of ${endpointName}: ${Object.entries(step.traffic)
-            .map(([d, p]) => `${d} ${p}%`)
-            .join(", ")}.`,
-        );
-      } else if (step.kind === "delete-deployment") {
-        await timed(`delete ${step.deployment}`, async () =>
-          followPoller(await ml.onlineDeployments.beginDelete(rg, ws, endpointName, step.deployment), {
-            what: `deleting deployment ${step.deployment}`,
-            log,
-            ...LRO,
-          }),
-        );
-        deleted.push(step.deployment);
-      }
-    }
-  } catch (e) {
-    // Traffic has not moved (set-traffic is after creation and smoke): remove the new deployment and stop.
-    if (created.deployment && trafficNow === plan.trafficBefore) {
-      await removeFailed(s, endpointName, plan.deployment.name, log);
-      created.deployment = false;
-    }
-    const current = await getEndpoint(s, endpointName);
-    await writeSummary(deploySummary(summary(false, describeError(e), current)));
-    throw e;
-  }
-
-  const current = (await getEndpoint(s, endpointName))!;
-  if (inputs.promptflowConnection)
-    await writeConnection(s, inputs.promptflowConnection, current.properties!.scoringUri!, await getKey(), log);
-  setOutputs({
-    "model-id": model.id,
-    "model-version": model.version,
-    endpoint: endpointName,
-    deployment: plan.deployment.name,
-    "scoring-uri": current.properties?.scoringUri ?? undefined,
-    "swagger-uri": current.properties?.swaggerUri ?? undefined,
-    "previous-deployment": plan.previous ?? "",
-  });
-  await writeSummary(deploySummary(summary(true, undefined, current)));
 }
 
-/**
- * The endpoint as JSON: the 2.1.1 SDK's endpoint model has no mirrorTraffic, so a GET and PUT through it
- * would silently drop mirror traffic (reference §11.3). Raw requests go through the same client pipeline.
- */
-async function endpointRequest(s: Session, name: string, method: "GET" | "PUT", body?: unknown) {
-  const url = `${s.cloud.resourceManager}${workspaceId(s.ref)}/onlineEndpoints/${encodeURIComponent(name)}?api-version=${API_VERSION}`;
-  const res = await s.client.sendRequest(
-    createPipelineRequest({
-      url,
-      method,
-      body: body ? JSON.stringify(body) : undefined,
-      headers: createHttpHeaders({ "content-type": "application/json" }),
-    }),
+/** An endpoint's identity is set when it is created: an existing one running as another is refused. */
+function identityProblem(inputs: DeployInputs, name: string, endpoint?: EndpointResource): string | undefined {
+  if (!endpoint || !inputs.identity || sameIdentity(inputs.identity, endpoint.identity)) return undefined;
+  const has = endpoint.identity?.type ?? "no identity";
+  return (
+    `identity: endpoint ${name} already exists and runs as ${has}${endpoint.identity?.userAssignedIdentities ? ` (${Object.keys(endpoint.identity.userAssignedIdentities).join(", ")})` : ""}, not as ${describeIdentity(inputs.identity)}. ` +
+    "An endpoint's identity is chosen when it is created: leave identity empty to keep it, or deploy to a new endpoint."
   );
-  return {
-    res,
-    json: res.bodyAsText
-      ? (JSON.parse(res.bodyAsText) as EndpointResource & { error?: { code?: string; message?: string } })
-      : undefined,
-  };
-}
-
-async function getEndpoint(s: Session, name: string): Promise<EndpointResource | undefined> {
-  const { res, json } = await endpointRequest(s, name, "GET");
-  if (res.status === 404) return undefined;
-  if (res.status >= 400)
-    throw new ActionError(`Reading endpoint ${name} failed: ${res.status} ${json?.error?.message ?? ""}`);
-  return json;
-}
-
-/** PUT the whole endpoint, then follow its Azure-AsyncOperation to the end (shared wait), as the SDK's poller would. */
-async function putEndpoint(s: Session, name: string, body: unknown, log: Logger): Promise<void> {
-  const { res, json } = await endpointRequest(s, name, "PUT", body);
-  if (res.status >= 400)
-    throw new ActionError(
-      `Updating endpoint ${name} failed: ${res.status} ${json?.error?.code ?? ""} ${json?.error?.message ?? ""}`,
-    );
-  const operation = res.headers.get("azure-asyncoperation");
-  if (!operation) return;
-  await waitFor(
-    async () => {
-      const op = await s.client.sendRequest(createPipelineRequest({ url: operation, method: "GET" }));
-      const status = JSON.parse(op.bodyAsText ?? "{}") as { status?: string; error?: { message?: string } };
-      const state = status.status ?? "Unknown";
-      const retryAfter = Number(op.headers.get("retry-after"));
-      return {
-        state,
-        done: state === "Succeeded",
-        failed: ["Failed", "Canceled"].includes(state) ? (status.error?.message ?? state) : undefined,
-        retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined,
-      };
-    },
-    { what: `endpoint ${name}`, log, ...LRO, intervalMs: 1_000 },
-  );
-}
-
-async function getOrUndefined<T>(get: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await get();
-  } catch (e) {
-    if ((e as { statusCode?: number }).statusCode === 404) return undefined;
-    throw e;
-  }
-}
-
-/** The model to deploy: a registered name:version, or a job output / URI registered once (found again by its source-uri tag). */
-async function chooseModel(s: Session, inputs: DeployInputs, log: Logger): Promise<ModelChoice> {
-  const { resourceGroup: rg, workspace: ws } = s.ref;
-  const what = inputs.what!;
-  if ("model" in what) {
-    const ref = parseModelRef(what.model)!;
-    const existing = await getOrUndefined(() => s.client.modelVersions.get(rg, ws, ref.name, ref.version));
-    if (!existing) throw new ActionError(`There is no registered model ${ref.name}:${ref.version} in workspace ${ws}.`);
-    return { ...ref, id: modelId(s.ref, ref.name, ref.version), reused: true };
-  }
-  let sourceUri: string;
-  let lineage: Lineage | undefined;
-  if ("jobName" in what) {
-    const job = await getOrUndefined(() => s.client.jobs.get(rg, ws, what.jobName));
-    if (!job) throw new ActionError(`There is no job ${what.jobName} in workspace ${ws}.`);
-    if (job.properties.status !== "Completed")
-      throw new ActionError(
-        `Job ${what.jobName} is ${job.properties.status}, not Completed: there is no trained model to deploy yet.`,
-      );
-    const outputs = (job.properties as { outputs?: Record<string, unknown> }).outputs ?? {};
-    if (!(TRAINED_MODEL_OUTPUT in outputs))
-      throw new ActionError(
-        `Job ${what.jobName} has no ${TRAINED_MODEL_OUTPUT} output (outputs: ${Object.keys(outputs).join(", ") || "none"}).`,
-      );
-    sourceUri = jobOutputUri(what.jobName);
-    lineage = lineageFromJob(job as Parameters<typeof lineageFromJob>[0]);
-  } else sourceUri = what.modelUri;
-
-  const versions: ModelVersion[] = [];
-  try {
-    for await (const v of s.client.modelVersions.list(rg, ws, inputs.modelName)) versions.push(v);
-  } catch (e) {
-    if ((e as { statusCode?: number }).statusCode !== 404) throw e;
-  }
-  const found = findRegistered(versions, sourceUri);
-  if (found?.name) {
-    log.info(`${sourceUri} is registered already as ${inputs.modelName}:${found.name}; reusing it.`);
-    return {
-      name: inputs.modelName,
-      version: found.name,
-      id: modelId(s.ref, inputs.modelName, found.name),
-      reused: true,
-      lineage,
-    };
-  }
-  const version = nextVersion(versions.map((v) => v.name ?? ""));
-  return {
-    name: inputs.modelName,
-    version,
-    id: modelId(s.ref, inputs.modelName, version),
-    reused: false,
-    lineage,
-    register: modelVersionBody({ modelUri: sourceUri, lineage }),
-  };
 }
 
 /** Quota for everything that runs at once during the rollout (the previous deployment serves until traffic moves). */
-async function checkCapacity(s: Session, plan: RolloutPlan, log: Logger): Promise<void> {
-  const usages = [];
-  for await (const u of s.client.usages.list(s.location)) usages.push(u);
-  const sizes = (await s.client.virtualMachineSizes.list(s.location)).value ?? [];
+function capacityProblem(s: Session, plan: RolloutPlan, region: Region, log: Logger): string | undefined {
   const q = checkQuota({
     adding: plan.duringRollout.adding,
     running: plan.duringRollout.running,
-    usages,
-    vmSizes: sizes.map((v) => ({ name: v.name!, family: v.family!, vCPUs: v.vCPUs ?? 0, gpus: v.gpus ?? 0 })),
+    usages: region.usages,
+    vmSizes: region.sizes,
     location: s.location,
   });
-  if (!q.ok) throw new ActionError(q.message);
+  if (!q.ok) return q.message;
   log.info(q.message);
+  return undefined;
 }
 
-async function createDeployment(
+/** The connection's workspace, when a connection is asked for; a workspace that does not exist is a problem. */
+async function connectionFor(
   s: Session,
-  endpoint: string,
-  name: string,
-  body: OnlineDeployment,
-  timeoutSeconds: number,
-  log: Logger,
-): Promise<void> {
-  const { resourceGroup: rg, workspace: ws } = s.ref;
-  log.info(`Creating deployment ${name} on ${endpoint} at 0 % traffic (${body.properties.instanceType}).`);
-  try {
-    await followPoller(await s.client.onlineDeployments.beginCreateOrUpdate(rg, ws, endpoint, name, body), {
-      what: `deployment ${name}`,
-      log,
-      ...LRO,
-      timeoutMs: timeoutSeconds * 1000,
-      intervalMs: Math.min(LRO.intervalMs, timeoutSeconds * 250),
-    });
-  } catch (e) {
-    await printLogs(s, endpoint, name, log);
-    const stuck =
-      e instanceof WaitTimeoutError
-        ? ` within provisioning-timeout (${formatDuration(timeoutSeconds * 1000)}); it was still provisioning`
-        : "";
-    throw new ActionError(`Deployment ${name} did not provision${stuck}: ${describeError(e)}`, undefined, { cause: e });
-  }
-}
-
-async function printLogs(s: Session, endpoint: string, name: string, log: Logger): Promise<void> {
-  try {
-    const logs = await s.client.onlineDeployments.getLogs(s.ref.resourceGroup, s.ref.workspace, endpoint, name, {
-      containerType: "InferenceServer",
-      tail: 50,
-    });
-    await log.group(`Last lines of deployment ${name}'s container log`, async () =>
-      log.info(`\n${logs.content ?? "(empty)"}`),
-    );
-  } catch (e) {
-    log.warning(`Could not read deployment ${name}'s logs: ${describeError(e)}`);
-  }
-}
-
-async function removeFailed(s: Session, endpoint: string, name: string, log: Logger): Promise<void> {
-  try {
-    log.info(`Removing the failed deployment ${name}; the traffic stays as it was.`);
-    await followPoller(
-      await s.client.onlineDeployments.beginDelete(s.ref.resourceGroup, s.ref.workspace, endpoint, name),
-      { what: `deleting deployment ${name}`, log, ...LRO },
-    );
-  } catch (e) {
-    log.warning(`Could not remove deployment ${name}: ${describeError(e)}`);
-  }
-}
-
-/**
- * A Prompt flow "custom keys" connection holding the endpoint (a setting) and its key (a secret), as the
- * walkthrough sets it up by hand. Sent as raw JSON: the 2.1.1 SDK's models predate CustomKeys and would
- * drop the credentials.
- */
-export const CONNECTION_FIELDS = { endpoint: "endpoint", key: "key" } as const;
-
-async function writeConnection(s: Session, name: string, endpoint: string, key: string, log: Logger): Promise<void> {
-  const body = {
-    properties: {
-      authType: "CustomKeys",
-      category: "CustomKeys",
-      target: endpoint,
-      isSharedToAll: false,
-      // Prompt flow reads a custom connection's metadata as `configs` and its keys as `secrets`.
-      credentials: { keys: { [CONNECTION_FIELDS.key]: key } },
-      metadata: {
-        [CONNECTION_FIELDS.endpoint]: endpoint,
-        "azureml.flow.connection_type": "Custom",
-        "azureml.flow.module": "promptflow.connections",
-      },
-    },
-  };
-  const url = `${s.cloud.resourceManager}${workspaceId(s.ref)}/connections/${encodeURIComponent(name)}?api-version=${API_VERSION}`;
-  const res = await s.client.sendRequest(
-    createPipelineRequest({
-      url,
-      method: "PUT",
-      body: JSON.stringify(body),
-      headers: createHttpHeaders({ "content-type": "application/json" }),
-    }),
+  inputs: DeployInputs,
+  problems: Array<string | undefined>,
+): Promise<ConnectionTarget | undefined> {
+  if (!inputs.promptflowConnection) return undefined;
+  const target = await connectionTarget(
+    s,
+    inputs.promptflowConnection,
+    inputs.promptflowWorkspace,
+    inputs.promptflowShared,
   );
-  if (res.status >= 400)
-    throw new ActionError(
-      `Could not write the Prompt flow connection ${name}: ${res.status} ${(res.bodyAsText ?? "").slice(0, 300)}`,
+  if (typeof target === "string") {
+    problems.push(target);
+    return undefined;
+  }
+  return target;
+}
+
+/** The rollout as it runs: what it has done so far, so that a failure can be undone and reported. */
+class Rollout {
+  private readonly timings: Array<{ step: string; ms: number }> = [];
+  private readonly created = { endpoint: false, deployment: false };
+  private readonly deleted: string[] = [];
+  private endpointRemoved = false;
+  private trafficNow: Traffic;
+  private smoke: DeploySummaryInput["smoke"];
+  private key?: string;
+
+  constructor(
+    private readonly s: Session,
+    private readonly inputs: DeployInputs,
+    private readonly d: Decided,
+    private readonly log: Logger,
+  ) {
+    this.trafficNow = d.plan.trafficBefore;
+  }
+
+  async registerModel(): Promise<void> {
+    const { model } = this.d;
+    if (!model.register) return;
+    const { resourceGroup: rg, workspace: ws } = this.s.ref;
+    await this.timed("register model", () =>
+      this.s.client.modelVersions.createOrUpdate(rg, ws, model.name, model.version, model.register!),
     );
-  log.info(`Prompt flow connection ${name} holds the endpoint and its key (as a secret).`);
+    this.log.info(`Registered model ${model.name}:${model.version}.`);
+  }
+
+  /** One step of the plan. */
+  async apply(step: Step): Promise<void> {
+    if (step.kind === "create-endpoint") await this.createEndpoint();
+    else if (step.kind === "create-deployment") await this.createDeployment(step.deployment);
+    else if (step.kind === "smoke") await this.smokeTest(step.deployment);
+    else if (step.kind === "set-traffic") await this.setTraffic(step.traffic);
+    else await this.deletePrevious(step.deployment);
+  }
+
+  private async createEndpoint(): Promise<void> {
+    const body = newEndpointBody({
+      location: this.s.location,
+      ttlHours: this.inputs.ttlHours,
+      identity: this.inputs.identity,
+    });
+    // Marked before the call: an endpoint whose creation fails half-way exists, and must be removed.
+    this.created.endpoint = true;
+    await this.timed("create endpoint", () => putEndpoint(this.s, this.d.endpointName, body, this.log));
+    this.log.info(
+      `Endpoint ${this.d.endpointName} created; it runs as ${describeIdentity(this.inputs.identity ?? { kind: "system" })}.`,
+    );
+  }
+
+  private async createDeployment(name: string): Promise<void> {
+    // Marked before the call: a deployment that fails to provision exists, and must be removed.
+    this.created.deployment = true;
+    const timeout = this.inputs.provisioningTimeoutSeconds;
+    await this.timed("create deployment", () =>
+      createDeployment(this.s, this.d.endpointName, name, this.d.body, timeout, this.log),
+    );
+  }
+
+  private async smokeTest(deployment: string): Promise<void> {
+    const scoringUri = (await getEndpoint(this.s, this.d.endpointName))!.properties!.scoringUri!;
+    const key = await this.getKey();
+    const prompt = this.inputs.smokePrompt!;
+    this.smoke = await this.timed("smoke prompt", () =>
+      smokeTest({ scoringUri, key, deployment, prompt, log: this.log }),
+    );
+    if (this.smoke.error)
+      throw new ActionError(`The smoke prompt to deployment ${deployment} failed: ${this.smoke.error}`);
+  }
+
+  /**
+   * Traffic changes only through a full PUT of the endpoint, built from what it is now; ours gets its run,
+   * commit and expiry refreshed; deployments about to go lose any mirror share.
+   */
+  private async setTraffic(traffic: Traffic): Promise<void> {
+    const name = this.d.endpointName;
+    const current = (await getEndpoint(this.s, name))!;
+    const body = withTraffic(current, traffic, {
+      retag: { ttlHours: this.inputs.ttlHours },
+      dropMirrorFor: this.d.plan.deleteAfter,
+    });
+    await this.timed("move traffic", () => putEndpoint(this.s, name, body, this.log));
+    this.trafficNow = traffic;
+    const shares = Object.entries(traffic).map(([d, p]) => `${d} ${p}%`);
+    this.log.info(`Traffic of ${name}: ${shares.join(", ")}.`);
+  }
+
+  private async deletePrevious(deployment: string): Promise<void> {
+    await this.timed(`delete ${deployment}`, () => deleteDeployment(this.s, this.d.endpointName, deployment, this.log));
+    this.deleted.push(deployment);
+  }
+
+  /**
+   * After a failure: an endpoint this run created serves nobody yet, so it goes with everything on it (a
+   * first deploy leaves nothing behind but the registered model); otherwise, while traffic has not moved, the
+   * new deployment goes and the traffic stays as it was. Failures to clean up are warnings: the first error
+   * is the one reported.
+   */
+  async rollBack(): Promise<void> {
+    const name = this.d.endpointName;
+    try {
+      if (this.created.endpoint) {
+        this.log.info(`Removing endpoint ${name}, which this run created, with what is on it.`);
+        await deleteEndpoint(this.s, name, this.log);
+        this.endpointRemoved = true;
+        this.created.deployment = false;
+      } else if (this.created.deployment && this.trafficNow === this.d.plan.trafficBefore) {
+        this.log.info(`Removing the failed deployment ${this.d.plan.deployment.name}; the traffic stays as it was.`);
+        await deleteDeployment(this.s, name, this.d.plan.deployment.name, this.log);
+        this.created.deployment = false;
+      }
+    } catch (e) {
+      this.log.warning(`Could not clean up after the failure: ${describeError(e)}`);
+    }
+  }
+
+  /**
+   * The outputs, the connection and the summary of a rollout that went through. A connection that cannot be
+   * written fails the step, but the rollout stands: outputs and summary say what now serves.
+   */
+  async finish(): Promise<void> {
+    const current = (await getEndpoint(this.s, this.d.endpointName))!;
+    setOutputs({
+      "model-id": this.d.model.id,
+      "model-version": this.d.model.version,
+      endpoint: this.d.endpointName,
+      deployment: this.d.plan.deployment.name,
+      "scoring-uri": current.properties?.scoringUri ?? undefined,
+      "swagger-uri": current.properties?.swaggerUri ?? undefined,
+      "previous-deployment": this.d.plan.previous ?? "",
+    });
+    const failed = await this.writeConnection(current).catch((e: unknown) => e);
+    const summary = this.summary(true, undefined, current);
+    if (failed) summary.notes = [...(summary.notes ?? []), `The rollout went through, but: ${describeError(failed)}`];
+    await writeSummary(deploySummary(summary));
+    if (failed) throw failed;
+  }
+
+  private async writeConnection(current: EndpointResource): Promise<undefined> {
+    const target = this.d.connection;
+    if (target) await writeConnection(this.s, target, current.properties.scoringUri!, await this.getKey(), this.log);
+    return undefined;
+  }
+
+  async report(ok: boolean, failure?: string): Promise<void> {
+    const current = this.endpointRemoved ? undefined : await getEndpoint(this.s, this.d.endpointName);
+    await writeSummary(deploySummary(this.summary(ok, failure, current)));
+  }
+
+  private async getKey(): Promise<string> {
+    if (!this.key) {
+      const name = this.d.endpointName;
+      const keys = await this.s.client.onlineEndpoints.listKeys(this.s.ref.resourceGroup, this.s.ref.workspace, name);
+      const key = keys.primaryKey ?? keys.secondaryKey;
+      if (!key) throw new ActionError(`Endpoint ${name} gave no key.`);
+      mask(key);
+      this.key = key;
+    }
+    return this.key;
+  }
+
+  private async timed<T>(step: string, fn: () => Promise<T>): Promise<T> {
+    const t0 = Date.now();
+    try {
+      return await fn();
+    } finally {
+      this.timings.push({ step, ms: Date.now() - t0 });
+    }
+  }
+
+  private summary(ok: boolean, failure?: string, current?: EndpointResource): DeploySummaryInput {
+    const { model, plan, endpointName } = this.d;
+    const links = studioLinks(this.s.cloud, this.s.ref);
+    return {
+      ok,
+      failure,
+      model: {
+        name: model.name,
+        version: model.version,
+        reused: model.reused,
+        url: links.model(model.name, model.version),
+        lineage: model.lineage,
+        jobUrl: model.lineage?.jobName ? links.job(model.lineage.jobName) : undefined,
+      },
+      endpoint: {
+        name: endpointName,
+        created: this.created.endpoint,
+        removed: this.endpointRemoved,
+        managed: plan.endpoint.managed,
+        identity: current?.identity?.type ?? undefined,
+        scoringUri: current?.properties?.scoringUri ?? undefined,
+        swaggerUri: current?.properties?.swaggerUri ?? undefined,
+        expiresAt: expiresAt(current?.tags ?? undefined),
+        url: links.endpoint(endpointName),
+      },
+      deployment: {
+        name: plan.deployment.name,
+        created: this.created.deployment,
+        instanceType: this.d.body.properties.instanceType,
+        instanceCount: this.inputs.instanceCount,
+        why: this.d.size.why,
+      },
+      previous: plan.previous,
+      trafficBefore: plan.trafficBefore,
+      trafficAfter: this.trafficNow,
+      deleted: this.deleted,
+      kept: plan.kept,
+      running: ok ? plan.afterRollout : plan.duringRollout.running,
+      timings: this.timings,
+      smoke: this.smoke,
+      promptflowConnection: this.d.connection
+        ? `${this.d.connection.name} in ${describeTarget(this.d.connection)}${this.d.connection.shared ? ", shared with its users" : ""}`
+        : undefined,
+      notes: plan.notes,
+    };
+  }
 }

@@ -23,13 +23,24 @@ export interface DeploySummaryInput {
   endpoint: {
     name: string;
     created: boolean;
+    /** Removed again after a failure (a first deploy strands nothing). */
+    removed?: boolean;
     managed: boolean;
+    /** What it runs as: SystemAssigned, UserAssigned. */
+    identity?: string;
     scoringUri?: string;
     swaggerUri?: string;
     expiresAt?: Date;
     url?: string;
   };
-  deployment: { name: string; created: boolean; instanceType: string; instanceCount: number };
+  deployment: {
+    name: string;
+    created: boolean;
+    instanceType: string;
+    instanceCount: number;
+    /** Why this VM size (instance-type auto says which it chose and why). */
+    why?: string;
+  };
   previous?: string;
   trafficBefore: Traffic;
   /** The traffic now (equal to before when the rollout stopped before moving it). */
@@ -82,7 +93,9 @@ export function deploySummary(s: DeploySummaryInput): string {
   out.push(
     s.ok
       ? `## Phi-3 deployed: ${escapeMarkdown(model)} on ${escapeMarkdown(s.endpoint.name)}`
-      : `## Phi-3 deployment failed: ${escapeMarkdown(s.endpoint.name)} left as it was`,
+      : s.endpoint.removed
+        ? `## Phi-3 deployment failed: ${escapeMarkdown(s.endpoint.name)}, created by this run, removed again`
+        : `## Phi-3 deployment failed: ${escapeMarkdown(s.endpoint.name)} left as it was`,
     "",
   );
   if (!s.ok && s.failure) out.push(`**Why:** ${escapeUntrusted(s.failure, 2000)}`, "");
@@ -94,13 +107,15 @@ export function deploySummary(s: DeploySummaryInput): string {
     ],
     [
       "endpoint",
-      `${s.endpoint.url ? link(s.endpoint.name, s.endpoint.url) : escapeMarkdown(s.endpoint.name)} (${s.endpoint.created ? "created by this run" : "existing"}${s.endpoint.managed ? "" : "; not managed by phi3-aml-actions, so never re-tagged or deleted"})`,
+      `${s.endpoint.url ? link(s.endpoint.name, s.endpoint.url) : escapeMarkdown(s.endpoint.name)} (${s.endpoint.removed ? "created by this run and removed after the failure" : s.endpoint.created ? "created by this run" : "existing"}${s.endpoint.managed ? "" : "; not managed by phi3-aml-actions, so never re-tagged or deleted"})`,
     ],
+    ...(s.endpoint.identity ? [["identity", escapeMarkdown(s.endpoint.identity)] as [string, string]] : []),
     [
       "deployment",
       `${escapeMarkdown(s.deployment.name)} (${s.deployment.created ? "new" : "reused"}) on ${s.deployment.instanceCount} × ${escapeMarkdown(s.deployment.instanceType)}`,
     ],
   ];
+  if (s.deployment.why) rows.push(["VM size", escapeUntrusted(s.deployment.why, 1500)]);
   if (s.previous) rows.push(["previous deployment", escapeMarkdown(s.previous)]);
   if (s.endpoint.scoringUri) rows.push(["scoring URI", escapeMarkdown(s.endpoint.scoringUri)]);
   if (s.endpoint.swaggerUri) rows.push(["swagger URI", escapeMarkdown(s.endpoint.swaggerUri)]);

@@ -1,10 +1,22 @@
-import { control, type Exchange, world } from "../../test/harness/emulator.js";
+import { randomUUID } from "node:crypto";
+import { control, exchanges, type Exchange, world } from "../../test/harness/emulator.js";
 import { leaks, runAction } from "../../test/harness/run-action.js";
 
 const ACTION = "action-deploy";
+const A100 = "standardNCADSA100v4Family";
+const ND = "standardNDASv4_A100Family";
 
-async function setup() {
-  const w = await world();
+/**
+ * This file's tests run in regions of their own, so that the quotas they set and the endpoint names they take
+ * (unique per region, as in Azure) touch no other test file: `westus3` has room for a blue/green rollout on A100s.
+ */
+const REGION = "westus3";
+beforeAll(() => control("POST", "/quotas", { family: A100, limit: 96, current: 0, location: REGION }));
+
+async function setup(region = REGION) {
+  const name = `ws-${randomUUID().slice(0, 8)}`;
+  const w = await world({ workspace: name });
+  await control("POST", "/workspaces", { name, location: region });
   const wsPath = `/subscriptions/${w.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/${w.env.AZUREML_RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/workspaces/${w.workspace}`;
   const job = (name: string, status?: string) => control("POST", "/jobs", { workspace: w.workspace, name, status });
   const endpoint = (name: string) =>
@@ -158,6 +170,7 @@ describe("action-deploy (bundled, as the runner runs it)", () => {
     await control("POST", "/endpoints", {
       workspace: w.workspace,
       name: "their-ep",
+      location: REGION,
       tags: { team: "search" },
       deployments: [{ name: "prod", traffic: 100 }],
     });
@@ -203,19 +216,169 @@ describe("action-deploy (bundled, as the runner runs it)", () => {
   });
 
   it("stops before creating anything when the VM family has no quota, naming the family, the need and how to ask for more", async () => {
-    const { w, job } = await setup();
+    const { w, job } = await setup("northeurope");
     await job("ft-1");
-    await control("POST", "/quotas", { family: "standardNCASv3_T4Family", limit: 4, current: 4 });
+    await control("POST", "/quotas", { family: A100, limit: 24, current: 24, location: "northeurope" });
     const run = await runAction(ACTION, {
       env: w.env,
-      inputs: { "job-name": "ft-1", endpoint: "phi3-q", "instance-type": "Standard_NC4as_T4_v3" },
+      inputs: { "job-name": "ft-1", endpoint: "phi3-q", "instance-type": "Standard_NC24ads_A100_v4" },
     });
-    await control("POST", "/quotas", { family: "standardNCASv3_T4Family", limit: 8, current: 0 });
 
     expect(run.code).toBe(1);
     const error = run.annotations.find((a) => a.level === "error")!.message;
-    expect(error).toMatch(/Not enough quota.*NCASv3_T4.*free 0/s);
+    expect(error).toMatch(/Not enough quota.*NCADSA100v4.*free 0/s);
     expect(error).toContain("how-to-manage-quotas");
     expect((await w.armCalls()).filter((c) => c.method === "PUT")).toEqual([]);
+  });
+  /** The body of every PUT of a deployment this run sent. */
+  const deploymentPuts = (calls: Exchange[]) =>
+    calls
+      .filter((c) => c.method === "PUT" && /\/deployments\/[^/]+$/.test(c.path))
+      .map((c) => c.requestBody as { properties: Record<string, unknown> });
+  const writes = (calls: Exchange[]) =>
+    calls.filter((c) => !["GET", "POST"].includes(c.method) || /listKeys/.test(c.path));
+
+  it("instance-type auto: the cheapest size the base model allows, with quota; both probes at Microsoft's LLM values", async () => {
+    const { w, job } = await setup();
+    await job("ft-1");
+    const run = await runAction(ACTION, { env: w.env, inputs: { "job-name": "ft-1", endpoint: "phi3-auto" } });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("instance-type auto: Standard_NC24ads_A100_v4 ($3.67/h for 1)");
+    expect(run.summary).toContain("the cheapest size in westus3 that serves Phi-3-mini-4k-instruct");
+    const [body] = deploymentPuts(await w.armCalls());
+    const llm = {
+      initialDelay: "PT8M20S",
+      period: "PT1M40S",
+      timeout: "PT2S",
+      failureThreshold: 30,
+      successThreshold: 1,
+    };
+    expect(body!.properties).toMatchObject({
+      instanceType: "Standard_NC24ads_A100_v4",
+      livenessProbe: llm,
+      readinessProbe: llm,
+    });
+  });
+
+  it("instance-type auto moves to the next allowed size when the cheapest has no quota; probes as given", async () => {
+    const region = "swedencentral";
+    await control("POST", "/quotas", { family: A100, limit: 0, current: 0, location: region });
+    await control("POST", "/quotas", { family: ND, limit: 96, current: 0, location: region });
+    const { w, job } = await setup(region);
+    await job("ft-1");
+    const run = await runAction(ACTION, {
+      env: w.env,
+      inputs: {
+        "job-name": "ft-1",
+        endpoint: "phi3-next",
+        "startup-delay-seconds": "15m",
+        "readiness-probe": '{"period-seconds": 30, "success-threshold": 2}',
+      },
+    });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /instance-type auto: Standard_ND96asr_v4 .*cheaper but skipped: Standard_NC24ads_A100_v4 \(no quota/,
+    );
+    const [body] = deploymentPuts(await w.armCalls());
+    expect(body!.properties).toMatchObject({
+      instanceType: "Standard_ND96asr_v4",
+      livenessProbe: { initialDelay: "PT15M", period: "PT1M40S", failureThreshold: 30 },
+      readinessProbe: { initialDelay: "PT15M", period: "PT30S", successThreshold: 2 },
+    });
+  });
+
+  it("runs the endpoint as a user-assigned identity, and writes the connection, shared, into another workspace", async () => {
+    const { w, wsPath, job, endpoint } = await setup();
+    const hub = `hub-${randomUUID().slice(0, 8)}`;
+    await control("POST", "/workspaces", { name: hub, location: REGION });
+    await job("ft-1");
+    const uai = `/subscriptions/${w.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/${w.env.AZUREML_RESOURCE_GROUP}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/phi3-deployer`;
+    const run = await runAction(ACTION, {
+      env: w.env,
+      inputs: {
+        "job-name": "ft-1",
+        endpoint: "phi3-uai",
+        identity: uai,
+        "promptflow-connection": "phi3-conn",
+        "promptflow-workspace": `${w.env.AZUREML_RESOURCE_GROUP}/${hub}`,
+      },
+    });
+
+    expect(run.code).toBe(0);
+    const [ep] = (await endpoint("phi3-uai")) as unknown as Array<{ identity: Record<string, unknown> }>;
+    expect(ep!.identity).toMatchObject({ type: "UserAssigned", userAssignedIdentities: { [uai]: expect.any(Object) } });
+    const hubPath = wsPath.replace(/[^/]+$/, hub);
+    const conns = await control<Array<{ id: string; properties: Record<string, unknown> }>>(
+      "GET",
+      `/resources?prefix=${encodeURIComponent(`${hubPath}/connections/`)}`,
+    );
+    expect(conns.map((c) => c.properties)).toEqual([
+      expect.objectContaining({ category: "CustomKeys", isSharedToAll: true, target: run.outputs["scoring-uri"] }),
+    ]);
+    const own = await control<unknown[]>("GET", `/resources?prefix=${encodeURIComponent(`${wsPath}/connections/`)}`);
+    expect(own).toEqual([]);
+    expect(run.stdout).toContain(`Prompt flow connection phi3-conn in workspace ${hub}`);
+  });
+
+  it("refuses each bad input before any write, naming it", async () => {
+    const { w, wsPath, job } = await setup();
+    await job("ft-1");
+    const uai =
+      "/subscriptions/not-a-guid/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/x";
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ "instance-type": "Standard_NC6s_v3" }, "which Azure retired on 2025-09-30"],
+      [{ "instance-type": "Standard_Imaginary_v9" }, "is not offered in westus3"],
+      [{ "instance-type": "Standard_NC4as_T4_v3" }, "not on the model's inference_compute_allow_list"],
+      [{ "liveness-probe": "{period-seconds: 5" }, "is not valid JSON"],
+      [
+        { "readiness-probe": '{"failure-threshold": 0}' },
+        "failure-threshold 0; expected a whole number from 1 to 1000",
+      ],
+      [{ identity: uai }, "is not an identity"],
+      [
+        { "promptflow-connection": "c", "promptflow-workspace": "no-such-hub" },
+        'no workspace, hub or project "no-such-hub"',
+      ],
+    ];
+    const before = Math.max(0, ...(await exchanges({ service: "arm" })).map((x) => x.seq));
+    for (const [inputs, message] of cases) {
+      const run = await runAction(ACTION, {
+        env: w.env,
+        inputs: { "job-name": "ft-1", endpoint: "phi3-bad", ...inputs },
+      });
+      expect(run.code).toBe(1);
+      const error = run.annotations
+        .filter((a) => a.level === "error")
+        .map((a) => `${a.title ?? ""} ${a.message}`)
+        .join("\n");
+      expect(error).toContain(message);
+      if (inputs["instance-type"]) expect(error).toContain("Standard_NC24ads_A100_v4 ($3.67/h)");
+    }
+    const after = await control<Exchange[]>("GET", `/exchanges?service=arm&since=${before}`);
+    expect(writes(after.filter((x) => x.path.includes(wsPath.split("/workspaces/")[0]!)))).toEqual([]);
+  });
+
+  it("a first deploy that fails removes the endpoint it created; the registered model stays for the next try", async () => {
+    const { w, wsPath, job, endpoint } = await setup();
+    await job("ft-1");
+    await control("PUT", "/endpoints/failure", {
+      endpointId: `${wsPath}/onlineEndpoints/phi3-once`,
+      code: "ResourceNotReady",
+      message: "User container has crashed or terminated",
+      logs: "CUDA error: out of memory\n",
+    });
+    const run = await runAction(ACTION, { env: w.env, inputs: { "job-name": "ft-1", endpoint: "phi3-once" } });
+
+    expect(run.code).toBe(1);
+    expect(await endpoint("phi3-once")).toEqual([]);
+    expect(run.stdout).toContain("Removing endpoint phi3-once, which this run created");
+    expect(run.summary).toContain("created by this run, removed again");
+    const models = await control<unknown[]>(
+      "GET",
+      `/resources?prefix=${encodeURIComponent(`${wsPath}/models/phi3-chat-ft/versions/1`)}`,
+    );
+    expect(models).toHaveLength(1);
   });
 });

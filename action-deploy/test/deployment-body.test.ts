@@ -5,6 +5,7 @@ import {
   settingsHash,
   type DeploymentOptions,
 } from "../src/deployment-body.js";
+import { LLM_PROBE } from "../src/probes.js";
 import { ARM, contractSuite, ENV, NOW, officialContract, OURS, Q } from "./helpers.js";
 
 const options: DeploymentOptions = {
@@ -14,7 +15,8 @@ const options: DeploymentOptions = {
   instanceCount: 1,
   requestTimeoutMs: 90000,
   maxConcurrentRequests: 1,
-  startupDelaySeconds: 600,
+  livenessProbe: LLM_PROBE,
+  readinessProbe: LLM_PROBE,
   environmentVariables: { MAX_TOTAL_TOKENS: "4096" },
   now: NOW,
   env: ENV,
@@ -52,12 +54,22 @@ describe("managed online deployment body", () => {
     expect(b.properties).not.toHaveProperty("codeConfiguration");
   });
 
-  it("gives a slow LLM container startup-delay-seconds before the liveness probe, and leaves readiness to Azure", () => {
-    expect(deploymentBody(options).properties.livenessProbe).toEqual({ initialDelay: "PT10M" });
-    expect(deploymentBody({ ...options, startupDelaySeconds: 90 }).properties.livenessProbe).toEqual({
+  it("writes both probes out in full, by default with Microsoft's LLM values (500 s delay, 100 s period, 30 failures)", () => {
+    const llm = {
+      initialDelay: "PT8M20S",
+      period: "PT1M40S",
+      timeout: "PT2S",
+      failureThreshold: 30,
+      successThreshold: 1,
+    };
+    expect(deploymentBody(options).properties.livenessProbe).toEqual(llm);
+    expect(deploymentBody(options).properties.readinessProbe).toEqual(llm);
+    const ready = { ...LLM_PROBE, initialDelaySeconds: 90, successThreshold: 2 };
+    expect(deploymentBody({ ...options, readinessProbe: ready }).properties.readinessProbe).toEqual({
+      ...llm,
       initialDelay: "PT1M30S",
+      successThreshold: 2,
     });
-    expect(deploymentBody(options).properties).not.toHaveProperty("readinessProbe");
   });
 
   it("tags the deployment as ours, with its model and a fingerprint of its settings", () => {
@@ -75,6 +87,8 @@ describe("managed online deployment body", () => {
     );
     expect(deploymentBody({ ...options, modelId: `${ARM}/models/phi3-chat-ft/versions/8` }).tags.settings).not.toBe(a);
     expect(deploymentBody({ ...options, instanceCount: 2 }).tags.settings).not.toBe(a);
+    const slower = { ...LLM_PROBE, periodSeconds: 120 };
+    expect(deploymentBody({ ...options, readinessProbe: slower }).tags.settings).not.toBe(a);
     // Environment variables are hashed, never written out in a tag.
     expect(JSON.stringify(deploymentBody(options).tags)).not.toContain("4096");
     const b = deploymentBody(options);

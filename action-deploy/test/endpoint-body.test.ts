@@ -115,6 +115,14 @@ contractSuite("online endpoint bodies against the official OpenAPI contract", ()
     expect(r.operationId).toBe("OnlineEndpoints_CreateOrUpdate");
   });
 
+  it("accepts an endpoint that runs as a user-assigned identity", () => {
+    const id =
+      "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/phi3";
+    const body = newEndpointBody({ location: "eastus", identity: { kind: "user", id }, now: NOW, env: ENV });
+    expect(body.identity).toEqual({ type: "UserAssigned", userAssignedIdentities: { [id]: {} } });
+    expect(officialContract()!.checkRequest("PUT", path, body).errors).toEqual([]);
+  });
+
   it("accepts the full PUT that moves traffic, built from a GET", () => {
     const got = endpointGet({ traffic: { v06: 100 }, mirror: { v06: 10 } });
     got.sku = { name: "Default", capacity: 1 };

@@ -13,7 +13,8 @@ const STEPS = 40;
 const HISTORY = String.raw`^/history/v1\.0/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\.MachineLearningServices/workspaces/([^/]+)/runs/([^/]+)/details$`;
 
 /** A run's log, as the fine-tune writes it (a failed job's child ends with the error). */
-function stdLog(jobName: string, failed: boolean): string {
+function stdLog(jobName: string, failed: boolean, importError?: string): string {
+  if (importError) return `[chat_completion_model_import] run ${jobName}\nImporting the model...\n${importError}\n`;
   const lines = [
     `[chat_completion_finetune] run ${jobName}_finetune`,
     "Loading Phi-3-mini-4k-instruct...",
@@ -118,7 +119,7 @@ export function registerMlflow(r: Router, arm: Arm, base: () => string): void {
         return {
           status: 200,
           text: true,
-          body: stdLog(runId!.replace(/_finetune$/, ""), statusOf(script) === "Failed"),
+          body: stdLog(runId!.replace(/_finetune$/, ""), statusOf(script) === "Failed", script.importError),
         };
     }
     return { status: 404, text: true, body: "BlobNotFound" };

@@ -1,5 +1,6 @@
 import type { Req, Router } from "../http.js";
 import { armError, locationHeaders, notFound, WS, wsId, type ArmContext } from "./context.js";
+import { modelImportFailure } from "./registry.js";
 import { systemData, type Resource } from "./store.js";
 
 /** How the next job submitted to a workspace runs (tests set it through the control API). */
@@ -20,7 +21,11 @@ const PHASES: Array<[string, number]> = [
 export class JobState {
   /** Per workspace id (lower case): how its next job runs. */
   readonly next = new Map<string, JobScript>();
-  readonly scripts = new Map<string, Required<JobScript> & { start: number; canceledAt?: number }>();
+  /** importError: why the model-import step fails (registry.ts modelImportFailure); the job fails early with it. */
+  readonly scripts = new Map<
+    string,
+    Required<JobScript> & { start: number; canceledAt?: number; importError?: string }
+  >();
 }
 
 /** The status of a job now, from its script: NotStarted → Queued → Preparing → Running → Finalizing → Completed (or Failed); CancelRequested → Canceled. */
@@ -74,7 +79,13 @@ export function registerJobs(r: Router, ctx: ArmContext, state: JobState): void 
       start: Date.now(),
     };
     state.next.delete(workspaceId.toLowerCase());
-    state.scripts.set(id.toLowerCase(), script);
+    const importError = modelImportFailure(p);
+    state.scripts.set(
+      id.toLowerCase(),
+      importError
+        ? { ...script, outcome: "Failed", durationMs: Math.min(script.durationMs, 1500), importError }
+        : script,
+    );
     const outputs = Object.fromEntries(
       Object.entries((p.outputs ?? {}) as Record<string, Record<string, unknown>>).map(([k, v]) => [
         k,

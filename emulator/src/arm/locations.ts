@@ -1,6 +1,6 @@
 import type { Router } from "../http.js";
 import { armError, RETRY_AFTER_SECONDS, type ArmContext } from "./context.js";
-import { VM_SIZES } from "./vm-sizes.js";
+import { VM_SIZES, vmSizeResource } from "./vm-sizes.js";
 
 const LOC = String.raw`^/subscriptions/([^/]+)/providers/Microsoft\.MachineLearningServices/locations/([^/]+)`;
 
@@ -9,16 +9,7 @@ export function registerLocations(r: Router, ctx: ArmContext): void {
   r.on("GET", new RegExp(`${LOC}/vmSizes$`, "i"), () => ({
     status: 200,
     body: {
-      value: VM_SIZES.map((v) => ({
-        name: v.name,
-        family: v.family,
-        vCPUs: v.vCPUs,
-        gpus: v.gpus,
-        memoryGB: v.memoryGB,
-        lowPriorityCapable: true,
-        premiumIO: true,
-        supportedComputeTypes: ["AmlCompute", "ComputeInstance"],
-      })),
+      value: VM_SIZES.map(vmSizeResource),
     },
   }));
 

@@ -27,6 +27,8 @@ export interface Operation {
   error?: { code: string; message: string };
   /** Runs when the operation finishes: e.g. marks the resource Succeeded, or removes it. */
   complete?: () => void;
+  /** Runs when it ends in failure: e.g. marks the resource Failed, at the moment the operation says so. */
+  fail?: () => void;
 }
 
 /** In-memory state of one emulator instance, keyed by lower-cased ARM id. */
@@ -72,8 +74,11 @@ export class Store {
       startTime: new Date().toISOString(),
       complete,
     };
-    op.error = outcome?.error;
-    (op as Operation & { outcome?: string }).outcome = outcome?.status ?? "Succeeded";
+    // The error shows once the operation has failed, never while it is InProgress (as Azure's status reads).
+    (op as Operation & { outcome?: Pick<Operation, "status" | "error"> }).outcome = {
+      status: outcome?.status ?? "Succeeded",
+      error: outcome?.error,
+    };
     this.operations.set(op.id, op);
     return op;
   }
@@ -86,9 +91,12 @@ export class Store {
       op.pollsLeft--;
       return op;
     }
-    op.status = ((op as Operation & { outcome?: string }).outcome ?? "Succeeded") as Operation["status"];
+    const outcome = (op as Operation & { outcome?: Pick<Operation, "status" | "error"> }).outcome;
+    op.status = outcome?.status ?? "Succeeded";
+    op.error = outcome?.error;
     op.endTime = new Date().toISOString();
     if (op.status === "Succeeded") op.complete?.();
+    else op.fail?.();
     return op;
   }
 }

@@ -1,4 +1,10 @@
-/** The VM sizes the emulator knows, with the quota family Azure counts their cores in. */
+/**
+ * The VM sizes the emulator's regions offer today, with the quota family Azure counts their cores in.
+ * Not listed: the retired NCv3 (NC6s/NC12s/NC24s v3, retired 2025-09-30) and NDv2 (ND40rs v2, retired
+ * 2025-09-30) families (see shared/src/azureml/compute-fit.ts RETIRED_VM_FAMILIES for the sources), so a
+ * cluster or deployment on them is refused as Azure refuses it. vCPUs, GPUs, memory and temporary disk are
+ * those of Microsoft Learn's size pages (NCads A100 v4, NCasT4 v3, NCads H100 v5, NDasrA100 v4, Dv2, Fsv2, Esv3).
+ */
 export interface VmSize {
   name: string;
   family: string;
@@ -6,6 +12,8 @@ export interface VmSize {
   vCPUs: number;
   gpus: number;
   memoryGB: number;
+  /** The local (temporary) disk, what a model's minimum spec counts as its disk. */
+  maxResourceVolumeMB: number;
   /** Dedicated cores the emulator grants a new subscription in this family. */
   defaultQuota: number;
 }
@@ -18,6 +26,7 @@ export const VM_SIZES: VmSize[] = [
     vCPUs: 24,
     gpus: 1,
     memoryGB: 220,
+    maxResourceVolumeMB: 65536,
     defaultQuota: 24,
   },
   {
@@ -27,6 +36,7 @@ export const VM_SIZES: VmSize[] = [
     vCPUs: 48,
     gpus: 2,
     memoryGB: 440,
+    maxResourceVolumeMB: 131072,
     defaultQuota: 24,
   },
   {
@@ -36,34 +46,8 @@ export const VM_SIZES: VmSize[] = [
     vCPUs: 96,
     gpus: 4,
     memoryGB: 880,
+    maxResourceVolumeMB: 262144,
     defaultQuota: 24,
-  },
-  {
-    name: "Standard_NC6s_v3",
-    family: "standardNCSv3Family",
-    familyName: "Standard NCSv3 Family",
-    vCPUs: 6,
-    gpus: 1,
-    memoryGB: 112,
-    defaultQuota: 48,
-  },
-  {
-    name: "Standard_NC12s_v3",
-    family: "standardNCSv3Family",
-    familyName: "Standard NCSv3 Family",
-    vCPUs: 12,
-    gpus: 2,
-    memoryGB: 224,
-    defaultQuota: 48,
-  },
-  {
-    name: "Standard_NC24s_v3",
-    family: "standardNCSv3Family",
-    familyName: "Standard NCSv3 Family",
-    vCPUs: 24,
-    gpus: 4,
-    memoryGB: 448,
-    defaultQuota: 48,
   },
   {
     name: "Standard_NC4as_T4_v3",
@@ -72,6 +56,7 @@ export const VM_SIZES: VmSize[] = [
     vCPUs: 4,
     gpus: 1,
     memoryGB: 28,
+    maxResourceVolumeMB: 180224,
     defaultQuota: 8,
   },
   {
@@ -81,6 +66,7 @@ export const VM_SIZES: VmSize[] = [
     vCPUs: 16,
     gpus: 1,
     memoryGB: 110,
+    maxResourceVolumeMB: 360448,
     defaultQuota: 8,
   },
   {
@@ -90,6 +76,7 @@ export const VM_SIZES: VmSize[] = [
     vCPUs: 40,
     gpus: 1,
     memoryGB: 320,
+    maxResourceVolumeMB: 131072,
     defaultQuota: 0,
   },
   {
@@ -99,6 +86,27 @@ export const VM_SIZES: VmSize[] = [
     vCPUs: 96,
     gpus: 8,
     memoryGB: 900,
+    maxResourceVolumeMB: 6144000,
+    defaultQuota: 0,
+  },
+  {
+    name: "Standard_NC80adis_H100_v5",
+    family: "standardNCadsH100v5Family",
+    familyName: "Standard NCadsH100v5 Family",
+    vCPUs: 80,
+    gpus: 2,
+    memoryGB: 640,
+    maxResourceVolumeMB: 262144,
+    defaultQuota: 0,
+  },
+  {
+    name: "Standard_ND96amsr_A100_v4",
+    family: "standardNDAMSv4_A100Family",
+    familyName: "Standard NDAMSv4_A100 Family",
+    vCPUs: 96,
+    gpus: 8,
+    memoryGB: 1900,
+    maxResourceVolumeMB: 6553600,
     defaultQuota: 0,
   },
   {
@@ -108,6 +116,7 @@ export const VM_SIZES: VmSize[] = [
     vCPUs: 4,
     gpus: 0,
     memoryGB: 14,
+    maxResourceVolumeMB: 28672,
     defaultQuota: 100,
   },
   {
@@ -117,6 +126,7 @@ export const VM_SIZES: VmSize[] = [
     vCPUs: 4,
     gpus: 0,
     memoryGB: 8,
+    maxResourceVolumeMB: 32768,
     defaultQuota: 100,
   },
   {
@@ -126,8 +136,26 @@ export const VM_SIZES: VmSize[] = [
     vCPUs: 4,
     gpus: 0,
     memoryGB: 32,
+    maxResourceVolumeMB: 65536,
     defaultQuota: 100,
   },
 ];
 
 export const vmSize = (name: string) => VM_SIZES.find((v) => v.name.toLowerCase() === name.toLowerCase());
+
+/** Every VM's OS disk as the vmSizes API reports it (1023 GB). */
+const OS_VHD_MB = 1047552;
+
+/** A size as GET .../locations/{loc}/vmSizes answers it (VirtualMachineSize, 2025-12-01). */
+export const vmSizeResource = (v: VmSize) => ({
+  name: v.name,
+  family: v.family,
+  vCPUs: v.vCPUs,
+  gpus: v.gpus,
+  memoryGB: v.memoryGB,
+  osVhdSizeMB: OS_VHD_MB,
+  maxResourceVolumeMB: v.maxResourceVolumeMB,
+  lowPriorityCapable: true,
+  premiumIO: true,
+  supportedComputeTypes: ["AmlCompute", "ComputeInstance"],
+});

@@ -18,12 +18,13 @@ export const PRICE_BASIS =
 
 /** Instance type → estimated USD per hour (see the module comment). */
 export const HOURLY_USD: Readonly<Record<string, number>> = {
-  Standard_NC6s_v3: 3.06, // 1 × V100 16 GB, 6 vCPUs — NCv3 is being retired
+  Standard_NC6s_v3: 3.06, // 1 × V100 16 GB, 6 vCPUs — NCv3 was retired on 2025-09-30 (kept for old deployments' cost)
   Standard_NC4as_T4_v3: 0.526, // 1 × T4 16 GB, 4 vCPUs
   Standard_NC16as_T4_v3: 1.204, // 1 × T4 16 GB, 16 vCPUs
   Standard_NC24ads_A100_v4: 3.673, // 1 × A100 80 GB, 24 vCPUs
   Standard_NC48ads_A100_v4: 7.346, // 2 × A100 80 GB, 48 vCPUs
   Standard_NC96ads_A100_v4: 14.692, // 4 × A100 80 GB, 96 vCPUs
+  Standard_ND96asr_v4: 27.197, // 8 × A100 40 GB, 96 vCPUs (added 2026-12-06, same sources)
   Standard_E4s_v3: 0.252, // 4 vCPUs, 32 GiB (CPU only)
   Standard_DS3_v2: 0.293, // 4 vCPUs, 14 GiB (CPU only)
   Standard_F4s_v2: 0.169, // 4 vCPUs, 8 GiB (CPU only; Azure's default instance type)

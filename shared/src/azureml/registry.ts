@@ -18,6 +18,11 @@ export interface Registry {
   container(kind: RegistryKind, name: string): Promise<RegistryAsset | undefined>;
   /** One version, or undefined when it does not exist. */
   version(kind: RegistryKind, name: string, version: string): Promise<RegistryAsset | undefined>;
+  /**
+   * Containers of a kind (`listViewType` ActiveOnly, ArchivedOnly or All, as the REST spec names it), following
+   * nextLink for at most `maxPages` pages.
+   */
+  list(kind: RegistryKind, o?: { listViewType?: string; maxPages?: number }): Promise<RegistryAsset[]>;
   /** azureml://registries/<registry>/<kind>/<name>/versions/<version>: how jobs name a registry asset. */
   uri(kind: RegistryKind, name: string, version: string): string;
 }
@@ -65,6 +70,16 @@ export async function openRegistry(s: Session, name: string): Promise<Registry> 
     version: async (kind, asset, v) =>
       (await get(at(`${kind}/${encodeURIComponent(asset)}/versions/${encodeURIComponent(v)}`))) as
         RegistryAsset | undefined,
+    list: async (kind, o = {}) => {
+      const out: RegistryAsset[] = [];
+      let url: string | undefined = `${at(kind)}&listViewType=${encodeURIComponent(o.listViewType ?? "ActiveOnly")}`;
+      for (let page = 0; url && page < (o.maxPages ?? 5); page++) {
+        const body = (await get(url)) as { value?: RegistryAsset[]; nextLink?: string } | undefined;
+        out.push(...(body?.value ?? []));
+        url = body?.nextLink;
+      }
+      return out;
+    },
     uri: (kind, asset, v) => `azureml://registries/${name}/${kind}/${asset}/versions/${v}`,
   };
 }

@@ -1,0 +1,130 @@
+import type { CatalogModel } from "@phi3-aml/shared/azureml/catalog";
+import { chooseSize, type Region, type SizeRequest } from "../src/instance-type.js";
+import { inferenceFit, parseBaseModel } from "../src/sizing.js";
+
+const size = (name: string, family: string, vCPUs: number, gpus: number, memoryGB: number) => ({
+  name,
+  family,
+  vCPUs,
+  gpus,
+  memoryGB,
+  maxResourceVolumeMB: 1_000_000,
+});
+const A100 = "standardNCADSA100v4Family";
+const ND = "standardNDASv4_A100Family";
+const T4 = "standardNCASv3_T4Family";
+const SIZES = [
+  size("Standard_NC24ads_A100_v4", A100, 24, 1, 220),
+  size("Standard_NC48ads_A100_v4", A100, 48, 2, 440),
+  size("Standard_ND96asr_v4", ND, 96, 8, 900),
+  size("Standard_NC4as_T4_v3", T4, 4, 1, 28),
+  size("Standard_F4s_v2", "standardFSv2Family", 4, 0, 8),
+];
+const usage = (family: string, limit: number, current = 0) => ({
+  name: { value: family, localizedValue: family },
+  limit,
+  currentValue: current,
+});
+const region = (quota: Record<string, number>): Region => ({
+  location: "eastus",
+  sizes: SIZES,
+  usages: Object.entries(quota).map(([f, l]) => usage(f, l)),
+});
+const PHI3: CatalogModel = {
+  name: "Phi-3-mini-4k-instruct",
+  version: "15",
+  archived: true,
+  finetuningTasks: [],
+  defaults: {},
+  inferenceAllowList: [
+    "Standard_NC6s_v3",
+    "Standard_NC24ads_A100_v4",
+    "Standard_NC48ads_A100_v4",
+    "Standard_ND96asr_v4",
+  ],
+  inferenceMinSpec: { vCPUs: 6, gpus: 1, memoryGB: 112, diskGB: 64, text: "6|1|112|64" },
+  finetune: {},
+  inference: {},
+  unreadable: [],
+};
+const request = (o: Partial<SizeRequest> = {}): SizeRequest => ({
+  asked: "auto",
+  instanceCount: 1,
+  region: region({ [A100]: 48, [ND]: 96, [T4]: 8, standardFSv2Family: 100 }),
+  fit: inferenceFit(PHI3),
+  model: "Phi-3-mini-4k-instruct (version 15)",
+  running: [],
+  ...o,
+});
+
+describe("instance-type auto", () => {
+  it("picks the cheapest allowed size with quota, and says why", () => {
+    const c = chooseSize(request());
+    expect(c.size).toBe("Standard_NC24ads_A100_v4");
+    expect(c.why).toContain("the cheapest size in eastus that serves Phi-3-mini-4k-instruct");
+    expect(c.why).toContain("$3.67/h");
+    expect(c.problem).toBeUndefined();
+  });
+
+  it("moves to the next when the cheapest has no quota, and names what it skipped", () => {
+    const c = chooseSize(request({ region: region({ [A100]: 0, [ND]: 96 }) }));
+    expect(c.size).toBe("Standard_ND96asr_v4");
+    expect(c.why).toMatch(/cheaper but skipped: Standard_NC24ads_A100_v4 \(no quota/);
+  });
+
+  it("counts what keeps running during the rollout against the family's quota", () => {
+    const running = [{ name: "v01", instanceType: "Standard_NC24ads_A100_v4", instanceCount: 1 }];
+    expect(chooseSize(request({ region: region({ [A100]: 24, [ND]: 96 }), running })).size).toBe("Standard_ND96asr_v4");
+  });
+
+  it("keeps the size an identical deployment already runs on, so that it is reused", () => {
+    const c = chooseSize(request({ reusable: "standard_nc48ads_a100_v4" }));
+    expect(c.size).toBe("Standard_NC48ads_A100_v4");
+  });
+
+  it("fails with the sizes that fit but lack quota when none has any", () => {
+    const c = chooseSize(request({ region: region({ [A100]: 0, [ND]: 8 }) }));
+    expect(c.size).toBeUndefined();
+    expect(c.problem).toContain("no VM size in eastus can serve Phi-3-mini-4k-instruct");
+    expect(c.problem).toContain("Standard_NC24ads_A100_v4 (no quota");
+  });
+});
+
+describe("an explicit instance-type", () => {
+  it("is refused when retired, with the date, the source and the sizes that have quota", () => {
+    const c = chooseSize(request({ asked: "Standard_NC6s_v3" }));
+    expect(c.problem).toMatch(/Standard_NC6s_v3 is of the NCv3 \(V100\) family, which Azure retired on 2025-09-30/);
+    expect(c.problem).toContain("Standard_NC24ads_A100_v4 ($3.67/h)");
+  });
+
+  it("is refused when the region does not offer it, or the model's allow-list does not have it", () => {
+    expect(chooseSize(request({ asked: "Standard_NC40ads_H100_v5" })).problem).toContain("is not offered in eastus");
+    expect(chooseSize(request({ asked: "Standard_NC4as_T4_v3" })).problem).toContain(
+      "not on the model's inference_compute_allow_list",
+    );
+  });
+
+  it("is taken as given when it fits", () => {
+    expect(chooseSize(request({ asked: "standard_nd96asr_v4" })).size).toBe("Standard_ND96asr_v4");
+  });
+});
+
+describe("the base model's verdict", () => {
+  it("uses the minimum spec where there is no allow-list, and wants a GPU where there is neither", () => {
+    const spec = inferenceFit({ ...PHI3, inferenceAllowList: undefined });
+    expect(spec(SIZES[0]!)).toBeUndefined();
+    expect(spec(SIZES[3]!)).toMatch(/below the model's minimum spec 6\|1\|112\|64 \(4 vCPUs, needs 6; 28 GB memory/);
+    const none = inferenceFit(undefined);
+    expect(none(SIZES[4]!)).toBe("no GPU");
+    expect(none(size("Standard_NC6s_v3", "standardNCSv3Family", 6, 1, 112))).toBe("retired on 2025-09-30");
+  });
+
+  it("reads registry URIs", () => {
+    expect(parseBaseModel("azureml://registries/azureml/models/Phi-4/versions/8")).toEqual({
+      registry: "azureml",
+      name: "Phi-4",
+      version: "8",
+    });
+    expect(parseBaseModel("azureml:phi3:1")).toBeUndefined();
+  });
+});
