@@ -163,11 +163,17 @@ function checkRegistryAsset(r: ResolvedModel, m: CatalogModel, now: Date) {
   else if (lc.phase === "deprecated") r.warnings.push(lc.sentence);
 }
 
+/** The component input a registered model of this type binds to (modelType: mlflow_model, custom_model…). */
+export function bindingFor(modelType: string, uri: string): ModelBinding | undefined {
+  if (/mlflow/i.test(modelType)) return { input: "mlflow_model_path", type: "mlflow_model", uri };
+  if (/custom/i.test(modelType)) return { input: "pytorch_model_path", type: "custom_model", uri };
+  return undefined;
+}
+
 function bindAsset(r: ResolvedModel, resource: unknown, uri: string): ResolvedModel {
   const type = String((resource as { properties?: { modelType?: string } }).properties?.modelType ?? "");
-  if (/mlflow/i.test(type)) r.binding = { input: "mlflow_model_path", type: "mlflow_model", uri };
-  else if (/custom/i.test(type)) r.binding = { input: "pytorch_model_path", type: "custom_model", uri };
-  else
+  r.binding = bindingFor(type, uri);
+  if (!r.binding)
     r.problems.push(
       `model-asset: ${r.label} is a model of type ${type || "(none)"}; the fine-tune takes an MLflow model (mlflow_model) or a Hugging Face / PyTorch folder (custom_model).`,
     );

@@ -1,4 +1,5 @@
 import { mergeHyperparameters } from "../src/merge.js";
+import { bindingFor } from "../src/model-source.js";
 import { MINI } from "./helpers.js";
 
 describe("hyperparameters merged with the model's defaults", () => {
@@ -43,5 +44,21 @@ describe("hyperparameters merged with the model's defaults", () => {
     });
     expect(m.problems).toEqual([expect.stringMatching(/^lr-scheduler-type: lr_scheduler_type = "sine" is not one of/)]);
     expect(m.notes[0]).toMatch(/model default precision = 8 is left out/);
+  });
+});
+
+describe("a registered model's binding", () => {
+  it("binds MLflow models to mlflow_model_path and custom ones to pytorch_model_path, and nothing else", () => {
+    expect(bindingFor("mlflow_model", "azureml:m:1")).toEqual({
+      input: "mlflow_model_path",
+      type: "mlflow_model",
+      uri: "azureml:m:1",
+    });
+    expect(bindingFor("CustomModel", "azureml:m:2")).toEqual({
+      input: "pytorch_model_path",
+      type: "custom_model",
+      uri: "azureml:m:2",
+    });
+    expect(bindingFor("triton_model", "azureml:m:3")).toBeUndefined();
   });
 });
