@@ -49,12 +49,17 @@ export async function cancelJob(s: Session, jobName: string, log: Logger, waitMs
 /** The runner sends SIGINT, then SIGTERM, and kills the step about 7.5 s after the first. */
 const MAIN_WAIT_MS = 5_000;
 
+/** Tells the post step which job to cancel if main does not finish; call right before the job PUT. */
+export const rememberJob = (jobName: string) => core.saveState(STATE.job, jobName);
+
+/** After a PUT that Azure refused (4xx): there is no job for the post step to wait for. */
+export const forgetJob = () => core.saveState(STATE.job, "");
+
 /**
- * Saves the job name for the post step and installs the signal handlers; call before the first write.
- * The returned signal aborts the follow loop.
+ * Installs the signal handlers; call before the first write (the cluster, then the job). The returned
+ * signal aborts the follow loop.
  */
 export function armCancel(s: Session, jobName: string, log: Logger): AbortSignal {
-  core.saveState(STATE.job, jobName);
   const stop = new AbortController();
   const onSignal = (signal: string) => {
     if (stop.signal.aborted) return;

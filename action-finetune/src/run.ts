@@ -7,7 +7,7 @@ import type { Logger } from "@phi3-aml/shared/log";
 import { setOutputs, writeSummary } from "@phi3-aml/shared/report";
 import { standardTags } from "@phi3-aml/shared/tags";
 import { followPoller, formatDuration } from "@phi3-aml/shared/wait";
-import { armCancel, cancelJob, STATE } from "./cancel.js";
+import { armCancel, cancelJob, forgetJob, rememberJob, STATE } from "./cancel.js";
 import { COMPONENT_NAME } from "./component.js";
 import { computeBody } from "./compute-body.js";
 import { failedRunLog, follow, type Followed } from "./follow.js";
@@ -39,7 +39,10 @@ export async function run(inputs: FinetuneInputs, log: Logger): Promise<void> {
     const submitted = await submit(s, inputs, prepared, log);
     jobName = submitted.name;
     stop = submitted.stop;
-  } else stop = armCancel(s, jobName, log);
+  } else {
+    rememberJob(jobName);
+    stop = armCancel(s, jobName, log);
+  }
   const links = studioLinks(s.cloud, s.ref);
   setOutputs({ "job-name": jobName, "studio-url": links.job(jobName), "model-uri": modelUri(jobName) });
 
@@ -71,7 +74,10 @@ async function submit(s: Session, inputs: FinetuneInputs, p: Prepared, log: Logg
   const decision = decideJob(p.names, statuses);
   log.info(decision.reason);
   const stop = armCancel(s, decision.name, log);
-  if (!decision.submit) return { name: decision.name, stop };
+  if (!decision.submit) {
+    rememberJob(decision.name);
+    return { name: decision.name, stop };
+  }
   if (!inputs.serverless && !p.compute.exists) {
     log.info(
       `Creating cluster ${inputs.compute} (${inputs.vmSize}, ${inputs.minNodes}-${inputs.maxNodes} nodes, ${inputs.idleSeconds} s idle${inputs.identity ? ", user-assigned identity" : ""}).`,
@@ -85,7 +91,13 @@ async function submit(s: Session, inputs: FinetuneInputs, p: Prepared, log: Logg
     });
   }
   const body = { properties: { ...p.body.properties, tags: { ...standardTags(), ...p.body.properties.tags } } };
-  await s.client.jobs.createOrUpdate(rg, ws, decision.name, forSdk(body));
+  // Saved before the PUT: a cancel while it is in flight still cancels the job it creates.
+  rememberJob(decision.name);
+  await s.client.jobs.createOrUpdate(rg, ws, decision.name, forSdk(body)).catch((e: unknown) => {
+    const status = (e as { statusCode?: number }).statusCode ?? 0;
+    if (status >= 400 && status < 500) forgetJob();
+    throw e;
+  });
   log.info(`Submitted ${decision.name}: ${studioLinks(s.cloud, s.ref).job(decision.name)}`);
   return { name: decision.name, stop };
 }
