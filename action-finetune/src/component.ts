@@ -59,7 +59,12 @@ export const TYPED_INPUTS: Readonly<Record<string, string>> = {
  * places deciding the same thing is how a job ends up on the wrong cluster or with the wrong data.
  */
 export const ACTION_SET_INPUTS: Readonly<Record<string, string>> = {
-  mlflow_model_path: "the model and model-version inputs",
+  mlflow_model_path: "the model, model-version or model-asset input",
+  pytorch_model_path: "the model-asset input",
+  huggingface_id: "the huggingface-id input",
+  num_nodes_finetune: "the nodes input",
+  instance_type_finetune: "the vm-size input (with compute: serverless)",
+  instance_type_model_evaluation: "the vm-size input (with compute: serverless)",
   train_file_path: "the train-data input",
   validation_file_path: "the validation-data input",
   task_name: "the action (always ChatCompletion)",
@@ -72,7 +77,7 @@ export const ACTION_SET_INPUTS: Readonly<Record<string, string>> = {
 
 /** What the action needs the component to declare: the inputs it sets and the output it wires. */
 export const NEEDED_INPUTS: Readonly<Record<string, string>> = {
-  mlflow_model_path: "mlflow_model",
+  num_nodes_finetune: "integer",
   train_file_path: "uri_file",
   validation_file_path: "uri_file",
   compute_model_import: "string",
@@ -125,10 +130,14 @@ const isOptional = (d: ComponentInput) => d.optional === true || String(d.option
  * Problems with the component itself: an input or output this action relies on that the version does not
  * declare (another version may rename them), and required inputs without a default that nothing sets.
  */
-export function checkComponent(spec: ComponentSpec, hyperparameterKeys: Iterable<string> = []): string[] {
+export function checkComponent(
+  spec: ComponentSpec,
+  hyperparameterKeys: Iterable<string> = [],
+  extraNeeded: Readonly<Record<string, string>> = { mlflow_model_path: "mlflow_model" },
+): string[] {
   const label = specLabel(spec);
   const problems: string[] = [];
-  for (const [name, type] of Object.entries(NEEDED_INPUTS)) {
+  for (const [name, type] of Object.entries({ ...NEEDED_INPUTS, ...extraNeeded })) {
     const d = spec.inputs[name];
     if (!d)
       problems.push(
@@ -185,7 +194,7 @@ export interface HyperparameterCheck {
 export function checkHyperparameters(
   spec: ComponentSpec,
   hyperparameters: Readonly<Record<string, HyperValue>>,
-  o: { maxNodes?: number } = {},
+  o: { serverless?: boolean } = {},
 ): HyperparameterCheck {
   const label = specLabel(spec);
   const names = Object.keys(spec.inputs);
@@ -227,15 +236,6 @@ export function checkHyperparameters(
     values[key] = checked.value;
   }
 
-  const nodes = values.num_nodes_finetune;
-  if (nodes !== undefined && o.maxNodes !== undefined && Number(nodes) > o.maxNodes) {
-    problems.push({
-      input: "hyperparameters",
-      key: "num_nodes_finetune",
-      value: nodes,
-      message: `num_nodes_finetune = ${nodes} needs ${nodes} nodes, but the cluster has at most ${o.maxNodes} (max-nodes).`,
-    });
-  }
   // Allowed, but likely not what was meant.
   if ("batch_size" in values)
     notes.push(
@@ -247,11 +247,12 @@ export function checkHyperparameters(
   }
   if ("deepspeed_stage" in values && values.apply_deepspeed !== "true")
     notes.push('deepspeed_stage has an effect only with apply_deepspeed = "true" (the deepspeed input).');
-  for (const key of Object.keys(values).filter((k) => k.startsWith("instance_type_"))) {
-    notes.push(
-      `${key} has no effect: it applies to serverless compute, and this action runs every step on the compute cluster.`,
-    );
-  }
+  if (!o.serverless)
+    for (const key of Object.keys(values).filter((k) => k.startsWith("instance_type_"))) {
+      notes.push(
+        `${key} has no effect: it applies to serverless compute, and this action runs every step on the compute cluster.`,
+      );
+    }
   return { values, problems, notes };
 }
 

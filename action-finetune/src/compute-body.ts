@@ -15,6 +15,8 @@ export interface ComputeWanted {
   idleSeconds: number;
   tags?: Record<string, string>;
   description?: string;
+  /** ARM id of a user-assigned managed identity the nodes run as. */
+  identity?: string;
 }
 
 export interface ScaleSettings {
@@ -26,6 +28,8 @@ export interface ScaleSettings {
 export interface ComputeBody {
   location: string;
   tags?: Record<string, string>;
+  /** ManagedServiceIdentity (2025-12-01): the cluster's user-assigned identity, e.g. for AcrPull and storage reads. */
+  identity?: { type: "UserAssigned"; userAssignedIdentities: Record<string, Record<string, never>> };
   properties: {
     computeType: "AmlCompute";
     description?: string;
@@ -38,6 +42,7 @@ export function computeBody(w: ComputeWanted): ComputeBody {
   return {
     location: w.location,
     ...(w.tags && Object.keys(w.tags).length ? { tags: { ...w.tags } } : {}),
+    ...(w.identity ? { identity: { type: "UserAssigned", userAssignedIdentities: { [w.identity]: {} } } } : {}),
     properties: {
       computeType: "AmlCompute",
       description: w.description ?? `Fine-tune cluster (${w.vmSize}), created by phi3-aml-actions`,

@@ -21,9 +21,19 @@ export const LR_SCHEDULERS = [
   "constant_with_warmup",
 ] as const;
 
+/** Where the base model comes from: exactly one of the model, huggingface-id and model-asset inputs. */
+export type ModelSource =
+  | { kind: "catalog"; name: string; version?: string }
+  | { kind: "huggingface"; id: string }
+  | { kind: "asset"; ref: string };
+
+/** The default model source: Phi-3-mini-4k-instruct from Hugging Face (the catalog entry is retired). */
+export const DEFAULT_HUGGINGFACE_ID = "microsoft/Phi-3-mini-4k-instruct";
+export const SERVERLESS = "serverless";
+
 export interface FinetuneInputs {
-  model: string;
-  modelVersion?: string;
+  source: ModelSource;
+  /** Registry of the component, of a catalog model, and of the catalog entry read for a Hugging Face model. */
   registry: string;
   componentVersion?: string;
   trainData?: string;
@@ -34,7 +44,20 @@ export interface FinetuneInputs {
   maxNodes: number;
   idleSeconds: number;
   gpusPerNode?: number;
+  /** num_nodes_finetune. */
+  nodes: number;
+  /** ARM id of a user-assigned managed identity for the cluster. */
+  identity?: string;
+  /** True for compute: serverless (no cluster; the component's instance_type_* inputs). */
+  serverless: boolean;
+  /** Values of the typed inputs (component input → value): they win over the hyperparameters JSON. */
+  typed: Record<string, string | number | boolean>;
+  /** The hyperparameters JSON. */
+  extra: Record<string, string | number | boolean>;
+  /** Typed inputs and JSON together, typed winning (what the job is given before the model's defaults). */
   hyperparameters: Record<string, string | number | boolean>;
+  /** Lines for the log: a key given both typed and in the JSON. */
+  inputNotes: string[];
   experiment: string;
   displayName?: string;
   tags: Record<string, string>;
@@ -49,7 +72,7 @@ const DATA = /^(azureml:|\/subscriptions\/|https:\/\/)/i;
 /** Every input of the fine-tune action, checked before any request (defaults equal action.yml's). */
 export function readInputs(i: Inputs): FinetuneInputs {
   const compute = i.string("compute", { default: "phi3-ft-a100" }) ?? "phi3-ft-a100";
-  const badCompute = checkName(COMPUTE, compute);
+  const badCompute = compute.toLowerCase() !== SERVERLESS && checkName(COMPUTE, compute);
   if (badCompute) i.problem("compute", compute, `is not a valid cluster name: ${COMPUTE.rule}`);
   const job = i.string("job");
   if (job && checkName(JOB, job)) i.problem("job", job, `is not a valid job name: ${JOB.rule}`);
@@ -90,25 +113,30 @@ export function readInputs(i: Inputs): FinetuneInputs {
   const tags = i.jsonObject<Record<string, string>>("tags", { values: "string", example: '{"team": "nlp"}' });
   // Azure's limits on job tags, display names and experiment names (shared/src/limits.ts).
   checkTagsInput(i, "tags", tags, JOB_TAGS, standardTags());
-  // A component input given twice, by its typed input and in the JSON, is a mistake to report, not a
-  // silent choice of one: the job would run with a value the reader of the workflow did not expect.
+  // Typed inputs win over the JSON (the precedence Studio uses); the overridden value is said, never silent.
+  const inputNotes: string[] = [];
   for (const [key, value] of Object.entries(extra ?? {})) {
     const typed = hp[key];
     if (typed === undefined) continue;
     const input = TYPED_INPUT_OF[key] ?? key;
-    i.problem(
-      "hyperparameters",
-      "",
-      `sets ${key} to ${JSON.stringify(value)}, but the input ${input} sets it to ${JSON.stringify(typed)}; give it in one place: the ${input} input, or here and not there.`,
+    inputNotes.push(
+      `hyperparameters sets ${key} to ${JSON.stringify(value)}, and the input ${input} sets it to ${JSON.stringify(typed)}: the input wins.`,
     );
   }
-  const hyperparameters = Object.fromEntries(
-    Object.entries({ ...hp, ...extra }).filter(([, v]) => v !== undefined),
-  ) as Record<string, string | number | boolean>;
+  const typed = defined(hp);
+  const hyperparameters = { ...(extra ?? {}), ...typed };
+  const serverless = compute.toLowerCase() === SERVERLESS;
+  const nodes = i.int("nodes", { default: 1, min: 1, max: 100 }) ?? 1;
+  if (!serverless)
+    i.check(
+      nodes <= maxNodes,
+      "nodes",
+      String(nodes),
+      `is more than max-nodes (${maxNodes}): the cluster could never hold the job; raise max-nodes to at least ${nodes}, or lower nodes`,
+    );
 
   return {
-    model: i.string("model", { default: "Phi-3-mini-4k-instruct" }) ?? "Phi-3-mini-4k-instruct",
-    modelVersion: i.string("model-version", { pattern: /^\d+$/, rule: "a version number such as 14" }),
+    source: modelSource(i),
     registry: i.string("registry", { default: "azureml" }) ?? "azureml",
     componentVersion: i.string("component-version", { pattern: /^[\w.-]+$/, rule: "a version such as 0.0.63" }),
     trainData: data("train-data"),
@@ -124,7 +152,13 @@ export function readInputs(i: Inputs): FinetuneInputs {
     maxNodes,
     idleSeconds: i.duration("idle-seconds", { default: 120, min: 0, max: 7 * 86400 }) ?? 120,
     gpusPerNode: i.int("gpus-per-node", { min: 1, max: 16 }),
+    nodes,
+    identity: identity(i),
+    serverless,
+    typed,
+    extra: extra ?? {},
     hyperparameters,
+    inputNotes,
     experiment: limited(i, "experiment", EXPERIMENT_NAME, "phi3-finetune") ?? "phi3-finetune",
     displayName: limited(i, "display-name", JOB_DISPLAY_NAME),
     tags,
@@ -140,4 +174,50 @@ function limited(i: Inputs, input: string, limit: TextLimit, fallback?: string):
   const v = i.string(input, { default: fallback }) ?? fallback;
   checkTextInput(i, input, v, limit);
   return v;
+}
+
+const defined = <T>(o: Record<string, T | undefined>) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, T>;
+
+const HF_ID = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/;
+const ASSET =
+  /^(azureml:[A-Za-z0-9][\w.-]*:[\w.-]+|azureml:\/\/registries\/[^/]+\/models\/[^/]+\/versions\/[^/]+|\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+\/models\/[^/]+\/versions\/[^/]+)$/i;
+
+/** Exactly one model source; none given means the default Hugging Face model. */
+function modelSource(i: Inputs): ModelSource {
+  const model = i.string("model");
+  const version = i.string("model-version", { pattern: /^\d+$/, rule: "a version number such as 8" });
+  const hf = i.string("huggingface-id", { pattern: HF_ID, rule: "an id such as microsoft/Phi-3-mini-4k-instruct" });
+  const asset = i.string("model-asset", {
+    pattern: ASSET,
+    rule: "azureml:<name>:<version>, azureml://registries/<registry>/models/<name>/versions/<version>, or a workspace model version's ARM id",
+  });
+  const given = (
+    [
+      ["model", model],
+      ["huggingface-id", hf],
+      ["model-asset", asset],
+    ] as const
+  ).filter(([, v]) => v);
+  if (given.length > 1)
+    i.problem(
+      given[1]![0],
+      given[1]![1]!,
+      `is given together with ${given[0]![0]} (${given[0]![1]}): give exactly one model source (model for a catalog model, huggingface-id for a Hugging Face model, model-asset for a registered model)`,
+    );
+  if (version && !model)
+    i.problem("model-version", version, "applies to a catalog model only: give model as well, or leave it empty");
+  if (model) return { kind: "catalog", name: model, version };
+  if (asset) return { kind: "asset", ref: asset };
+  return { kind: "huggingface", id: hf ?? DEFAULT_HUGGINGFACE_ID };
+}
+
+const IDENTITY =
+  /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[\w.()-]{1,90}\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[A-Za-z0-9][\w-]{2,127}$/i;
+
+function identity(i: Inputs): string | undefined {
+  return i.string("identity", {
+    pattern: IDENTITY,
+    rule: "a user-assigned managed identity's resource id: /subscriptions/<subscription-id>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name> (az identity show --query id)",
+  });
 }

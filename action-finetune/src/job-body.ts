@@ -25,14 +25,18 @@ export interface JobPlan {
   registry: string;
   componentName?: string;
   componentVersion: string;
-  model: string;
-  modelVersion: string;
+  /** The base model and the component input it binds to. */
+  model: ModelBinding;
   /** Data asset ids or URIs, as the train-data / validation-data inputs give them. */
   trainData: string;
   validationData: string;
-  /** The cluster name: every step of the component runs on it. */
+  /** The cluster name: every step of the component runs on it; or "serverless" with `vmSize`. */
   compute: string;
+  /** With compute "serverless": the fine-tune and evaluation steps' instance type. */
+  vmSize?: string;
   gpusPerNode: number;
+  /** num_nodes_finetune. */
+  nodes: number;
   /** Checked hyperparameters (checkHyperparameters' values), component input name → value. */
   hyperparameters: Readonly<Record<string, HyperValue>>;
   experimentName: string;
@@ -48,9 +52,18 @@ export interface LiteralInput {
   value: string;
 }
 export interface AssetInput {
-  job_input_type: "uri_file" | "mlflow_model";
+  job_input_type: "uri_file" | "mlflow_model" | "custom_model";
   uri: string;
 }
+
+/**
+ * How the base model reaches the component: a model asset (mlflow_model_path for an MLflow model,
+ * pytorch_model_path for a custom one) or a Hugging Face id (huggingface_id, a string input).
+ */
+export type ModelBinding =
+  | { input: "mlflow_model_path"; type: "mlflow_model"; uri: string }
+  | { input: "pytorch_model_path"; type: "custom_model"; uri: string }
+  | { input: "huggingface_id"; value: string };
 export type NodeInput = LiteralInput | AssetInput;
 
 export interface PipelineNode {
@@ -68,8 +81,8 @@ export interface PipelineJobBody {
     experimentName: string;
     description?: string;
     tags: Record<string, string>;
-    computeId: string;
-    settings: { default_compute: string; force_rerun: boolean; continue_on_step_failure: boolean };
+    computeId?: string;
+    settings: { default_compute?: string; force_rerun: boolean; continue_on_step_failure: boolean };
     inputs: Record<string, never>;
     outputs: Record<string, { jobOutputType: "mlflow_model"; mode: "ReadWriteMount" }>;
     jobs: Record<string, PipelineNode>;
@@ -154,17 +167,15 @@ const literal = (v: HyperValue): LiteralInput => ({ job_input_type: "literal", v
 
 /** The PUT /jobs/{name} body of the fine-tune (not an LRO; the name is in the URL, not the body). */
 export function pipelineJobBody(plan: JobPlan): PipelineJobBody {
-  const computeId = computeArmId(plan.workspaceId, plan.compute);
+  const computeId = plan.compute === "serverless" ? undefined : computeArmId(plan.workspaceId, plan.compute);
   const inputs: Record<string, NodeInput> = {};
   // Hyperparameters first, sorted so that equal plans give equal bodies; the action's own inputs after,
   // so that a key the checks let through could never redirect the model, data or compute.
   for (const key of Object.keys(plan.hyperparameters).sort()) {
     if (!ACTION_SET_INPUTS[key]) inputs[key] = literal(plan.hyperparameters[key]!);
   }
-  inputs.mlflow_model_path = {
-    job_input_type: "mlflow_model",
-    uri: registryAssetUri(plan.registry, "models", plan.model, plan.modelVersion),
-  };
+  const m = plan.model;
+  inputs[m.input] = "value" in m ? literal(m.value) : { job_input_type: m.type, uri: m.uri };
   inputs.train_file_path = { job_input_type: "uri_file", uri: dataUri(plan.trainData, plan.workspaceId, "train-data") };
   inputs.validation_file_path = {
     job_input_type: "uri_file",
@@ -174,7 +185,12 @@ export function pipelineJobBody(plan: JobPlan): PipelineJobBody {
   if (task !== undefined) inputs.task_name = literal(task);
   for (const step of ["compute_model_import", "compute_preprocess", "compute_finetune", "compute_model_evaluation"])
     inputs[step] = literal(plan.compute);
+  // Serverless: the GPU steps run on vm-size; import and preprocess keep the component's CPU default.
+  if (plan.vmSize && plan.compute === "serverless")
+    for (const step of ["instance_type_finetune", "instance_type_model_evaluation"])
+      inputs[step] = literal(plan.vmSize);
   inputs.number_of_gpu_to_use_finetuning = literal(plan.gpusPerNode);
+  inputs.num_nodes_finetune = literal(plan.nodes);
 
   return {
     properties: {
@@ -183,8 +199,12 @@ export function pipelineJobBody(plan: JobPlan): PipelineJobBody {
       experimentName: plan.experimentName,
       ...(plan.description ? { description: plan.description } : {}),
       tags: { ...plan.tags },
-      computeId,
-      settings: { default_compute: computeId, force_rerun: true, continue_on_step_failure: false },
+      ...(computeId ? { computeId } : {}),
+      settings: {
+        ...(computeId ? { default_compute: computeId } : {}),
+        force_rerun: true,
+        continue_on_step_failure: false,
+      },
       inputs: {},
       outputs: { [PIPELINE_OUTPUT]: { jobOutputType: "mlflow_model", mode: "ReadWriteMount" } },
       jobs: {

@@ -9,6 +9,14 @@
  * names it ("standardNCADSA100v4Family") or in words ("Standard NCADSA100v4 Family Cluster Dedicated vCPUs").
  */
 
+import {
+  familyKey,
+  familyUsage,
+  findSize,
+  isRegionalTotal,
+  type UsageLike,
+} from "@phi3-aml/shared/azureml/compute-fit";
+
 /** A VM size as GET .../locations/{loc}/vmSizes answers it (VirtualMachineSize). */
 export interface VmSizeLike {
   name?: string;
@@ -17,14 +25,7 @@ export interface VmSizeLike {
   gpus?: number;
 }
 
-/** One entry of GET .../locations/{loc}/usages (Usage). */
-export interface UsageLike {
-  id?: string;
-  type?: string;
-  name?: { value?: string | null; localizedValue?: string | null } | null;
-  currentValue?: number | null;
-  limit?: number | null;
-}
+export type { UsageLike };
 
 export interface QuotaOptions {
   location?: string;
@@ -55,35 +56,12 @@ export const QUOTA_DOCS =
   "https://learn.microsoft.com/azure/machine-learning/how-to-manage-quotas#request-quota-and-limit-increases";
 export const PORTAL_QUOTAS = "https://portal.azure.com/#view/Microsoft_Azure_Capacity/QuotaMenuBlade/~/myQuotas";
 
-/** "standardNCADSA100v4Family" and "Standard NCADSA100v4 Family Cluster Dedicated vCPUs" → one key. */
-export function familyKey(family: string): string {
-  return family
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "")
-    .replace(/(cluster)?(dedicated)?vcpus$/, "");
-}
-
 /** The size from the region's list, case-insensitively (Azure writes sizes in more than one case). */
 export function findVmSize(vmSizes: readonly VmSizeLike[] | undefined, vmSize: string): VmSizeLike | undefined {
-  const want = vmSize.trim().toLowerCase();
-  return vmSizes?.find((s) => s.name?.toLowerCase() === want);
+  return findSize(vmSizes, vmSize);
 }
 
-const isLowPriority = (u: UsageLike) => /low\s*priority/i.test(`${u.name?.value ?? ""} ${u.type ?? ""}`);
-const isRegionalTotal = (u: UsageLike) =>
-  /dedicatedCores\/usages$/i.test(u.type ?? "") ||
-  /^total cluster dedicated regional vcpus$/i.test(u.name?.value ?? "");
-
-/** The subscription-level usage of a family: not a workspace's or a cluster's share, not low-priority. */
-function familyUsage(usages: readonly UsageLike[], family: string): UsageLike | undefined {
-  const key = familyKey(family);
-  const same = usages.filter((u) => !isLowPriority(u) && !isRegionalTotal(u) && familyKey(u.name?.value ?? "") === key);
-  return (
-    same.find((u) => /vmFamily\/usages$/i.test(u.type ?? "")) ??
-    same.find((u) => !/\/workspaces?\//i.test(`${u.id ?? ""}/${u.type ?? ""}`)) ??
-    same[0]
-  );
-}
+export { familyKey };
 
 const known = (n: number | null | undefined): n is number => typeof n === "number" && Number.isFinite(n);
 

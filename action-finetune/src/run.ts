@@ -2,11 +2,12 @@ import * as core from "@actions/core";
 import { userAgent } from "@phi3-aml/shared/action";
 import { connect, type Session } from "@phi3-aml/shared/azureml/session";
 import { studioLinks } from "@phi3-aml/shared/azureml/studio";
-import { ActionError, describeError } from "@phi3-aml/shared/errors";
+import { ActionError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
 import { setOutputs, writeSummary } from "@phi3-aml/shared/report";
 import { standardTags } from "@phi3-aml/shared/tags";
 import { followPoller, formatDuration } from "@phi3-aml/shared/wait";
+import { armCancel, cancelJob, forgetJob, rememberJob, STATE } from "./cancel.js";
 import { COMPONENT_NAME } from "./component.js";
 import { computeBody } from "./compute-body.js";
 import { failedRunLog, follow, type Followed } from "./follow.js";
@@ -15,76 +16,102 @@ import { decideJob } from "./job-name.js";
 import { modelUri } from "./job-body.js";
 import { finalMetrics, lossCharts } from "./metrics.js";
 import { preflight, type Prepared } from "./preflight.js";
+import { forSdk } from "./sdk.js";
 import { describeStatus } from "./status.js";
 import { summaryMarkdown } from "./summary.js";
 
-/** State shared with post.ts: the job to cancel, and whether main finished (a cancelled run never does). */
-export const STATE = { job: "job-name", finished: "finished" } as const;
+export { cancelJob, STATE };
 
 /**
- * Submit (or follow) the catalog fine-tune of Phi-3 and report it. When the workflow run is cancelled,
- * the runner sends SIGINT: the job is cancelled at once, and again by the post step if main did not finish.
+ * Submit (or follow) the chat-completion fine-tune and report it. When the workflow run is cancelled, the
+ * runner sends SIGINT: the job is cancelled at once (handlers are installed before the first write), and
+ * again by the post step if main did not finish.
  */
 export async function run(inputs: FinetuneInputs, log: Logger): Promise<void> {
   const s = await connect(inputs.azure, userAgent("finetune"), log);
-  const { resourceGroup: rg, workspace: ws } = s.ref;
-  const links = studioLinks(s.cloud, s.ref);
   let prepared: Prepared | undefined;
   let jobName = inputs.job;
-
+  let stop: AbortSignal;
   if (!jobName) {
     prepared = await log.group("Preflight", () => preflight(s, inputs));
     for (const n of prepared.notes) log.info(n);
-    const statuses: Record<string, string | undefined> = {};
-    for (const name of prepared.names)
-      statuses[name] = await s.client.jobs.get(rg, ws, name).then(
-        (j) => j.properties.status ?? "Unknown",
-        (e) => ((e as { statusCode?: number }).statusCode === 404 ? undefined : Promise.reject(e)),
-      );
-    const decision = decideJob(prepared.names, statuses);
-    log.info(decision.reason);
-    jobName = decision.name;
-    if (decision.submit) {
-      if (!prepared.compute.exists) {
-        log.info(
-          `Creating cluster ${inputs.compute} (${inputs.vmSize}, ${inputs.minNodes}-${inputs.maxNodes} nodes, ${inputs.idleSeconds} s idle).`,
-        );
-        const body = computeBody({ ...prepared.compute.wanted, tags: standardTags() });
-        await followPoller(
-          await s.client.computeOperations.beginCreateOrUpdate(rg, ws, inputs.compute, body as never),
-          { what: `cluster ${inputs.compute}`, log, timeoutMs: 30 * 60_000, intervalMs: 5_000 },
-        );
-      }
-      await s.client.jobs.createOrUpdate(rg, ws, jobName, {
-        properties: { ...prepared.body.properties, tags: { ...standardTags(), ...prepared.body.properties.tags } },
-      } as never);
-      log.info(`Submitted ${jobName}: ${links.job(jobName)}`);
-    }
+    for (const w of prepared.warnings) log.warning(w);
+    const submitted = await submit(s, inputs, prepared, log);
+    jobName = submitted.name;
+    stop = submitted.stop;
+  } else {
+    rememberJob(jobName);
+    stop = armCancel(s, jobName, log);
   }
-  core.saveState(STATE.job, jobName);
+  const links = studioLinks(s.cloud, s.ref);
   setOutputs({ "job-name": jobName, "studio-url": links.job(jobName), "model-uri": modelUri(jobName) });
 
-  // Cancellation: the runner sends SIGINT (then SIGTERM) and gives about 7 seconds.
-  const stop = new AbortController();
-  const onSignal = (signal: string) => {
-    log.warning(`${signal}: the workflow run was cancelled; cancelling Azure ML job ${jobName}.`);
-    stop.abort();
-    void cancelJob(s, jobName!, log).finally(() => process.exit(1));
-  };
-  process.once("SIGINT", () => onSignal("SIGINT"));
-  process.once("SIGTERM", () => onSignal("SIGTERM"));
-
   if (!inputs.wait) {
-    const job = await s.client.jobs.get(rg, ws, jobName);
+    const job = await s.client.jobs.get(s.ref.resourceGroup, s.ref.workspace, jobName);
     setOutputs({ status: job.properties.status ?? "Unknown" });
     core.saveState(STATE.finished, "true");
     log.info(`wait is false: ${jobName} goes on (${job.properties.status}). Follow it later with job: ${jobName}.`);
     return;
   }
-
-  const followed = await follow(s, jobName, { timeoutMs: inputs.timeoutMinutes * 60_000, signal: stop.signal, log });
+  const followed = await follow(s, jobName, { timeoutMs: inputs.timeoutMinutes * 60_000, signal: stop, log });
   if (followed.stoppedWaiting === "cancelled") return;
   core.saveState(STATE.finished, "true");
+  await finish(s, inputs, jobName, prepared, followed, log);
+}
+
+/**
+ * Decides between submitting and following; before the first write (the cluster, then the job) saves the
+ * deterministic job name and installs the cancel handlers, so that a cancel during the PUT is not lost.
+ */
+async function submit(s: Session, inputs: FinetuneInputs, p: Prepared, log: Logger) {
+  const { resourceGroup: rg, workspace: ws } = s.ref;
+  const statuses: Record<string, string | undefined> = {};
+  for (const name of p.names)
+    statuses[name] = await s.client.jobs.get(rg, ws, name).then(
+      (j) => j.properties.status ?? "Unknown",
+      (e) => ((e as { statusCode?: number }).statusCode === 404 ? undefined : Promise.reject(e)),
+    );
+  const decision = decideJob(p.names, statuses);
+  log.info(decision.reason);
+  const stop = armCancel(s, decision.name, log);
+  if (!decision.submit) {
+    rememberJob(decision.name);
+    return { name: decision.name, stop };
+  }
+  if (!inputs.serverless && !p.compute.exists) {
+    log.info(
+      `Creating cluster ${inputs.compute} (${inputs.vmSize}, ${inputs.minNodes}-${inputs.maxNodes} nodes, ${inputs.idleSeconds} s idle${inputs.identity ? ", user-assigned identity" : ""}).`,
+    );
+    const body = computeBody({ ...p.compute.wanted, tags: standardTags() });
+    await followPoller(await s.client.computeOperations.beginCreateOrUpdate(rg, ws, inputs.compute, forSdk(body)), {
+      what: `cluster ${inputs.compute}`,
+      log,
+      timeoutMs: 30 * 60_000,
+      intervalMs: 5_000,
+    });
+  }
+  const body = { properties: { ...p.body.properties, tags: { ...standardTags(), ...p.body.properties.tags } } };
+  // Saved before the PUT: a cancel while it is in flight still cancels the job it creates.
+  rememberJob(decision.name);
+  await s.client.jobs.createOrUpdate(rg, ws, decision.name, forSdk(body)).catch((e: unknown) => {
+    const status = (e as { statusCode?: number }).statusCode ?? 0;
+    if (status >= 400 && status < 500) forgetJob();
+    throw e;
+  });
+  log.info(`Submitted ${decision.name}: ${studioLinks(s.cloud, s.ref).job(decision.name)}`);
+  return { name: decision.name, stop };
+}
+
+/** Outputs, the failing step's log, the summary, and the step's outcome once the job ended (or waiting stopped). */
+async function finish(
+  s: Session,
+  inputs: FinetuneInputs,
+  jobName: string,
+  prepared: Prepared | undefined,
+  followed: Followed,
+  log: Logger,
+): Promise<void> {
+  const links = studioLinks(s.cloud, s.ref);
   const metrics = finalMetrics(followed.histories);
   setOutputs({
     status: followed.status,
@@ -101,8 +128,7 @@ export async function run(inputs: FinetuneInputs, log: Logger): Promise<void> {
     );
     return;
   }
-  const info = describeStatus(followed.status);
-  if (!info.success) {
+  if (!describeStatus(followed.status).success) {
     const last = logTail?.text.trim().split("\n").at(-1);
     throw new ActionError(
       `Fine-tune job ${jobName} ended ${followed.status}${last ? `: ${last}` : "."}`,
@@ -112,17 +138,6 @@ export async function run(inputs: FinetuneInputs, log: Logger): Promise<void> {
   log.info(
     `${jobName} Completed in ${formatDuration(followed.durationSeconds * 1000)}. The model: ${modelUri(jobName)}`,
   );
-}
-
-export async function cancelJob(s: Session, jobName: string, log: Logger): Promise<void> {
-  try {
-    const job = await s.client.jobs.get(s.ref.resourceGroup, s.ref.workspace, jobName);
-    if (describeStatus(job.properties.status).phase === "ended") return;
-    await s.client.jobs.beginCancel(s.ref.resourceGroup, s.ref.workspace, jobName);
-    log.info(`Asked Azure ML to cancel ${jobName}.`);
-  } catch (e) {
-    log.warning(`Could not cancel ${jobName}: ${describeError(e)}`);
-  }
 }
 
 function report(
@@ -135,23 +150,26 @@ function report(
   logTail?: { run: string; text: string },
 ): string {
   const links = studioLinks(s.cloud, s.ref);
+  const compute = inputs.serverless ? "serverless" : inputs.compute;
   return summaryMarkdown({
     jobName,
     status: f.status,
     studioUrl: links.job(jobName),
     durationSeconds: f.durationSeconds,
-    model: { name: inputs.model, version: p?.modelVersion ?? inputs.modelVersion ?? "?", registry: inputs.registry },
+    model: { text: p?.model.label ?? "(from the job)", input: p?.model.binding.input },
     component: { name: COMPONENT_NAME, version: p?.componentVersion ?? inputs.componentVersion ?? "?" },
     trainData: { text: inputs.trainData ?? "(from the job)" },
     validationData: { text: inputs.validationData ?? "(from the job)" },
     compute: {
-      name: inputs.compute,
+      name: compute,
       vmSize: inputs.vmSize,
-      maxNodes: inputs.maxNodes,
+      maxNodes: inputs.serverless ? inputs.nodes : inputs.maxNodes,
+      nodes: inputs.nodes,
       gpusPerNode: p?.compute.gpusPerNode ?? inputs.gpusPerNode ?? 1,
-      url: links.compute(inputs.compute),
+      url: inputs.serverless ? undefined : links.compute(inputs.compute),
     },
     hyperparameters: p?.hyperparameters ?? {},
+    sources: p?.sources,
     spec: p?.spec,
     metrics,
     charts: lossCharts(f.histories),
@@ -159,6 +177,6 @@ function report(
     timeline: f.timeline,
     stoppedWaiting: f.stoppedWaiting === "timeout" ? { afterMs: inputs.timeoutMinutes * 60_000 } : undefined,
     logTail,
-    notes: p?.notes,
+    notes: [...(p?.warnings ?? []), ...(p?.notes ?? [])],
   });
 }

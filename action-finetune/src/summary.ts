@@ -20,13 +20,16 @@ export interface SummaryData {
   status: string;
   studioUrl?: string;
   durationSeconds?: number;
-  model: { name: string; version: string; registry: string };
+  /** "Phi-4 version 8 (registry azureml)", and the component input it is bound to. */
+  model: { text: string; input?: string };
   component: { name: string; version: string };
   trainData: Ref;
   validationData: Ref;
-  compute: { name: string; vmSize: string; maxNodes: number; gpusPerNode: number; url?: string };
+  compute: { name: string; vmSize: string; maxNodes: number; nodes?: number; gpusPerNode: number; url?: string };
   /** The literals the job was given, component input → value. */
   hyperparameters: Readonly<Record<string, string>>;
+  /** Where each of them came from ("input epochs", "hyperparameters", "model default (Phi-4 version 8)"). */
+  sources?: Readonly<Record<string, string>>;
   /** For the component's defaults of the training inputs that were not set. */
   spec?: ComponentSpec;
   metrics: Readonly<Record<string, number>>;
@@ -105,16 +108,13 @@ export function summaryMarkdown(d: SummaryData): string {
 
   out.push("### Model and data", "");
   const rows: Array<[string, string]> = [
-    [
-      "base model",
-      `${escapeMarkdown(d.model.name)} version ${escapeMarkdown(d.model.version)} (registry ${escapeMarkdown(d.model.registry)})`,
-    ],
+    ["base model", `${escapeMarkdown(d.model.text)}${d.model.input ? ` → \`${d.model.input}\`` : ""}`],
     ["fine-tune component", `${escapeMarkdown(d.component.name)} ${escapeMarkdown(d.component.version)}`],
     ["training data", ref(d.trainData)],
     ["validation data", ref(d.validationData)],
     [
       "compute",
-      `${d.compute.url ? link(d.compute.name, d.compute.url) : escapeMarkdown(d.compute.name)}: ${escapeMarkdown(d.compute.vmSize)}, up to ${d.compute.maxNodes} node${d.compute.maxNodes === 1 ? "" : "s"}, ${d.compute.gpusPerNode} GPU${d.compute.gpusPerNode === 1 ? "" : "s"} per node`,
+      `${d.compute.url ? link(d.compute.name, d.compute.url) : escapeMarkdown(d.compute.name)}: ${escapeMarkdown(d.compute.vmSize)}, ${d.compute.nodes ? `${d.compute.nodes} of ` : ""}up to ${d.compute.maxNodes} node${d.compute.maxNodes === 1 ? "" : "s"}, ${d.compute.gpusPerNode} GPU${d.compute.gpusPerNode === 1 ? "" : "s"} per node`,
     ],
   ];
   if (d.modelUri) rows.push(["fine-tuned model", `\`${d.modelUri}\``]);
@@ -126,9 +126,9 @@ export function summaryMarkdown(d: SummaryData): string {
   if (set.length || defaults.length) {
     out.push(
       markdownTable(
-        ["input", "value", ""],
+        ["input", "value", "from"],
         [
-          ...set.map((k) => [k, d.hyperparameters[k], "set"]),
+          ...set.map((k) => [k, d.hyperparameters[k], d.sources?.[k] ?? "set"]),
           ...defaults.sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, v, "component default"]),
         ],
       ),

@@ -14,10 +14,10 @@ import { componentVersionResource, MINI, realSpec, specSuite } from "./helpers.j
 
 const check = (
   hp: Record<string, string | number | boolean>,
-  o: { maxNodes?: number } = {},
+  o: { serverless?: boolean } = {},
   spec: ComponentSpec = MINI,
 ) => checkHyperparameters(spec, hp, o);
-const messages = (hp: Record<string, string | number | boolean>, o: { maxNodes?: number } = {}) =>
+const messages = (hp: Record<string, string | number | boolean>, o: { serverless?: boolean } = {}) =>
   check(hp, o).problems.map((p) => p.message);
 
 describe("the component's declared inputs", () => {
@@ -190,15 +190,15 @@ describe("hyperparameters checked against the component", () => {
   });
 
   it("blames the typed action input for a key it sets, and hyperparameters otherwise", () => {
-    const r = check({ num_train_epochs: 0, num_nodes_finetune: 0 });
-    expect(r.problems.map((p) => p.input)).toEqual(["epochs", "hyperparameters"]);
+    const r = check({ num_train_epochs: 0, lora_r: "x" });
+    expect(r.problems.map((p) => p.input)).toEqual(["epochs", "lora-r"]);
+    expect(check({ warmup_ratio: 0.1 }).problems.map((p) => p.input)).toEqual(["hyperparameters"]);
   });
 
-  it("refuses more fine-tune nodes than the cluster can have", () => {
-    expect(messages({ num_nodes_finetune: 2 }, { maxNodes: 1 })).toEqual([
-      "num_nodes_finetune = 2 needs 2 nodes, but the cluster has at most 1 (max-nodes).",
+  it("refuses num_nodes_finetune in hyperparameters: the nodes input sets it (checked against max-nodes)", () => {
+    expect(messages({ num_nodes_finetune: 2 })).toEqual([
+      "num_nodes_finetune is set by the nodes input; set that instead of giving it in hyperparameters.",
     ]);
-    expect(messages({ num_nodes_finetune: 2 }, { maxNodes: 2 })).toEqual([]);
   });
 
   it("notes inputs that are allowed but have no effect as given", () => {
@@ -209,9 +209,11 @@ describe("hyperparameters checked against the component", () => {
       expect.stringMatching(/lora_r has an effect only with apply_lora = "true"/),
     ]);
     expect(check({ lora_r: 16, apply_lora: true }).notes).toEqual([]);
-    expect(check({ instance_type_finetune: "Standard_NC6s_v3" }).notes).toEqual([
-      expect.stringMatching(/instance_type_finetune has no effect/),
+    const spec = { ...MINI, inputs: { ...MINI.inputs, instance_type_preprocess: { type: "string", optional: true } } };
+    expect(check({ instance_type_preprocess: "Standard_D4s_v3" }, {}, spec).notes).toEqual([
+      expect.stringMatching(/instance_type_preprocess has no effect/),
     ]);
+    expect(check({ instance_type_preprocess: "Standard_D4s_v3" }, { serverless: true }, spec).notes).toEqual([]);
   });
 
   it("reports every problem at once", () => {

@@ -14,8 +14,28 @@ async function withData() {
   return { w, train: data.outputs["train-data"]!, validation: data.outputs["validation-data"]! };
 }
 
+type Call = { method: string; path: string; requestBody?: unknown; status?: number };
+type Node = { componentId: string; inputs: Record<string, { value?: string; uri?: string; job_input_type?: string }> };
+
+/** The single node of the submitted pipeline job. */
+function jobNode(calls: Call[]): Node {
+  const put = calls.find((c) => c.method === "PUT" && c.path.includes("/jobs/"));
+  if (!put) throw new Error("no job was submitted");
+  return Object.values((put.requestBody as { properties: { jobs: Record<string, Node> } }).properties.jobs)[0]!;
+}
+
+/** Writes other than the data assets the dataset action registered: clusters, jobs. */
+const writes = (calls: Call[]) =>
+  calls
+    .filter(
+      (c) =>
+        (["PUT", "PATCH", "DELETE"].includes(c.method) && !c.path.includes("/data/")) ||
+        (c.method === "POST" && /\/(jobs|computes)\//.test(c.path)),
+    )
+    .map((c) => `${c.method} ${c.path}`);
+
 describe("action-finetune (bundled, as the runner runs it)", () => {
-  it("checks everything, creates the cluster, submits the catalog fine-tune once, follows it to Completed and reports metrics", async () => {
+  it("by default fine-tunes Phi-3-mini-4k-instruct from Hugging Face with the catalog entry's defaults: creates the cluster, submits once, follows it to Completed and reports metrics", async () => {
     const { w, train, validation } = await withData();
     await control("PUT", "/jobs/next", { workspace: w.workspace, durationMs: 4000 });
     const inputs = {
@@ -45,14 +65,28 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
     };
     expect(body.properties.jobType).toBe("Pipeline");
     const node = Object.values(body.properties.jobs)[0]!;
-    // The latest component and model of the registry, the walkthrough's hyperparameters as string literals.
+    // The latest component; the model from Hugging Face (the catalog entry is archived: a warning, not a refusal);
+    // typed inputs over the catalog entry's model_specific_defaults, string literals.
     expect(node.componentId).toBe("azureml://registries/azureml/components/chat_completion_pipeline/versions/0.0.65");
-    expect(node.inputs.mlflow_model_path?.uri).toBe(
-      "azureml://registries/azureml/models/Phi-3-mini-4k-instruct/versions/15",
-    );
+    expect(node.inputs.huggingface_id?.value).toBe("microsoft/Phi-3-mini-4k-instruct");
+    expect(node.inputs.mlflow_model_path).toBeUndefined();
     expect(Number(node.inputs.learning_rate?.value)).toBe(0.00002);
     expect(node.inputs.lr_scheduler_type?.value).toBe("cosine");
     expect(node.inputs.apply_lora?.value).toBe("true");
+    expect(node.inputs.apply_deepspeed?.value).toBe("true");
+    expect(node.inputs.deepspeed_stage?.value).toBe("2");
+    expect(node.inputs.save_total_limit?.value).toBe("1");
+    expect(node.inputs.learning_rate_min).toBeUndefined();
+    expect(node.inputs.num_nodes_finetune?.value).toBe("1");
+    expect(node.inputs.number_of_gpu_to_use_finetuning?.value).toBe("1");
+    expect(node.inputs.compute_finetune?.value).toBe("phi3-ft-a100");
+    expect(run.annotations.find((a) => a.level === "warning")?.message).toMatch(
+      /catalog entry of the same model says: Phi-3-mini-4k-instruct version 15 .*archived.*retired on 2025-08-30/,
+    );
+    // The summary says where each value came from.
+    expect(run.summary).toContain("| learning\\_rate | 0.00002 | input learning-rate |");
+    expect(run.summary).toContain("| deepspeed\\_stage | 2 | model default \\(Phi-3-mini-4k-instruct version 15\\) |");
+    expect(run.summary).toContain("| per\\_device\\_train\\_batch\\_size | 1 | model default");
     expect(node.inputs.train_file_path?.uri).toMatch(/^azureml:phi3-chat-train:[0-9a-f]{12}$/);
     expect(calls.filter((c) => c.method === "PUT" && c.path.includes("/computes/")).map((c) => c.status)).toEqual([
       201,
@@ -147,6 +181,7 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
       inputs: {
         "train-data": "azureml:nope:1",
         "validation-data": "azureml:nope:2",
+        model: "Phi-4",
         "model-version": "99",
         hyperparameters: '{"learning_rat": 0.1}',
       },
@@ -199,5 +234,181 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
     expect(error).toContain("no chat_completion_pipeline version 9.9.9");
     expect(error).toMatch(/vm-size: .*NCADSA100v4/);
     expect((await w.armCalls()).filter((c) => c.method === "PUT" && !c.path.includes("/data/"))).toEqual([]);
+  });
+
+  it("fine-tunes a live catalog model on two nodes: its own defaults, the JSON over them, mlflow_model_path", async () => {
+    const { w, train, validation } = await withData();
+    await control("POST", "/quotas", { family: "standardNCADSA100v4Family", limit: 48, current: 0 });
+    const run = await runAction(ACTION, {
+      env: w.env,
+      inputs: {
+        "train-data": train,
+        "validation-data": validation,
+        model: "Phi-4",
+        nodes: "2",
+        "max-nodes": "2",
+        epochs: "2",
+        hyperparameters: '{"learning_rate": 0.0001, "num_train_epochs": 5}',
+        wait: "false",
+      },
+      timeoutMs: 120_000,
+    });
+    await control("POST", "/quotas", { family: "standardNCADSA100v4Family", limit: 24, current: 0 });
+    expect(run.code).toBe(0);
+    const node = jobNode(await w.armCalls());
+    expect(node.inputs.mlflow_model_path).toEqual({
+      job_input_type: "mlflow_model",
+      uri: "azureml://registries/azureml/models/Phi-4/versions/8",
+    });
+    expect(node.inputs.huggingface_id).toBeUndefined();
+    expect(node.inputs.num_nodes_finetune?.value).toBe("2");
+    expect(node.inputs.deepspeed_stage?.value).toBe("3"); // Phi-4's own default
+    expect(node.inputs.learning_rate?.value).toBe("0.0001"); // the JSON over the model's 5e-6
+    expect(node.inputs.num_train_epochs?.value).toBe("2"); // the typed input over the JSON
+    expect(run.stdout).toContain("the input epochs sets it to 2: the input wins");
+  });
+
+  it("runs on serverless compute: no cluster, the component's instance_type inputs", async () => {
+    const { w, train, validation } = await withData();
+    const run = await runAction(ACTION, {
+      env: w.env,
+      inputs: { "train-data": train, "validation-data": validation, compute: "serverless", wait: "false" },
+      timeoutMs: 120_000,
+    });
+    expect(run.code).toBe(0);
+    const calls = await w.armCalls();
+    expect(calls.filter((c) => c.method === "PUT" && c.path.includes("/computes/"))).toEqual([]);
+    const put = calls.find((c) => c.method === "PUT" && c.path.includes("/jobs/"))!;
+    const props = (put.requestBody as { properties: Record<string, unknown> }).properties;
+    expect(props.computeId).toBeUndefined();
+    const node = jobNode(calls);
+    expect(node.inputs.compute_finetune?.value).toBe("serverless");
+    expect(node.inputs.instance_type_finetune?.value).toBe("Standard_NC24ads_A100_v4");
+  });
+
+  it("binds a registered MLflow model-asset to mlflow_model_path", async () => {
+    const { w, train, validation } = await withData();
+    const run = await runAction(ACTION, {
+      env: w.env,
+      inputs: {
+        "train-data": train,
+        "validation-data": validation,
+        "model-asset": "azureml://registries/azureml/models/Phi-4/versions/8",
+        wait: "false",
+      },
+      timeoutMs: 120_000,
+    });
+    expect(run.code).toBe(0);
+    expect(jobNode(await w.armCalls()).inputs.mlflow_model_path?.uri).toBe(
+      "azureml://registries/azureml/models/Phi-4/versions/8",
+    );
+  });
+
+  it("refuses the retired catalog Phi-3 before any write, naming the date, the huggingface-id way and the live models", async () => {
+    const { w, train, validation } = await withData();
+    const run = await runAction(ACTION, {
+      env: w.env,
+      inputs: { "train-data": train, "validation-data": validation, model: "Phi-3-mini-4k-instruct" },
+    });
+    expect(run.code).toBe(1);
+    const error = run.annotations.find((a) => a.level === "error")!.message;
+    expect(error).toMatch(/model: Phi-3-mini-4k-instruct version 15 .*is archived.*retired on 2025-08-30/);
+    expect(error).toContain("huggingface-id: microsoft/Phi-3-mini-4k-instruct");
+    expect(error).toContain("Phi-4 (version 8)");
+    expect(writes(await w.armCalls())).toEqual([]);
+  });
+
+  it("refuses, before any write, a model that cannot fine-tune for chat-completion, a missing model, and VM sizes that do not fit", async () => {
+    const { w, train, validation } = await withData();
+    const refused = async (inputs: Record<string, string>) => {
+      const run = await runAction(ACTION, {
+        env: w.env,
+        inputs: { "train-data": train, "validation-data": validation, ...inputs },
+      });
+      expect(run.code).toBe(1);
+      return run.annotations.find((a) => a.level === "error")!.message;
+    };
+    expect(await refused({ model: "bert-base-uncased" })).toMatch(
+      /model: bert-base-uncased version 19 .*cannot be fine-tuned for chat-completion .*Phi-4 \(version 8\)/,
+    );
+    expect(await refused({ model: "Phi-9-giant" })).toMatch(/no model Phi-9-giant in the azureml registry.*Phi-4/);
+    expect(await refused({ model: "Phi-4", "vm-size": "Standard_NC16as_T4_v3" })).toMatch(
+      /vm-size: Standard_NC16as_T4_v3 is not on Phi-4 version 8's fine-tuning compute allow-list .*Sizes that fit and have quota: Standard_NC24ads_A100_v4/,
+    );
+    expect(await refused({ "vm-size": "Standard_NC24s_v3" })).toMatch(
+      /vm-size: Standard_NC24s_v3 is of the NCv3 \(V100\) family, which Azure retired on 2025-09-30/,
+    );
+    expect(writes(await w.armCalls())).toEqual([]);
+  });
+
+  it("refuses two model sources, nodes above max-nodes and a malformed identity before any call", async () => {
+    const w = await world();
+    const run = await runAction(ACTION, {
+      env: w.env,
+      inputs: {
+        "train-data": "azureml:a:1",
+        "validation-data": "azureml:b:1",
+        model: "Phi-4",
+        "huggingface-id": "microsoft/phi-4",
+        nodes: "3",
+        "max-nodes": "2",
+        identity: "phi3-identity",
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(
+      run.annotations
+        .filter((a) => a.title?.startsWith("Input "))
+        .map((a) => a.title)
+        .sort(),
+    ).toEqual(["Input huggingface-id", "Input identity", "Input nodes"]);
+    expect(await w.idTokensIssued()).toBe(0);
+  });
+
+  it("fails at the model-import step when the Hugging Face id cannot be fetched", async () => {
+    const { w, train, validation } = await withData();
+    const run = await runAction(ACTION, {
+      env: w.env,
+      inputs: { "train-data": train, "validation-data": validation, "huggingface-id": "nobody/no-such-model" },
+      timeoutMs: 60_000,
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs.status).toBe("Failed");
+    expect(run.annotations.find((a) => a.level === "error")!.message).toMatch(
+      /\[chat_completion_model_import\].*RepositoryNotFoundError|Repository Not Found/,
+    );
+  });
+
+  it("cancels a job whose PUT was still in flight when the run was cancelled", async () => {
+    const { w, train, validation } = await withData();
+    await control("PUT", "/jobs/next", { workspace: w.workspace, durationMs: 600_000 });
+    const { id } = await control<{ id: number }>("POST", "/faults", {
+      service: "arm",
+      method: "PUT",
+      path: `/workspaces/${w.workspace}/jobs/`,
+      kind: "delay",
+      delayMs: 30_000,
+    });
+    const started = Date.now();
+    const run = await runAction(ACTION, {
+      env: w.env,
+      inputs: { "train-data": train, "validation-data": validation },
+      signal: { name: "SIGINT", afterMs: 14_000 },
+      timeoutMs: 60_000,
+    });
+    await control("DELETE", `/faults/${id}`);
+    // The name was saved before the PUT, so the post step knows the job although main never saw the PUT end.
+    const job = run.state["job-name"]!;
+    expect(job).toMatch(/^phi3-ft-/);
+    expect(run.stdout).toContain("the workflow run was cancelled; cancelling Azure ML job");
+    const post = await runAction(ACTION, { env: w.env, post: { state: { "job-name": job } }, timeoutMs: 90_000 });
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain(`Asked Azure ML to cancel ${job}.`);
+    const calls = await w.armCalls();
+    const put = calls.find((c) => c.method === "PUT" && c.path.includes("/jobs/"))!;
+    const cancel = calls.find((c) => c.method === "POST" && c.path.endsWith(`/jobs/${job}/cancel`));
+    expect(put).toBeDefined();
+    expect(cancel?.status).toBe(202);
+    expect(Date.now() - started).toBeGreaterThan(30_000);
   });
 });

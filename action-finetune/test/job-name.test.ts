@@ -15,12 +15,16 @@ const plan: JobPlan = {
   workspaceId: ARM,
   registry: "azureml",
   componentVersion: "0.0.65",
-  model: "Phi-3-mini-4k-instruct",
-  modelVersion: "14",
+  model: {
+    input: "mlflow_model_path",
+    type: "mlflow_model",
+    uri: "azureml://registries/azureml/models/Phi-3-mini-4k-instruct/versions/14",
+  },
   trainData: "azureml:chat-train:3",
   validationData: "azureml:chat-validation:3",
   compute: "phi3-ft-a100",
   gpusPerNode: 1,
+  nodes: 1,
   hyperparameters: { num_train_epochs: 1, learning_rate: 0.00002 },
   experimentName: "phi3-finetune",
   displayName: "run 1",
@@ -75,7 +79,8 @@ describe("the job name", () => {
   it("changes with anything that changes the training", () => {
     const other = (p: Partial<JobPlan>) => jobFingerprint(pipelineJobBody({ ...plan, ...p }));
     expect(other({ hyperparameters: { num_train_epochs: 2, learning_rate: 0.00002 } })).not.toBe(fp);
-    expect(other({ modelVersion: "15" })).not.toBe(fp);
+    expect(other({ model: { input: "huggingface_id", value: "microsoft/Phi-3-mini-4k-instruct" } })).not.toBe(fp);
+    expect(other({ nodes: 2 })).not.toBe(fp);
     expect(other({ componentVersion: "0.0.64" })).not.toBe(fp);
     expect(other({ trainData: "azureml:chat-train:4" })).not.toBe(fp);
     expect(other({ compute: "other" })).not.toBe(fp);

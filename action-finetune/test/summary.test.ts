@@ -6,7 +6,7 @@ const data: SummaryData = {
   status: "Completed",
   studioUrl: "https://ml.azure.com/runs/phi3-ft-42-0123abcd?wsid=/subscriptions/s/resourcegroups/rg/workspaces/w",
   durationSeconds: 3725,
-  model: { name: "Phi-3-mini-4k-instruct", version: "14", registry: "azureml" },
+  model: { text: "Phi-3-mini-4k-instruct version 14 (registry azureml)", input: "mlflow_model_path" },
   component: { name: "chat_completion_pipeline", version: "0.0.65" },
   trainData: { text: "chat-train:3", url: "https://ml.azure.com/data/chat-train/3/details" },
   validationData: { text: "azureml://datastores/workspaceblobstore/paths/chat/validation.jsonl" },
@@ -45,7 +45,9 @@ describe("job summary", () => {
   });
 
   it("shows model, component, data, compute and the output model", () => {
-    expect(md).toContain("| base model | Phi-3-mini-4k-instruct version 14 (registry azureml) |");
+    expect(md).toContain(
+      "| base model | Phi-3-mini-4k-instruct version 14 \\(registry azureml\\) → `mlflow_model_path` |",
+    );
     expect(md).toContain("| fine-tune component | chat\\_completion\\_pipeline 0.0.65 |");
     expect(md).toContain("| training data | [chat-train:3](https://ml.azure.com/data/chat-train/3/details) |");
     expect(md).toContain("| validation data | azureml://datastores/workspaceblobstore/paths/chat/validation.jsonl |");

@@ -13,7 +13,7 @@ describe("the public azureml registry, found through registry discovery (shared 
     });
     // Today's catalog: Phi-3 archived (not listed as active), Phi-4 live; ids in azureml:// form (issue 14
     // item 2), flavors always present (item 3), tags as Python-literal strings.
-    expect(r.active).toEqual(["Phi-4"]);
+    expect(r.active).toEqual(["Phi-4", "bert-base-uncased"]);
     expect(r.all).toBeGreaterThan(3);
     expect(r.phi3).toMatchObject({
       id: "azureml://registries/azureml/models/Phi-3-mini-4k-instruct/versions/15",

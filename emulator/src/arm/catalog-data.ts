@@ -99,7 +99,7 @@ export function entryFromSpec(spec: Obj, flavors: CatalogEntry["flavors"]): Cata
     tags,
     properties,
     flavors,
-    huggingfaceId: `microsoft/${name}`,
+    huggingfaceId: spec === NOT_CHAT ? "google-bert/bert-base-uncased" : `microsoft/${name}`,
   };
 }
 
@@ -189,6 +189,22 @@ const FALLBACK: Obj[] = [
   },
 ];
 
+/**
+ * A live catalog model that fine-tunes for other tasks only (azureml-assets
+ * `assets/models/system/bert-base-uncased/spec.yaml`: text-classification, token-classification, question-answering,
+ * summarization, translation, fill-mask), so that "cannot fine-tune for chat-completion" can be met.
+ */
+const NOT_CHAT: Obj = {
+  name: "bert-base-uncased",
+  version: 19,
+  tags: {},
+  system_metadata: {
+    tasks: { fineTuningTasks: ["text-classification", "token-classification", "question-answering"] },
+    license: "Apache-2.0",
+    publisher: "Google",
+  },
+};
+
 /** Earlier published versions the registry still serves (same catalog data), oldest first. */
 const EARLIER: Record<string, string[]> = {
   "Phi-3-mini-4k-instruct": ["13", "14"],
@@ -210,13 +226,13 @@ const SIBLINGS: Record<string, Array<{ name: string; versions: string[] }>> = {
 function readSpecs(): Obj[] {
   const dir = specsDir();
   const models = dir ? join(dir, "azureml-assets", "models") : undefined;
-  if (!models || !existsSync(models)) return FALLBACK;
+  if (!models || !existsSync(models)) return [...FALLBACK, NOT_CHAT];
   const out: Obj[] = [];
   for (const d of readdirSync(models)) {
     const file = join(models, d, "spec.yaml");
     if (existsSync(file)) out.push(parse(readFileSync(file, "utf8")) as Obj);
   }
-  return out.length ? out : FALLBACK;
+  return out.length ? [...out, NOT_CHAT] : [...FALLBACK, NOT_CHAT];
 }
 
 /** The catalog, by model name. */
