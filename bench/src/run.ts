@@ -11,7 +11,8 @@ import { join } from "node:path";
 // @ts-expect-error: a plain .mjs helper shared with the build script
 import { actionDirs, nccBuild, ROOT } from "../../scripts/actions.mjs";
 import { datasetBench } from "./dataset.js";
-import { measureStartup, startupTable, subjects, type Subject } from "./startup.js";
+import { fileURLToPath } from "node:url";
+import { measurePhases, measureStartup, phaseTable, startupTable, subjects, type Subject } from "./startup.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const GOAL_RATIO = 2;
@@ -54,6 +55,12 @@ async function startupAndSize(): Promise<void> {
       `startup (spawn → exit, clean environment) and size, ${RUNS} runs each, interleaved, node ${process.version}\n`,
     );
     console.log(startupTable(list, times, { ratio: GOAL_RATIO, bytes: GOAL_BYTES }));
+    // Where the time goes: Node's own start, our entry (load and run), and spawning and tearing down.
+    const hook = fileURLToPath(new URL("./phase-hook.mjs", import.meta.url));
+    console.log(
+      `\nwhat the time is made of (median ms of ${RUNS} more runs, each with a hook that notes the phases)\n`,
+    );
+    console.log(phaseTable(await measurePhases(list, RUNS, hook)));
   } finally {
     rmSync(floorDir, { recursive: true, force: true });
   }

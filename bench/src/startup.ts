@@ -22,6 +22,8 @@ export interface Outcome {
   ms: number;
   code: number | null;
   stdout: string;
+  /** Only when asked for (the phase hook writes there). */
+  stderr?: string;
 }
 
 /** The floor, then each action's main bundle, and its post bundle where it has one. */
@@ -36,19 +38,23 @@ export function subjects(root: string, actionDirs: readonly string[]): Subject[]
 }
 
 /** Runs one subject to its exit: wall time from spawn to the exit event. */
-export function timeRun(s: Subject): Promise<Outcome> {
+export function timeRun(s: Subject, withStderr = false): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const child = spawn(process.execPath, s.args, {
       cwd: s.cwd,
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
-      stdio: ["ignore", "pipe", "ignore"],
+      stdio: ["ignore", "pipe", withStderr ? "pipe" : "ignore"],
     });
     let stdout = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    let stderr = "";
+    child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
     child.once("error", reject);
-    // "exit", not "close": the process is gone; stdout may still be draining into this one.
-    child.once("exit", (code) => resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, code, stdout }));
+    // The time is taken at "exit" (the process is gone); the outcome waits for "close" (its output read to the end).
+    let ms = 0;
+    child.once("exit", () => (ms = Number(process.hrtime.bigint() - t0) / 1e6));
+    child.once("close", (code) => resolve({ ms, code, stdout, ...(withStderr ? { stderr } : {}) }));
   });
 }
 
@@ -152,6 +158,66 @@ export function startupTable(
         goal,
       ].join(" | ")} |`,
     );
+  }
+  return lines.join("\n");
+}
+
+export interface Phases {
+  /** From the process's start until Node is ready to load the entry (bootstrap, the same for every subject). */
+  node: number;
+  /** Loading and running the entry until the exit event: parsing, evaluating, reading inputs, reporting. */
+  entry: number;
+  /** The rest of spawn → exit as the parent sees it: spawning, and tearing the process down after its exit event. */
+  rest: number;
+}
+
+/** A run's phases from the hook's stderr line and the parent's spawn → exit time. */
+export function phasesOf(stderr: string, totalMs: number): Phases {
+  const m = /^phases ([\d.]+) ([\d.]+)$/m.exec(stderr);
+  if (!m) throw new Error(`no phases line in: ${stderr.slice(0, 300)}`);
+  const loaded = Number(m[1]);
+  const exiting = Number(m[2]);
+  return { node: loaded, entry: exiting - loaded, rest: totalMs - exiting };
+}
+
+/**
+ * What each subject's time is made of: every subject run `runs` times, interleaved, with the phase hook
+ * (which adds the same small cost to each); the median of each phase.
+ */
+export async function measurePhases(
+  list: readonly Subject[],
+  runs: number,
+  hook: string,
+): Promise<Record<string, Phases>> {
+  const seen: Record<string, Phases[]> = Object.fromEntries(list.map((s) => [s.name, []]));
+  for (let k = 0; k < runs + 1; k++) {
+    for (const s of list) {
+      const o = await timeRun({ ...s, args: ["--import", hook, ...s.args] }, true);
+      if (k > 0) seen[s.name]!.push(phasesOf(o.stderr ?? "", o.ms));
+    }
+  }
+  const med = (ps: Phases[], k: keyof Phases) =>
+    quantile(
+      ps.map((p) => p[k]),
+      0.5,
+    );
+  return Object.fromEntries(
+    Object.entries(seen).map(([name, ps]) => [
+      name,
+      { node: med(ps, "node"), entry: med(ps, "entry"), rest: med(ps, "rest") },
+    ]),
+  );
+}
+
+/** The phase table (markdown): each phase's median ms, and the entry's share beyond bare Node's. */
+export function phaseTable(phases: Record<string, Phases>): string {
+  const bare = phases[BARE];
+  if (!bare) throw new Error(`no ${BARE} phases`);
+  const head = ["", "node start, ms", "entry: load and run, ms", "spawn + teardown, ms", "entry beyond node -e 0, ms"];
+  const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
+  for (const [name, p] of Object.entries(phases)) {
+    const beyond = name === BARE ? "" : (p.entry - bare.entry).toFixed(0);
+    lines.push(`| ${[name, p.node.toFixed(0), p.entry.toFixed(0), p.rest.toFixed(0), beyond].join(" | ")} |`);
   }
   return lines.join("\n");
 }

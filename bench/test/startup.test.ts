@@ -1,10 +1,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "@jest/globals";
 import {
   BARE,
   bundleBytes,
+  measurePhases,
+  phaseTable,
+  phasesOf,
   quantile,
   ratios,
   spread,
@@ -101,5 +105,27 @@ describe("startup bench: what counts", () => {
     const table = startupTable(list, { [BARE]: [10, 10, 10], slow: [25, 25, 25] }, { ratio: 2, bytes: 2048 });
     expect(table).toContain("| slow | 25 (25–25) | 2.50 (2.50–2.50) | 2 KB |");
     expect(table).toMatch(/\| slow .*\| MISS \/ MISS \|$/m);
+  });
+});
+
+describe("startup bench: phases", () => {
+  it("splits a run into Node's start, the entry and the rest from the hook's line and the parent's time", () => {
+    expect(phasesOf("warning\nphases 30.5 80.5\n", 100)).toEqual({ node: 30.5, entry: 50, rest: 19.5 });
+    expect(() => phasesOf("nothing", 100)).toThrow(/no phases line/);
+  });
+
+  it("shows each entry's time beyond bare Node's", () => {
+    const table = phaseTable({
+      [BARE]: { node: 30, entry: 2, rest: 10 },
+      a: { node: 31, entry: 42, rest: 11 },
+    });
+    expect(table).toContain("| a | 31 | 42 | 11 | 40 |");
+  });
+
+  it("runs a real subject with the hook and gets its phases", async () => {
+    const hook = fileURLToPath(new URL("../src/phase-hook.mjs", import.meta.url));
+    const phases = await measurePhases([{ name: BARE, cwd: dir, args: ["-e", "0"], expect: "exit-0" }], 1, hook);
+    expect(phases[BARE]!.node).toBeGreaterThan(0);
+    expect(phases[BARE]!.entry).toBeGreaterThanOrEqual(0);
   });
 });
