@@ -1,6 +1,6 @@
 // The actions of this repository (every folder with an action.yml and a src/main.ts), and how one entry
 // is bundled.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
@@ -23,7 +23,21 @@ const NCC = join(ROOT, "node_modules", "@vercel", "ncc", "dist", "ncc", "cli.js"
 
 /** Bundles `entry` into `out` with ncc as the actions are bundled: minified, ES2022, licenses when asked. */
 export function nccBuild(entry, out, { license = true } = {}) {
-  const args = [
+  execFileSync(process.execPath, nccArgs(entry, out, license), { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+}
+
+/** nccBuild in a child process that does not block this one (so several bundles can build at once). */
+export function nccBuildAsync(entry, out, { license = true } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, nccArgs(entry, out, license), { cwd: ROOT }, (error) =>
+      error ? reject(error) : resolve(),
+    );
+    child.stderr?.pipe(process.stderr);
+  });
+}
+
+function nccArgs(entry, out, license) {
+  return [
     NCC,
     "build",
     entry,
@@ -35,5 +49,4 @@ export function nccBuild(entry, out, { license = true } = {}) {
     ...(license ? ["--license", "licenses.txt"] : []),
     "-q",
   ];
-  execFileSync(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
 }

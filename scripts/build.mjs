@@ -1,31 +1,43 @@
 // Bundles every action with ncc into its committed dist/ (dist/index.js, and dist/post/index.js for a
-// post step). `--check` builds into a temporary folder and fails when a committed dist/ differs (or the
-// WebAssembly module that scripts/build-wasm.mjs writes).
-// `--only action-dataset` builds one.
+// post step). `--check` builds each bundle once, into a temporary folder, compares it file by file with
+// the committed dist/ and fails when one differs (so does the WebAssembly module that
+// scripts/build-wasm.mjs writes); nothing committed is touched.
+// `--only action-dataset` builds one; `--jobs N` bundles N actions at a time (default: one per CPU).
+import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { minify } from "terser";
-import { actionDirs, nccBuild as bundle, ROOT } from "./actions.mjs";
+import { actionDirs, nccBuildAsync as bundle, ROOT } from "./actions.mjs";
 import { buildWasm } from "./build-wasm.mjs";
+import { withCompressedVocabulary } from "./compressed-vocabulary.mjs";
 import { withUndiciOnDemand } from "./undici-on-demand.mjs";
 
 const check = process.argv.includes("--check");
-const onlyIdx = process.argv.indexOf("--only");
-const only = onlyIdx >= 0 ? process.argv[onlyIdx + 1] : undefined;
+const option = (name) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const only = option("--only");
+const jobs = Math.max(1, Number(option("--jobs") ?? availableParallelism()));
 
 // ncc minifies only the entry file; the chunks it splits off at dynamic imports (the Azure SDKs, loaded
-// once the inputs are good) would ship unminified, so terser minifies them here.
+// once the inputs are good) would ship unminified, so terser minifies them here. The actions share the
+// SDK chunks byte for byte, so each distinct chunk is minified once per build.
+const minified = new Map();
 async function minifyChunks(dir) {
   for (const f of readdirSync(dir).filter((n) => /^\d+\.index\.js$/.test(n))) {
     const path = join(dir, f);
-    const out = await minify(readFileSync(path, "utf8"), {
-      module: true,
-      compress: { passes: 1 },
-      mangle: true,
-      format: { comments: false },
-    });
-    writeFileSync(path, out.code);
+    const code = readFileSync(path, "utf8");
+    const key = createHash("sha256").update(code).digest("hex");
+    if (!minified.has(key)) {
+      const options = { module: true, compress: { passes: 1 }, mangle: true, format: { comments: false } };
+      minified.set(
+        key,
+        minify(code, options).then((out) => out.code),
+      );
+    }
+    writeFileSync(path, await minified.get(key));
   }
 }
 
@@ -37,6 +49,59 @@ function files(dir) {
     .sort();
 }
 
+/** The files of `built` that differ from `committed` (missing on either side, or other bytes). */
+function differences(built, committed) {
+  const a = files(built);
+  const b = files(committed);
+  const all = [...new Set([...a, ...b])].sort();
+  return all.filter(
+    (f) => !a.includes(f) || !b.includes(f) || !readFileSync(join(built, f)).equals(readFileSync(join(committed, f))),
+  );
+}
+
+/** One action: its main bundle and its post bundle, into dist/ (or, with --check, a temporary folder). */
+async function buildOne(dir) {
+  const committed = join(ROOT, dir, "dist");
+  const target = check ? mkdtempSync(join(tmpdir(), "dist-")) : committed;
+  if (!check) rmSync(target, { recursive: true, force: true });
+  const t0 = Date.now();
+  try {
+    await bundle(join(dir, "src", "main.ts"), target);
+    await minifyChunks(target);
+    if (existsSync(join(ROOT, dir, "src", "post.ts"))) {
+      await bundle(join(dir, "src", "post.ts"), join(target, "post"));
+      await minifyChunks(join(target, "post"));
+    }
+    const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+    if (!check) {
+      const size = files(target).reduce((n, f) => n + statSync(join(target, f)).size, 0);
+      console.log(`${dir}/dist: ${(size / 1024).toFixed(0)} KiB in ${seconds} s`);
+      return true;
+    }
+    const differ = differences(target, committed);
+    if (differ.length === 0) console.log(`${dir}/dist is up to date (built in ${seconds} s)`);
+    else
+      console.error(
+        `${dir}/dist is stale (${differ.join(", ")}): run \`npm run build\` and commit ${relative(ROOT, committed)}/`,
+      );
+    return differ.length === 0;
+  } finally {
+    if (check) rmSync(target, { recursive: true, force: true });
+  }
+}
+
+/** Bundles the actions, `jobs` at a time (each ncc is a process of its own); true when all are up to date. */
+async function buildAll() {
+  const queue = actionDirs().filter((d) => !only || d === only);
+  const results = [];
+  const worker = async () => {
+    for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) results.push(await buildOne(dir));
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, worker));
+  return results.every(Boolean);
+}
+
+const t0 = Date.now();
 let stale = 0;
 // action-dataset's WebAssembly first: its bundle embeds the module the compiler writes.
 if (!only || only === "action-dataset") {
@@ -45,35 +110,7 @@ if (!only || only === "action-dataset") {
     console.error(`${target} is stale: run \`npm run build\` and commit it`);
   }
 }
-await withUndiciOnDemand(ROOT, buildAll);
+const bundled = await withUndiciOnDemand(ROOT, () => withCompressedVocabulary(ROOT, buildAll));
+if (!bundled) stale++;
+console.log(`${check ? "checked" : "built"} in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${jobs} at a time`);
 if (stale) process.exit(1);
-
-/** Bundles each action (main and post), or, with --check, compares a fresh bundle with the committed one. */
-async function buildAll() {
-  for (const dir of actionDirs().filter((d) => !only || d === only)) {
-    const target = check ? mkdtempSync(join(tmpdir(), "dist-")) : join(ROOT, dir, "dist");
-    if (!check) rmSync(target, { recursive: true, force: true });
-    const t0 = Date.now();
-    bundle(join(dir, "src", "main.ts"), target);
-    await minifyChunks(target);
-    if (existsSync(join(ROOT, dir, "src", "post.ts"))) {
-      bundle(join(dir, "src", "post.ts"), join(target, "post"));
-      await minifyChunks(join(target, "post"));
-    }
-    const size = files(target).reduce((n, f) => n + statSync(join(target, f)).size, 0);
-    if (check) {
-      const committed = join(ROOT, dir, "dist");
-      const a = files(target);
-      const b = files(committed);
-      const differ =
-        a.join() !== b.join() || a.some((f) => !readFileSync(join(target, f)).equals(readFileSync(join(committed, f))));
-      if (differ) {
-        stale++;
-        console.error(`${dir}/dist is stale: run \`npm run build\` and commit ${relative(ROOT, committed)}/`);
-      } else console.log(`${dir}/dist is up to date`);
-      rmSync(target, { recursive: true, force: true });
-    } else {
-      console.log(`${dir}/dist: ${(size / 1024).toFixed(0)} KiB in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    }
-  }
-}

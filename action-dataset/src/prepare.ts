@@ -178,9 +178,56 @@ interface Batch {
 const BATCH_BYTES = 256 << 10;
 const DEFAULT_WORKER_MIN_BYTES = 16 << 20;
 
+/** The options with their defaults filled in, as the steps below read them. */
+type Settings = ReturnType<typeof withDefaults>;
+
+/** A failure that carries the report as it stood when the step gave up. */
+type Fail = (code: FailureCode, message: string) => PrepareFailure;
+
 export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
   const files = typeof options.files === "string" ? [options.files] : [...options.files];
-  const o = {
+  const o = withDefaults(options);
+  const report = emptyReport(o.maxTokens);
+  const fail: Fail = (code, message) => ({ ...report, ok: false, code, message });
+
+  // The options are checked before any file is opened: a malformed one costs no pass over the data.
+  const spec = splitSpecOf(options);
+  if (typeof spec === "string") return fail("bad_option", spec);
+  const optionProblem = checkOptions(o, options, o.twoFields, files);
+  if (optionProblem) return fail("bad_option", optionProblem);
+
+  // The spool sits beside the outputs (the same disk, about their size) and is removed whatever happens.
+  mkdirSync(options.outputDir, { recursive: true });
+  const spool = new Spool(join(options.outputDir, `.prepare-${process.pid}-${Date.now()}.spool`));
+  try {
+    // One pass over the records: each is checked, its tokens counted, and the lines kept go to the spool.
+    const script = workerScriptFor(options, files);
+    const read = await readRecords({ options, o, files, spec, report, spool, fail }, script);
+    if ("ok" in read) return read;
+
+    // Only the whole decides the policies (how many are invalid, too long, left), so they come after the pass.
+    const policyFailure = checkPolicies(report, o, files, spec, read.index.size, fail);
+    if (policyFailure) return policyFailure;
+    const validationRows = splitSizes(report, o, files, read.index.size);
+    if (typeof validationRows !== "number") return fail("split", validationRows.message);
+
+    // The outputs are written last, in key order, so a failure above leaves no train.jsonl behind.
+    report.tokens = tokenStats(read.index.tokens(), o.maxTokens);
+    const written = await writeOutputs(read.index, spool, validationRows, options, script);
+    return {
+      ...report,
+      ok: true,
+      ...written,
+      tokenWorker: read.onWorker,
+      fingerprint: fingerprint(written.trainSha256, written.validationSha256, fingerprintSettings(spec, o, options)),
+    };
+  } finally {
+    spool.remove();
+  }
+}
+
+function withDefaults(options: PrepareOptions) {
+  return {
     validationSplit: options.validationSplit ?? DEFAULTS.validationSplit,
     seed: options.seed ?? DEFAULTS.seed,
     messagesField: options.messagesField ?? DEFAULTS.messagesField,
@@ -190,10 +237,13 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
     maxInvalidRatio: options.maxInvalidRatio ?? DEFAULTS.maxInvalidRatio,
     dedupe: options.dedupe ?? DEFAULTS.dedupe,
     maxProblems: options.maxProblems ?? DEFAULTS.maxProblems,
+    /** prompt-field/response-field instead of a messages field. */
+    twoFields: options.promptField !== undefined || options.responseField !== undefined,
   };
-  const twoFields = options.promptField !== undefined || options.responseField !== undefined;
+}
 
-  const report: PrepareReport = {
+function emptyReport(maxTokens: number): PrepareReport {
+  return {
     rowsIn: 0,
     slice: { start: 0, end: 0 },
     invalid: 0,
@@ -203,251 +253,335 @@ export async function prepare(options: PrepareOptions): Promise<PrepareResult> {
     problems: [],
     problemsOmitted: 0,
     notices: [],
-    tokens: tokenStats([], o.maxTokens),
+    tokens: tokenStats([], maxTokens),
     roles: { system: 0, user: 0, assistant: 0 },
   };
-  const fail = (code: FailureCode, message: string): PrepareFailure => ({ ...report, ok: false, code, message });
+}
 
-  // ------------------------------------------------------------------------------------- options
-  let spec: SplitSpec;
-  if (typeof options.split === "object") spec = options.split;
-  else {
-    const parsed = parseSplitSpec(options.split ?? DEFAULTS.split);
-    if (!parsed.ok) return fail("bad_option", parsed.message);
-    spec = parsed.value;
-  }
-  const optionProblem = checkOptions(o, options, twoFields, files);
-  if (optionProblem) return fail("bad_option", optionProblem);
+/** The split option as a SplitSpec, or what is wrong with it. */
+function splitSpecOf(options: PrepareOptions): SplitSpec | string {
+  if (typeof options.split === "object") return options.split;
+  const parsed = parseSplitSpec(options.split ?? DEFAULTS.split);
+  return parsed.ok ? parsed.value : parsed.message;
+}
 
-  // ----------------------------------------------------------------------------- read and check
-  const problem = (location: Location, reason: ReasonCode, detail: string, severity: Severity): void => {
-    if (report.problems.length < o.maxProblems) report.problems.push({ location, reason, detail, severity });
-    else report.problemsOmitted++;
-  };
-  const drop = (reason: ReasonCode): void => {
-    report.dropped.byReason[reason]++;
-    report.dropped.total++;
-  };
-  const invalidSeverity: Severity = o.onInvalid === "fail" ? "error" : "warning";
-  const invalidRecord = (location: Location, reason: InvalidReason, detail: string): void => {
-    report.invalid++;
-    drop(reason);
-    problem(location, reason, detail, invalidSeverity);
-  };
-  const tooLongSeverity: Severity = o.onTooLong === "fail" ? "error" : o.onTooLong === "drop" ? "warning" : "notice";
-  const fields = twoFields ? [options.promptField as string, options.responseField as string] : [o.messagesField];
-  const dedupe = o.dedupe ? new Deduplicator() : undefined;
-  const index = new RecordIndex();
+/** What one pass over the records works with. */
+interface Pass {
+  options: PrepareOptions;
+  o: Settings;
+  files: readonly string[];
+  spec: SplitSpec;
+  report: PrepareReport;
+  spool: Spool;
+  fail: Fail;
+}
 
-  mkdirSync(options.outputDir, { recursive: true });
-  const spool = new Spool(join(options.outputDir, `.prepare-${process.pid}-${Date.now()}.spool`));
-  const batch = new LineBatch();
-  const script = workerScriptFor(options, files);
+/**
+ * Reads the slice once and settles every record (problem, drop, or a line in the spool and the index).
+ * A file that cannot be read as a whole ends the preparation as a "source" failure.
+ */
+async function readRecords(
+  pass: Pass,
+  script: string | URL | undefined,
+): Promise<{ index: RecordIndex; onWorker: boolean } | PrepareFailure> {
+  const { options, o, report, fail } = pass;
   let counter: TokenCounter | undefined;
   try {
-    try {
-      counter = script ? workerCounter(script, o.seed) : inThreadCounter(o.seed, options.countTokens);
-      const tokenCounts = counter;
-      let outcomes: Outcome[] = [];
-      const out: Batch[] = [];
-      // Records wait in a batch until their counts and keys are back; then, in input order, each one's
-      // problem is reported, and a valid conversation that is not a duplicate and is short enough goes
-      // to the spool and the index (its line comes back with the batch).
-      const settle = async (pending: Batch): Promise<void> => {
-        const { counts, keys, lines } = await pending.counted;
-        let c = 0;
-        for (const r of pending.outcomes) {
-          if (r.kind === "invalid") {
-            invalidRecord(r.location, r.reason, r.detail);
-            continue;
-          }
-          const line = c++;
-          const key = keys.subarray(line * 32, line * 32 + 32);
-          const first = dedupe?.check(key, r.location);
-          if (first) {
-            drop("duplicate");
-            problem(r.location, "duplicate", `the same conversation as ${formatLocation(first)}`, "notice");
-            continue;
-          }
-          const tokens = counts[line] ?? 0;
-          if (tokens > o.maxTokens) {
-            report.tooLong++;
-            problem(r.location, "too_long", `${tokens} tokens, more than max-tokens ${o.maxTokens}`, tooLongSeverity);
-            if (o.onTooLong !== "keep") {
-              if (o.onTooLong === "drop") drop("too_long");
-              continue;
-            }
-          }
-          const bytes = lines.bytes.subarray(line === 0 ? 0 : (lines.ends[line - 1] ?? 0), lines.ends[line] ?? 0);
-          index.add(key, spool.append(key, bytes), bytes.length + 1, tokens);
-          if (r.keptOwnSystem) report.keptOwnSystem++;
-          for (const role of ROLES) report.roles[role] += r.roles[role];
-        }
-        batch.recycle(lines.bytes.buffer as ArrayBuffer);
-      };
-      const sendBatch = async (): Promise<void> => {
-        if (outcomes.length === 0) return;
-        const counted = tokenCounts.count(batch.take());
-        counted.catch(() => undefined); // a failure surfaces when the batch is settled, not as an unhandled rejection
-        out.push({ outcomes, counted });
-        outcomes = [];
-        while (out.length > tokenCounts.batchesOut) await settle(out.shift() as Batch);
-      };
-
-      // The slice is over the files' rows as one sequence. Counting first is only needed when a bound
-      // depends on the total (percent, negative) or spans files; an absolute slice of one file streams.
-      // The count is a pass of its own that holds nothing but the number.
-      let counts: number[] | undefined;
-      if (files.length > 1 || sliceNeedsRowCount(spec)) {
-        counts = [];
-        for (const f of files) counts.push(await countRecords(f, options.format ?? formatOf(f)));
-      }
-      const total = counts?.reduce((a, b) => a + b, 0);
-      let start: number;
-      let end: number;
-      if (total !== undefined) {
-        try {
-          [start, end] = applySlice(spec, total);
-        } catch (e) {
-          return fail("bad_option", `split "${formatSplitSpec(spec)}": ${(e as Error).message}`);
-        }
-      } else {
-        [start, end] = [spec.from ?? 0, spec.to ?? Infinity];
-      }
-      report.slice = { start, end: total === undefined ? start : end, total };
-
-      let offset = 0;
-      for (let f = 0; f < files.length && offset < end; f++) {
-        const file = files[f] as string;
-        const localStart = Math.max(0, start - offset);
-        const localEnd = end - offset;
-        for await (const item of readSource(file, {
-          format: options.format,
-          start: localStart,
-          end: localEnd,
-          fields,
-        })) {
-          if (item.kind === "notice") {
-            report.notices.push({ location: item.location, message: item.message });
-            continue;
-          }
-          report.rowsIn++;
-          if (item.kind === "invalid") {
-            outcomes.push({ kind: "invalid", location: item.location, reason: item.reason, detail: item.detail });
-            continue;
-          }
-          const conv = toConversation(item.record, {
-            messagesField: o.messagesField,
-            promptField: options.promptField,
-            responseField: options.responseField,
-            systemPrompt: options.systemPrompt,
-          });
-          if (!conv.ok) {
-            outcomes.push({ kind: "invalid", location: item.location, reason: conv.reason, detail: conv.detail });
-            continue;
-          }
-          // The line is made as bytes in the batch (never as a string; see writeJsonLine).
-          writeJsonLine(conv.messages, batch);
-          batch.endLine();
-          const roles = { system: 0, user: 0, assistant: 0 };
-          for (const m of conv.messages) roles[m.role]++;
-          outcomes.push({ kind: "valid", location: item.location, roles, keptOwnSystem: conv.keptOwnSystem });
-          if (batch.size >= BATCH_BYTES) await sendBatch();
-        }
-        offset += counts?.[f] ?? 0; // without counts there is one file
-      }
-      await sendBatch();
-      while (out.length > 0) await settle(out.shift() as Batch);
-      if (total === undefined) report.slice.end = start + report.rowsIn;
-      spool.close();
-    } catch (e) {
-      if (e instanceof SourceError) return fail("source", e.message);
-      throw e;
-    } finally {
-      await counter?.close();
-    }
-
-    // ---------------------------------------------------------------------------------- policies
-    const escalate = (reasons: readonly ReasonCode[]): void => {
-      for (const p of report.problems) if (reasons.includes(p.reason)) p.severity = "error";
-    };
-    if (report.rowsIn === 0) {
-      const where = files.length === 1 ? files[0] : `${files.length} files`;
-      const noRecords = report.slice.total === 0 || (report.slice.total === undefined && report.slice.start === 0);
-      return fail(
-        "empty",
-        noRecords
-          ? `${where} holds no records.`
-          : `The slice "${formatSplitSpec(spec)}" of ${where} selects no records.`,
-      );
-    }
-    if (o.onInvalid === "fail" && report.invalid > 0) {
-      return fail(
-        "invalid_records",
-        `${report.invalid} of ${report.rowsIn} records are invalid (on-invalid: fail). ${reasonList(report, INVALID_REASONS)}`,
-      );
-    }
-    if (report.invalid / report.rowsIn > o.maxInvalidRatio) {
-      escalate(INVALID_REASONS);
-      const pct = ((100 * report.invalid) / report.rowsIn).toFixed(1);
-      return fail(
-        "too_many_invalid",
-        `${report.invalid} of ${report.rowsIn} records (${pct}%) are invalid, more than max-invalid-ratio ${o.maxInvalidRatio}. ${reasonList(report, INVALID_REASONS)}`,
-      );
-    }
-    if (o.onTooLong === "fail" && report.tooLong > 0) {
-      return fail(
-        "too_long",
-        `${report.tooLong} conversation(s) are longer than max-tokens ${o.maxTokens} (on-too-long: fail).`,
-      );
-    }
-    if (index.size === 0) {
-      return fail(
-        "nothing_left",
-        `Nothing is left after filtering: all ${report.rowsIn} records were dropped. ${reasonList(report, Object.keys(report.dropped.byReason) as ReasonCode[])}`,
-      );
-    }
-    const count = validationCount(index.size, o.validationSplit);
-    if (!count.ok) return fail("split", count.message);
-    if (count.adjusted) {
-      report.notices.push({
-        location: { file: files[0] ?? "" },
-        message: `validation-split ${o.validationSplit} of ${index.size} conversations would leave one side empty; validation gets ${count.count} and training ${index.size - count.count}.`,
-      });
-    }
-
-    // ----------------------------------------------------------------------------------- output
-    report.tokens = tokenStats(index.tokens(), o.maxTokens);
-    // With worker threads, the outputs are hashed on one while they are written (file-hasher.ts).
-    const hasher = script ? new HasherThread(script) : undefined;
-    let written: Awaited<ReturnType<typeof writeSplit>>;
-    try {
-      written = await writeSplit(index, spool, count.count, options.outputDir, options.md5 ?? false, hasher);
-    } finally {
-      await hasher?.close();
-    }
-    const settings: FingerprintSettings = {
-      slice: isWholeSplit(spec) ? "" : formatSplitSpec({ ...spec, split: "" }),
-      validationSplit: o.validationSplit,
-      seed: o.seed,
-      ...(twoFields
-        ? { promptField: options.promptField, responseField: options.responseField }
-        : { messagesField: o.messagesField }),
-      systemPrompt: options.systemPrompt || undefined,
-      maxTokens: o.maxTokens,
-      onTooLong: o.onTooLong,
-      dedupe: o.dedupe,
-    };
-    return {
-      ...report,
-      ok: true,
-      ...written,
-      tokenWorker: counter?.onWorker ?? false,
-      fingerprint: fingerprint(written.trainSha256, written.validationSha256, settings),
-    };
+    // The counter starts first: a worker thread gets ready while the rows are counted.
+    counter = script ? workerCounter(script, o.seed) : inThreadCounter(o.seed, options.countTokens);
+    const records = new Records(pass, counter);
+    const slice = await sliceOf(pass);
+    if (typeof slice === "string") return fail("bad_option", slice);
+    report.slice = { start: slice.start, end: slice.total === undefined ? slice.start : slice.end, total: slice.total };
+    await readSlice(pass, slice, records);
+    await records.flush();
+    // Without a count the end is known only now: the slice ended where the data did.
+    if (slice.total === undefined) report.slice.end = slice.start + report.rowsIn;
+    pass.spool.close();
+    return { index: records.index, onWorker: counter.onWorker };
+  } catch (e) {
+    if (e instanceof SourceError) return fail("source", e.message);
+    throw e;
   } finally {
-    spool.remove();
+    await counter?.close();
   }
+}
+
+/** The slice as rows of the concatenated files: [start, end), of `total` when counted, and each file's rows. */
+interface Slice {
+  start: number;
+  end: number;
+  total?: number;
+  counts?: number[];
+}
+
+/**
+ * The slice is over the files' rows as one sequence. Counting first is only needed when a bound depends
+ * on the total (percent, negative) or spans files; an absolute slice of one file streams. The count is a
+ * pass of its own that holds nothing but the number. A slice that does not fit the total is a string.
+ */
+async function sliceOf({ files, spec, options }: Pass): Promise<Slice | string> {
+  if (files.length === 1 && !sliceNeedsRowCount(spec)) return { start: spec.from ?? 0, end: spec.to ?? Infinity };
+  const counts: number[] = [];
+  for (const f of files) counts.push(await countRecords(f, options.format ?? formatOf(f)));
+  const total = counts.reduce((a, b) => a + b, 0);
+  try {
+    const [start, end] = applySlice(spec, total);
+    return { start, end, total, counts };
+  } catch (e) {
+    return `split "${formatSplitSpec(spec)}": ${(e as Error).message}`;
+  }
+}
+
+/** Reads the slice's records file after file and hands each to `records` in input order. */
+async function readSlice({ files, options, o, report }: Pass, slice: Slice, records: Records): Promise<void> {
+  const fields = o.twoFields ? [options.promptField as string, options.responseField as string] : [o.messagesField];
+  const rules = {
+    messagesField: o.messagesField,
+    promptField: options.promptField,
+    responseField: options.responseField,
+    systemPrompt: options.systemPrompt,
+  };
+  let offset = 0;
+  for (let f = 0; f < files.length && offset < slice.end; f++) {
+    const range = { start: Math.max(0, slice.start - offset), end: slice.end - offset };
+    for await (const item of readSource(files[f] as string, { format: options.format, ...range, fields })) {
+      // File-level remarks are not records: they go to the report as they come.
+      if (item.kind === "notice") {
+        report.notices.push({ location: item.location, message: item.message });
+        continue;
+      }
+      report.rowsIn++;
+      if (item.kind === "invalid") {
+        records.invalid(item.location, item.reason, item.detail);
+        continue;
+      }
+      const conv = toConversation(item.record, rules);
+      if (!conv.ok) records.invalid(item.location, conv.reason, conv.detail);
+      else await records.valid(item.location, conv.messages, conv.keptOwnSystem);
+    }
+    offset += slice.counts?.[f] ?? 0; // without counts there is one file
+  }
+}
+
+/**
+ * The records on their way from the reader to the spool. Each valid conversation's line is written as
+ * bytes into a batch; a full batch goes to the token counter. Records wait until their batch's counts
+ * and keys are back; then, in input order, each one's problem is reported, and a valid conversation that
+ * is not a duplicate and is short enough goes to the spool and the index (its line comes back with the
+ * batch).
+ */
+class Records {
+  readonly index = new RecordIndex();
+  private readonly batch = new LineBatch();
+  private readonly dedupe: Deduplicator | undefined;
+  private readonly tally: Tally;
+  private outcomes: Outcome[] = [];
+  private readonly out: Batch[] = [];
+
+  constructor(
+    private readonly pass: Pass,
+    private readonly counter: TokenCounter,
+  ) {
+    this.dedupe = pass.o.dedupe ? new Deduplicator() : undefined;
+    this.tally = new Tally(pass.report, pass.o);
+  }
+
+  invalid(location: Location, reason: InvalidReason, detail: string): void {
+    this.outcomes.push({ kind: "invalid", location, reason, detail });
+  }
+
+  async valid(location: Location, messages: readonly Message[], keptOwnSystem: boolean): Promise<void> {
+    // The line is made as bytes in the batch (never as a string; see writeJsonLine).
+    writeJsonLine(messages, this.batch);
+    this.batch.endLine();
+    const roles = { system: 0, user: 0, assistant: 0 };
+    for (const m of messages) roles[m.role]++;
+    this.outcomes.push({ kind: "valid", location, roles, keptOwnSystem });
+    if (this.batch.size >= BATCH_BYTES) await this.send();
+  }
+
+  /** Sends what is batched and settles every batch still out. */
+  async flush(): Promise<void> {
+    await this.send();
+    while (this.out.length > 0) await this.settle(this.out.shift() as Batch);
+  }
+
+  /** The batch goes to the counter; while more than the counter keeps busy are out, the oldest is settled. */
+  private async send(): Promise<void> {
+    if (this.outcomes.length === 0) return;
+    const counted = this.counter.count(this.batch.take());
+    counted.catch(() => undefined); // a failure surfaces when the batch is settled, not as an unhandled rejection
+    this.out.push({ outcomes: this.outcomes, counted });
+    this.outcomes = [];
+    while (this.out.length > this.counter.batchesOut) await this.settle(this.out.shift() as Batch);
+  }
+
+  private async settle(pending: Batch): Promise<void> {
+    const { counts, keys, lines } = await pending.counted;
+    let c = 0;
+    for (const r of pending.outcomes) {
+      if (r.kind === "invalid") {
+        this.tally.invalidRecord(r.location, r.reason, r.detail);
+        continue;
+      }
+      const line = c++;
+      const key = keys.subarray(line * 32, line * 32 + 32);
+      const tokens = counts[line] ?? 0;
+      if (!this.keeps(r.location, key, tokens)) continue;
+      const bytes = lines.bytes.subarray(line === 0 ? 0 : (lines.ends[line - 1] ?? 0), lines.ends[line] ?? 0);
+      this.index.add(key, this.pass.spool.append(key, bytes), bytes.length + 1, tokens);
+      const { report } = this.pass;
+      if (r.keptOwnSystem) report.keptOwnSystem++;
+      for (const role of ROLES) report.roles[role] += r.roles[role];
+    }
+    this.batch.recycle(lines.bytes.buffer as ArrayBuffer);
+  }
+
+  /** Whether a valid conversation is kept: not a duplicate, and not too long unless on-too-long is keep. */
+  private keeps(location: Location, key: Uint8Array, tokens: number): boolean {
+    const { o, report } = this.pass;
+    const first = this.dedupe?.check(key, location);
+    if (first) {
+      this.tally.drop("duplicate");
+      this.tally.problem(location, "duplicate", `the same conversation as ${formatLocation(first)}`, "notice");
+      return false;
+    }
+    if (tokens <= o.maxTokens) return true;
+    report.tooLong++;
+    const detail = `${tokens} tokens, more than max-tokens ${o.maxTokens}`;
+    this.tally.problem(location, "too_long", detail, this.tally.tooLongSeverity);
+    if (o.onTooLong === "drop") this.tally.drop("too_long");
+    return o.onTooLong === "keep";
+  }
+}
+
+/** The report's problems and drops: at most maxProblems problems are kept, the counts stay exact. */
+class Tally {
+  readonly invalidSeverity: Severity;
+  readonly tooLongSeverity: Severity;
+
+  constructor(
+    private readonly report: PrepareReport,
+    private readonly o: Settings,
+  ) {
+    this.invalidSeverity = o.onInvalid === "fail" ? "error" : "warning";
+    this.tooLongSeverity = o.onTooLong === "fail" ? "error" : o.onTooLong === "drop" ? "warning" : "notice";
+  }
+
+  problem(location: Location, reason: ReasonCode, detail: string, severity: Severity): void {
+    if (this.report.problems.length < this.o.maxProblems)
+      this.report.problems.push({ location, reason, detail, severity });
+    else this.report.problemsOmitted++;
+  }
+
+  drop(reason: ReasonCode): void {
+    this.report.dropped.byReason[reason]++;
+    this.report.dropped.total++;
+  }
+
+  invalidRecord(location: Location, reason: InvalidReason, detail: string): void {
+    this.report.invalid++;
+    this.drop(reason);
+    this.problem(location, reason, detail, this.invalidSeverity);
+  }
+}
+
+/** The policies over the whole slice (on-invalid, max-invalid-ratio, on-too-long, something left). */
+function checkPolicies(
+  report: PrepareReport,
+  o: Settings,
+  files: readonly string[],
+  spec: SplitSpec,
+  kept: number,
+  fail: Fail,
+): PrepareFailure | undefined {
+  if (report.rowsIn === 0) {
+    const where = files.length === 1 ? files[0] : `${files.length} files`;
+    const noRecords = report.slice.total === 0 || (report.slice.total === undefined && report.slice.start === 0);
+    return fail(
+      "empty",
+      noRecords ? `${where} holds no records.` : `The slice "${formatSplitSpec(spec)}" of ${where} selects no records.`,
+    );
+  }
+  if (o.onInvalid === "fail" && report.invalid > 0) {
+    return fail(
+      "invalid_records",
+      `${report.invalid} of ${report.rowsIn} records are invalid (on-invalid: fail). ${reasonList(report, INVALID_REASONS)}`,
+    );
+  }
+  if (report.invalid / report.rowsIn > o.maxInvalidRatio) {
+    // Too many invalid records fail the step: each of them is then an error, whatever on-invalid said.
+    for (const p of report.problems) if (isInvalidReason(p.reason)) p.severity = "error";
+    const pct = ((100 * report.invalid) / report.rowsIn).toFixed(1);
+    return fail(
+      "too_many_invalid",
+      `${report.invalid} of ${report.rowsIn} records (${pct}%) are invalid, more than max-invalid-ratio ${o.maxInvalidRatio}. ${reasonList(report, INVALID_REASONS)}`,
+    );
+  }
+  if (o.onTooLong === "fail" && report.tooLong > 0) {
+    return fail(
+      "too_long",
+      `${report.tooLong} conversation(s) are longer than max-tokens ${o.maxTokens} (on-too-long: fail).`,
+    );
+  }
+  if (kept === 0) {
+    return fail(
+      "nothing_left",
+      `Nothing is left after filtering: all ${report.rowsIn} records were dropped. ${reasonList(report, Object.keys(report.dropped.byReason) as ReasonCode[])}`,
+    );
+  }
+  return undefined;
+}
+
+/** How many of the kept conversations go to validation (a notice when validation-split had to be adjusted). */
+function splitSizes(
+  report: PrepareReport,
+  o: Settings,
+  files: readonly string[],
+  kept: number,
+): number | { message: string } {
+  const count = validationCount(kept, o.validationSplit);
+  if (!count.ok) return count;
+  if (count.adjusted) {
+    report.notices.push({
+      location: { file: files[0] ?? "" },
+      message: `validation-split ${o.validationSplit} of ${kept} conversations would leave one side empty; validation gets ${count.count} and training ${kept - count.count}.`,
+    });
+  }
+  return count.count;
+}
+
+/** The two files, written from the spool; with worker threads, hashed on one while they are written (file-hasher.ts). */
+async function writeOutputs(
+  index: RecordIndex,
+  spool: Spool,
+  validationRows: number,
+  options: PrepareOptions,
+  script: string | URL | undefined,
+): Promise<Written> {
+  const hasher = script ? new HasherThread(script) : undefined;
+  try {
+    return await writeSplit(index, spool, validationRows, options.outputDir, options.md5 ?? false, hasher);
+  } finally {
+    await hasher?.close();
+  }
+}
+
+/** The settings that shape the output, and so go into the fingerprint with the files' hashes. */
+function fingerprintSettings(spec: SplitSpec, o: Settings, options: PrepareOptions): FingerprintSettings {
+  return {
+    slice: isWholeSplit(spec) ? "" : formatSplitSpec({ ...spec, split: "" }),
+    validationSplit: o.validationSplit,
+    seed: o.seed,
+    ...(o.twoFields
+      ? { promptField: options.promptField, responseField: options.responseField }
+      : { messagesField: o.messagesField }),
+    systemPrompt: options.systemPrompt || undefined,
+    maxTokens: o.maxTokens,
+    onTooLong: o.onTooLong,
+    dedupe: o.dedupe,
+  };
 }
 
 /** The worker threads' script when asked for and the input is large enough to be worth them, else undefined. */
@@ -465,6 +599,21 @@ function workerScriptFor(options: PrepareOptions, files: readonly string[]): str
   return bytes >= (worker.minBytes ?? DEFAULT_WORKER_MIN_BYTES) ? worker.script : undefined;
 }
 
+/** What writeSplit gives the result. */
+type Written = Pick<
+  PrepareSuccess,
+  | "trainFile"
+  | "validationFile"
+  | "trainRows"
+  | "validationRows"
+  | "trainBytes"
+  | "validationBytes"
+  | "trainSha256"
+  | "validationSha256"
+  | "trainMd5"
+  | "validationMd5"
+>;
+
 /**
  * Copies the spool's lines into the two files in key order: the first `validationRows` to
  * validation.jsonl, the rest to train.jsonl. Each is written under a temporary name and renamed when
@@ -477,21 +626,7 @@ async function writeSplit(
   outputDir: string,
   md5: boolean,
   hasher: HasherThread | undefined,
-): Promise<
-  Pick<
-    PrepareSuccess,
-    | "trainFile"
-    | "validationFile"
-    | "trainRows"
-    | "validationRows"
-    | "trainBytes"
-    | "validationBytes"
-    | "trainSha256"
-    | "validationSha256"
-    | "trainMd5"
-    | "validationMd5"
-  >
-> {
+): Promise<Written> {
   const trainFile = join(outputDir, "train.jsonl");
   const validationFile = join(outputDir, "validation.jsonl");
   const order = index.order();
@@ -544,6 +679,10 @@ async function writeSplit(
     trainMd5: t.md5,
     validationMd5: v.md5,
   };
+}
+
+function isInvalidReason(reason: ReasonCode): boolean {
+  return (INVALID_REASONS as readonly ReasonCode[]).includes(reason);
 }
 
 function reasonList(report: PrepareReport, reasons: readonly ReasonCode[]): string {

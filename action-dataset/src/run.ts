@@ -1,20 +1,14 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as core from "@actions/core";
-import { userAgent } from "@phi3-aml/shared/action";
-import { connect } from "@phi3-aml/shared/azureml/session";
-import { studioLinks } from "@phi3-aml/shared/azureml/studio";
 import { ActionError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
 import { setOutputs, writeSummary } from "@phi3-aml/shared/report";
-import { standardTags } from "@phi3-aml/shared/tags";
 import { downloadSplit } from "./hub.js";
 import type { DatasetInputs } from "./inputs.js";
-import { prepare, type PrepareResult } from "./prepare.js";
+import { prepare, type PrepareOptions, type PrepareResult, type PrepareSuccess } from "./prepare.js";
 import { formatLocation } from "./problems.js";
-import { registerData } from "./register.js";
-import { datasetSummary } from "./summary.js";
-import { defaultDatastore, uploadFiles } from "./upload.js";
+import { datasetSummary, type SummaryInput } from "./summary.js";
 import { workerScript } from "./worker-script.js";
 
 /** How many records are annotated on the run and the diff; the rest are counted in the summary and logged. */
@@ -26,37 +20,13 @@ export async function run(inputs: DatasetInputs, log: Logger): Promise<void> {
   const outputDir = resolve(inputs.outputDir);
   mkdirSync(outputDir, { recursive: true });
 
-  const files =
-    spec.kind === "local"
-      ? [spec.path]
-      : await log.group(`Download ${spec.repo} (${inputs.splitSpec!.split})`, () =>
-          downloadSplit(spec, inputs.splitSpec!.split, join(outputDir, ".hub"), log),
-        );
+  // A Hub dataset is downloaded first (into the output directory), so the preparation reads local files only.
+  const files = await sourceFiles(inputs, outputDir, log);
 
-  // Large inputs count tokens on the second core; only the bundle can start the worker (worker-script.ts).
-  const script = workerScript();
-  const result = await log.group("Prepare and validate", () =>
-    prepare({
-      files,
-      split: inputs.splitSpec,
-      validationSplit: inputs.validationSplit,
-      seed: inputs.seed,
-      messagesField: inputs.messagesField,
-      promptField: inputs.promptField,
-      responseField: inputs.responseField,
-      systemPrompt: inputs.systemPrompt,
-      maxTokens: inputs.maxTokens,
-      onTooLong: inputs.onTooLong,
-      onInvalid: inputs.onInvalid,
-      maxInvalidRatio: inputs.maxInvalidRatio,
-      dedupe: inputs.dedupe,
-      outputDir,
-      md5: inputs.azure !== undefined, // for the upload, which then need not read the files again
-      tokenWorker: script ? { script } : undefined,
-    }),
-  );
+  // Every record is checked before anything is uploaded; each problem becomes an annotation on its line.
+  const result = await log.group("Prepare and validate", () => prepare(prepareOptions(inputs, files, outputDir)));
   const annotated = annotate(result, spec.kind === "local" ? undefined : spec.repo, log);
-  const summary = {
+  const summary: SummaryInput = {
     source: spec.kind === "local" ? spec.path : `hf://${spec.repo}@${spec.revision} (${spec.config})`,
     split: inputs.split,
     seed: inputs.seed,
@@ -70,61 +40,17 @@ export async function run(inputs: DatasetInputs, log: Logger): Promise<void> {
     throw new ActionError(result.message);
   }
 
-  const { trainFile, validationFile } = result;
-  if (result.tokenWorker) log.info("Tokens were counted on a worker thread.");
-  log.info(
-    `${result.trainRows} training and ${result.validationRows} validation conversations written to ${outputDir} (fingerprint ${result.fingerprint.slice(0, 12)}).`,
-  );
-  setOutputs({
-    "train-file": trainFile,
-    "validation-file": validationFile,
-    "train-rows": result.trainRows,
-    "validation-rows": result.validationRows,
-    "dropped-rows": result.dropped.total,
-    fingerprint: result.fingerprint,
-  });
-
+  // The files are the step's first result: their outputs are set even when nothing is uploaded.
+  reportPrepared(result, outputDir, log);
   if (!inputs.azure) {
     log.info("upload is false: the files are prepared only.");
     await writeSummary(datasetSummary(summary));
     return;
   }
 
-  const session = await connect(inputs.azure, userAgent("dataset"), log);
-  const target = await defaultDatastore(session);
-  // Content-addressed: the same data lands on the same paths, so a re-run uploads nothing new.
-  const folder = `${inputs.name}/${result.fingerprint}`;
-  await log.group(`Upload to datastore ${target.name}`, () =>
-    uploadFiles(
-      target,
-      [
-        { local: trainFile, path: `${folder}/train.jsonl`, md5: result.trainMd5 },
-        { local: validationFile, path: `${folder}/validation.jsonl`, md5: result.validationMd5 },
-      ],
-      log,
-    ),
-  );
-  const links = studioLinks(session.cloud, session.ref);
-  const tags = standardTags({ extra: { source: summary.source, split: inputs.split, seed: String(inputs.seed) } });
-  const register = async (part: "train" | "validation", rows: number) => {
-    const uri = target.uri(`${folder}/${part}.jsonl`);
-    const r = await registerData(
-      session,
-      {
-        name: `${inputs.name}-${part}`,
-        uri,
-        fingerprint: result.fingerprint,
-        description: `${part} split of ${summary.source} ${inputs.split}: ${rows} conversations in Phi-3 chat format`,
-        tags: { ...tags, rows: String(rows) },
-      },
-      log,
-    );
-    return { ...r, uri, url: links.data(r.name, r.version) };
-  };
-  const assets = {
-    train: await register("train", result.trainRows),
-    validation: await register("validation", result.validationRows),
-  };
+  // Only an upload needs the Azure SDKs (the storage SDK is most of the bundle): they load here, not at start.
+  const { publish } = await import("./publish.js");
+  const assets = await publish(inputs, inputs.azure, result, summary.source, log);
   setOutputs({
     "train-data": assets.train.id,
     "validation-data": assets.validation.id,
@@ -132,6 +58,55 @@ export async function run(inputs: DatasetInputs, log: Logger): Promise<void> {
     "validation-uri": assets.validation.uri,
   });
   await writeSummary(datasetSummary({ ...summary, assets }));
+}
+
+/** The local file, or the Hub split's files once downloaded. */
+async function sourceFiles(inputs: DatasetInputs, outputDir: string, log: Logger): Promise<string[]> {
+  const spec = inputs.sourceSpec!;
+  if (spec.kind === "local") return [spec.path];
+  return log.group(`Download ${spec.repo} (${inputs.splitSpec!.split})`, () =>
+    downloadSplit(spec, inputs.splitSpec!.split, join(outputDir, ".hub"), log),
+  );
+}
+
+/** The inputs as prepare() takes them. */
+function prepareOptions(inputs: DatasetInputs, files: string[], outputDir: string): PrepareOptions {
+  // Large inputs count tokens on the second core; only the bundle can start the worker (worker-script.ts).
+  const script = workerScript();
+  return {
+    files,
+    split: inputs.splitSpec,
+    validationSplit: inputs.validationSplit,
+    seed: inputs.seed,
+    messagesField: inputs.messagesField,
+    promptField: inputs.promptField,
+    responseField: inputs.responseField,
+    systemPrompt: inputs.systemPrompt,
+    maxTokens: inputs.maxTokens,
+    onTooLong: inputs.onTooLong,
+    onInvalid: inputs.onInvalid,
+    maxInvalidRatio: inputs.maxInvalidRatio,
+    dedupe: inputs.dedupe,
+    outputDir,
+    md5: inputs.azure !== undefined, // for the upload, which then need not read the files again
+    tokenWorker: script ? { script } : undefined,
+  };
+}
+
+/** The log lines and outputs of the prepared files. */
+function reportPrepared(result: PrepareSuccess, outputDir: string, log: Logger): void {
+  if (result.tokenWorker) log.info("Tokens were counted on a worker thread.");
+  log.info(
+    `${result.trainRows} training and ${result.validationRows} validation conversations written to ${outputDir} (fingerprint ${result.fingerprint.slice(0, 12)}).`,
+  );
+  setOutputs({
+    "train-file": result.trainFile,
+    "validation-file": result.validationFile,
+    "train-rows": result.trainRows,
+    "validation-rows": result.validationRows,
+    "dropped-rows": result.dropped.total,
+    fingerprint: result.fingerprint,
+  });
 }
 
 /**
