@@ -34,8 +34,6 @@ const DIFFERENT: Record<string, string> = {
  * listed ones are served now so the list can shrink.
  */
 const MAY_BE_UNSERVED: Record<string, string> = {
-  "Workspace/OnlineEndpoint/getToken.json": "endpoint token operation (arm/endpoints.ts, issue 14 item 6)",
-  "workspaceRP-examples/WorkspaceConnection/list.json": "connection listing (arm/connections.ts, issue 14 item 6)",
   "workspaceRP-examples/WorkspaceConnection/delete.json": "connection delete (arm/connections.ts)",
   "Registry/ModelVersion/get.json":
     "a user's own registry ('my-aml-registry'): the emulator has the public azureml registry only (arm/registry.ts)",

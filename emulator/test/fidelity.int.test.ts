@@ -14,8 +14,8 @@ describe("the emulator answers what Azure's own clients ask (issue 14)", () => {
     const parent = `ft-${randomUUID().slice(0, 8)}`;
     await control("POST", "/jobs", { workspace: w.workspace, name: parent });
     // In a region no other test uses, so that the lowered regional total holds nobody else back.
-    await control("POST", "/quotas", { regional: true, limit: 60, current: 50, location: "westus3" });
-    const r = await tour(w.env, "tour", { PARENT_JOB: parent, USAGE_LOCATION: "westus3" });
+    await control("POST", "/quotas", { regional: true, limit: 60, current: 50, location: "brazilsouth" });
+    const r = await tour(w.env, "tour", { PARENT_JOB: parent, USAGE_LOCATION: "brazilsouth" });
 
     for (const v of ["2022-05-01", "2022-10-01", "2022-10-01-preview", "2023-04-01", "2024-04-01", "2025-12-01"])
       expect([v, r.versions[v].status]).toEqual([v, 200]);
@@ -68,12 +68,12 @@ describe("the emulator answers what Azure's own clients ask (issue 14)", () => {
 
   it("gives usages that both actions' quota checks read, the regional total included", async () => {
     const w = await world();
-    await control("POST", "/quotas", { regional: true, limit: 60, current: 50, location: "westus3" });
-    const r = await tour(w.env, "tour", { PARENT_JOB: "none", USAGE_LOCATION: "westus3" });
+    await control("POST", "/quotas", { regional: true, limit: 60, current: 50, location: "brazilsouth" });
+    const r = await tour(w.env, "tour", { PARENT_JOB: "none", USAGE_LOCATION: "brazilsouth" });
     const usages = r.usages.body.value as Any[];
     const sizes = r.vmSizes.body.value as Any[];
     // The family has its 24 free, the region only 10 of its 60: the regional total is what refuses.
-    const finetune = checkFinetuneQuota(usages, sizes, "Standard_NC24ads_A100_v4", 1, { location: "westus3" });
+    const finetune = checkFinetuneQuota(usages, sizes, "Standard_NC24ads_A100_v4", 1, { location: "brazilsouth" });
     expect(finetune).toMatchObject({ ok: false, checked: true, free: 24 });
     expect(finetune.message).toContain("Total Cluster Dedicated Regional vCPUs limit of at least 74");
     const deploy = checkDeployQuota({
