@@ -86,10 +86,9 @@ export function escapeUntrusted(text: string, max = 1000): string {
 
 const pct = (v: number | undefined) => (v === undefined ? "—" : `${v}%`);
 
-/** The job summary of the deploy step (Markdown). */
-export function deploySummary(s: DeploySummaryInput): string {
+/** The heading, and why it failed when it did. */
+function headingLines(s: DeploySummaryInput, model: string): string[] {
   const out: string[] = [];
-  const model = `${s.model.name}:${s.model.version}`;
   out.push(
     s.ok
       ? `## Phi-3 deployed: ${escapeMarkdown(model)} on ${escapeMarkdown(s.endpoint.name)}`
@@ -99,7 +98,11 @@ export function deploySummary(s: DeploySummaryInput): string {
     "",
   );
   if (!s.ok && s.failure) out.push(`**Why:** ${escapeUntrusted(s.failure, 2000)}`, "");
+  return out;
+}
 
+/** The table of what was deployed where: model, endpoint, deployment, URIs, expiry, connection. */
+function factsLines(s: DeploySummaryInput, model: string): string[] {
   const rows: Array<[string, string]> = [
     [
       "model",
@@ -126,29 +129,34 @@ export function deploySummary(s: DeploySummaryInput): string {
       "Prompt flow connection",
       `${escapeMarkdown(s.promptflowConnection)} (custom keys; the key is stored there as a secret)`,
     ]);
-  out.push(markdownTable(["", ""], rows, [1]), "");
+  return [markdownTable(["", ""], rows, [1]), ""];
+}
 
+/** Where the model came from (job, files, base model, data, hyperparameters, commit, run), when known. */
+function lineageLines(s: DeploySummaryInput): string[] {
   const l = s.model.lineage;
-  if (l) {
-    const lin: Array<[string, string]> = [];
-    if (l.jobName)
-      lin.push(["fine-tune job", s.model.jobUrl ? link(l.jobName, s.model.jobUrl) : escapeMarkdown(l.jobName)]);
-    if (l.sourceUri) lin.push(["model files", escapeMarkdown(l.sourceUri)]);
-    if (l.baseModel) lin.push(["base model", escapeMarkdown(l.baseModel)]);
-    if (l.dataAssets?.length) lin.push(["data", l.dataAssets.map((d) => escapeMarkdown(d)).join("<br>")]);
-    if (l.hyperparameters && Object.keys(l.hyperparameters).length) {
-      lin.push([
-        "hyperparameters",
-        Object.entries(l.hyperparameters)
-          .map(([k, v]) => `${escapeMarkdown(k)} = ${escapeMarkdown(v)}`)
-          .join("<br>"),
-      ]);
-    }
-    if (l.commit) lin.push(["commit", escapeMarkdown(l.commit)]);
-    if (l.workflowRun && /^https:\/\//.test(l.workflowRun)) lin.push(["workflow run", link("run", l.workflowRun)]);
-    if (lin.length) out.push("### Lineage", "", markdownTable(["", ""], lin, [1]), "");
+  if (!l) return [];
+  const lin: Array<[string, string]> = [];
+  if (l.jobName)
+    lin.push(["fine-tune job", s.model.jobUrl ? link(l.jobName, s.model.jobUrl) : escapeMarkdown(l.jobName)]);
+  if (l.sourceUri) lin.push(["model files", escapeMarkdown(l.sourceUri)]);
+  if (l.baseModel) lin.push(["base model", escapeMarkdown(l.baseModel)]);
+  if (l.dataAssets?.length) lin.push(["data", l.dataAssets.map((d) => escapeMarkdown(d)).join("<br>")]);
+  if (l.hyperparameters && Object.keys(l.hyperparameters).length) {
+    lin.push([
+      "hyperparameters",
+      Object.entries(l.hyperparameters)
+        .map(([k, v]) => `${escapeMarkdown(k)} = ${escapeMarkdown(v)}`)
+        .join("<br>"),
+    ]);
   }
+  if (l.commit) lin.push(["commit", escapeMarkdown(l.commit)]);
+  if (l.workflowRun && /^https:\/\//.test(l.workflowRun)) lin.push(["workflow run", link("run", l.workflowRun)]);
+  return lin.length ? ["### Lineage", "", markdownTable(["", ""], lin, [1]), ""] : [];
+}
 
+/** Every deployment seen before or after, with its traffic share before and after and what became of it. */
+function trafficLines(s: DeploySummaryInput): string[] {
   const names = [
     ...new Set([...Object.keys(s.trafficBefore), ...Object.keys(s.trafficAfter), s.deployment.name, ...s.deleted]),
   ];
@@ -165,59 +173,78 @@ export function deploySummary(s: DeploySummaryInput): string {
     const after = gone ? "—" : pct(s.trafficAfter[d]);
     return [d, pct(s.trafficBefore[d]), after, what];
   });
-  out.push("### Deployments and live traffic", "", markdownTable(["deployment", "before", "after", ""], traffic), "");
+  return ["### Deployments and live traffic", "", markdownTable(["deployment", "before", "after", ""], traffic), ""];
+}
 
-  if (s.smoke) {
-    const answer = s.smoke.error
-      ? `failed: ${escapeUntrusted(s.smoke.error, 500)}`
-      : s.smoke.answer !== undefined
-        ? escapeUntrusted(s.smoke.answer)
-        : "";
-    out.push(
-      "### Smoke prompt (new deployment alone, before traffic moved)",
-      "",
-      markdownTable(
-        ["prompt", "answer (model text, shown as plain text)", "time"],
-        [[escapeUntrusted(s.smoke.prompt, 500), answer, s.smoke.ms === undefined ? "" : formatDuration(s.smoke.ms)]],
-        [0, 1],
-      ),
-      "",
-    );
-  }
+/** The smoke prompt and the model's answer (or its error), when one was sent. */
+function smokeLines(s: DeploySummaryInput): string[] {
+  if (!s.smoke) return [];
+  const answer = s.smoke.error
+    ? `failed: ${escapeUntrusted(s.smoke.error, 500)}`
+    : s.smoke.answer !== undefined
+      ? escapeUntrusted(s.smoke.answer)
+      : "";
+  return [
+    "### Smoke prompt (new deployment alone, before traffic moved)",
+    "",
+    markdownTable(
+      ["prompt", "answer (model text, shown as plain text)", "time"],
+      [[escapeUntrusted(s.smoke.prompt, 500), answer, s.smoke.ms === undefined ? "" : formatDuration(s.smoke.ms)]],
+      [0, 1],
+    ),
+    "",
+  ];
+}
 
-  if (s.timings.length) {
-    out.push(
-      "### Timings",
-      "",
-      markdownTable(
-        ["step", "time"],
-        s.timings.map((t) => [t.step, formatDuration(t.ms)]),
-      ),
-      "",
-    );
-  }
+/** How long each step took, when any was timed. */
+function timingLines(s: DeploySummaryInput): string[] {
+  if (!s.timings.length) return [];
+  return [
+    "### Timings",
+    "",
+    markdownTable(
+      ["step", "time"],
+      s.timings.map((t) => [t.step, formatDuration(t.ms)]),
+    ),
+    "",
+  ];
+}
 
+/** The estimated hourly cost of what runs now, per deployment and in total. */
+function costLines(s: DeploySummaryInput): string[] {
   const cost = hourlyCost(s.running);
-  if (cost.lines.length) {
-    out.push(
-      "### Estimated cost of what now runs",
-      "",
-      markdownTable(
-        ["deployment", "instance type", "instances", "estimated per hour"],
-        cost.lines.map((c) => [
-          c.name,
-          c.instanceType,
-          c.instanceCount,
-          c.usdPerHour === undefined ? "unknown" : formatUsd(c.usdPerHour),
-        ]),
-      ),
-      "",
-      `**About ${formatUsd(cost.usdPerHour)} per hour** (${formatUsd(cost.usdPerHour * 24 * 30)} for 30 days) while it runs${cost.unknown.length ? `, not counting ${cost.unknown.map((u) => escapeMarkdown(u)).join(", ")} (price unknown)` : ""}. ` +
-        `Estimated from rough ${cost.basis} (taken ${cost.asOf}); see the Azure pricing pages for your region.`,
-      "",
-    );
-  }
+  if (!cost.lines.length) return [];
+  return [
+    "### Estimated cost of what now runs",
+    "",
+    markdownTable(
+      ["deployment", "instance type", "instances", "estimated per hour"],
+      cost.lines.map((c) => [
+        c.name,
+        c.instanceType,
+        c.instanceCount,
+        c.usdPerHour === undefined ? "unknown" : formatUsd(c.usdPerHour),
+      ]),
+    ),
+    "",
+    `**About ${formatUsd(cost.usdPerHour)} per hour** (${formatUsd(cost.usdPerHour * 24 * 30)} for 30 days) while it runs${cost.unknown.length ? `, not counting ${cost.unknown.map((u) => escapeMarkdown(u)).join(", ")} (price unknown)` : ""}. ` +
+      `Estimated from rough ${cost.basis} (taken ${cost.asOf}); see the Azure pricing pages for your region.`,
+    "",
+  ];
+}
 
+/** The job summary of the deploy step (Markdown). */
+export function deploySummary(s: DeploySummaryInput): string {
+  const model = `${s.model.name}:${s.model.version}`;
+  const out: string[] = [
+    ...headingLines(s, model),
+    ...factsLines(s, model),
+    ...lineageLines(s),
+    ...trafficLines(s),
+    ...smokeLines(s),
+    ...timingLines(s),
+    ...costLines(s),
+  ];
   for (const n of s.notes ?? []) out.push(`> ${escapeUntrusted(n, 1000)}`, "");
   return out.join("\n");
 }
