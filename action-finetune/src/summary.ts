@@ -7,7 +7,7 @@ import { escapeMarkdown, link, markdownTable } from "@phi3-aml/shared/report";
 import { formatDuration } from "@phi3-aml/shared/wait";
 import { typedDefaults, type ComponentSpec } from "./component.js";
 import { formatMetric, type Chart } from "./metrics.js";
-import { describeStatus } from "./status.js";
+import { describeStatus, type StatusInfo } from "./status.js";
 
 /** Something shown with an optional link (a data asset's studio page). */
 export interface Ref {
@@ -76,11 +76,9 @@ export function mermaidChart(c: Chart): string {
   return fenced(lines.join("\n"), "mermaid") + caption;
 }
 
-export function summaryMarkdown(d: SummaryData): string {
-  const s = describeStatus(d.status);
-  const icon = ICON[s.status] ?? "⏳";
-  const out: string[] = [`## ${icon} Phi-3 fine-tune ${escapeMarkdown(d.jobName)}: ${escapeMarkdown(s.status)}`, ""];
-
+/** Status, link and duration; whether the step stopped waiting; the error, the log tail and the notes. */
+function statusLines(d: SummaryData, s: StatusInfo): string[] {
+  const out: string[] = [];
   const facts: string[] = [];
   facts.push(`**Job:** ${d.studioUrl ? link(d.jobName, d.studioUrl) : escapeMarkdown(d.jobName)}`);
   facts.push(`**Status:** ${escapeMarkdown(s.label)}`);
@@ -105,8 +103,11 @@ export function summaryMarkdown(d: SummaryData): string {
     );
   for (const n of d.notes ?? []) out.push(`- ${escapeMarkdown(n)}`);
   if (d.notes?.length) out.push("");
+  return out;
+}
 
-  out.push("### Model and data", "");
+/** The base model, the component, the data, the compute and the fine-tuned model. */
+function modelAndDataLines(d: SummaryData): string[] {
   const rows: Array<[string, string]> = [
     ["base model", `${escapeMarkdown(d.model.text)}${d.model.input ? ` → \`${d.model.input}\`` : ""}`],
     ["fine-tune component", `${escapeMarkdown(d.component.name)} ${escapeMarkdown(d.component.version)}`],
@@ -118,9 +119,12 @@ export function summaryMarkdown(d: SummaryData): string {
     ],
   ];
   if (d.modelUri) rows.push(["fine-tuned model", `\`${d.modelUri}\``]);
-  out.push(markdownTable(["", ""], rows, [0, 1]), "");
+  return ["### Model and data", "", markdownTable(["", ""], rows, [0, 1]), ""];
+}
 
-  out.push("### Hyperparameters", "");
+/** Every hyperparameter set, where it came from, then the component's defaults of the ones not set. */
+function hyperparameterLines(d: SummaryData): string[] {
+  const out: string[] = ["### Hyperparameters", ""];
   const set = Object.keys(d.hyperparameters).sort();
   const defaults = d.spec ? Object.entries(typedDefaults(d.spec)).filter(([k]) => !(k in d.hyperparameters)) : [];
   if (set.length || defaults.length) {
@@ -135,7 +139,12 @@ export function summaryMarkdown(d: SummaryData): string {
       "",
     );
   } else out.push("None set: the component's defaults.", "");
+  return out;
+}
 
+/** The final metrics, the loss charts and the timeline of the job's states. */
+function resultLines(d: SummaryData): string[] {
+  const out: string[] = [];
   const metricKeys = Object.keys(d.metrics);
   if (metricKeys.length) {
     out.push(
@@ -163,5 +172,18 @@ export function summaryMarkdown(d: SummaryData): string {
       "",
     );
   }
-  return out.join("\n");
+  return out;
+}
+
+export function summaryMarkdown(d: SummaryData): string {
+  const s = describeStatus(d.status);
+  const icon = ICON[s.status] ?? "⏳";
+  return [
+    `## ${icon} Phi-3 fine-tune ${escapeMarkdown(d.jobName)}: ${escapeMarkdown(s.status)}`,
+    "",
+    ...statusLines(d, s),
+    ...modelAndDataLines(d),
+    ...hyperparameterLines(d),
+    ...resultLines(d),
+  ].join("\n");
 }
