@@ -69,28 +69,21 @@ export interface FinetuneInputs {
 
 const DATA = /^(azureml:|\/subscriptions\/|https:\/\/)/i;
 
-/** Every input of the fine-tune action, checked before any request (defaults equal action.yml's). */
-export function readInputs(i: Inputs): FinetuneInputs {
-  const compute = i.string("compute", { default: "phi3-ft-a100" }) ?? "phi3-ft-a100";
-  const badCompute = compute.toLowerCase() !== SERVERLESS && checkName(COMPUTE, compute);
-  if (badCompute) i.problem("compute", compute, `is not a valid cluster name: ${COMPUTE.rule}`);
-  const job = i.string("job");
-  if (job && checkName(JOB, job)) i.problem("job", job, `is not a valid job name: ${JOB.rule}`);
-  const data = (name: string) => {
-    const v = i.string(name, { required: !job });
-    if (v && !DATA.test(v))
-      i.problem(
-        name,
-        v,
-        "is not a data asset id or URI; expected azureml:<name>:<version>, an ARM id /subscriptions/.../data/<name>/versions/<v>, or azureml://datastores/<store>/paths/<file>",
-      );
-    return v;
-  };
-  const minNodes = i.int("min-nodes", { default: 0, min: 0, max: 100 }) ?? 0;
-  const maxNodes = i.int("max-nodes", { default: 1, min: 1, max: 100 }) ?? 1;
-  i.check(minNodes <= maxNodes, "min-nodes", String(minNodes), `is more than max-nodes (${maxNodes})`);
+/** A data input: required unless the action follows an existing job, and an asset id or URI. */
+function readData(i: Inputs, name: string, job: string | undefined): string | undefined {
+  const v = i.string(name, { required: !job });
+  if (v && !DATA.test(v))
+    i.problem(
+      name,
+      v,
+      "is not a data asset id or URI; expected azureml:<name>:<version>, an ARM id /subscriptions/.../data/<name>/versions/<v>, or azureml://datastores/<store>/paths/<file>",
+    );
+  return v;
+}
 
-  const hp: Record<string, string | number | boolean | undefined> = {
+/** The typed training inputs, keyed by the component input each sets (undefined when not given). */
+function readTypedHyperparameters(i: Inputs): Record<string, string | number | boolean | undefined> {
+  return {
     num_train_epochs: i.int("epochs", { min: 1, max: 1000 }),
     learning_rate: i.float("learning-rate", { min: 0, max: 1, exclusiveMin: true }),
     lr_scheduler_type: i.enum("lr-scheduler-type", LR_SCHEDULERS),
@@ -106,14 +99,16 @@ export function readInputs(i: Inputs): FinetuneInputs {
     apply_deepspeed: i.boolean("deepspeed"),
     seed: i.int("seed", { min: 0 }),
   };
-  const extra = i.jsonObject<Record<string, string | number | boolean>>("hyperparameters", {
-    values: "scalar",
-    example: '{"max_steps": 100}',
-  });
-  const tags = i.jsonObject<Record<string, string>>("tags", { values: "string", example: '{"team": "nlp"}' });
-  // Azure's limits on job tags, display names and experiment names (shared/src/limits.ts).
-  checkTagsInput(i, "tags", tags, JOB_TAGS, standardTags());
-  // Typed inputs win over the JSON (the precedence Studio uses); the overridden value is said, never silent.
+}
+
+/**
+ * Typed inputs win over the JSON (the precedence Studio uses); the overridden value is said, never silent:
+ * one line for each key given both ways.
+ */
+function overrideNotes(
+  extra: Record<string, string | number | boolean> | undefined,
+  hp: Record<string, string | number | boolean | undefined>,
+): string[] {
   const inputNotes: string[] = [];
   for (const [key, value] of Object.entries(extra ?? {})) {
     const typed = hp[key];
@@ -123,9 +118,11 @@ export function readInputs(i: Inputs): FinetuneInputs {
       `hyperparameters sets ${key} to ${JSON.stringify(value)}, and the input ${input} sets it to ${JSON.stringify(typed)}: the input wins.`,
     );
   }
-  const typed = defined(hp);
-  const hyperparameters = { ...(extra ?? {}), ...typed };
-  const serverless = compute.toLowerCase() === SERVERLESS;
+  return inputNotes;
+}
+
+/** num_nodes_finetune: on a cluster, no more than it can hold. */
+function readNodes(i: Inputs, serverless: boolean, maxNodes: number): number {
   const nodes = i.int("nodes", { default: 1, min: 1, max: 100 }) ?? 1;
   if (!serverless)
     i.check(
@@ -134,20 +131,53 @@ export function readInputs(i: Inputs): FinetuneInputs {
       String(nodes),
       `is more than max-nodes (${maxNodes}): the cluster could never hold the job; raise max-nodes to at least ${nodes}, or lower nodes`,
     );
+  return nodes;
+}
+
+/** The cluster's VM size. */
+function readVmSize(i: Inputs): string {
+  return (
+    i.string("vm-size", {
+      default: "Standard_NC24ads_A100_v4",
+      pattern: /^Standard_[A-Za-z0-9_]+$/i,
+      rule: "an Azure VM size such as Standard_NC24ads_A100_v4",
+    }) ?? "Standard_NC24ads_A100_v4"
+  );
+}
+
+/** Every input of the fine-tune action, checked before any request (defaults equal action.yml's). */
+export function readInputs(i: Inputs): FinetuneInputs {
+  const compute = i.string("compute", { default: "phi3-ft-a100" }) ?? "phi3-ft-a100";
+  const badCompute = compute.toLowerCase() !== SERVERLESS && checkName(COMPUTE, compute);
+  if (badCompute) i.problem("compute", compute, `is not a valid cluster name: ${COMPUTE.rule}`);
+  const job = i.string("job");
+  if (job && checkName(JOB, job)) i.problem("job", job, `is not a valid job name: ${JOB.rule}`);
+  const minNodes = i.int("min-nodes", { default: 0, min: 0, max: 100 }) ?? 0;
+  const maxNodes = i.int("max-nodes", { default: 1, min: 1, max: 100 }) ?? 1;
+  i.check(minNodes <= maxNodes, "min-nodes", String(minNodes), `is more than max-nodes (${maxNodes})`);
+
+  const hp = readTypedHyperparameters(i);
+  const extra = i.jsonObject<Record<string, string | number | boolean>>("hyperparameters", {
+    values: "scalar",
+    example: '{"max_steps": 100}',
+  });
+  const tags = i.jsonObject<Record<string, string>>("tags", { values: "string", example: '{"team": "nlp"}' });
+  // Azure's limits on job tags, display names and experiment names (shared/src/limits.ts).
+  checkTagsInput(i, "tags", tags, JOB_TAGS, standardTags());
+  const inputNotes = overrideNotes(extra, hp);
+  const typed = defined(hp);
+  const hyperparameters = { ...(extra ?? {}), ...typed };
+  const serverless = compute.toLowerCase() === SERVERLESS;
+  const nodes = readNodes(i, serverless, maxNodes);
 
   return {
     source: modelSource(i),
     registry: i.string("registry", { default: "azureml" }) ?? "azureml",
     componentVersion: i.string("component-version", { pattern: /^[\w.-]+$/, rule: "a version such as 0.0.63" }),
-    trainData: data("train-data"),
-    validationData: data("validation-data"),
+    trainData: readData(i, "train-data", job),
+    validationData: readData(i, "validation-data", job),
     compute,
-    vmSize:
-      i.string("vm-size", {
-        default: "Standard_NC24ads_A100_v4",
-        pattern: /^Standard_[A-Za-z0-9_]+$/i,
-        rule: "an Azure VM size such as Standard_NC24ads_A100_v4",
-      }) ?? "Standard_NC24ads_A100_v4",
+    vmSize: readVmSize(i),
     minNodes,
     maxNodes,
     idleSeconds: i.duration("idle-seconds", { default: 120, min: 0, max: 7 * 86400 }) ?? 120,
