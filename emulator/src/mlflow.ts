@@ -32,75 +32,82 @@ function stdLog(jobName: string, failed: boolean, importError?: string): string 
   return lines.join("\n") + "\n";
 }
 
-export function registerMlflow(r: Router, arm: Arm, base: () => string): void {
-  // Every MLflow call needs the same Entra token as Resource Manager.
-  r.on("*", new RegExp(TRACKING), async (req) => arm.authenticate(req));
-  const jobOf = (sub: string, rg: string, ws: string, runId: string) => {
-    const jobName = runId.replace(/_finetune$/, "");
-    const id = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.MachineLearningServices/workspaces/${ws}/jobs/${jobName}`;
-    const script = arm.jobs.scripts.get(id.toLowerCase());
-    return script && arm.store.get(id) ? { jobName, script } : undefined;
-  };
-  /** Steps logged so far: none before Running, all once Finalizing or done. */
-  const stepsDone = (s: Parameters<typeof statusOf>[0]) => {
-    const status = statusOf(s);
-    if (["NotStarted", "Queued", "Preparing"].includes(status)) return 0;
-    if (status !== "Running") return STEPS;
-    return Math.max(1, Math.floor((((Date.now() - s.start) / s.durationMs - 0.35) / 0.55) * STEPS));
-  };
-  const value = (key: string, step: number) =>
-    key === "loss"
-      ? 2.1 * Math.exp(-step / 18) + 0.85
-      : key === "eval_loss"
-        ? 2.2 * Math.exp(-step / 20) + 0.95
-        : key === "learning_rate"
-          ? 2e-5 * (1 - step / STEPS)
-          : undefined;
-  const run = (runId: string, jobName: string, s: Parameters<typeof statusOf>[0], child: boolean) => {
-    const n = stepsDone(s);
-    const status = statusOf(s);
-    const mlflowStatus =
-      status === "Completed"
-        ? "FINISHED"
-        : status === "Failed"
-          ? "FAILED"
-          : status === "Canceled"
-            ? "KILLED"
-            : n
-              ? "RUNNING"
-              : "SCHEDULED";
-    return {
-      info: {
-        run_id: runId,
-        run_uuid: runId,
-        experiment_id: "1",
-        status: mlflowStatus,
-        start_time: s.start,
-        lifecycle_stage: "active",
-      },
-      data: {
-        metrics:
-          child && n
-            ? ["loss", "eval_loss", "learning_rate"].map((key) => ({
-                key,
-                value: value(key, n),
-                step: n,
-                timestamp: s.start + n,
-              }))
-            : [],
-        tags: [
-          { key: "mlflow.parentRunId", value: child ? jobName : "" },
-          { key: "azureml.nodeid", value: child ? "chat_completion_finetune" : "" },
-        ].filter((t) => t.value),
-      },
-    };
-  };
+type JobScript = Parameters<typeof statusOf>[0];
 
-  // Run history: a run's details with its log files (SAS-style URLs that need no token), and the files.
+/** The pipeline job a run id names (the job itself, or its `_finetune` child), when the emulator runs it. */
+function jobOf(arm: Arm, sub: string, rg: string, ws: string, runId: string) {
+  const jobName = runId.replace(/_finetune$/, "");
+  const id = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.MachineLearningServices/workspaces/${ws}/jobs/${jobName}`;
+  const script = arm.jobs.scripts.get(id.toLowerCase());
+  return script && arm.store.get(id) ? { jobName, script } : undefined;
+}
+
+/** Steps logged so far: none before Running, all once Finalizing or done. */
+function stepsDone(s: JobScript): number {
+  const status = statusOf(s);
+  if (["NotStarted", "Queued", "Preparing"].includes(status)) return 0;
+  if (status !== "Running") return STEPS;
+  return Math.max(1, Math.floor((((Date.now() - s.start) / s.durationMs - 0.35) / 0.55) * STEPS));
+}
+
+/** A metric's value at a step (undefined for a metric the fine-tune does not log). */
+function value(key: string, step: number): number | undefined {
+  return key === "loss"
+    ? 2.1 * Math.exp(-step / 18) + 0.85
+    : key === "eval_loss"
+      ? 2.2 * Math.exp(-step / 20) + 0.95
+      : key === "learning_rate"
+        ? 2e-5 * (1 - step / STEPS)
+        : undefined;
+}
+
+/** An MLflow run: the job, or its child with the latest metrics. */
+function run(runId: string, jobName: string, s: JobScript, child: boolean) {
+  const n = stepsDone(s);
+  const status = statusOf(s);
+  const mlflowStatus =
+    status === "Completed"
+      ? "FINISHED"
+      : status === "Failed"
+        ? "FAILED"
+        : status === "Canceled"
+          ? "KILLED"
+          : n
+            ? "RUNNING"
+            : "SCHEDULED";
+  return {
+    info: {
+      run_id: runId,
+      run_uuid: runId,
+      experiment_id: "1",
+      status: mlflowStatus,
+      start_time: s.start,
+      lifecycle_stage: "active",
+    },
+    data: {
+      metrics:
+        child && n
+          ? ["loss", "eval_loss", "learning_rate"].map((key) => ({
+              key,
+              value: value(key, n),
+              step: n,
+              timestamp: s.start + n,
+            }))
+          : [],
+      tags: [
+        { key: "mlflow.parentRunId", value: child ? jobName : "" },
+        { key: "azureml.nodeid", value: child ? "chat_completion_finetune" : "" },
+      ].filter((t) => t.value),
+    },
+  };
+}
+
+/** Run history: a run's details with its log files (SAS-style URLs that need no token), and the files. */
+function registerRunHistory(r: Router, arm: Arm, base: () => string): void {
   r.on("GET", new RegExp(HISTORY), async (req, [sub, rg, ws, runId]) => {
     const denied = await arm.authenticate(req);
     if (denied) return denied;
-    const job = jobOf(sub!, rg!, ws!, runId!);
+    const job = jobOf(arm, sub!, rg!, ws!, runId!);
     if (!job) return { status: 404, body: { error: { code: "UserError", message: `Run ${runId} was not found.` } } };
     return {
       status: 200,
@@ -124,17 +131,20 @@ export function registerMlflow(r: Router, arm: Arm, base: () => string): void {
     }
     return { status: 404, text: true, body: "BlobNotFound" };
   });
+}
 
+/** MLflow tracking: the child run found by its parent, a run by id, and a metric's history. */
+function registerTracking(r: Router, arm: Arm): void {
   r.on("POST", new RegExp(`${TRACKING}/runs/search$`), (req, [sub, rg, ws]) => {
     const filter = String(req.json<{ filter?: string }>()?.filter ?? "");
     const parent = /tags\.mlflow\.parentRunId\s*=\s*'([^']+)'/.exec(filter)?.[1];
-    const job = parent ? jobOf(sub!, rg!, ws!, parent) : undefined;
+    const job = parent ? jobOf(arm, sub!, rg!, ws!, parent) : undefined;
     return { status: 200, body: { runs: job ? [run(`${job.jobName}_finetune`, job.jobName, job.script, true)] : [] } };
   });
 
   r.on("GET", new RegExp(`${TRACKING}/runs/get$`), (req, [sub, rg, ws]) => {
     const runId = req.url.searchParams.get("run_id") ?? "";
-    const job = jobOf(sub!, rg!, ws!, runId);
+    const job = jobOf(arm, sub!, rg!, ws!, runId);
     if (!job)
       return { status: 404, body: { error_code: "RESOURCE_DOES_NOT_EXIST", message: `Run '${runId}' not found.` } };
     return { status: 200, body: { run: run(runId, job.jobName, job.script, runId.endsWith("_finetune")) } };
@@ -143,7 +153,7 @@ export function registerMlflow(r: Router, arm: Arm, base: () => string): void {
   r.on("GET", new RegExp(`${TRACKING}/metrics/get-history$`), (req, [sub, rg, ws]) => {
     const runId = req.url.searchParams.get("run_id") ?? "";
     const key = req.url.searchParams.get("metric_key") ?? "";
-    const job = jobOf(sub!, rg!, ws!, runId);
+    const job = jobOf(arm, sub!, rg!, ws!, runId);
     if (!job)
       return { status: 404, body: { error_code: "RESOURCE_DOES_NOT_EXIST", message: `Run '${runId}' not found.` } };
     const n = runId.endsWith("_finetune") ? stepsDone(job.script) : 0;
@@ -158,4 +168,11 @@ export function registerMlflow(r: Router, arm: Arm, base: () => string): void {
           }));
     return { status: 200, body: { metrics } };
   });
+}
+
+export function registerMlflow(r: Router, arm: Arm, base: () => string): void {
+  // Every MLflow call needs the same Entra token as Resource Manager.
+  r.on("*", new RegExp(TRACKING), async (req) => arm.authenticate(req));
+  registerRunHistory(r, arm, base);
+  registerTracking(r, arm);
 }
