@@ -1,4 +1,4 @@
-import type { Req, Router } from "../http.js";
+import type { Req, Res, Router } from "../http.js";
 import { armError, notFound, WS, wsId, type ArmContext } from "./context.js";
 import { systemData, type Resource } from "./store.js";
 
@@ -49,12 +49,101 @@ export function registerAssets(r: Router, ctx: ArmContext): void {
   for (const kind of KINDS) registerKind(r, ctx, kind);
 }
 
+/** An asset container's versions, in version order (numeric first by number, then by name). */
+function versionsOf(ctx: ArmContext, id: string): Resource[] {
+  return ctx.store
+    .list(`${id}/versions`)
+    .sort((a, b) => Number(a.name) - Number(b.name) || a.name.localeCompare(b.name));
+}
+
+/** "$tags=key=value,key2" : the versions with every listed tag present (with that value, when given). */
+function withTags(all: Resource[], tags: string): Resource[] {
+  const wanted = tags.split(",").map((t) => t.split("="));
+  return all.filter((v) =>
+    wanted.every(
+      ([k, val]) =>
+        v.properties.tags &&
+        (val === undefined
+          ? k! in (v.properties.tags as object)
+          : (v.properties.tags as Record<string, string>)[k!] === val),
+    ),
+  );
+}
+
+/** A version's listing: $orderBy (createdtime desc reverses), $tags, then $top. */
+function listVersions(ctx: ArmContext, cid: string, req: Req): Res {
+  let all = versionsOf(ctx, cid);
+  const order = req.url.searchParams.get("$orderBy") ?? "";
+  if (/createdtime desc/i.test(order)) all = all.reverse();
+  const tags = req.url.searchParams.get("$tags");
+  if (tags) all = withTags(all, tags);
+  const top = Number(req.url.searchParams.get("$top") ?? 0);
+  return { status: 200, body: { value: top > 0 ? all.slice(0, top) : all } };
+}
+
+/** Stores the container of a new version: its kind's properties and latestVersion / nextVersion. */
+function putContainer(ctx: ArmContext, kind: AssetKind, cid: string, name: string, p: Record<string, unknown>): void {
+  const numeric = versionsOf(ctx, cid)
+    .map((v) => Number(v.name))
+    .filter(Number.isInteger);
+  const latest = versionsOf(ctx, cid).at(-1)!.name;
+  ctx.store.put({
+    id: cid,
+    name,
+    type: `Microsoft.MachineLearningServices/workspaces/${kind.segment}`,
+    properties: {
+      ...kind.container(p),
+      description: null,
+      tags: {},
+      properties: {},
+      isArchived: false,
+      latestVersion: latest,
+      nextVersion: String((numeric.length ? Math.max(...numeric) : 0) + 1),
+    },
+    systemData: (ctx.store.get(cid)?.systemData as Record<string, unknown>) ?? systemData(),
+  });
+}
+
+/** PUT of a version: checked, created once (the same body again is a no-op, another a conflict), container updated. */
+function putVersion(ctx: ArmContext, kind: AssetKind, cid: string, name: string, version: string, req: Req): Res {
+  const seg = kind.segment;
+  const body = req.json<{ properties?: Record<string, unknown> }>();
+  const p = body?.properties ?? {};
+  const problem = kind.check(p);
+  if (problem) return armError(400, "UserError", problem[0], { target: problem[1] });
+  const id = `${cid}/versions/${version}`;
+  const existing = ctx.store.get(id);
+  if (existing) {
+    if (kind.identity.every((k) => existing.properties[k] === p[k])) return { status: 200, body: existing };
+    return armError(
+      409,
+      "UserError",
+      `A ${seg === "data" ? "data" : "model"} version with this name and version already exists (${name}:${version}) and its content cannot change. Use another version.`,
+    );
+  }
+  const resource: Resource = {
+    id,
+    name: version,
+    type: `Microsoft.MachineLearningServices/workspaces/${seg}/versions`,
+    properties: {
+      ...Object.fromEntries(kind.keep.filter((k) => p[k] !== undefined).map((k) => [k, p[k]])),
+      description: p.description ?? null,
+      tags: p.tags ?? {},
+      properties: p.properties ?? {},
+      isAnonymous: p.isAnonymous ?? false,
+      isArchived: p.isArchived ?? false,
+    },
+    systemData: systemData(),
+  };
+  ctx.store.put(resource);
+  putContainer(ctx, kind, cid, name, p);
+  return { status: 201, body: resource };
+}
+
 function registerKind(r: Router, ctx: ArmContext, kind: AssetKind): void {
   const seg = kind.segment;
   const type = `Microsoft.MachineLearningServices/workspaces/${seg}`;
   const container = (sub: string, rg: string, ws: string, name: string) => `${wsId(sub, rg, ws)}/${seg}/${name}`;
-  const versionsOf = (id: string) =>
-    ctx.store.list(`${id}/versions`).sort((a, b) => Number(a.name) - Number(b.name) || a.name.localeCompare(b.name));
   const hasWorkspace = (sub: string, rg: string, ws: string) => Boolean(ctx.store.get(wsId(sub, rg, ws)));
 
   r.on("GET", new RegExp(`${WS}/${seg}$`, "i"), (_req, [sub, rg, ws]) => {
@@ -67,27 +156,9 @@ function registerKind(r: Router, ctx: ArmContext, kind: AssetKind): void {
     return c ? { status: 200, body: c } : notFound(type, `${ws}/${name}`, rg!);
   });
 
-  r.on("GET", new RegExp(`${WS}/${seg}/([^/]+)/versions$`, "i"), (req, [sub, rg, ws, name]) => {
-    let all = versionsOf(container(sub!, rg!, ws!, name!));
-    const order = req.url.searchParams.get("$orderBy") ?? "";
-    if (/createdtime desc/i.test(order)) all = all.reverse();
-    const tags = req.url.searchParams.get("$tags");
-    if (tags) {
-      // "$tags=key=value,key2" : every listed tag present (with that value, when given).
-      const wanted = tags.split(",").map((t) => t.split("="));
-      all = all.filter((v) =>
-        wanted.every(
-          ([k, val]) =>
-            v.properties.tags &&
-            (val === undefined
-              ? k! in (v.properties.tags as object)
-              : (v.properties.tags as Record<string, string>)[k!] === val),
-        ),
-      );
-    }
-    const top = Number(req.url.searchParams.get("$top") ?? 0);
-    return { status: 200, body: { value: top > 0 ? all.slice(0, top) : all } };
-  });
+  r.on("GET", new RegExp(`${WS}/${seg}/([^/]+)/versions$`, "i"), (req, [sub, rg, ws, name]) =>
+    listVersions(ctx, container(sub!, rg!, ws!, name!), req),
+  );
 
   r.on("GET", new RegExp(`${WS}/${seg}/([^/]+)/versions/([^/]+)$`, "i"), (_req, [sub, rg, ws, name, version]) => {
     const v = ctx.store.get(`${container(sub!, rg!, ws!, name!)}/versions/${version}`);
@@ -96,55 +167,6 @@ function registerKind(r: Router, ctx: ArmContext, kind: AssetKind): void {
 
   r.on("PUT", new RegExp(`${WS}/${seg}/([^/]+)/versions/([^/]+)$`, "i"), (req: Req, [sub, rg, ws, name, version]) => {
     if (!hasWorkspace(sub!, rg!, ws!)) return notFound("Microsoft.MachineLearningServices/workspaces", ws!, rg!);
-    const body = req.json<{ properties?: Record<string, unknown> }>();
-    const p = body?.properties ?? {};
-    const problem = kind.check(p);
-    if (problem) return armError(400, "UserError", problem[0], { target: problem[1] });
-    const cid = container(sub!, rg!, ws!, name!);
-    const id = `${cid}/versions/${version}`;
-    const existing = ctx.store.get(id);
-    if (existing) {
-      if (kind.identity.every((k) => existing.properties[k] === p[k])) return { status: 200, body: existing };
-      return armError(
-        409,
-        "UserError",
-        `A ${seg === "data" ? "data" : "model"} version with this name and version already exists (${name}:${version}) and its content cannot change. Use another version.`,
-      );
-    }
-    const resource: Resource = {
-      id,
-      name: version!,
-      type: `${type}/versions`,
-      properties: {
-        ...Object.fromEntries(kind.keep.filter((k) => p[k] !== undefined).map((k) => [k, p[k]])),
-        description: p.description ?? null,
-        tags: p.tags ?? {},
-        properties: p.properties ?? {},
-        isAnonymous: p.isAnonymous ?? false,
-        isArchived: p.isArchived ?? false,
-      },
-      systemData: systemData(),
-    };
-    ctx.store.put(resource);
-    const numeric = versionsOf(cid)
-      .map((v) => Number(v.name))
-      .filter(Number.isInteger);
-    const latest = versionsOf(cid).at(-1)!.name;
-    ctx.store.put({
-      id: cid,
-      name: name!,
-      type,
-      properties: {
-        ...kind.container(p),
-        description: null,
-        tags: {},
-        properties: {},
-        isArchived: false,
-        latestVersion: latest,
-        nextVersion: String((numeric.length ? Math.max(...numeric) : 0) + 1),
-      },
-      systemData: (ctx.store.get(cid)?.systemData as Record<string, unknown>) ?? systemData(),
-    });
-    return { status: 201, body: resource };
+    return putVersion(ctx, kind, container(sub!, rg!, ws!, name!), name!, version!, req);
   });
 }
