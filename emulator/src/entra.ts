@@ -106,91 +106,30 @@ export class Entra {
     const scope = form.get("scope") ?? "";
     const event: TokenEvent = { at: Date.now(), tenantId, clientId, scope, ok: false };
     this.events.push(event);
-    const fail = (status: number, error: string, code: number, text: string) => {
+    const fail = ([status, error, code, text]: Refusal) => {
       event.error = `AADSTS${code}`;
       return aadError(status, error, code, text);
     };
-    if (!this.tenants.has(tenantId))
-      return fail(
-        400,
-        "invalid_request",
-        90002,
-        `Tenant '${tenantId}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
-      );
-    if (form.get("grant_type") !== "client_credentials")
-      return fail(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
-    const app = this.apps.get(`${tenantId}/${clientId}`.toLowerCase());
-    if (!app)
-      return fail(
-        400,
-        "unauthorized_client",
-        700016,
-        `Application with identifier '${clientId}' was not found in the directory '${tenantId}'.`,
-      );
+    const app = this.client(tenantId, clientId, form);
+    if (Array.isArray(app)) return fail(app);
     const assertion = form.get("client_assertion") ?? "";
-    if (form.get("client_assertion_type") !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" || !assertion) {
-      return fail(
-        401,
-        "invalid_client",
-        7000218,
-        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
-      );
-    }
     let claims: ReturnType<typeof decodeJwt>;
     try {
       claims = decodeJwt(assertion);
     } catch {
-      return fail(400, "invalid_client", 50027, "JWT token is invalid or malformed.");
+      return fail([400, "invalid_client", 50027, "JWT token is invalid or malformed."]);
     }
     event.assertion = { iss: claims.iss, sub: claims.sub, aud: claims.aud, exp: claims.exp };
-    // The checks a federated credential makes, in Entra's order: issuer, signature, time, subject, audience.
-    const byIssuer = app.federated.filter((f) => f.issuer === claims.iss);
-    if (!byIssuer.length)
-      return fail(
-        400,
-        "invalid_client",
-        700211,
-        `No matching federated identity record found for presented assertion issuer '${claims.iss}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`,
-      );
-    const keys = this.issuers.get(claims.iss ?? "");
-    try {
-      if (!keys) throw new Error("issuer keys unknown");
-      await compactVerify(assertion, createLocalJWKSet({ keys }));
-    } catch {
-      return fail(400, "invalid_client", 700027, "Client assertion failed signature validation.");
-    }
-    const now = Math.floor(Date.now() / 1000);
-    if (!claims.exp || claims.exp < now || (claims.nbf ?? 0) > now + 300) {
-      return fail(400, "invalid_client", 700024, "Client assertion is not within its valid time range.");
-    }
-    const bySubject = byIssuer.filter((f) => f.subject === claims.sub);
-    if (!bySubject.length)
-      return fail(
-        400,
-        "invalid_client",
-        700213,
-        `No matching federated identity record found for presented assertion subject '${claims.sub}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`,
-      );
-    const auds = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    if (!bySubject.some((f) => f.audiences.some((a) => auds.includes(a)))) {
-      return fail(
-        400,
-        "invalid_client",
-        700212,
-        `No matching federated identity record found for presented assertion audience '${auds.join(",")}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`,
-      );
-    }
-    const resource = scope
-      .split(" ")
-      .find((s) => s.endsWith("/.default"))
-      ?.replace(/\/\.default$/, "");
+    const refused = await this.assertionRefusal(app, assertion, claims);
+    if (refused) return fail(refused);
+    const resource = resourceOf(scope);
     if (!resource)
-      return fail(
+      return fail([
         400,
         "invalid_scope",
         1002012,
         `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
-      );
+      ]);
     const life = app.accessTokenLifetimeSeconds ?? this.accessTokenLifetimeSeconds;
     const accessToken = await this.accessToken(app, resource, life);
     event.ok = true;
@@ -199,6 +138,96 @@ export class Entra {
       body: { token_type: "Bearer", expires_in: life, ext_expires_in: life, access_token: accessToken },
     };
   }
+
+  /** The app a client-credentials request is for, once its tenant, grant type, app and assertion type check out. */
+  private client(tenantId: string, clientId: string, form: URLSearchParams): App | Refusal {
+    if (!this.tenants.has(tenantId))
+      return [
+        400,
+        "invalid_request",
+        90002,
+        `Tenant '${tenantId}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      ];
+    if (form.get("grant_type") !== "client_credentials")
+      return [400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type."];
+    const app = this.apps.get(`${tenantId}/${clientId}`.toLowerCase());
+    if (!app)
+      return [
+        400,
+        "unauthorized_client",
+        700016,
+        `Application with identifier '${clientId}' was not found in the directory '${tenantId}'.`,
+      ];
+    const assertion = form.get("client_assertion") ?? "";
+    if (form.get("client_assertion_type") !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" || !assertion) {
+      return [
+        401,
+        "invalid_client",
+        7000218,
+        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+      ];
+    }
+    return app;
+  }
+
+  /**
+   * Why a federated credential of `app` does not accept the assertion, if it does not. The checks a federated
+   * credential makes, in Entra's order: issuer, signature, time, subject, audience.
+   */
+  private async assertionRefusal(
+    app: App,
+    assertion: string,
+    claims: ReturnType<typeof decodeJwt>,
+  ): Promise<Refusal | undefined> {
+    const byIssuer = app.federated.filter((f) => f.issuer === claims.iss);
+    if (!byIssuer.length)
+      return [
+        400,
+        "invalid_client",
+        700211,
+        `No matching federated identity record found for presented assertion issuer '${claims.iss}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`,
+      ];
+    const keys = this.issuers.get(claims.iss ?? "");
+    try {
+      if (!keys) throw new Error("issuer keys unknown");
+      await compactVerify(assertion, createLocalJWKSet({ keys }));
+    } catch {
+      return [400, "invalid_client", 700027, "Client assertion failed signature validation."];
+    }
+    const now = Math.floor(Date.now() / 1000);
+    if (!claims.exp || claims.exp < now || (claims.nbf ?? 0) > now + 300) {
+      return [400, "invalid_client", 700024, "Client assertion is not within its valid time range."];
+    }
+    const bySubject = byIssuer.filter((f) => f.subject === claims.sub);
+    if (!bySubject.length)
+      return [
+        400,
+        "invalid_client",
+        700213,
+        `No matching federated identity record found for presented assertion subject '${claims.sub}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`,
+      ];
+    const auds = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (!bySubject.some((f) => f.audiences.some((a) => auds.includes(a)))) {
+      return [
+        400,
+        "invalid_client",
+        700212,
+        `No matching federated identity record found for presented assertion audience '${auds.join(",")}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`,
+      ];
+    }
+    return undefined;
+  }
+}
+
+/** Why Entra refuses a token request: HTTP status, OAuth error, AADSTS code and its message. */
+type Refusal = [status: number, error: string, code: number, text: string];
+
+/** The resource a client-credentials scope names (`<resource>/.default`). */
+function resourceOf(scope: string): string | undefined {
+  return scope
+    .split(" ")
+    .find((s) => s.endsWith("/.default"))
+    ?.replace(/\/\.default$/, "");
 }
 
 function aadError(status: number, error: string, code: number, text: string): Res {
