@@ -85,6 +85,13 @@ describe("the emulator answers what Azure's own clients ask (issue 14)", () => {
     expect(deploy).toMatchObject({ checked: true, ok: true, limit: 24, family: "Standard NCADSA100v4 Family" });
   });
 
+  it("returns flavors on a workspace model version registered without them ({}: unknown), as azure-ai-ml expects", async () => {
+    const w = await world();
+    const r = await tour(w.env, "model", { MODEL: `m-${randomUUID().slice(0, 8)}` });
+    expect(r.created.status).toBe(201);
+    expect(r.read).toMatchObject({ status: 200, body: { properties: { modelType: "mlflow_model", flavors: {} } } });
+  });
+
   it("answers a DELETE and its polls with a Retry-After within the spec's 10–600 s", async () => {
     const w = await world();
     const name = `ep-${randomUUID().slice(0, 8)}`;

@@ -13,6 +13,8 @@ interface AssetKind {
   identity: string[];
   /** Container properties derived from the latest version. */
   container(p: Record<string, unknown>): Record<string, unknown>;
+  /** Properties the service always returns on a version, with the value it fills in when none was sent. */
+  filled?: Record<string, unknown>;
 }
 
 const DATA_TYPES = ["uri_file", "uri_folder", "mltable"];
@@ -37,6 +39,11 @@ const KINDS: AssetKind[] = [
     keep: ["modelType", "modelUri", "flavors", "jobName", "stage"],
     identity: ["modelType", "modelUri"],
     container: () => ({}),
+    // The service always returns `flavors`: every azure-ai-ml version reads properties.flavors.items()
+    // (azure-sdk-for-python, sdk/ml/azure-ai-ml/azure/ai/ml/entities/_assets/_artifacts/model.py,
+    // Model._from_rest_object). Azure reads an MLflow model's flavours from its MLmodel; the emulator does not
+    // open the artifact, so a version registered without them gets {} ("unknown").
+    filled: { flavors: {} },
   },
 ];
 
@@ -126,6 +133,7 @@ function putVersion(ctx: ArmContext, kind: AssetKind, cid: string, name: string,
     name: version,
     type: `Microsoft.MachineLearningServices/workspaces/${seg}/versions`,
     properties: {
+      ...kind.filled,
       ...Object.fromEntries(kind.keep.filter((k) => p[k] !== undefined).map((k) => [k, p[k]])),
       description: p.description ?? null,
       tags: p.tags ?? {},
