@@ -3,27 +3,16 @@
  * points, so an emoji or a CJK character outside the BMP is one character and is never cut in half),
  * excerpts of response bodies, redaction of secrets, and numbers as people read them.
  */
-import { excerpt, formatInt, truncate } from "@phi3-aml/shared/scoring/text";
+import { excerpt, formatInt, redactSecrets, truncate } from "@phi3-aml/shared/scoring/text";
 
 // Moved to the shared scoring client (shared/src/scoring/text.ts); re-exported for this action's modules.
-export { excerpt, formatInt, truncate };
+export { excerpt, formatInt, truncate, redactSecrets as redact };
 
 /** Characters in the text, counted as Unicode code points (what a person counts, near enough). */
 export function charLength(text: string): number {
   let n = 0;
   for (const _ of text) n++;
   return n;
-}
-
-/** Replaces every occurrence of each secret with "***", longest first so a secret inside another goes too. */
-export function redact(text: string, secrets: readonly (string | undefined)[] = []): string {
-  // Very short "secrets" would blank out ordinary words; real keys are long.
-  const list = secrets
-    .filter((s): s is string => typeof s === "string" && s.length >= 4)
-    .sort((a, b) => b.length - a.length);
-  let out = text;
-  for (const s of list) out = out.split(s).join("***");
-  return out;
 }
 
 /** "2,310 ms" */

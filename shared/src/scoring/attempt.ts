@@ -4,6 +4,7 @@
  * when given, a time budget for the whole exchange (requests and waits). Everything that waits or reads the
  * clock is injectable, so the tests run without real time.
  */
+import { abortableSleep } from "../wait.js";
 import { BACKOFF, isRetryable, nextDelayMs, type BackoffPolicy, type Outcome } from "./retry.js";
 
 export interface SendResult {
@@ -69,18 +70,6 @@ export interface Attempted {
 
 export const DEFAULT_TIMEOUT_MS = 90_000;
 const TIMED_OUT = Symbol("timed out");
-/** A wait between retries that ends early, and leaves no timer behind, when `signal` aborts. */
-function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
 const realTimer = (ms: number, fire: () => void) => {
   const t = setTimeout(fire, ms);
   return () => clearTimeout(t);
