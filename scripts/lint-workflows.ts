@@ -8,7 +8,9 @@
 //   GitHub itself only warns. It reads the action.yml we give it: a local `./action-*` / `./actions/*` step is
 //   handed to it as a self-repository reference (`$/action-dataset`, same length, so lines and columns stay
 //   right), and `OWNER/REPO/action-*@v1` in examples/ resolves to the same folder here. Other actions
-//   (actions/checkout…) cannot be fetched offline: they are given no inputs, so their keys are not checked.
+//   (actions/checkout…) cannot be fetched offline: they are given no inputs, so their keys are not checked;
+// - a table of actions whose older majors run on Node 20 (or older), which GitHub's runners no longer have: a
+//   `uses:` of such a major is an error that names the first major declaring node24.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -42,6 +44,30 @@ const metadata: ActionsMetadataProvider = {
     return { name: `${ref.owner}/${ref.name}`, description: "not checked offline" };
   },
 };
+
+/**
+ * The first major of an action whose action.yml declares `runs.using: node24`; every major below it declares
+ * node20 or older. Read from each repository's action.yml at the major's tag (actions/checkout: v4 node20, v5, v6
+ * and v7 node24; actions/setup-node: v4 node20, v5, v6 and v7 node24).
+ */
+export const FIRST_NODE24_MAJOR: Record<string, number> = {
+  "actions/checkout": 5,
+  "actions/setup-node": 5,
+};
+
+/** `uses:` of a known action at a major that runs on Node 20 or older (a line and column per finding). */
+export function node20Problems(path: string, content: string): string[] {
+  const problems: string[] = [];
+  content.split("\n").forEach((line, i) => {
+    const m = /^(\s*(?:-\s+)?uses:\s*["']?)([\w.-]+\/[\w.-]+)@v(\d+)\b/.exec(line);
+    const first = m ? FIRST_NODE24_MAJOR[m[2]!.toLowerCase()] : undefined;
+    if (m && first !== undefined && Number(m[3]) < first)
+      problems.push(
+        `${path}:${i + 1}:${m[1]!.length + 1}: ${m[2]}@v${m[3]} runs on Node 20 or older, which GitHub's runners no longer have: use @v${first} or later (declares node24) [node24]`,
+      );
+  });
+  return problems;
+}
 
 let checks = 0;
 
@@ -83,7 +109,7 @@ async function parserProblems(path: string, content: string): Promise<string[]> 
 export async function lintWorkflow(lint: Lint, path: string, content: string): Promise<string[]> {
   const parser = await parserProblems(path, content);
   const inputs = await checkActionInputs(path, content);
-  return [...actionlintProblems(lint, path, content), ...parser, ...inputs];
+  return [...actionlintProblems(lint, path, content), ...parser, ...inputs, ...node20Problems(path, content)];
 }
 
 export function workflowFiles(): string[] {

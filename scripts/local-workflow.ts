@@ -3,8 +3,9 @@
 // outputs evaluated by GitHub's own expression engine (@actions/expressions), after GitHub's workflow parser
 // has accepted the file and every step's `with:` keys match its action.yml (the workflow linter's check: an
 // unknown key fails the run here, where GitHub would only warn). Only what our workflows use is supported:
-// `uses: ./…` steps (actions/checkout is the checkout you are in), job and step outputs, env, inputs, vars,
-// github, needs, steps.
+// `uses: ./…` steps, and examples/' `OWNER/REPO/<action>@vN` as the same folder here (actions/checkout is the
+// checkout you are in), job and step outputs, env, inputs, vars, github, needs, steps; the event is
+// workflow_dispatch unless `event` names another (schedule, push).
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { Evaluator, Lexer, Parser, data } from "@actions/expressions";
@@ -132,6 +133,10 @@ type Needs = Record<string, { result: string; outputs: Record<string, string> }>
 
 interface RunOptions {
   file: string;
+  /** github.event_name: workflow_dispatch unless given (e.g. schedule). */
+  event?: string;
+  /** github.event: the event's payload (e.g. a pull_request's head repository); empty unless given. */
+  payload?: Record<string, unknown>;
   env: Record<string, string>;
   vars: Record<string, string>;
   inputs?: Record<string, string>;
@@ -159,6 +164,12 @@ function skipReason(job: Job, jobNeeds: Needs, base: Record<string, unknown>): s
   return condition ? undefined : `if: ${job.if}`;
 }
 
+/** The folder of one of our actions a step uses: `./action-x`, or examples/' `OWNER/REPO/action-x@v1`. */
+export function localAction(uses: string | undefined): string | undefined {
+  if (uses?.startsWith("./")) return uses.slice(2);
+  return /^OWNER\/REPO\/((?:action-|actions\/)[\w-]+)@v\d+$/.exec(uses ?? "")?.[1];
+}
+
 /** One job's steps in order, until one fails; its result and outputs. */
 async function runJob(
   o: RunOptions,
@@ -173,7 +184,8 @@ async function runJob(
   let result = "success";
   for (const step of job.steps) {
     const label = step.id ?? step.uses ?? step.run ?? "step";
-    if (!step.uses?.startsWith("./")) {
+    const local = localAction(step.uses);
+    if (!local) {
       const skipped = step.uses
         ? `${step.uses}: this checkout is the workspace`
         : "run: steps are not part of the chain";
@@ -184,7 +196,7 @@ async function runJob(
     const withInputs = Object.fromEntries(
       Object.entries(step.with ?? {}).map(([k, v]) => [k, interpolate(v, contexts)]),
     );
-    const run = await runAction(step.uses.slice(2), {
+    const run = await runAction(local, {
       env: { ...o.env, ...env },
       inputs: withInputs,
       cwd: o.cwd,
@@ -205,9 +217,12 @@ async function runJob(
 }
 
 export async function runWorkflow(o: RunOptions): Promise<{ results: StepResult[]; needs: Needs }> {
-  const { wf, inputs } = await load(o);
+  const { wf, inputs: declared } = await load(o);
+  // Only a workflow_dispatch run has inputs; on a schedule or a push the inputs context is empty.
+  const inputs = (o.event ?? "workflow_dispatch") === "workflow_dispatch" ? declared : {};
   const github = {
-    event_name: "workflow_dispatch",
+    event_name: o.event ?? "workflow_dispatch",
+    event: o.payload ?? {},
     repository: o.env.GITHUB_REPOSITORY ?? "octo-org/phi3-demo",
     ref: "refs/heads/main",
     sha: o.env.GITHUB_SHA ?? "0".repeat(40),

@@ -63,15 +63,19 @@ describe("this repository's workflows on day one", () => {
     expect(Object.keys(teardown.on)).toEqual(["schedule", "workflow_dispatch"]);
   });
 
-  it("jobs that create or spend use `azureml`; the chat smoke jobs the read-only `azureml-smoke`", () => {
+  it("jobs that create or spend use `azureml`, chat smoke `azureml-smoke`, teardown `azureml-teardown`", () => {
+    // The environment comes from a variable: none at all with AZUREML_ENVIRONMENTS=none (plans without them).
+    const env = (job: Job, vars: Record<string, string>) => interpolate(job.environment ?? "", { vars });
     for (const wf of [finetune, prSmoke, teardown])
       for (const job of Object.values(wf.jobs)) {
         if (job.permissions?.["id-token"] !== "write") continue;
-        const chats = job.steps.some((s) => s.uses === "./action-chat-smoke");
-        expect([job.steps.map((s) => s.uses).join(" "), job.environment]).toEqual([
-          job.steps.map((s) => s.uses).join(" "),
-          chats ? "azureml-smoke" : "azureml",
-        ]);
+        const uses = job.steps.map((s) => s.uses).join(" ");
+        const want = uses.includes("./action-chat-smoke")
+          ? "azureml-smoke"
+          : uses.includes("./actions/teardown")
+            ? "azureml-teardown"
+            : "azureml";
+        expect([uses, env(job, {}), env(job, { AZUREML_ENVIRONMENTS: "none" })]).toEqual([uses, want, ""]);
       }
   });
 });
