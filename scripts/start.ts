@@ -146,9 +146,11 @@ class Printer {
   }
 }
 
+/** The repository variables of the README's Quick start; here one emulated identity plays all three. */
 function azureVars(emu: Emulator): Record<string, string> {
   const names = ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_SUBSCRIPTION_ID", "AZUREML_RESOURCE_GROUP"];
-  return Object.fromEntries([...names, "AZUREML_WORKSPACE"].map((k) => [k, emu.env[k]!]));
+  const vars = Object.fromEntries([...names, "AZUREML_WORKSPACE"].map((k) => [k, emu.env[k]!]));
+  return { ...vars, AZURE_SMOKE_CLIENT_ID: vars.AZURE_CLIENT_ID!, AZURE_TEARDOWN_CLIENT_ID: vars.AZURE_CLIENT_ID! };
 }
 
 /** Azure ML management requests per action: every request's user agent names the action that sent it. */

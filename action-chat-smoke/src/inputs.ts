@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { checkPathInput } from "@phi3-aml/shared/paths";
 import { readAzureInputs, type AzureSettings } from "@phi3-aml/shared/azure-inputs";
+import { forkNote, forkOf } from "@phi3-aml/shared/login/github-token";
 import type { Inputs } from "@phi3-aml/shared/inputs";
 import { checkName, ONLINE_DEPLOYMENT, ONLINE_ENDPOINT } from "@phi3-aml/shared/names";
 import { classifyPromptsInput, parsePrompts, type ChatCase } from "./cases.js";
@@ -29,6 +30,13 @@ export interface ChatSmokeInputs {
   azure?: AzureSettings;
 }
 
+/** Why no endpoint was given: on a fork's pull request, because GitHub passed no variables (vars.* are empty). */
+function missingTarget(): string {
+  const fork = forkOf();
+  if (!fork) return "is missing: give endpoint, or scoring-uri with api-key";
+  return `is empty. ${forkNote(fork)} A variable such as vars.AZUREML_ENDPOINT is empty here even when it is set; skip this job for forks (if: github.event.pull_request.head.repo.full_name == github.repository)`;
+}
+
 /** Files named in inputs are relative to the repository (GITHUB_WORKSPACE), as the runner checks it out. */
 const inWorkspace = (p: string) => (isAbsolute(p) ? p : join(process.env.GITHUB_WORKSPACE || process.cwd(), p));
 const isFile = (p: string) => existsSync(inWorkspace(p)) && statSync(inWorkspace(p)).isFile();
@@ -44,7 +52,7 @@ export function readInputs(i: Inputs): ChatSmokeInputs {
       scoringUri,
       "is given with endpoint: give endpoint (the key is read through Azure ML) or scoring-uri with api-key, not both",
     );
-  if (!endpoint && !scoringUri) i.problem("endpoint", "", "is missing: give endpoint, or scoring-uri with api-key");
+  if (!endpoint && !scoringUri) i.problem("endpoint", "", missingTarget());
   if (scoringUri && !apiKey) i.problem("api-key", "", "is required with scoring-uri");
   if (endpoint && checkName(ONLINE_ENDPOINT, endpoint))
     i.problem("endpoint", endpoint, `is not a valid ${ONLINE_ENDPOINT.what}: ${ONLINE_ENDPOINT.rule}`);

@@ -21,7 +21,6 @@ function prEvent(number: number, fork = false): Record<string, string> {
   return {
     GITHUB_EVENT_NAME: "pull_request",
     GITHUB_EVENT_PATH: file,
-    ...(fork ? { GITHUB_HEAD_REPOSITORY: "someone/phi3-demo" } : {}),
   };
 }
 
@@ -176,7 +175,25 @@ describe("action-chat-smoke (bundled, as the runner runs it)", () => {
 
     expect(run.code).toBe(0);
     expect(run.outputs.passed).toBe("");
-    expect(run.annotations.find((a) => a.level === "notice")!.message).toContain("pull request from a fork");
+    expect(run.annotations.find((a) => a.level === "notice")!.message).toContain(
+      "pull request from the fork someone/phi3-demo",
+    );
+    expect(await w.tokenEvents()).toEqual([]);
+  });
+
+  it("on a fork's pull request an empty endpoint (GitHub passed no variables) is explained as such", async () => {
+    const w = await world();
+    const run = await runAction(ACTION, {
+      env: { ...w.env, ...prEvent(10, true) },
+      noIdToken: true,
+      cwd: FIXTURES,
+      inputs: { endpoint: "", prompts: "smoke.jsonl" },
+    });
+
+    expect(run.code).toBe(1);
+    const problem = run.annotations.find((a) => a.title === "Input endpoint")!.message;
+    expect(problem).toMatch(/fork someone\/phi3-demo: GitHub gives it no variables, no secrets and no ID token/);
+    expect(problem).toMatch(/vars\.AZUREML_ENDPOINT is empty here even when it is set/);
     expect(await w.tokenEvents()).toEqual([]);
   });
 

@@ -1,4 +1,7 @@
-import { githubIdToken, decodeClaims, noOidcReason } from "../src/login/github-token.js";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { githubIdToken, decodeClaims, forkOf, noOidcReason } from "../src/login/github-token.js";
 
 const jwt = (claims: object) => `e30.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.sig`;
 
@@ -73,11 +76,18 @@ describe("the GitHub ID token behind the login", () => {
 
   it("explains a job without id-token permission, and a fork pull request", () => {
     expect(noOidcReason({})).toMatch(/permissions: id-token: write|id-token: write/);
-    const fork = noOidcReason({
-      GITHUB_EVENT_NAME: "pull_request",
-      GITHUB_REPOSITORY: "o/r",
-      GITHUB_HEAD_REPOSITORY: "someone/r",
-    });
-    expect(fork).toContain("pull request from a fork");
+    const event = (head: string) => {
+      const file = join(mkdtempSync(join(tmpdir(), "event-")), "event.json");
+      writeFileSync(file, JSON.stringify({ pull_request: { head: { repo: { full_name: head } } } }));
+      return { GITHUB_EVENT_NAME: "pull_request", GITHUB_REPOSITORY: "o/r", GITHUB_EVENT_PATH: file };
+    };
+    // GitHub sets no variable for the head repository: the event payload says where the pull request comes from.
+    expect(forkOf(event("someone/r"))).toBe("someone/r");
+    expect(forkOf(event("O/R"))).toBeUndefined();
+    expect(forkOf({ ...event("someone/r"), GITHUB_EVENT_NAME: "push" })).toBeUndefined();
+    expect(forkOf({ ...event("someone/r"), GITHUB_EVENT_PATH: "/nonexistent/event.json" })).toBeUndefined();
+    const fork = noOidcReason(event("someone/r"));
+    expect(fork).toContain("pull request from the fork someone/r");
+    expect(fork).toContain("no variables, no secrets and no ID token");
   });
 });

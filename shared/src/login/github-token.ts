@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import * as core from "@actions/core";
 import { ActionError } from "../errors.js";
 
@@ -31,17 +32,35 @@ export function oidcAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
 }
 
+/**
+ * The fork (owner/name) whose pull request this run is for, or undefined when it is not one. GitHub sets no
+ * variable for the head repository: it is the event payload's pull_request.head.repo.full_name (GITHUB_EVENT_PATH).
+ */
+export function forkOf(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.GITHUB_EVENT_NAME !== "pull_request" || !env.GITHUB_EVENT_PATH || !env.GITHUB_REPOSITORY) return undefined;
+  try {
+    const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, "utf8")) as {
+      pull_request?: { head?: { repo?: { full_name?: unknown } } };
+    };
+    const head = event.pull_request?.head?.repo?.full_name;
+    return typeof head === "string" && head.toLowerCase() !== env.GITHUB_REPOSITORY.toLowerCase() ? head : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What GitHub withholds from a fork's pull request, in plain words (docs.github.com, "Store information in variables"). */
+export function forkNote(fork: string): string {
+  return `This run is for a pull request from the fork ${fork}: GitHub gives it no variables, no secrets and no ID token, so it cannot log in to Azure. A maintainer can run the check by pushing the branch to this repository.`;
+}
+
 /** Why a job has no ID token, in plain words. */
 export function noOidcReason(env: NodeJS.ProcessEnv = process.env): string {
-  const fork =
-    env.GITHUB_EVENT_NAME === "pull_request" &&
-    env.GITHUB_HEAD_REPOSITORY &&
-    env.GITHUB_HEAD_REPOSITORY !== env.GITHUB_REPOSITORY;
+  const fork = forkOf(env);
+  if (fork) return forkNote(fork);
   return (
     "This job cannot ask GitHub for an ID token (ACTIONS_ID_TOKEN_REQUEST_URL / ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set). " +
-    (fork
-      ? "It runs for a pull request from a fork, and GitHub gives fork pull requests no ID token. "
-      : "Either the workflow or job lacks `permissions: id-token: write`, or it runs for a pull request from a fork (which gets no ID token). ") +
+    "Either the workflow or job lacks `permissions: id-token: write`, or it runs for a pull request from a fork (which gets no ID token). " +
     "Add to the job:\n  permissions:\n    id-token: write\n    contents: read"
   );
 }
