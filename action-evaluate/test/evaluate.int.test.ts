@@ -67,7 +67,8 @@ describe("action-evaluate (bundled, as the runner runs it)", () => {
     expect(rows).toHaveLength(12);
     for (const r of rows) for (const m of METRICS) expect(typeof r[m]).toBe("number");
     expect(rows[0]!.deployment).toBeUndefined();
-    expect(rows[0]!.f1).toBeCloseTo(12 / 13, 6);
+    // "tokyo is capital of japan 0" against "capital of japan is tokyo": P 5/6, R 1.
+    expect(rows[0]!.f1).toBeCloseTo(10 / 11, 6);
     expect(run.summary).toContain("| Metric |");
     expect(run.summary).toContain("not JSON × 1");
 
@@ -171,7 +172,7 @@ describe("action-evaluate (bundled, as the runner runs it)", () => {
     const run = await runAction(ACTION, { env: w.env, cwd, inputs });
     expect(run.code).not.toBe(0);
     expect(run.outputs).toMatchObject({ "gate-result": "inconclusive", examples: "6" });
-    expect(run.summary).toContain("only 6 usable example(s)");
+    expect(run.summary).toContain("only 6 usable example");
   });
 
   it("rides out a 429 storm within the budget", async () => {
