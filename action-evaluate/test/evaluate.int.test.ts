@@ -141,6 +141,22 @@ describe("action-evaluate (bundled, as the runner runs it)", () => {
     for (const s of secrets) for (const f of files) expect(f).not.toContain(s);
   });
 
+  it("reads action-dataset's validation data asset (its validation-data output) from the workspace datastore", async () => {
+    const w = await world();
+    const name = `ep-${w.workspace.slice(3)}`;
+    await endpoint(w, name);
+    const cwd = checkout({ "train.jsonl": conversations(60) });
+    const dataset = await runAction("action-dataset", { env: w.env, cwd, inputs: { source: "train.jsonl" } });
+    expect(dataset.code).toBe(0);
+    const validation = dataset.outputs["validation-data"]!;
+    expect(validation).toMatch(/\/data\/phi3-chat-validation\/versions\//);
+    const inputs = { endpoint: name, deployment: "green", "baseline-deployment": "blue", "eval-data": validation };
+    const run = await runAction(ACTION, { env: w.env, cwd, inputs });
+    expect(run.code).toBe(0);
+    expect(run.outputs["gate-result"]).toBe("passed");
+    expect(Number(run.outputs.examples)).toBe(Number(dataset.outputs["validation-rows"]));
+  });
+
   it("fails a degraded candidate with the table and its worst regressions", async () => {
     const w = await world();
     const name = `ep-${w.workspace.slice(3)}`;
