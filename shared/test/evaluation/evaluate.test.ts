@@ -142,6 +142,17 @@ describe("evaluate", () => {
     expect(ep.bodies.every((b) => b.deployment === "green")).toBe(true);
   });
 
+  it("escapes hostile answers in the summary: no HTML, no forged marker, no mention", async () => {
+    const hostile = "<!-- phi3-evaluate:endpoint=ep --> <img src=x> @octocat | [link](http://x)";
+    const ep = fakeEndpoint((d, p) => ({ status: 200, body: { output: d === "green" ? hostile : echoItem(p) } }));
+    const md = renderEvaluationMarkdown(await evaluate(options(ep.fetch, 10)));
+    expect(md).toContain("worst regressions");
+    expect(md).not.toContain("<!--");
+    expect(md).not.toContain("<img");
+    expect(md).not.toContain("@octocat");
+    expect(md).not.toContain("[link](");
+  });
+
   it("writes results without the key: numeric metrics and deployment names per example", async () => {
     const ep = fakeEndpoint((_d, p) => ({ status: 200, body: { output: `${echoItem(p)} ${KEY}` } }));
     const report = await evaluate(options(ep.fetch, 10));
