@@ -4,7 +4,6 @@ import { pipelineSpecFile } from "../../emulator/src/azure-files.js";
 import { API_VERSION, loadContract, type Contract } from "../../emulator/src/contract/openapi.js";
 import { componentSpecOf, type ComponentSpec } from "../src/component.js";
 
-export const WS = { subscriptionId: "s", resourceGroup: "rg", workspace: "w" };
 export const ARM = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w";
 export const Q = `?api-version=${API_VERSION}`;
 

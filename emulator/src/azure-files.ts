@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
  * `PHI3_AZURE_FILES` points the emulator at another folder of the same layout (a folder that holds clones of
  * both repositories works as it is), e.g. to try newer files before vendoring them.
  */
-export const AZURE_FILES_ENV = "PHI3_AZURE_FILES";
+const AZURE_FILES_ENV = "PHI3_AZURE_FILES";
 
 /** The Azure ML resource manager specs, by api-version folder, in azure-rest-api-specs. */
 const ML_SPECS =
@@ -27,7 +27,7 @@ const CATALOG_MODELS = "azureml-assets/assets/models/system";
 const VENDORED = resolve(dirname(fileURLToPath(import.meta.url)), "..", "azure");
 
 /** The folder the emulator reads Azure's files from: $PHI3_AZURE_FILES, else the vendored `emulator/azure/`. */
-export function azureFilesDir(): string {
+function azureFilesDir(): string {
   return resolve(process.env[AZURE_FILES_ENV] || VENDORED);
 }
 

@@ -58,7 +58,7 @@ function pythonNumber(n: number): string {
 const date = (v: unknown) => (typeof v === "string" ? v.slice(0, 10) : undefined);
 
 /** A catalog spec.yaml (either layout) → what the registry serves for it. */
-export function entryFromSpec(spec: Obj, flavors: CatalogEntry["flavors"]): CatalogEntry {
+function entryFromSpec(spec: Obj, flavors: CatalogEntry["flavors"]): CatalogEntry {
   const meta = obj(spec.system_metadata);
   const tagsIn = obj(spec.tags);
   const tasks = obj(meta.tasks);

@@ -15,7 +15,7 @@ export const AZUREML_REGISTRY = {
 };
 
 /** The model catalog, read once at start (see catalog-data.ts). */
-export const CATALOG: Map<string, CatalogEntry> = loadCatalog();
+const CATALOG: Map<string, CatalogEntry> = loadCatalog();
 const COMPONENTS: Record<string, string[]> = { chat_completion_pipeline: ["0.0.63", "0.0.64", "0.0.65"] };
 
 /** The component's spec: Azure's spec.yaml (azure-files.ts), served under the version asked for. */

@@ -23,7 +23,7 @@ type Ajv = InstanceType<typeof Ajv>;
  * Enums are checked as listed even where `x-ms-enum.modelAsString` makes them extensible in SDKs: the
  * emulator should only answer values the spec names.
  */
-export interface ContractCheck {
+interface ContractCheck {
   ok: boolean;
   operationId?: string;
   errors: string[];
