@@ -6,8 +6,8 @@
  */
 import { parseRegex, type Expectations } from "./expect.js";
 
-export type Role = "system" | "user" | "assistant";
-export interface ChatMessage {
+type Role = "system" | "user" | "assistant";
+interface ChatMessage {
   role: Role;
   content: string;
 }
@@ -26,7 +26,7 @@ export interface ChatCase {
   source: { file?: string; line: number };
 }
 
-export interface CaseProblem {
+interface CaseProblem {
   file?: string;
   line: number;
   message: string;
@@ -43,8 +43,8 @@ export type PromptsSource =
   | { kind: "inline"; text: string }
   | { kind: "missing-file"; path: string; message: string };
 
-export const CASE_KEYS = ["prompt", "messages", "system", "id", "name", "expect"] as const;
-export const EXPECT_KEYS = ["contains", "not-contains", "regex", "min-chars", "max-chars"] as const;
+const CASE_KEYS = ["prompt", "messages", "system", "id", "name", "expect"] as const;
+const EXPECT_KEYS = ["contains", "not-contains", "regex", "min-chars", "max-chars"] as const;
 const MESSAGE_KEYS = ["role", "content"] as const;
 const ROLES: readonly Role[] = ["system", "user", "assistant"];
 const EXAMPLE = '{"prompt": "What is the capital of France?", "expect": {"contains": ["Paris"]}}';

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 
 /** Bump when the output format or the meaning of a setting changes, so old fingerprints do not match. */
-export const FINGERPRINT_VERSION = "phi3-aml-dataset/1";
+const FINGERPRINT_VERSION = "phi3-aml-dataset/1";
 
 export interface FingerprintSettings {
   /** The slice in canonical form without the split name, e.g. "[:1%]", or "" for the whole split. */

@@ -9,7 +9,7 @@ import type { Logger } from "@phi3-aml/shared/log";
 import type { HubSource } from "./source-spec.js";
 
 /** The Hub, or another server that speaks its API (HF_ENDPOINT, as the Hugging Face clients read it). */
-export const hubEndpoint = (env: NodeJS.ProcessEnv = process.env) =>
+const hubEndpoint = (env: NodeJS.ProcessEnv = process.env) =>
   (env.HF_ENDPOINT || "https://huggingface.co").replace(/\/+$/, "");
 
 /**
@@ -17,11 +17,7 @@ export const hubEndpoint = (env: NodeJS.ProcessEnv = process.env) =>
  * convention — `data/<split>-00000-of-00003*.parquet` for the default config, `<config>/<split>-*.parquet`
  * (or `data/<config>/…`) otherwise — as ultrachat_200k lays them out.
  */
-export function splitFiles(
-  entries: Array<Pick<ListFileEntry, "type" | "path">>,
-  config: string,
-  split: string,
-): string[] {
+function splitFiles(entries: Array<Pick<ListFileEntry, "type" | "path">>, config: string, split: string): string[] {
   const name = (p: string) => p.split("/").pop() ?? "";
   const dir = (p: string) => p.split("/").slice(0, -1).join("/");
   const dirs = config === "default" ? ["data", ""] : [config, `data/${config}`];
@@ -35,7 +31,7 @@ export function splitFiles(
 }
 
 /** fetch that retries 429 and 5xx (honouring Retry-After, in seconds) and dropped connections. */
-export function retryingFetch(log: Logger, attempts = 4, baseMs = 1000): typeof fetch {
+function retryingFetch(log: Logger, attempts = 4, baseMs = 1000): typeof fetch {
   return async (input, init) => {
     for (let attempt = 1; ; attempt++) {
       let wait = baseMs * 2 ** (attempt - 1);

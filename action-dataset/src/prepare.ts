@@ -88,7 +88,7 @@ export interface PrepareOptions {
   tokenWorker?: { script: string | URL; minBytes?: number };
 }
 
-export const DEFAULTS = {
+const DEFAULTS = {
   split: "train",
   validationSplit: 0.2,
   seed: 42,
@@ -101,7 +101,7 @@ export const DEFAULTS = {
   maxProblems: 1000,
 } as const;
 
-export type FailureCode =
+type FailureCode =
   | "bad_option" // an option is malformed (split, validation-split, …)
   | "source" // a file is missing, empty or unreadable as a whole
   | "empty" // the slice holds no records
@@ -111,7 +111,7 @@ export type FailureCode =
   | "nothing_left" // every record was dropped
   | "split"; // one conversation left: cannot fill both sides
 
-export interface PrepareReport {
+interface PrepareReport {
   /** Records in the slice, valid or not. */
   rowsIn: number;
   /** The slice as rows of the concatenated files: [start, end) of `total` (total only when it was counted). */

@@ -12,7 +12,7 @@ export interface Registered {
 }
 
 /** The data asset version of some data: derived from its fingerprint, so the same data is the same version. */
-export const versionOf = (fingerprint: string) => fingerprint.slice(0, 12);
+const versionOf = (fingerprint: string) => fingerprint.slice(0, 12);
 
 /**
  * Registers a uri_file data asset whose version is derived from the fingerprint; when that version exists

@@ -6,7 +6,7 @@ import type { ParseResult } from "./split-spec.js";
 
 export type FileFormat = "jsonl" | "json" | "parquet";
 
-export interface LocalSource {
+interface LocalSource {
   kind: "local";
   /** The path as given (relative to the workspace), used as the `file` of annotations. */
   path: string;
@@ -25,7 +25,7 @@ export interface HubSource {
 
 export type SourceSpec = LocalSource | HubSource;
 
-export const SOURCE_FORMS =
+const SOURCE_FORMS =
   "a file in the repository ending in .jsonl, .json (an array of records) or .parquet, or hf://<owner>/<dataset> for a dataset on the Hugging Face Hub";
 
 const EXTENSIONS: ReadonlyArray<[string, FileFormat]> = [

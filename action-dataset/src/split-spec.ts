@@ -11,8 +11,8 @@
  * anything (`train[500:100]`) are rejected, and `+` (concatenating splits) is not supported.
  */
 
-export type SliceUnit = "abs" | "pct";
-export type PctRounding = "closest" | "pct1_dropremainder";
+type SliceUnit = "abs" | "pct";
+type PctRounding = "closest" | "pct1_dropremainder";
 
 export interface SplitSpec {
   /** The split name (`train_sft`); ignored for local files. */
@@ -28,7 +28,7 @@ export interface SplitSpec {
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
-export const SPLIT_FORMS =
+const SPLIT_FORMS =
   "name, name[from:to] or name[from%:to%] with whole numbers (either bound may be omitted or negative), e.g. train_sft, train_sft[:1%], train[100:2000], train[:5000], train[10%:20%], train[-1000:]";
 
 // The split name is `datasets`' `\w+(\.\w+)*`; the slice is `[from(%)?:to(%)?]` and an optional `(rounding)`.

@@ -16,7 +16,7 @@ import { WorkerCalls } from "./worker-calls.js";
 import { TOKEN_WORKER_DATA } from "./worker-script.js";
 
 /** Lines one after another (without "\n"), line i ending at ends[i]: what LineBatch.take() gives. */
-export interface Lines {
+interface Lines {
   bytes: Uint8Array;
   ends: Uint32Array;
 }

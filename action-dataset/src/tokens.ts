@@ -21,15 +21,6 @@ import llamaTokenizer from "llama-tokenizer-js";
 import { bpeTokenCount } from "./bpe.js";
 import type { Message } from "./conversation.js";
 
-/** The added tokens of Phi-3-mini (ids from its tokenizer.json) that the template uses. */
-export const PHI3_SPECIAL_TOKENS = {
-  "<|endoftext|>": 32000,
-  "<|assistant|>": 32001,
-  "<|system|>": 32006,
-  "<|end|>": 32007,
-  "<|user|>": 32010,
-} as const;
-
 /** The chat template's text for a conversation (what the fine-tune sees, before tokenizing). */
 export function renderPhi3(messages: readonly Message[]): string {
   return messages.map((m) => `<|${m.role}|>\n${m.content}<|end|>\n`).join("") + "<|endoftext|>";

@@ -48,7 +48,7 @@ export function chat(i: number, extra: Record<string, unknown> = {}): Record<str
  * in the three-level LIST layout. hyparquet-writer only writes this with an explicit schema; guessing
  * would store the column as a JSON string.
  */
-export function ultrachatSchema(extraStringColumns: readonly string[] = []): SchemaElement[] {
+function ultrachatSchema(extraStringColumns: readonly string[] = []): SchemaElement[] {
   return [
     { name: "root", num_children: 1 + extraStringColumns.length },
     ...extraStringColumns.map((name): SchemaElement => ({

@@ -10,7 +10,7 @@ import type { EndpointResource } from "./endpoint-body.js";
 import type { DeploymentResource } from "./plan.js";
 
 /** How long-running operations are followed (shared wait). */
-export const LRO = { intervalMs: 5_000, maxIntervalMs: 30_000, timeoutMs: 90 * 60_000 };
+const LRO = { intervalMs: 5_000, maxIntervalMs: 30_000, timeoutMs: 90 * 60_000 };
 
 /**
  * The endpoint as JSON: the 2.1.1 SDK's endpoint model has no mirrorTraffic, so a GET and PUT through it

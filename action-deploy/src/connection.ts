@@ -54,7 +54,7 @@ export async function connectionTarget(
 }
 
 /** The connection's PUT body (WorkspaceConnectionPropertiesV2 of category CustomKeys, workspaceRP.json). */
-export function connectionBody(endpoint: string, key: string, shared: boolean) {
+function connectionBody(endpoint: string, key: string, shared: boolean) {
   return {
     properties: {
       authType: "CustomKeys",

@@ -9,7 +9,7 @@ import { probeSettings, type Probe, type ProbeSettings } from "./probes.js";
  */
 export const SETTINGS_TAG = "settings";
 /** The tag naming the model a deployment serves, "phi3-chat-ft:7" (ARM tag values are limited to 256 characters; the ARM id is longer). */
-export const MODEL_TAG = "model";
+const MODEL_TAG = "model";
 
 export interface DeploymentOptions {
   location: string;

@@ -5,7 +5,7 @@ import { identityBody, type EndpointIdentity } from "./identity.js";
 export type Traffic = Record<string, number>;
 
 /** The ARM Sku of common-types (SkuTier is an enum there). */
-export interface ArmSku {
+interface ArmSku {
   name: string;
   tier?: "Free" | "Basic" | "Standard" | "Premium";
   size?: string;

@@ -12,7 +12,7 @@ export type EndpointIdentity = { kind: "system" } | { kind: "user"; id: string }
 const USER_ASSIGNED =
   /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourceGroups\/[-\w.()]{0,89}[-\w()]\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[a-zA-Z0-9][-\w]{2,127}$/i;
 
-export const IDENTITY_RULE =
+const IDENTITY_RULE =
   '"system", or the resource id of a user-assigned identity: /subscriptions/<subscription id>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>';
 
 /** The `identity` input, or why it is not one. */

@@ -5,7 +5,7 @@ import { parseIdentity, parseWorkspaceRef, type EndpointIdentity, type Workspace
 import { readProbe, type Probe } from "./probes.js";
 
 /** `instance-type: auto`: the cheapest size that fits the base model, the region and the quota. */
-export const AUTO = "auto";
+const AUTO = "auto";
 
 export interface DeployInputs {
   what: { jobName: string } | { modelUri: string } | { model: string } | undefined;

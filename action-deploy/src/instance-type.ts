@@ -36,7 +36,7 @@ export interface SizeRequest {
 }
 
 /** One size, judged: the reason it is out, or its price when it is in. */
-export interface Verdict {
+interface Verdict {
   size: string;
   usdPerHour?: number;
   out?: string;
@@ -59,7 +59,7 @@ export interface SizeChoice {
  * name). A size is out when the model does not fit it or its family lacks quota for `instance-count` beside
  * what keeps running during the rollout (quota.ts, with Azure's 20 % reservation).
  */
-export function judgeSizes(r: SizeRequest): Verdict[] {
+function judgeSizes(r: SizeRequest): Verdict[] {
   const verdicts = r.region.sizes.map((size): Verdict => {
     const usdPerHour = price(size.name, r.instanceCount);
     const unfit = r.fit(size);

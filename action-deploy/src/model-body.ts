@@ -7,7 +7,7 @@ import { standardTags } from "@phi3-aml/shared/tags";
  */
 export const SOURCE_URI_TAG = "source-uri";
 /** Prefix of the tags that carry the fine-tune's hyperparameters ("hp.learning_rate"). */
-export const HYPERPARAMETER_TAG_PREFIX = "hp.";
+const HYPERPARAMETER_TAG_PREFIX = "hp.";
 
 /** The output of the fine-tune pipeline job that holds the MLflow model (reference §3.4, §7). */
 export const TRAINED_MODEL_OUTPUT = "trained_model";

@@ -67,7 +67,7 @@ export function readProbe(i: Inputs, kind: ProbeKind, startupDelaySeconds?: numb
 }
 
 /** Fills `probe` from the given object and returns what is wrong with it (empty when nothing is). */
-export function probeProblems(kind: ProbeKind, given: Record<string, unknown>, probe: Probe): string[] {
+function probeProblems(kind: ProbeKind, given: Record<string, unknown>, probe: Probe): string[] {
   const problems: string[] = [];
   const known = new Set(FIELDS.map((f) => f.key));
   for (const key of Object.keys(given).filter((k) => !known.has(k)))

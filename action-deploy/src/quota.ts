@@ -131,7 +131,7 @@ export interface QuotaCheck {
   message: string;
 }
 
-export const QUOTA_DOCS =
+const QUOTA_DOCS =
   "https://learn.microsoft.com/azure/machine-learning/how-to-manage-quotas#request-quota-and-limit-increases";
 
 /**

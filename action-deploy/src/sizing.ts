@@ -16,7 +16,7 @@ export type SizeDecision = SizeChoice;
  * The model a fine-tune starts from when the lineage does not say: action-finetune's default, the walkthrough's
  * Phi-3-mini-4k-instruct from the public `azureml` registry.
  */
-export const DEFAULT_BASE_MODEL = "azureml://registries/azureml/models/Phi-3-mini-4k-instruct";
+const DEFAULT_BASE_MODEL = "azureml://registries/azureml/models/Phi-3-mini-4k-instruct";
 
 /** The region's VM sizes and quota usage, read once (…/locations/{loc}/vmSizes and …/usages). */
 export async function readRegion(s: Session): Promise<Region> {

@@ -13,10 +13,10 @@ import type { GenerationSettings } from "@phi3-aml/shared/scoring/payload";
  * Up to 6 retries within 5 minutes, each request up to 2 minutes: a deployment that has just turned Succeeded
  * can still answer 502/503 for a little while as its instances join the endpoint.
  */
-export const SMOKE_RETRY: ScoreOptions = { retries: 6, budgetMs: 5 * 60_000, timeoutMs: 120_000 };
+const SMOKE_RETRY: ScoreOptions = { retries: 6, budgetMs: 5 * 60_000, timeoutMs: 120_000 };
 
 /** The walkthrough's generation settings for its test prompt. */
-export const SMOKE_SETTINGS: GenerationSettings = { temperature: 0.7, maxNewTokens: 128 };
+const SMOKE_SETTINGS: GenerationSettings = { temperature: 0.7, maxNewTokens: 128 };
 
 export interface SmokeResult {
   prompt: string;

@@ -1,4 +1,4 @@
-import { API_VERSION, loadContract, specsDir, type Contract } from "../../emulator/src/contract/openapi.js";
+import { API_VERSION, loadContract, type Contract } from "../../emulator/src/contract/openapi.js";
 import type { DeploymentResource } from "../src/plan.js";
 import type { EndpointResource } from "../src/endpoint-body.js";
 import { MANAGED_BY, MANAGED_BY_TAG } from "@phi3-aml/shared/tags";
@@ -17,19 +17,12 @@ export const ARM = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Machi
 export const Q = `?api-version=${API_VERSION}`;
 export const OURS = { [MANAGED_BY_TAG]: MANAGED_BY };
 
-const dir = specsDir();
 let contract: Contract | undefined;
-/** The official OpenAPI contract, or undefined (with one warning) when ../shared/specs is absent. */
-export function officialContract(): Contract | undefined {
-  if (!dir) return undefined;
-  contract ??= loadContract(dir);
+/** The official OpenAPI contract (Azure's files in emulator/azure/; a missing file fails the test). */
+export function officialContract(): Contract {
+  contract ??= loadContract();
   return contract;
 }
-export const contractSuite = dir ? describe : describe.skip;
-if (!dir)
-  console.warn(
-    "[action-deploy] ../shared/specs folder absent: request bodies were NOT checked against the official Azure ML OpenAPI files.",
-  );
 
 /** An endpoint as GET answers it, with the read-only fields Azure adds. */
 export function endpointGet(

@@ -6,7 +6,7 @@
  */
 
 /** One declared input of a component spec. Numbers may come back from the service as strings. */
-export interface ComponentInput {
+interface ComponentInput {
   type: string;
   optional?: boolean | string;
   default?: unknown;
@@ -17,7 +17,7 @@ export interface ComponentInput {
   mode?: string;
 }
 
-export interface ComponentOutput {
+interface ComponentOutput {
   type: string;
   description?: string;
   mode?: string;
@@ -76,7 +76,7 @@ export const ACTION_SET_INPUTS: Readonly<Record<string, string>> = {
 };
 
 /** What the action needs the component to declare: the inputs it sets and the output it wires. */
-export const NEEDED_INPUTS: Readonly<Record<string, string>> = {
+const NEEDED_INPUTS: Readonly<Record<string, string>> = {
   num_nodes_finetune: "integer",
   train_file_path: "uri_file",
   validation_file_path: "uri_file",
@@ -122,7 +122,7 @@ export function componentSpecOf(resource: unknown, what = COMPONENT_NAME): Compo
 }
 
 /** "chat_completion_pipeline 0.0.65", for messages. */
-export const specLabel = (spec: ComponentSpec) => [spec.name ?? COMPONENT_NAME, spec.version].filter(Boolean).join(" ");
+const specLabel = (spec: ComponentSpec) => [spec.name ?? COMPONENT_NAME, spec.version].filter(Boolean).join(" ");
 
 const isOptional = (d: ComponentInput) => d.optional === true || String(d.optional).toLowerCase() === "true";
 
@@ -168,7 +168,7 @@ export function checkComponent(
   return problems;
 }
 
-export interface HyperparameterProblem {
+interface HyperparameterProblem {
   /** The action input to blame: the typed input for its component input, else `hyperparameters`. */
   input: string;
   /** The component input (the key). */

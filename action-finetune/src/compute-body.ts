@@ -19,7 +19,7 @@ export interface ComputeWanted {
   identity?: string;
 }
 
-export interface ScaleSettings {
+interface ScaleSettings {
   minNodeCount: number;
   maxNodeCount: number;
   nodeIdleTimeBeforeScaleDown: string;

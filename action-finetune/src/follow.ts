@@ -22,7 +22,7 @@ const METRIC_KEYS = ["loss", "eval_loss", "learning_rate"];
  * The training metrics of a pipeline job's fine-tune child run, read through MLflow's REST API at the
  * workspace's tracking URI with the same Entra token.
  */
-export function metricsReader(s: Session) {
+function metricsReader(s: Session) {
   const tracking = String(s.workspace.mlFlowTrackingUri ?? "").replace(/^azureml:/, "https:");
   const client = new ServiceClient({ credential: s.credential, credentialScopes: [s.cloud.managementScope] });
   const call = async (path: string, body?: unknown) => {

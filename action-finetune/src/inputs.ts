@@ -12,7 +12,7 @@ import { checkName, COMPUTE, JOB } from "@phi3-aml/shared/names";
 import { standardTags } from "@phi3-aml/shared/tags";
 import { TYPED_INPUTS as TYPED_INPUT_OF } from "./component.js";
 
-export const LR_SCHEDULERS = [
+const LR_SCHEDULERS = [
   "linear",
   "cosine",
   "cosine_with_restarts",
@@ -22,13 +22,13 @@ export const LR_SCHEDULERS = [
 ] as const;
 
 /** Where the base model comes from: exactly one of the model, huggingface-id and model-asset inputs. */
-export type ModelSource =
+type ModelSource =
   | { kind: "catalog"; name: string; version?: string }
   | { kind: "huggingface"; id: string }
   | { kind: "asset"; ref: string };
 
 /** The default model source: Phi-3-mini-4k-instruct from Hugging Face (the catalog entry is retired). */
-export const DEFAULT_HUGGINGFACE_ID = "microsoft/Phi-3-mini-4k-instruct";
+const DEFAULT_HUGGINGFACE_ID = "microsoft/Phi-3-mini-4k-instruct";
 export const SERVERLESS = "serverless";
 
 export interface FinetuneInputs {

@@ -14,9 +14,9 @@ import {
 } from "./component.js";
 
 /** The node's name in `jobs`; child runs and the studio graph show it. */
-export const NODE = "chat_completion_pipeline";
+const NODE = "chat_completion_pipeline";
 /** The pipeline output the fine-tuned model is published as: azureml://jobs/<job>/outputs/trained_model. */
-export const PIPELINE_OUTPUT = "trained_model";
+const PIPELINE_OUTPUT = "trained_model";
 
 export interface JobPlan {
   /** ARM id of the workspace the job runs in (its computes and data assets hang below it). */
@@ -47,11 +47,11 @@ export interface JobPlan {
   spec?: ComponentSpec;
 }
 
-export interface LiteralInput {
+interface LiteralInput {
   job_input_type: "literal";
   value: string;
 }
-export interface AssetInput {
+interface AssetInput {
   job_input_type: "uri_file" | "mlflow_model" | "custom_model";
   uri: string;
 }
@@ -64,9 +64,9 @@ export type ModelBinding =
   | { input: "mlflow_model_path"; type: "mlflow_model"; uri: string }
   | { input: "pytorch_model_path"; type: "custom_model"; uri: string }
   | { input: "huggingface_id"; value: string };
-export type NodeInput = LiteralInput | AssetInput;
+type NodeInput = LiteralInput | AssetInput;
 
-export interface PipelineNode {
+interface PipelineNode {
   type: "pipeline";
   name: string;
   componentId: string;
@@ -90,7 +90,7 @@ export interface PipelineJobBody {
 }
 
 /** azureml://registries/<registry>/<kind>/<name>/versions/<version>: how a job names a registry asset. */
-export const registryAssetUri = (registry: string, kind: "models" | "components", name: string, version: string) =>
+const registryAssetUri = (registry: string, kind: "models" | "components", name: string, version: string) =>
   `azureml://registries/${registry}/${kind}/${name}/versions/${version}`;
 
 /** The cluster's ARM id: what `computeId` and `settings.default_compute` hold (azure-ai-ml resolves names to these). */

@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
 import { checkName, JOB } from "@phi3-aml/shared/names";
 import type { PipelineJobBody } from "./job-body.js";
 
-export const JOB_PREFIX = "phi3-ft";
+const JOB_PREFIX = "phi3-ft";
 
 export interface RunIdentity {
   runId: string;

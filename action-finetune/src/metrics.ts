@@ -16,7 +16,7 @@ export interface MetricPoint {
 export type MetricHistories = Readonly<Record<string, readonly MetricPoint[]>>;
 
 /** The keys shown first, in this order; others follow alphabetically. */
-export const HEADLINE = [
+const HEADLINE = [
   "loss",
   "eval_loss",
   "learning_rate",

@@ -52,9 +52,9 @@ export interface QuotaCheck {
   message: string;
 }
 
-export const QUOTA_DOCS =
+const QUOTA_DOCS =
   "https://learn.microsoft.com/azure/machine-learning/how-to-manage-quotas#request-quota-and-limit-increases";
-export const PORTAL_QUOTAS = "https://portal.azure.com/#view/Microsoft_Azure_Capacity/QuotaMenuBlade/~/myQuotas";
+const PORTAL_QUOTAS = "https://portal.azure.com/#view/Microsoft_Azure_Capacity/QuotaMenuBlade/~/myQuotas";
 
 /** The size from the region's list, case-insensitively (Azure writes sizes in more than one case). */
 export function findVmSize(vmSizes: readonly VmSizeLike[] | undefined, vmSize: string): VmSizeLike | undefined {

@@ -20,7 +20,7 @@ export const JOB_STATUSES = [
   "Paused",
   "Unknown",
 ] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
+type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** waiting: before training starts; running; finishing: about to end; ended; stalled: no progress reported. */
 export type Phase = "waiting" | "running" | "finishing" | "ended" | "stalled";
@@ -94,7 +94,7 @@ export const POLL: Record<Phase, PollStep> = {
   stalled: { firstMs: 30_000, maxMs: 60_000 },
   ended: { firstMs: 0, maxMs: 0 },
 };
-export const POLL_BACKOFF = 1.5;
+const POLL_BACKOFF = 1.5;
 
 export interface PollOptions {
   /** The server's Retry-After, in ms: never looked at sooner. */

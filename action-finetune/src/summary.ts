@@ -10,7 +10,7 @@ import { formatMetric, type Chart } from "./metrics.js";
 import { describeStatus, type StatusInfo } from "./status.js";
 
 /** Something shown with an optional link (a data asset's studio page). */
-export interface Ref {
+interface Ref {
   text: string;
   url?: string;
 }

@@ -1,39 +1,22 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { API_VERSION, loadContract, specsDir, type Contract } from "../../emulator/src/contract/openapi.js";
+import { pipelineSpecFile } from "../../emulator/src/azure-files.js";
+import { API_VERSION, loadContract, type Contract } from "../../emulator/src/contract/openapi.js";
 import { componentSpecOf, type ComponentSpec } from "../src/component.js";
 
-export const WS = { subscriptionId: "s", resourceGroup: "rg", workspace: "w" };
 export const ARM = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w";
 export const Q = `?api-version=${API_VERSION}`;
 
-const dir = specsDir();
-const specFile = dir && join(dir, "azureml-assets", "chat_completion_pipeline.spec.yaml");
-const haveSpec = Boolean(specFile && existsSync(specFile));
-
-/** Tests that need ../shared/specs (the official OpenAPI files and the component's spec.yaml). */
-export const contractSuite = dir ? describe : describe.skip;
-export const specSuite = haveSpec ? describe : describe.skip;
-if (!dir)
-  console.warn(
-    "[action-finetune] ../shared/specs folder absent: job and compute bodies were NOT checked against the official Azure ML OpenAPI files.",
-  );
-if (!haveSpec)
-  console.warn(
-    "[action-finetune] ../shared/specs/azureml-assets/chat_completion_pipeline.spec.yaml absent: hyperparameters were NOT checked against the real component spec.",
-  );
-
 let contract: Contract | undefined;
+/** The official OpenAPI contract (Azure's files in emulator/azure/; a missing file fails the test). */
 export function officialContract(): Contract {
-  contract ??= loadContract(dir);
-  if (!contract) throw new Error("contract: ../shared/specs is absent (the suite should have been skipped)");
+  contract ??= loadContract();
   return contract;
 }
 
 /** A component version resource as the registry answers it: the spec.yaml's content in properties.componentSpec. */
 export function componentVersionResource(version = "0.0.65"): unknown {
-  const yaml = parse(readFileSync(specFile!, "utf8")) as Record<string, unknown>;
+  const yaml = parse(readFileSync(pipelineSpecFile(), "utf8")) as Record<string, unknown>;
   return {
     id: `/subscriptions/x/resourceGroups/y/providers/Microsoft.MachineLearningServices/registries/azureml/components/chat_completion_pipeline/versions/${version}`,
     name: version,
@@ -45,7 +28,7 @@ export const realSpec = (): ComponentSpec => componentSpecOf(componentVersionRes
 
 /**
  * A small hand-written spec with one input of each kind the checks handle; the generic rules are tested on
- * it, so that they run without ../shared/specs too.
+ * it, each rule on one small input (the real spec is tested too: realSpec).
  */
 export const MINI: ComponentSpec = {
   name: "chat_completion_pipeline",

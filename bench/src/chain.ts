@@ -17,7 +17,7 @@ function statusAt(minute: number): string {
 }
 
 /** Looks at the job as follow.ts does: each pause is the status policy's delay (at least 1 s), grown while nothing changes. */
-export function simulateFollow(): { statusRequests: number; metricRequests: number } {
+function simulateFollow(): { statusRequests: number; metricRequests: number } {
   let t = 0;
   let status = "";
   let unchanged = 0;

@@ -15,7 +15,7 @@ export interface HubDataset {
   splits: Record<string, number>;
 }
 
-export const ULTRACHAT: HubDataset = {
+const ULTRACHAT: HubDataset = {
   repo: "HuggingFaceH4/ultrachat_200k",
   revision: "main",
   splits: { train_sft: 3000, test_sft: 300 },

@@ -55,7 +55,7 @@ type Payload = { input_data?: { input_string?: unknown; parameters?: unknown } }
  * The inference server's answer when the scoring script's run() raised: 500 from the container
  * (azureml-inference-server-http), which the managed online endpoint passes on as 424 Failed Dependency.
  */
-export const SCRIPT_FAILED = "An unexpected error occurred in scoring script. Check the logs for more info.";
+const SCRIPT_FAILED = "An unexpected error occurred in scoring script. Check the logs for more info.";
 
 /**
  * The scoring endpoints of the managed online endpoints: POST /<endpoint>/score with
@@ -223,7 +223,7 @@ function answerBody(variant: ScoringVariant, text: string): unknown {
 }
 
 /** A deterministic stand-in for the model's answer. */
-export function defaultAnswer(prompt: string, deployment: string): string {
+function defaultAnswer(prompt: string, deployment: string): string {
   if (/capital of france/i.test(prompt)) return "The capital of France is Paris.";
   if (/2 ?\+ ?2/.test(prompt)) return "2 + 2 = 4.";
   return `(${deployment}) Here is a short answer to: ${prompt.slice(0, 200)}`;

@@ -1,17 +1,14 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { API_VERSION, loadContract, SPEC_FILES, specsDir } from "../src/contract/openapi.js";
+import { mlSpecFolder } from "../src/azure-files.js";
+import { API_VERSION, loadContract, SPEC_FILES } from "../src/contract/openapi.js";
 import { examplePath, officialExamples } from "../src/contract/examples.js";
 
 type Json = Record<string, unknown>;
 
-const dir = specsDir();
-if (!dir)
-  console.warn(
-    "[contract] ../shared/specs folder absent: contract tests skipped (nothing was checked against the official Azure ML OpenAPI files).",
-  );
-const suite = dir ? describe : describe.skip;
+/** The 2025-12-01 spec folder (emulator/azure/); a missing file fails the suite. */
+const dir = mlSpecFolder(API_VERSION);
 
 const WS = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w";
 const Q = `?api-version=${API_VERSION}`;
@@ -33,7 +30,7 @@ const jobStatus = (label: string) =>
   `Jobs_CreateOrUpdate ${label}: /properties/status must be equal to one of the allowed values (NotStarted, Starting, Provisioning, Preparing, Queued, Running, Finalizing, CancelRequested, Completed, Failed, Canceled, NotResponding, Paused, Unknown)`;
 // No 2025-12-01 operation refers to the FineTuningJob example (its own `operationId` names
 // Jobs_CreateOrUpdate): it was written for the preview api-versions, where FineTuning is a job type; the
-// stable JobType enum is AutoML, Command, Sweep, Pipeline, Spark (see specs/azureml/SOURCE.md). Its
+// stable JobType enum is AutoML, Command, Sweep, Pipeline, Spark (see emulator/azure/NOTICE.md). Its
 // responses also answer status "Created", which the 2025-12-01 JobStatus enum does not have.
 const fineTuning = "FineTuning jobs exist only in preview api-versions; status Created is not in the JobStatus enum";
 
@@ -49,7 +46,7 @@ const allowedViolations: Record<string, { reason: string; errors: string[] }> = 
 
 /** Every official example as the cases it gives: its request body, and each of its responses. */
 function exampleCases(): Case[] {
-  return officialExamples(dir!).flatMap((e) => {
+  return officialExamples(dir).flatMap((e) => {
     const path = examplePath(e);
     const request = e.bodyName ? e.parameters[e.bodyName] : undefined;
     const cases: Case[] = [];
@@ -72,9 +69,9 @@ function exampleCases(): Case[] {
   });
 }
 
-suite("the Azure ML contract: official OpenAPI files and examples in ../shared/specs", () => {
-  const contract = dir ? loadContract(dir)! : undefined;
-  const cases = dir ? exampleCases() : [];
+describe("the Azure ML contract: official OpenAPI files and examples in emulator/azure/", () => {
+  const contract = loadContract(dir);
+  const cases = exampleCases();
 
   it("loads the spec files", () => {
     expect(contract).toBeDefined();
@@ -84,8 +81,8 @@ suite("the Azure ML contract: official OpenAPI files and examples in ../shared/s
   it.each(cases.map((c) => [c.name, c] as const))("checks the official example %s", (_name, c) => {
     const r =
       c.kind === "request"
-        ? contract!.checkRequest(c.method, c.path, c.body)
-        : contract!.checkResponse(c.method, c.path, c.status, c.body, c.headers);
+        ? contract.checkRequest(c.method, c.path, c.body)
+        : contract.checkResponse(c.method, c.path, c.status, c.body, c.headers);
     expect(r.operationId).toBeDefined();
     const allowed = allowedViolations[c.name];
     if (allowed) {
@@ -104,20 +101,12 @@ suite("the Azure ML contract: official OpenAPI files and examples in ../shared/s
 
   describe("rejects what the spec forbids", () => {
     const deploymentExample = () => {
-      const file = join(
-        dir!,
-        "azureml",
-        API_VERSION,
-        "examples",
-        "OnlineDeployment",
-        "ManagedOnlineDeployment",
-        "createOrUpdate.json",
-      );
+      const file = join(dir, "examples", "OnlineDeployment", "ManagedOnlineDeployment", "createOrUpdate.json");
       return (JSON.parse(readFileSync(file, "utf8")) as { parameters: { body: { properties: Json } } }).parameters.body;
     };
 
     it("an online endpoint whose authMode Azure does not have", () => {
-      const r = contract!.checkResponse("PUT", `${WS}/onlineEndpoints/e${Q}`, 201, {
+      const r = contract.checkResponse("PUT", `${WS}/onlineEndpoints/e${Q}`, 201, {
         location: "eastus",
         properties: { authMode: "Password" },
       });
@@ -132,15 +121,15 @@ suite("the Azure ML contract: official OpenAPI files and examples in ../shared/s
 
     it("a managed online deployment request without its discriminator endpointComputeType", () => {
       const body = deploymentExample();
-      expect(contract!.checkRequest("PUT", `${WS}/onlineEndpoints/e/deployments/d${Q}`, body).ok).toBe(true);
+      expect(contract.checkRequest("PUT", `${WS}/onlineEndpoints/e/deployments/d${Q}`, body).ok).toBe(true);
       delete body.properties.endpointComputeType;
-      expect(contract!.checkRequest("PUT", `${WS}/onlineEndpoints/e/deployments/d${Q}`, body).errors).toEqual([
+      expect(contract.checkRequest("PUT", `${WS}/onlineEndpoints/e/deployments/d${Q}`, body).errors).toEqual([
         "OnlineDeployments_CreateOrUpdate request: /properties must have required property 'endpointComputeType'",
       ]);
     });
 
     it("a 202 for a PUT that documents only 200 and 201", () => {
-      const r = contract!.checkResponse("PUT", `${WS}/onlineEndpoints/e${Q}`, 202, undefined);
+      const r = contract.checkResponse("PUT", `${WS}/onlineEndpoints/e${Q}`, 202, undefined);
       expect(r.ok).toBe(false);
       expect(r.errors).toEqual([
         "202 is not a documented response of OnlineEndpoints_CreateOrUpdate (documented: 200, 201, default)",
@@ -148,15 +137,15 @@ suite("the Azure ML contract: official OpenAPI files and examples in ../shared/s
     });
 
     it("a path the spec does not describe", () => {
-      expect(contract!.findOperation("GET", `${WS}/nothingHere/x${Q}`)).toBeUndefined();
-      expect(contract!.findOperation("DELETE", `${WS}/jobs/j/cancel`)).toBeUndefined();
+      expect(contract.findOperation("GET", `${WS}/nothingHere/x${Q}`)).toBeUndefined();
+      expect(contract.findOperation("DELETE", `${WS}/jobs/j/cancel`)).toBeUndefined();
     });
 
     it("a subtype's own property of the wrong type, named with its full JSON path", () => {
       const body = deploymentExample();
       (body.properties.scaleSettings as Json) = { scaleType: "Default", minInstances: 1 };
       (body.properties.requestSettings as Json).maxConcurrentRequestsPerInstance = "two";
-      const errors = contract!.checkRequest("PUT", `${WS}/onlineEndpoints/e/deployments/d${Q}`, body).errors;
+      const errors = contract.checkRequest("PUT", `${WS}/onlineEndpoints/e/deployments/d${Q}`, body).errors;
       expect(errors).toEqual([
         "OnlineDeployments_CreateOrUpdate request: /properties/requestSettings/maxConcurrentRequestsPerInstance must be integer",
         "OnlineDeployments_CreateOrUpdate request: /properties/scaleSettings must NOT have additional properties (minInstances)",
@@ -174,7 +163,7 @@ suite("the Azure ML contract: official OpenAPI files and examples in ../shared/s
         properties: { authMode: "Key", ...extra },
       });
       expect(
-        contract!.checkResponse(
+        contract.checkResponse(
           "GET",
           `${WS}/onlineEndpoints/e`,
           200,
@@ -182,14 +171,14 @@ suite("the Azure ML contract: official OpenAPI files and examples in ../shared/s
         ).errors,
       ).toEqual([]);
       expect(
-        contract!.checkResponse("GET", `${WS}/onlineEndpoints/e`, 200, endpoint({ scoringURI: "https://x" })).errors,
+        contract.checkResponse("GET", `${WS}/onlineEndpoints/e`, 200, endpoint({ scoringURI: "https://x" })).errors,
       ).toEqual(["OnlineEndpoints_Get 200: /properties must NOT have additional properties (scoringURI)"]);
     });
 
     it("null where the spec does not say x-nullable", () => {
       const endpoint = (properties: Json) => ({ location: "eastus", properties: { authMode: "Key", ...properties } });
       expect(
-        contract!.checkResponse(
+        contract.checkResponse(
           "GET",
           `${WS}/onlineEndpoints/e`,
           200,
@@ -197,7 +186,7 @@ suite("the Azure ML contract: official OpenAPI files and examples in ../shared/s
         ).ok,
       ).toBe(true);
       expect(
-        contract!.checkResponse("GET", `${WS}/onlineEndpoints/e`, 200, endpoint({ publicNetworkAccess: null })).errors,
+        contract.checkResponse("GET", `${WS}/onlineEndpoints/e`, 200, endpoint({ publicNetworkAccess: null })).errors,
       ).toEqual([
         "OnlineEndpoints_Get 200: /properties/publicNetworkAccess must be string",
         "OnlineEndpoints_Get 200: /properties/publicNetworkAccess must be equal to one of the allowed values (Enabled, Disabled)",
@@ -207,30 +196,30 @@ suite("the Azure ML contract: official OpenAPI files and examples in ../shared/s
     it("a success under an api-version Azure ML does not serve, but not under an older one it does", () => {
       const endpoint = { location: "eastus", properties: { authMode: "Key" } };
       expect(
-        contract!.checkResponse("GET", `${WS}/onlineEndpoints/e?api-version=2019-05-01`, 200, endpoint).errors,
+        contract.checkResponse("GET", `${WS}/onlineEndpoints/e?api-version=2019-05-01`, 200, endpoint).errors,
       ).toEqual(["OnlineEndpoints_Get: api-version 2019-05-01 is not one Azure ML serves (arm/api-versions.ts)"]);
       expect(
-        contract!.checkResponse("GET", `${WS}/onlineEndpoints/e?api-version=2022-10-01`, 200, endpoint).errors,
+        contract.checkResponse("GET", `${WS}/onlineEndpoints/e?api-version=2022-10-01`, 200, endpoint).errors,
       ).toEqual([]);
     });
 
     it("a 202 without the Location its spec declares, or with a Retry-After outside 10–600", () => {
       const del = `${WS}/onlineEndpoints/e${Q}`;
       const location = "https://management.azure.com/x";
-      expect(contract!.checkResponse("DELETE", del, 202, undefined, { "Retry-After": "10" }).errors).toEqual([
+      expect(contract.checkResponse("DELETE", del, 202, undefined, { "Retry-After": "10" }).errors).toEqual([
         "OnlineEndpoints_Delete 202: header Location is missing",
       ]);
-      expect(contract!.checkResponse("DELETE", del, 202, undefined, { location, "retry-after": "0" }).errors).toEqual([
+      expect(contract.checkResponse("DELETE", del, 202, undefined, { location, "retry-after": "0" }).errors).toEqual([
         "OnlineEndpoints_Delete 202: header Retry-After 0 is outside 10–600",
       ]);
-      expect(
-        contract!.checkResponse("DELETE", del, 202, undefined, { location, "retry-after": "soon" }).errors,
-      ).toEqual(["OnlineEndpoints_Delete 202: header Retry-After must be an integer, not 'soon'"]);
-      expect(contract!.checkResponse("DELETE", del, 202, undefined, { location, "retry-after": "10" }).ok).toBe(true);
+      expect(contract.checkResponse("DELETE", del, 202, undefined, { location, "retry-after": "soon" }).errors).toEqual(
+        ["OnlineEndpoints_Delete 202: header Retry-After must be an integer, not 'soon'"],
+      );
+      expect(contract.checkResponse("DELETE", del, 202, undefined, { location, "retry-after": "10" }).ok).toBe(true);
     });
 
     it("a PUT that creates with a status its operation does not declare (workspaceRP.json)", () => {
-      const r = contract!.checkResponse("PUT", `${WS}/connections/c${Q}`, 201, { properties: { authType: "None" } });
+      const r = contract.checkResponse("PUT", `${WS}/connections/c${Q}`, 201, { properties: { authType: "None" } });
       expect(r.errors).toEqual([
         "201 is not a documented response of WorkspaceConnections_Create (documented: 200, default)",
       ]);
@@ -243,22 +232,22 @@ suite("the Azure ML contract: official OpenAPI files and examples in ../shared/s
         location: "eastus",
         properties: { authMode: "Key", scoringUri: "not checked", provisioningState: "Whatever" },
       };
-      expect(contract!.checkRequest("PUT", `${WS}/onlineEndpoints/e${Q}`, body)).toEqual({
+      expect(contract.checkRequest("PUT", `${WS}/onlineEndpoints/e${Q}`, body)).toEqual({
         ok: true,
         operationId: "OnlineEndpoints_CreateOrUpdate",
         errors: [],
       });
       expect(
-        contract!.checkRequest("PUT", `${WS}/onlineEndpoints/e${Q}`, { location: "eastus", properties: {} }).errors,
+        contract.checkRequest("PUT", `${WS}/onlineEndpoints/e${Q}`, { location: "eastus", properties: {} }).errors,
       ).toEqual(["OnlineEndpoints_CreateOrUpdate request: /properties must have required property 'authMode'"]);
     });
 
     it("an ARM error body for an undocumented failure status (the default response)", () => {
-      const r = contract!.checkResponse("GET", `${WS}/onlineEndpoints/e${Q}`, 404, {
+      const r = contract.checkResponse("GET", `${WS}/onlineEndpoints/e${Q}`, 404, {
         error: { code: "ResourceNotFound", message: "no such endpoint" },
       });
       expect(r).toEqual({ ok: true, operationId: "OnlineEndpoints_Get", errors: [] });
-      expect(contract!.checkResponse("GET", `${WS}/onlineEndpoints/e`, 404, { error: { code: 404 } }).errors).toEqual([
+      expect(contract.checkResponse("GET", `${WS}/onlineEndpoints/e`, 404, { error: { code: 404 } }).errors).toEqual([
         "OnlineEndpoints_Get 404: /error/code must be string",
       ]);
     });
@@ -266,18 +255,18 @@ suite("the Azure ML contract: official OpenAPI files and examples in ../shared/s
     it("the async-operation status URLs, which the spec does not describe: the caller decides", () => {
       for (const kind of ["mfeOperationsStatus", "mfeOperationResults"]) {
         const path = `/subscriptions/s/providers/Microsoft.MachineLearningServices/locations/eastus/${kind}/op1${Q}`;
-        expect(contract!.findOperation("GET", path)).toBeUndefined();
-        expect(contract!.checkResponse("GET", path, 200, { status: "Succeeded" })).toEqual({ ok: true, errors: [] });
+        expect(contract.findOperation("GET", path)).toBeUndefined();
+        expect(contract.checkResponse("GET", path, 200, { status: "Succeeded" })).toEqual({ ok: true, errors: [] });
       }
     });
 
     it("paths whatever the case of their literal segments, with the most specific template", () => {
-      expect(contract!.findOperation("post", `${WS.toLowerCase()}/JOBS/j1/Cancel${Q}`)).toEqual({
+      expect(contract.findOperation("post", `${WS.toLowerCase()}/JOBS/j1/Cancel${Q}`)).toEqual({
         operationId: "Jobs_Cancel",
         pathTemplate:
           "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/jobs/{id}/cancel",
       });
-      expect(contract!.findOperation("GET", `${WS}/jobs/cancel`)?.operationId).toBe("Jobs_Get");
+      expect(contract.findOperation("GET", `${WS}/jobs/cancel`)?.operationId).toBe("Jobs_Get");
     });
   });
 });
@@ -307,7 +296,7 @@ describe("the path matcher", () => {
         mkdirSync(join(root, file, ".."), { recursive: true });
         writeFileSync(join(root, file), JSON.stringify(doc));
       }
-      const contract = loadContract(root)!;
+      const contract = loadContract(root);
       expect(contract.findOperation("GET", "/things/a/parts/b")?.operationId).toBe("Any");
       expect(contract.findOperation("GET", "/things/a/parts/special")?.operationId).toBe("Special");
       expect(contract.findOperation("GET", "/things/shared/parts/special")?.operationId).toBe("Shared");

@@ -1,14 +1,13 @@
-import * as core from "@actions/core";
 import { runAction } from "./errors.js";
 import { Inputs } from "./inputs.js";
 import { logger, type Logger } from "./log.js";
 
 /** The suite's version: in user agents and summaries. */
-export const VERSION = "0.1.0";
+const VERSION = "0.1.0";
 
 export const userAgent = (action: string) => `phi3-aml-${action}/${VERSION}`;
 
-export interface ActionModule<I> {
+interface ActionModule<I> {
   run(inputs: I, log: Logger): Promise<void>;
 }
 
@@ -36,5 +35,3 @@ export async function actionMain<I>(a: ActionMain<I>): Promise<void> {
     await module.run(inputs, log);
   });
 }
-
-export { core };

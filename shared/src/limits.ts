@@ -33,7 +33,6 @@ export interface TagLimits {
 }
 
 export const JOB_DISPLAY_NAME: TextLimit = { what: "job display name", max: 256 };
-export const JOB_DESCRIPTION: TextLimit = { what: "job description", max: 5000 };
 export const EXPERIMENT_NAME: TextLimit = { what: "experiment name", max: 256 };
 
 export const JOB_TAGS: TagLimits = { what: "job tags", count: 50, keyLength: 100, valueLength: 1000 };

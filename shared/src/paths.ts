@@ -20,7 +20,7 @@ export interface PathRoots {
   runnerTemp?: string;
 }
 
-export function pathRoots(env: NodeJS.ProcessEnv = process.env): PathRoots {
+function pathRoots(env: NodeJS.ProcessEnv = process.env): PathRoots {
   return { workspace: env.GITHUB_WORKSPACE || process.cwd(), runnerTemp: env.RUNNER_TEMP || undefined };
 }
 
@@ -28,7 +28,7 @@ export function pathRoots(env: NodeJS.ProcessEnv = process.env): PathRoots {
  * The real path of `p`: its deepest existing ancestor through realpath, the rest as written. A dangling
  * symbolic link is followed to where it points (writing through it would create the file there).
  */
-export function realPath(p: string, depth = 0): string {
+function realPath(p: string, depth = 0): string {
   const missing: string[] = [];
   let at = resolve(p);
   while (!existsSync(at)) {

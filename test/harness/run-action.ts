@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "./paths.js";
 
-export interface Annotation {
+interface Annotation {
   level: "error" | "warning" | "notice";
   message: string;
   file?: string;

@@ -47,15 +47,12 @@ export const ML_API_VERSIONS = [
   "2024-04-01-dataplanepreview",
 ] as const;
 
-/** The version the actions pin (reference/azureml-contract.md §1) and whose spec shapes every answer. */
-export const NEWEST_ML_API_VERSION = "2025-12-01";
-
 /**
  * Microsoft.Resources (GET /subscriptions, GET /tenants), as az login, azure/login and the Azure SDKs'
  * subscription clients send them (azure-rest-api-specs specification/resources/resource-manager/
  * Microsoft.Resources/stable/{2016-06-01 … 2022-12-01}/subscriptions.json).
  */
-export const RESOURCES_API_VERSIONS = [
+const RESOURCES_API_VERSIONS = [
   "2016-06-01",
   "2018-06-01",
   "2019-06-01",

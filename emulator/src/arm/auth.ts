@@ -3,7 +3,7 @@ import type { Req, Res } from "../http.js";
 import type { SigningKey } from "../keys.js";
 import { armError } from "./context.js";
 
-export const MANAGEMENT_AUDIENCE = "https://management.azure.com";
+const MANAGEMENT_AUDIENCE = "https://management.azure.com";
 
 /** A subscription as Resource Manager knows it: the tenant it trusts, and its name. */
 export interface Subscription {
@@ -35,12 +35,12 @@ const CHALLENGE = {
 };
 
 /** A 401 as Resource Manager sends it: its error code, and the Bearer challenge. */
-export function unauthorized(code: string, message: string): Res {
+function unauthorized(code: string, message: string): Res {
   return { ...armError(401, code, message), headers: CHALLENGE };
 }
 
 /** Resource Manager's answer to an expired token (also what the "expired-token" fault answers). */
-export const expiredToken = () =>
+const expiredToken = () =>
   unauthorized("ExpiredAuthenticationToken", "The access token expiry UTC time is earlier than current UTC time.");
 
 /**

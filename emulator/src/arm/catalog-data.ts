@@ -1,7 +1,7 @@
 /**
  * The `azureml` model catalog as the registry serves it today: Phi-3 / Phi-3.5 archived past their fine-tune
- * retirement, Phi-4 live. Built from the catalog entries in ../shared/specs/azureml-assets/models/<name>/spec.yaml
- * when they are there (read once, at start), else from the minimal built-in copy below.
+ * retirement, Phi-4 live. Built from Azure's catalog entries, azureml-assets `assets/models/system/<name>/spec.yaml`
+ * (vendored in emulator/azure/, see azure-files.ts), read once, at start; a missing one is an error.
  *
  * How an entry becomes a served model version (every tag and property a string):
  * - Azure/azureml-assets `assets/models/system/phi-3-mini-4k-instruct/spec.yaml` at commit 0103fd16 (version 15,
@@ -17,10 +17,9 @@
  * - `flavors`: the MLmodel next to the spec (`hftransformersv2` and `python_function` for Phi-3-mini-4k-instruct,
  *   azureml-assets `assets/models/system/phi-3-mini-4k-instruct/MLmodel`).
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { specsDir } from "../contract/openapi.js";
+import { catalogSpecFile } from "../azure-files.js";
 
 export interface CatalogEntry {
   name: string;
@@ -59,7 +58,7 @@ function pythonNumber(n: number): string {
 const date = (v: unknown) => (typeof v === "string" ? v.slice(0, 10) : undefined);
 
 /** A catalog spec.yaml (either layout) → what the registry serves for it. */
-export function entryFromSpec(spec: Obj, flavors: CatalogEntry["flavors"]): CatalogEntry {
+function entryFromSpec(spec: Obj, flavors: CatalogEntry["flavors"]): CatalogEntry {
   const meta = obj(spec.system_metadata);
   const tagsIn = obj(spec.tags);
   const tasks = obj(meta.tasks);
@@ -108,86 +107,8 @@ const PHI_FLAVORS = {
   python_function: { loader_module: "azureml.evaluate.mlflow.hftransformers" },
 };
 
-/** The built-in copy when the spec files are absent: the facts the actions read, nothing more. */
-const FALLBACK: Obj[] = [
-  {
-    name: "Phi-3-mini-4k-instruct",
-    version: 15,
-    isArchived: true,
-    tags: {
-      model_specific_defaults: {
-        apply_deepspeed: "true",
-        deepspeed_stage: 2,
-        apply_lora: "true",
-        apply_ort: "false",
-        precision: 16,
-        ignore_mismatched_sizes: "false",
-        num_train_epochs: 1,
-        per_device_train_batch_size: 1,
-        per_device_eval_batch_size: 1,
-        gradient_accumulation_steps: 1,
-        learning_rate: 5e-6,
-        lr_scheduler_type: "cosine",
-        logging_strategy: "steps",
-        logging_steps: 10,
-        save_total_limit: 1,
-      },
-    },
-    system_metadata: {
-      tasks: { fineTuningTasks: ["chat-completion"], inferenceTasks: ["chat-completion"] },
-      SKU: { finetuneMinSkuSpec: "24|1|220|64", inferenceMinSkuSpec: "6|1|112|64" },
-      supportedComputes: {
-        finetuneComputes: [
-          "Standard_NC24ads_A100_v4",
-          "Standard_NC48ads_A100_v4",
-          "Standard_NC96ads_A100_v4",
-          "Standard_ND96asr_v4",
-          "Standard_ND96amsr_A100_v4",
-        ],
-      },
-      deprecation: {
-        finetuneDeprecationDate: "2025-06-30",
-        finetuneRetirementDate: "2025-08-30",
-        inferenceDeprecationDate: "2025-06-30",
-        inferenceRetirementDate: "2025-08-30",
-      },
-      license: "MIT",
-      publisher: "Microsoft",
-    },
-  },
-  {
-    name: "Phi-4",
-    version: 8,
-    tags: {
-      model_specific_defaults: {
-        apply_deepspeed: "true",
-        deepspeed_stage: 3,
-        apply_lora: "true",
-        precision: 16,
-        num_train_epochs: 1,
-        per_device_train_batch_size: 1,
-        learning_rate: 5e-6,
-        lr_scheduler_type: "cosine",
-        save_total_limit: 1,
-      },
-    },
-    system_metadata: {
-      tasks: { fineTuningTasks: ["chat-completion"], inferenceTasks: ["chat-completion"] },
-      SKU: { finetuneMinSkuSpec: "24|1|220|64", inferenceMinSkuSpec: "24|1|220|64" },
-      supportedComputes: {
-        finetuneComputes: [
-          "Standard_NC24ads_A100_v4",
-          "Standard_NC48ads_A100_v4",
-          "Standard_NC96ads_A100_v4",
-          "Standard_ND96asr_v4",
-          "Standard_NC40ads_H100_v5",
-        ],
-      },
-      license: "MIT",
-      publisher: "Microsoft",
-    },
-  },
-];
+/** The catalog entries read, by their folder in azureml-assets `assets/models/system/`. */
+const CATALOG_FOLDERS = ["phi-3-mini-4k-instruct", "phi-3.5-mini-128k-instruct", "Phi-4"];
 
 /**
  * A live catalog model that fine-tunes for other tasks only (azureml-assets
@@ -224,15 +145,8 @@ const SIBLINGS: Record<string, Array<{ name: string; versions: string[] }>> = {
 };
 
 function readSpecs(): Obj[] {
-  const dir = specsDir();
-  const models = dir ? join(dir, "azureml-assets", "models") : undefined;
-  if (!models || !existsSync(models)) return [...FALLBACK, NOT_CHAT];
-  const out: Obj[] = [];
-  for (const d of readdirSync(models)) {
-    const file = join(models, d, "spec.yaml");
-    if (existsSync(file)) out.push(parse(readFileSync(file, "utf8")) as Obj);
-  }
-  return out.length ? [...out, NOT_CHAT] : [...FALLBACK, NOT_CHAT];
+  const specs = CATALOG_FOLDERS.map((d) => parse(readFileSync(catalogSpecFile(d), "utf8")) as Obj);
+  return [...specs, NOT_CHAT];
 }
 
 /** The catalog, by model name. */

@@ -9,7 +9,6 @@ export interface ArmContext {
   quotas: Quotas;
 }
 
-export const PROVIDER = "providers/Microsoft.MachineLearningServices";
 /** /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{ws} — captures sub, rg, ws. */
 export const WS = String.raw`^/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/Microsoft\.MachineLearningServices/workspaces/([^/]+)`;
 

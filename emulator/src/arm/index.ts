@@ -11,13 +11,9 @@ import { registerLocations } from "./locations.js";
 import { registerUsages } from "./usages.js";
 import { Store } from "./store.js";
 import { ArmAuth, Subscriptions } from "./auth.js";
-import { apiVersionProblem, ML_API_VERSIONS } from "./api-versions.js";
+import { apiVersionProblem } from "./api-versions.js";
 import { registerWorkspaces } from "./workspaces.js";
 import { registerSubscriptions } from "./subscriptions.js";
-
-/** The api-versions the emulator answers (see api-versions.ts, the one list). */
-export const SUPPORTED_API_VERSIONS: readonly string[] = ML_API_VERSIONS;
-export { MANAGEMENT_AUDIENCE } from "./auth.js";
 
 /** Route modules, one per resource family; each action's issue adds its own. */
 const MODULES: RegisterRoutes[] = [

@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import type { Router } from "../http.js";
-import { specsDir } from "../contract/openapi.js";
+import { pipelineSpecFile } from "../azure-files.js";
 import { fetchableHuggingfaceIds, loadCatalog, type CatalogEntry } from "./catalog-data.js";
 import { notFound, type ArmContext } from "./context.js";
 import { systemData, type Resource } from "./store.js";
@@ -16,16 +15,13 @@ export const AZUREML_REGISTRY = {
 };
 
 /** The model catalog, read once at start (see catalog-data.ts). */
-export const CATALOG: Map<string, CatalogEntry> = loadCatalog();
+const CATALOG: Map<string, CatalogEntry> = loadCatalog();
 const COMPONENTS: Record<string, string[]> = { chat_completion_pipeline: ["0.0.63", "0.0.64", "0.0.65"] };
 
-/** The component's spec: the official file when ../shared/specs is there, else its name and a minimal input list. */
+/** The component's spec: Azure's spec.yaml (azure-files.ts), served under the version asked for. */
 function componentSpec(name: string, version: string): Record<string, unknown> {
-  const dir = specsDir();
-  const file = dir ? join(dir, "azureml-assets", "chat_completion_pipeline.spec.yaml") : undefined;
-  if (name === "chat_completion_pipeline" && file && existsSync(file))
-    return { ...(parse(readFileSync(file, "utf8")) as Record<string, unknown>), version };
-  return { name, version, type: "pipeline", inputs: {}, outputs: {} };
+  if (name !== "chat_completion_pipeline") throw new Error(`no spec for component ${name}`);
+  return { ...(parse(readFileSync(pipelineSpecFile(), "utf8")) as Record<string, unknown>), version };
 }
 
 /**

@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { API_VERSION, exampleFolder, SPEC_FILES } from "./openapi.js";
+import { mlSpecFolder } from "../azure-files.js";
+import { API_VERSION, SPEC_FILES } from "./openapi.js";
 
 type Json = Record<string, unknown>;
 
 /** One official example (azure-rest-api-specs `x-ms-examples`), with the operation it belongs to. */
 export interface OfficialExample {
-  /** Its path under examples/ ("Job/cancel.json"), or "workspaceRP-examples/…". */
+  /** Its path under examples/ ("Job/cancel.json"). */
   name: string;
   operationId: string;
   method: string;
@@ -28,7 +29,6 @@ interface SpecOperation {
 
 /** Every operation of the spec files, with the example files its x-ms-examples name. */
 function specOperations(dir: string): SpecOperation[] {
-  const base = join(dir, "azureml", API_VERSION);
   const operations: SpecOperation[] = [];
   for (const file of SPEC_FILES) {
     const doc = JSON.parse(readFileSync(join(dir, file), "utf8")) as {
@@ -51,7 +51,7 @@ function specOperations(dir: string): SpecOperation[] {
           template,
           method: method.toUpperCase(),
           bodyName: body?.name as string | undefined,
-          examples: refs.map((r) => join(base, r.$ref.replace(/^\.\/examples\//, `./${exampleFolder(file)}/`))),
+          examples: refs.map((r) => join(dir, r.$ref)),
         });
       }
     }
@@ -59,17 +59,14 @@ function specOperations(dir: string): SpecOperation[] {
   return operations;
 }
 
-/** Every example under examples/** and workspaceRP-examples/**, each with its operation. */
-export function officialExamples(dir: string): OfficialExample[] {
-  const base = join(dir, "azureml", API_VERSION);
+/** Every example under the spec folder's examples/**, each with its operation (by default, API_VERSION's). */
+export function officialExamples(dir = mlSpecFolder(API_VERSION)): OfficialExample[] {
   const operations = specOperations(dir);
-  const files = ["examples", "workspaceRP-examples"].flatMap((folder) =>
-    (readdirSync(join(base, folder), { recursive: true }) as string[])
-      .filter((f) => f.endsWith(".json"))
-      .map((f) => join(base, folder, f)),
-  );
+  const files = (readdirSync(join(dir, "examples"), { recursive: true }) as string[])
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => join(dir, "examples", f));
   return files.sort().map((file) => {
-    const name = relative(join(base, "examples"), file).replace(/^\.\.\//, "");
+    const name = relative(join(dir, "examples"), file);
     const example = JSON.parse(readFileSync(file, "utf8")) as {
       operationId?: string;
       parameters: Json;

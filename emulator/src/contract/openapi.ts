@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { ML_API_VERSIONS } from "../arm/api-versions.js";
+import { mlSpecFolder } from "../azure-files.js";
 import AjvDraft04, { type ErrorObject, type SchemaValidateFunction, type ValidateFunction } from "ajv-draft-04";
 
 // A CommonJS module: under NodeNext its default import is module.exports, whose .default is the class.
@@ -9,8 +10,8 @@ const Ajv = AjvDraft04.default;
 type Ajv = InstanceType<typeof Ajv>;
 
 /**
- * Checks Azure ML REST bodies against the official OpenAPI (Swagger 2.0) files of ../shared/specs, read
- * at run time. Swagger schemas are draft-04 JSON Schema plus extensions that AutoRest (and so Azure's
+ * Checks Azure ML REST bodies against the official OpenAPI (Swagger 2.0) files (vendored in emulator/azure/,
+ * see azure-files.ts), read at run time. Swagger schemas are draft-04 JSON Schema plus extensions that AutoRest (and so Azure's
  * SDKs) read in ways plain JSON Schema does not; the loader rewrites them before Ajv sees them:
  * - `discriminator`: a reference to a polymorphic base validates against the subtype the body names
  *   (`x-ms-discriminator-value`, else the definition name), or the base alone for another value;
@@ -22,7 +23,7 @@ type Ajv = InstanceType<typeof Ajv>;
  * Enums are checked as listed even where `x-ms-enum.modelAsString` makes them extensible in SDKs: the
  * emulator should only answer values the spec names.
  */
-export interface ContractCheck {
+interface ContractCheck {
   ok: boolean;
   operationId?: string;
   errors: string[];
@@ -48,18 +49,11 @@ export interface Contract {
 }
 
 export const API_VERSION = "2025-12-01";
-/** The Azure ML files, relative to the specs folder. Their `$ref`s pull in the common types. */
-export const SPEC_FILES = ["mfe.json", "machineLearningServices.json", "registries.json", "workspaceRP.json"].map(
-  (f) => `azureml/${API_VERSION}/${f}`,
-);
-
 /**
- * Where each file's official examples are, beside it. workspaceRP.json's `x-ms-examples` say `./examples/…`,
- * as in azure-rest-api-specs, but its examples are kept in `workspaceRP-examples/` here (specs/azureml/SOURCE.md).
+ * The Azure ML files, in the api-version's folder of azure-rest-api-specs (mlSpecFolder). Their `$ref`s pull
+ * in the common types, which resolve as written since the files keep their places in that repository.
  */
-export function exampleFolder(specFile: string): string {
-  return specFile.endsWith("/workspaceRP.json") ? "workspaceRP-examples" : "examples";
-}
+export const SPEC_FILES = ["mfe.json", "machineLearningServices.json", "registries.json", "workspaceRP.json"];
 
 /** Headers whose presence the spec's declaration of them requires (a client cannot follow the operation without). */
 const REQUIRED_HEADERS = ["location", "azure-asyncoperation"];
@@ -94,35 +88,6 @@ export function headerErrors(
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** Specs folder: $PHI3_SPECS_DIR, else <repo root>/../shared/specs. Undefined when absent. */
-export function specsDir(): string | undefined {
-  const env = process.env.PHI3_SPECS_DIR;
-  if (env) return existsSync(join(env, SPEC_FILES[0]!)) ? resolve(env) : undefined;
-  for (const start of [dirname(fileURLToPath(import.meta.url)), process.cwd()]) {
-    const root = repoRoot(start);
-    const dir = root && join(root, "..", "shared", "specs");
-    if (dir && existsSync(join(dir, SPEC_FILES[0]!))) return dir;
-  }
-  return undefined;
-}
-
-/** The folder of the package.json that declares the workspaces, else of the topmost package.json. */
-function repoRoot(from: string): string | undefined {
-  let top: string | undefined;
-  for (let dir = resolve(from); ; dir = dirname(dir)) {
-    const pkg = join(dir, "package.json");
-    if (existsSync(pkg)) {
-      top = dir;
-      try {
-        if ((JSON.parse(readFileSync(pkg, "utf8")) as Json).workspaces) return dir;
-      } catch {
-        // an unreadable package.json is not the root's
-      }
-    }
-    if (dirname(dir) === dir) return top;
-  }
-}
-
 interface Operation {
   operationId: string;
   pathTemplate: string;
@@ -136,8 +101,8 @@ interface Operation {
 
 const cache = new Map<string, Contract>();
 
-export function loadContract(dir = specsDir()): Contract | undefined {
-  if (!dir || !existsSync(join(dir, SPEC_FILES[0]!))) return undefined;
+/** The contract of the spec files in a folder: by default, the API_VERSION folder of Azure's files. */
+export function loadContract(dir = mlSpecFolder(API_VERSION)): Contract {
   const key = resolve(dir);
   let contract = cache.get(key);
   if (!contract) cache.set(key, (contract = compile(key)));
@@ -318,16 +283,11 @@ function readSpecs(dir: string): Map<string, Json> {
   return docs;
 }
 
-/**
- * A referenced file's path. The specs are written for their place in azure-rest-api-specs, five levels
- * under `specification/`, so `../../../../../common-types/…` lands on `<specs>/common-types/…` here.
- */
+/** A referenced file's path, relative to the file that refers to it (as in azure-rest-api-specs). */
 function refFile(dir: string, from: string, target: string): string {
-  const direct = resolve(dirname(from), target);
-  if (existsSync(direct)) return direct;
-  const i = target.indexOf("common-types/");
-  if (i >= 0 && existsSync(join(dir, target.slice(i)))) return join(dir, target.slice(i));
-  throw new Error(`contract: ${from} refers to ${target}, which is not under ${dir}`);
+  const path = resolve(dirname(from), target);
+  if (!existsSync(path)) throw new Error(`contract: ${from} refers to ${target}, which is not there (under ${dir}?)`);
+  return path;
 }
 
 function walk(node: unknown, f: (n: Json) => void): void {

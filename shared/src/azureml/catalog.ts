@@ -33,7 +33,7 @@ export interface MinSpec {
 }
 
 /** Deprecation and retirement of one use of a model (fine-tuning or inference). ISO dates (yyyy-mm-dd). */
-export interface UseDates {
+interface UseDates {
   deprecation?: string;
   retirement?: string;
 }
@@ -58,7 +58,7 @@ export interface CatalogModel {
 }
 
 export type Use = "finetune" | "inference";
-export type Phase = "live" | "deprecated" | "retired";
+type Phase = "live" | "deprecated" | "retired";
 
 export interface Lifecycle {
   use: Use;

@@ -47,7 +47,7 @@ export interface RetiredFamily {
  * VM families Azure has retired (or retires), with the date and where that is said. Azure ML refuses to
  * create clusters or deployments on them once retired, and any left are deallocated.
  */
-export const RETIRED_VM_FAMILIES: readonly RetiredFamily[] = [
+const RETIRED_VM_FAMILIES: readonly RetiredFamily[] = [
   {
     family: "NCv3 (V100)",
     sizes: /^standard_nc(6|12|24|24r)s_v3$/i,
@@ -214,7 +214,7 @@ export interface Fit {
 }
 
 /** Names of the suggested sizes: those with quota, or all with a note that none has quota. */
-export function suggestSizes(candidates: readonly Candidate[]): string {
+function suggestSizes(candidates: readonly Candidate[]): string {
   if (!candidates.length) return "";
   const withQuota = candidates.filter((c) => c.hasQuota).map((c) => c.name);
   if (withQuota.length) return ` Sizes that fit and have quota: ${withQuota.join(", ")}.`;
@@ -278,6 +278,6 @@ function fitToModel(f: FitInput, size: VmSizeSpec | undefined, suggestion: strin
 const where = (f: FitInput) => (f.location ? ` in ${f.location}` : "");
 
 /** "24 vCPUs, 1 GPU, 220 GB memory, 64 GB disk". */
-export function describeMinSpec(s: MinSpec): string {
+function describeMinSpec(s: MinSpec): string {
   return `${s.vCPUs} vCPUs, ${s.gpus} GPU${s.gpus === 1 ? "" : "s"}, ${s.memoryGB} GB memory, ${s.diskGB} GB disk`;
 }

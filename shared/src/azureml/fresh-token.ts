@@ -23,10 +23,10 @@ import {
   type SendRequest,
 } from "@azure/core-rest-pipeline";
 
-export const FRESH_TOKEN_POLICY = "phi3FreshTokenPolicy";
+const FRESH_TOKEN_POLICY = "phi3FreshTokenPolicy";
 
 /** ARM's error codes for a token it no longer takes; a fresh token may be taken. */
-export const RENEWABLE_CODES = ["ExpiredAuthenticationToken", "InvalidAuthenticationToken"];
+const RENEWABLE_CODES = ["ExpiredAuthenticationToken", "InvalidAuthenticationToken"];
 
 /** Renew a cached token this long before it expires (the SDK's own policy uses 2 minutes too). */
 const REFRESH_MARGIN_MS = 2 * 60_000;

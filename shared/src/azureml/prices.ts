@@ -36,7 +36,7 @@ export function hourlyPrice(instanceType: string): number | undefined {
   return key === undefined ? undefined : HOURLY_USD[key];
 }
 
-export interface CostLine {
+interface CostLine {
   name?: string;
   instanceType: string;
   instanceCount: number;

@@ -24,7 +24,7 @@ export type Attempt =
   | { outcome: Outcome & { kind: "timeout" } }
   | { outcome: Outcome & { kind: "network" }; message: string };
 
-export interface RetryEvent {
+interface RetryEvent {
   /** The request that failed (1 = the first). */
   attempt: number;
   delayMs: number;
@@ -68,7 +68,7 @@ export interface Attempted {
   exhausted: boolean;
 }
 
-export const DEFAULT_TIMEOUT_MS = 90_000;
+const DEFAULT_TIMEOUT_MS = 90_000;
 const TIMED_OUT = Symbol("timed out");
 const realTimer = (ms: number, fire: () => void) => {
   const t = setTimeout(fire, ms);
@@ -99,7 +99,7 @@ function retryDelay(attempt: Attempt, attempts: number, o: RetryOptions, nowMs: 
 }
 
 /** One request with its timeout: aborts `send` through the signal when the timer fires first. */
-export async function attemptOnce(send: SendOnce, o: RetryOptions = {}): Promise<Attempt> {
+async function attemptOnce(send: SendOnce, o: RetryOptions = {}): Promise<Attempt> {
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const controller = new AbortController();
   let timedOut = false;
@@ -142,7 +142,7 @@ function networkAttempt(e: unknown): Attempt {
   return { outcome: code ? { kind: "network", code } : { kind: "network" }, message };
 }
 
-export function shortReason(a: Attempt): string {
+function shortReason(a: Attempt): string {
   switch (a.outcome.kind) {
     case "timeout":
       return "timed out";
@@ -153,7 +153,7 @@ export function shortReason(a: Attempt): string {
   }
 }
 
-export function header(r: SendResult, name: string): string | undefined {
+function header(r: SendResult, name: string): string | undefined {
   if (!r.headers) return undefined;
   for (const [k, v] of Object.entries(r.headers)) if (k.toLowerCase() === name) return v;
   return undefined;

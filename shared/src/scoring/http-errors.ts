@@ -15,7 +15,7 @@ export interface HttpErrorContext {
   maxExcerpt?: number;
 }
 
-export const DEFAULT_MAX_EXCERPT = 300;
+const DEFAULT_MAX_EXCERPT = 300;
 
 /** One message for an HTTP error status from the scoring URI. */
 export function describeHttpError(status: number, body: string, ctx: HttpErrorContext = {}): string {

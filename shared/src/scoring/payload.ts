@@ -13,7 +13,6 @@
  */
 
 export type PayloadShape = "flat" | "nested";
-export const PAYLOAD_SHAPES: readonly PayloadShape[] = ["flat", "nested"];
 
 export interface ChatMessage {
   role: string;

@@ -24,7 +24,7 @@ export const BACKOFF: BackoffPolicy = { baseMs: 2000, factor: 2, maxMs: 30_000, 
 export type Outcome = { kind: "http"; status: number } | { kind: "timeout" } | { kind: "network"; code?: string };
 
 /** Connection failures worth another try. ENOTFOUND is not one (a wrong host stays wrong); EAI_AGAIN is. */
-export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
+const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
   "ECONNRESET",
   "ECONNREFUSED",
   "ECONNABORTED",

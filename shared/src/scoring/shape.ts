@@ -23,7 +23,7 @@ import type { PayloadShape } from "./payload.js";
  * - Hand-written scoring scripts and vLLM-style servers say "invalid input", "could not parse", "expected a
  *   list" and the like.
  */
-export const UNREADABLE_INPUT: readonly RegExp[] = [
+const UNREADABLE_INPUT: readonly RegExp[] = [
   /unexpected error occurred in scoring script/i,
   /\binput_(string|data)\b/i,
   /\b(could not|cannot|can't|unable to|failed to)\b.{0,40}\b(read|pars(e|ing)|deserializ(e|ing)|decod(e|ing))/i,
