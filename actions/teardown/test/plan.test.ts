@@ -1,4 +1,5 @@
-import { plan, createdAt, refusals, notOurs } from "../src/plan.js";
+import { notOurs } from "@phi3-aml/shared/ownership";
+import { plan, createdAt, refusals } from "../src/plan.js";
 
 const now = new Date("2026-11-25T12:00:00Z");
 const REPO = "octo-org/phi3-demo";
