@@ -28,6 +28,8 @@ export const STATE = {
   finished: "finished",
   /** The cancel handler asked Azure to delete: a resource the post step no longer finds is gone, not late. */
   removalAsked: "removal-asked",
+  /** The run stopped during its traffic PUT (cleanup.ts: nothing that may be about to serve is deleted). */
+  trafficInFlight: "traffic-in-flight",
 } as const;
 
 /** Main ended on its own (success, or a failure it cleaned up after): the post step has nothing to do. */
@@ -54,7 +56,8 @@ export function savedCreated(
   const createdEndpoint = get(STATE.createdEndpoint) === "true";
   const deployment = get(STATE.deployment) || undefined;
   if (!endpoint || (!createdEndpoint && !deployment)) return undefined;
-  return { endpoint, createdEndpoint, deployment, removalAsked: get(STATE.removalAsked) === "true" };
+  const trafficInFlight = get(STATE.trafficInFlight) === "true";
+  return { endpoint, createdEndpoint, deployment, trafficInFlight, removalAsked: get(STATE.removalAsked) === "true" };
 }
 
 export class CancelledError extends Error {
@@ -96,10 +99,12 @@ export function armCancel(s: Session, created: () => Created | undefined, log: L
 /** Never throws: the post step will try again. */
 async function cleanUp(s: Session, c: Created | undefined, log: Logger): Promise<void> {
   if (!c) return log.info("This run had created nothing yet: nothing to remove.");
+  if (c.trafficInFlight) core.saveState(STATE.trafficInFlight, "true");
   try {
     const out = await removeIdle(s, c, { wait: false, log });
     if (out.endpointRemoved || out.removed.length) core.saveState(STATE.removalAsked, "true");
     for (const e of out.errors) log.warning(e);
+    for (const l of out.leftBehind) log.warning(`Left for now: ${l.what} (${l.why}). Remove it with: ${l.command}`);
     if (out.missing) log.info("A resource this run was creating is not there yet; the post step will look again.");
   } catch (e) {
     log.warning(`Could not clean up on cancel: ${describeError(e)}; the post step will try again.`);

@@ -24,6 +24,11 @@ export interface Created {
   createdEndpoint: boolean;
   /** The deployment this run created (its PUT was sent). */
   deployment?: string;
+  /**
+   * The run stopped while its traffic PUT was in flight: the traffic may still change (Azure applies it
+   * when the operation runs), so nothing that could be about to serve is deleted; it is said, with its command.
+   */
+  trafficInFlight?: boolean;
 }
 
 export interface LeftBehind {
@@ -77,6 +82,7 @@ export async function removeIdle(s: Session, c: Created, o: CleanupOptions): Pro
   }
   out.traffic = { ...(endpoint.properties.traffic ?? {}) };
   const serves = sum(endpoint.properties.traffic) + sum(endpoint.properties.mirrorTraffic) > 0;
+  if (c.trafficInFlight) return inFlight(s, c, out, o);
   if (c.createdEndpoint && !serves && isOurs(endpoint.tags, thisRepository())) {
     await removeEndpoint(s, c.endpoint, out, o);
     return out;
@@ -136,6 +142,28 @@ async function removeDeployment(
       command: deleteDeploymentCommand(s, c.endpoint, name),
     });
   }
+}
+
+/** A traffic PUT in flight: the created deployment stays, said with its command unless it already serves. */
+function inFlight(s: Session, c: Created, out: CleanupOutcome, o: CleanupOptions): CleanupOutcome {
+  const name = c.deployment;
+  const share = name ? (out.traffic?.[name] ?? 0) : 0;
+  if (name && share > 0) {
+    out.serving = { deployment: name, share };
+    o.log.info(`Deployment ${name} serves ${share}% of live traffic: it stays.`);
+    return out;
+  }
+  const why =
+    "the run was cancelled while its traffic PUT was in flight, so it may be about to serve and was not deleted; remove it if it serves nothing";
+  if (name)
+    out.leftBehind.push({
+      what: `deployment ${name} of endpoint ${c.endpoint}`,
+      why,
+      command: deleteDeploymentCommand(s, c.endpoint, name),
+    });
+  else if (c.createdEndpoint)
+    out.leftBehind.push({ what: `endpoint ${c.endpoint}`, why, command: deleteEndpointCommand(s, c.endpoint) });
+  return out;
 }
 
 /** The endpoint could not be read: nothing is deleted blind; what this run created is said, with its command. */

@@ -188,6 +188,7 @@ class Rollout {
   private readonly deleteErrors: Record<string, string> = {};
   private endpointRemoved = false;
   private deploymentRemoved = false;
+  private movingTraffic = false;
   private after?: AfterFailure;
   cancel: Cancel = { check: () => undefined, cancelled: false };
   private trafficNow: Traffic;
@@ -275,7 +276,9 @@ class Rollout {
       dropMirrorFor: this.d.plan.deleteAfter,
     });
     this.log.info(`Moving the traffic of ${name}.`);
+    this.movingTraffic = true;
     await this.timed("move traffic", () => putEndpoint(this.s, name, body, this.log));
+    this.movingTraffic = false;
     this.trafficNow = traffic;
     const shares = Object.entries(traffic).map(([d, p]) => `${d} ${p}%`);
     this.log.info(`Traffic of ${name}: ${shares.join(", ")}.`);
@@ -297,7 +300,12 @@ class Rollout {
   createdSoFar(): Created | undefined {
     if (!this.created.endpoint && !this.created.deployment) return undefined;
     const deployment = this.created.deployment ? this.d.plan.deployment.name : undefined;
-    return { endpoint: this.d.endpointName, createdEndpoint: this.created.endpoint, deployment };
+    return {
+      endpoint: this.d.endpointName,
+      createdEndpoint: this.created.endpoint,
+      deployment,
+      trafficInFlight: this.movingTraffic && this.cancel.cancelled,
+    };
   }
 
   /**
