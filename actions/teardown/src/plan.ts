@@ -1,4 +1,4 @@
-import { notOurs } from "@phi3-aml/shared/ownership";
+import { notOurs, ownership } from "@phi3-aml/shared/ownership";
 import { parseTimestamp, readExpiry, type Expiry } from "@phi3-aml/shared/tags";
 
 /** What teardown knows of an endpoint. */
@@ -90,4 +90,16 @@ export function refusals(decisions: Decision[], o: PlanOptions): string[] {
 /** The created-at of an endpoint: our tag when it is a full ISO-8601 timestamp, else the time Azure recorded. */
 export function createdAt(tags: Record<string, string> | undefined, systemCreatedAt?: Date): Date | undefined {
   return parseTimestamp(tags?.["created-at"]) ?? systemCreatedAt;
+}
+
+/** Why an endpoint of ours must stay for one of its deployments: it belongs to another repository. */
+export function foreignDeployment(
+  deployments: ReadonlyArray<{ name: string; tags?: Record<string, string> }>,
+  repository: string,
+): string | undefined {
+  for (const d of deployments) {
+    const o = ownership(d.tags, repository);
+    if (o.kind === "foreign") return `its deployment ${d.name} belongs to repository ${o.owner}`;
+  }
+  return undefined;
 }

@@ -35,3 +35,20 @@ it("tag values holding \\n::error, \\n::add-mask:: and \\n::set-output stay iner
   expect(run.stdout).toContain("[teardown] ::error title=pwned::pwned by a tag");
   expect(run.stdout).toContain('[teardown] ::set-output name=deleted::["everything"]');
 });
+
+it("keeps an expired endpoint of ours that holds another repository's deployment (one ownership rule)", async () => {
+  const w = await world();
+  await control("POST", "/endpoints", {
+    workspace: w.workspace,
+    name: "ours-with-theirs",
+    tags: { ...OURS, "expires-at": new Date(Date.now() - 3_600_000).toISOString() },
+    deployments: [
+      { name: "mine", traffic: 0, tags: OURS },
+      { name: "theirs", traffic: 100, tags: { ...OURS, repository: "octo-org/other" } },
+    ],
+  });
+  const run = await runAction(ACTION, { env: w.env, inputs: {} });
+  expect(run.code).toBe(0);
+  expect(run.outputs.deleted).toBe("[]");
+  expect(run.stdout).toContain("its deployment theirs belongs to repository octo-org/other");
+});
