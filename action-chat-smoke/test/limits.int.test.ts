@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -144,5 +145,26 @@ describe("action-chat-smoke limits (bundled, as the runner runs it)", () => {
     const written = filesUnder(dirname(dirname(run.outputs["results-file"]!)));
     expect(written.length).toBeGreaterThan(3);
     expect(written.filter(([, text]) => text.includes(keys.primaryKey)).map(([p]) => p)).toEqual([]);
+  });
+
+  it("redacts a key holding every Markdown-special character before escaping: results file, summary, log (issue 25)", async () => {
+    const w = await world();
+    const { name } = await endpoint(w);
+    const [head, tail] = [randomBytes(9).toString("hex"), randomBytes(9).toString("hex")];
+    const key = `${head}\\\`*_{}[]()#+-.!|<>~${tail}`;
+    await control("PUT", "/endpoints/keys", { workspace: w.workspace, name, primaryKey: key });
+    await control("POST", "/scoring/rules", { endpoint: name, answer: `Your header: Bearer ${key}` });
+    const run = await runAction(ACTION, {
+      env: w.env,
+      keepFiles: true,
+      inputs: { endpoint: name, prompts: "Echo my header.", comment: "never" },
+    });
+    expect(run.code).toBe(0);
+    expect(run.summary).toContain("Bearer \\*\\*\\*");
+    const results = readFileSync(run.outputs["results-file"]!, "utf8");
+    expect(results).toContain("Your header: Bearer ***");
+    expect(leaks(run, [head, tail, key])).toEqual([]);
+    const written = filesUnder(dirname(dirname(run.outputs["results-file"]!)));
+    expect(written.filter(([, text]) => text.includes(head) || text.includes(tail)).map(([p]) => p)).toEqual([]);
   });
 });

@@ -15,8 +15,9 @@ describe("text helpers", () => {
     expect(excerpt('  {\n  "a": 1\n}\n')).toBe('{ "a": 1 }');
   });
 
-  it("redacts secrets, longest first, and ignores very short values", () => {
-    expect(redact("abcdef abc", ["abcdef", "abcd", "ab"])).toBe("*** abc");
+  it("redacts secrets of any length, longest first (one rule: shared/src/redact.ts), but never the empty string", () => {
+    expect(redact("abcdef abc", ["abcdef", "abcd"])).toBe("*** abc");
+    expect(redact("abcdef xy", ["abcdef", "xy", ""])).toBe("*** ***");
   });
 
   it("writes thousands separators whatever the locale", () => {

@@ -68,10 +68,12 @@ export async function putEndpoint(s: Session, name: string, body: unknown, log: 
   );
 }
 
-/** Deletes an endpoint with its deployments and waits until it is gone. */
-export async function deleteEndpoint(s: Session, name: string, log: Logger): Promise<void> {
+/** Deletes an endpoint with its deployments and waits until it is gone (or, with wait false, until Azure accepted it). */
+export async function deleteEndpoint(s: Session, name: string, log: Logger, o = { wait: true }): Promise<void> {
   const { resourceGroup: rg, workspace: ws } = s.ref;
-  await followPoller(await s.client.onlineEndpoints.beginDelete(rg, ws, name), {
+  const poller = await s.client.onlineEndpoints.beginDelete(rg, ws, name);
+  if (!o.wait) return;
+  await followPoller(poller, {
     what: `deleting endpoint ${name}`,
     log,
     ...LRO,
@@ -125,11 +127,17 @@ export async function createDeployment(
   }
 }
 
-export async function deleteDeployment(s: Session, endpoint: string, name: string, log: Logger): Promise<void> {
-  await followPoller(
-    await s.client.onlineDeployments.beginDelete(s.ref.resourceGroup, s.ref.workspace, endpoint, name),
-    { what: `deleting deployment ${name}`, log, ...LRO },
-  );
+/** Deletes a deployment and waits until it is gone (or, with wait false, until Azure accepted it). */
+export async function deleteDeployment(
+  s: Session,
+  endpoint: string,
+  name: string,
+  log: Logger,
+  o = { wait: true },
+): Promise<void> {
+  const poller = await s.client.onlineDeployments.beginDelete(s.ref.resourceGroup, s.ref.workspace, endpoint, name);
+  if (!o.wait) return;
+  await followPoller(poller, { what: `deleting deployment ${name}`, log, ...LRO });
 }
 
 async function printLogs(s: Session, endpoint: string, name: string, log: Logger): Promise<void> {

@@ -1,4 +1,5 @@
-import { EXPIRES_TAG, isManaged, standardTags } from "@phi3-aml/shared/tags";
+import { isOurs } from "@phi3-aml/shared/ownership";
+import { EXPIRES_TAG, standardTags } from "@phi3-aml/shared/tags";
 import { identityBody, type EndpointIdentity } from "./identity.js";
 
 /** Traffic shares by deployment name, whole percentages (reference §8.1). */
@@ -118,8 +119,8 @@ export interface WithTrafficOptions {
  * but never alter or remove from). Read-only fields (id, name, systemData, provisioningState, scoring and
  * swagger URIs, keys, identity principal ids) are left out, as a client must not send them.
  *
- * Tags are only changed, through `retag`, on an endpoint that carries our managed-by tag: someone else's
- * endpoint keeps exactly the tags it had.
+ * Tags are only changed, through `retag`, on an endpoint that is ours (shared/src/ownership.ts: managed-by
+ * and this repository): anyone else's endpoint keeps exactly the tags it had.
  *
  * GET and PUT the endpoint as raw JSON (client.sendRequest), not through onlineEndpoints.* of
  * @azure/arm-machinelearning 2.1.1: its mappers have no `mirrorTraffic`, so the SDK would drop it on the
@@ -154,7 +155,7 @@ export function withTraffic(endpoint: EndpointResource, traffic: Traffic, o: Wit
     const drop = new Set(o.dropMirrorFor ?? []);
     body.properties.mirrorTraffic = Object.fromEntries(Object.entries(p.mirrorTraffic).filter(([d]) => !drop.has(d)));
   }
-  if (o.retag && isManaged(endpoint.tags ?? undefined)) {
+  if (o.retag && isOurs(endpoint.tags, (o.retag.env ?? process.env).GITHUB_REPOSITORY)) {
     const fresh = standardTags({ ttlHours: o.retag.ttlHours, now: o.retag.now, env: o.retag.env });
     // created-at stays when the endpoint was created, not when it was last deployed to.
     delete fresh["created-at"];

@@ -1,5 +1,5 @@
 import { checkName, ONLINE_DEPLOYMENT, ONLINE_ENDPOINT } from "@phi3-aml/shared/names";
-import { isManaged } from "@phi3-aml/shared/tags";
+import { isOurs, notOurs, ownership } from "@phi3-aml/shared/ownership";
 import { SETTINGS_TAG } from "./deployment-body.js";
 import type { EndpointResource, Traffic } from "./endpoint-body.js";
 import { deploymentNameFor, freeName } from "./names.js";
@@ -34,6 +34,8 @@ export interface PlanInput {
   keepPrevious: boolean;
   /** A smoke prompt will be sent to the new deployment before traffic moves. */
   smoke: boolean;
+  /** GITHUB_REPOSITORY: whose resources are ours (shared/src/ownership.ts). */
+  repository?: string;
 }
 
 export type Step =
@@ -106,6 +108,7 @@ export function planRollout(i: PlanInput): RolloutPlan {
 
   // What becomes of the others once traffic has moved: deleted when ours and idle, else kept with the reason.
   const { deleteAfter, kept } = previousDeployments(i, name, traffic.after);
+  problems.push(...foreignTraffic(i, traffic.before, traffic.after));
 
   const steps = stepsOf(i, { name, create, exists: endpoint.exists, ...traffic, deleteAfter });
   return {
@@ -137,13 +140,18 @@ function endpointOf(i: PlanInput, problems: string[], notes: string[]): RolloutP
   const badEndpoint = checkName(ONLINE_ENDPOINT, i.endpointName);
   if (badEndpoint) problems.push(badEndpoint);
   const exists = i.endpoint !== undefined;
-  const managed = exists ? isManaged(i.endpoint?.tags ?? undefined) : true;
-  if (exists && !managed) {
+  const owner = exists ? ownership(i.endpoint?.tags, i.repository) : ({ kind: "ours" } as const);
+  if (owner.kind === "foreign") {
+    problems.push(
+      `Endpoint ${i.endpointName} belongs to repository ${owner.owner} (its repository tag), not ${i.repository || "this one"}: ` +
+        "a deploy never takes over, re-tags or moves the traffic of another repository's endpoint. Give another endpoint name.",
+    );
+  } else if (owner.kind === "unclaimed") {
     notes.push(
-      `Endpoint ${i.endpointName} has no managed-by tag of phi3-aml-actions: it is used as it is, never re-tagged or deleted, and only deployments of ours on it are ever removed.`,
+      `Endpoint ${i.endpointName} is not ours (${owner.why}): it is used as it is, never re-tagged or deleted, and only deployments of ours on it are ever removed.`,
     );
   }
-  return { name: i.endpointName, exists, managed };
+  return { name: i.endpointName, exists, managed: owner.kind === "ours" };
 }
 
 /**
@@ -155,7 +163,7 @@ function newDeployment(i: PlanInput, problems: string[], notes: string[]): { nam
   const reusable = (d: DeploymentResource | undefined) =>
     !!d &&
     d.tags?.[SETTINGS_TAG] === i.settings &&
-    isManaged(d.tags ?? undefined) &&
+    isOurs(d.tags, i.repository) &&
     d.properties?.provisioningState === "Succeeded";
   const chosen =
     i.deployment !== undefined
@@ -254,8 +262,8 @@ function previousDeployments(
   for (const d of i.deployments.filter((x) => x.name !== name)) {
     if ((after[d.name] ?? 0) > 0) kept.push({ name: d.name, reason: `still serves ${after[d.name]}% of live traffic` });
     else if (i.keepPrevious) kept.push({ name: d.name, reason: "keep-previous is set" });
-    else if (!isManaged(d.tags ?? undefined))
-      kept.push({ name: d.name, reason: "not created by phi3-aml-actions (no managed-by tag), so never deleted" });
+    else if (!isOurs(d.tags, i.repository))
+      kept.push({ name: d.name, reason: `${notOurs(d.tags, i.repository)}, so never deleted` });
     else if (BUSY.has(d.properties?.provisioningState ?? ""))
       kept.push({
         name: d.name,
@@ -264,6 +272,20 @@ function previousDeployments(
     else deleteAfter.push(d.name);
   }
   return { deleteAfter, kept };
+}
+
+/** A deployment of another repository never has its traffic changed: such a rollout is refused. */
+function foreignTraffic(i: PlanInput, before: Traffic, after: Traffic): string[] {
+  const problems: string[] = [];
+  for (const d of i.deployments) {
+    const o = ownership(d.tags, i.repository);
+    if (o.kind === "foreign" && (before[d.name] ?? 0) !== (after[d.name] ?? 0))
+      problems.push(
+        `Deployment ${d.name} on endpoint ${i.endpointName} belongs to repository ${o.owner} and serves ${before[d.name] ?? 0}%: ` +
+          `this rollout would change it to ${after[d.name] ?? 0}%, and a deploy never changes another repository's traffic. Deploy with traffic 0, or to another endpoint.`,
+      );
+  }
+  return problems;
 }
 
 function stepsOf(

@@ -4,15 +4,9 @@ import { studioLinks } from "@phi3-aml/shared/azureml/studio";
 import { ActionError, describeError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
 import { mask, setOutputs, writeSummary } from "@phi3-aml/shared/report";
+import { thisRepository } from "@phi3-aml/shared/ownership";
 import { expiresAt } from "@phi3-aml/shared/tags";
-import {
-  createDeployment,
-  deleteDeployment,
-  deleteEndpoint,
-  getEndpoint,
-  listDeployments,
-  putEndpoint,
-} from "./azure-calls.js";
+import { createDeployment, deleteDeployment, getEndpoint, listDeployments, putEndpoint } from "./azure-calls.js";
 import { connectionTarget, describeTarget, writeConnection, type ConnectionTarget } from "./connection.js";
 import { deploymentBody, settingsHash, type DeploymentBody } from "./deployment-body.js";
 import { newEndpointBody, withTraffic, type EndpointResource, type Traffic } from "./endpoint-body.js";
@@ -24,6 +18,10 @@ import { planRollout, type DeploymentResource, type RolloutPlan, type Step } fro
 import { checkQuota } from "./quota.js";
 import { chooseInstanceType, readRegion, type SizeDecision } from "./sizing.js";
 import { smokeTest } from "./smoke.js";
+import { authModeProblem } from "./auth-mode.js";
+import { armCancel, markFinished, rememberDeployment, rememberEndpoint, type Cancel } from "./cancel.js";
+import type { Created } from "./cleanup.js";
+import { afterFailure, type AfterFailure } from "./rollback.js";
 import { deploySummary, type DeploySummaryInput } from "./summary.js";
 import type { Region } from "./instance-type.js";
 
@@ -43,16 +41,19 @@ export async function run(inputs: DeployInputs, log: Logger): Promise<void> {
   // Preflight: nothing is created before every check has passed.
   const decided = await preflight(s, inputs, log);
 
-  // Apply: register the model, then the plan's steps, in order.
+  // Apply: register the model, then the plan's steps, in order; a cancel stops before the next write (cancel.ts).
   const rollout = new Rollout(s, inputs, decided, log);
+  rollout.cancel = armCancel(s, () => rollout.createdSoFar(), log);
   try {
     await rollout.registerModel();
     for (const step of decided.plan.steps) await rollout.apply(step);
   } catch (e) {
-    // Undo what this run made that serves nobody, then say what happened.
+    // Cancelled: the signal handler removes what serves nobody, and the post step makes sure.
+    if (rollout.cancel.cancelled) throw e;
+    // Undo what this run made that serves nobody, then say what is there now (rollback.ts).
     await rollout.rollBack();
     await rollout.report(false, describeError(e));
-    throw e;
+    throw rollout.failure(e);
   }
 
   // Done: outputs, the connection (traffic has moved: a failure there does not undo the rollout), summary.
@@ -86,6 +87,8 @@ async function preflight(s: Session, inputs: DeployInputs, log: Logger): Promise
   for (const note of plan.notes) log.info(note);
   if (size.why) log.info(size.why);
   const problems = [size.problem, ...plan.problems, identityProblem(inputs, endpointName, endpoint)];
+  const keyNeeds = { smoke: Boolean(inputs.smokePrompt), connection: Boolean(inputs.promptflowConnection) };
+  problems.push(authModeProblem(endpointName, endpoint, keyNeeds));
   if (!size.problem) problems.push(capacityProblem(s, plan, region, log));
   const connection = await connectionFor(s, inputs, problems);
   const found = problems.filter((p): p is string => Boolean(p));
@@ -129,6 +132,7 @@ function planFor(
     traffic: inputs.traffic,
     keepPrevious: inputs.keepPrevious,
     smoke: Boolean(inputs.smokePrompt),
+    repository: thisRepository(),
   });
 }
 
@@ -181,7 +185,12 @@ class Rollout {
   private readonly timings: Array<{ step: string; ms: number }> = [];
   private readonly created = { endpoint: false, deployment: false };
   private readonly deleted: string[] = [];
+  private readonly deleteErrors: Record<string, string> = {};
   private endpointRemoved = false;
+  private deploymentRemoved = false;
+  private movingTraffic = false;
+  private after?: AfterFailure;
+  cancel: Cancel = { check: () => undefined, cancelled: false };
   private trafficNow: Traffic;
   private smoke: DeploySummaryInput["smoke"];
   private key?: string;
@@ -198,6 +207,8 @@ class Rollout {
   async registerModel(): Promise<void> {
     const { model } = this.d;
     if (!model.register) return;
+    this.cancel.check();
+    this.log.info(`Registering model ${model.name}:${model.version}.`);
     const { resourceGroup: rg, workspace: ws } = this.s.ref;
     await this.timed("register model", () =>
       this.s.client.modelVersions.createOrUpdate(rg, ws, model.name, model.version, model.register!),
@@ -207,6 +218,7 @@ class Rollout {
 
   /** One step of the plan. */
   async apply(step: Step): Promise<void> {
+    this.cancel.check();
     if (step.kind === "create-endpoint") await this.createEndpoint();
     else if (step.kind === "create-deployment") await this.createDeployment(step.deployment);
     else if (step.kind === "smoke") await this.smokeTest(step.deployment);
@@ -222,6 +234,8 @@ class Rollout {
     });
     // Marked before the call: an endpoint whose creation fails half-way exists, and must be removed.
     this.created.endpoint = true;
+    rememberEndpoint(this.d.endpointName);
+    this.log.info(`Creating endpoint ${this.d.endpointName}.`);
     await this.timed("create endpoint", () => putEndpoint(this.s, this.d.endpointName, body, this.log));
     this.log.info(
       `Endpoint ${this.d.endpointName} created; it runs as ${describeIdentity(this.inputs.identity ?? { kind: "system" })}.`,
@@ -231,6 +245,7 @@ class Rollout {
   private async createDeployment(name: string): Promise<void> {
     // Marked before the call: a deployment that fails to provision exists, and must be removed.
     this.created.deployment = true;
+    rememberDeployment(this.d.endpointName, name);
     const timeout = this.inputs.provisioningTimeoutSeconds;
     await this.timed("create deployment", () =>
       createDeployment(this.s, this.d.endpointName, name, this.d.body, timeout, this.log),
@@ -241,6 +256,7 @@ class Rollout {
     const scoringUri = (await getEndpoint(this.s, this.d.endpointName))!.properties!.scoringUri!;
     const key = await this.getKey();
     const prompt = this.inputs.smokePrompt!;
+    this.log.info(`Sending the smoke prompt to deployment ${deployment} alone.`);
     this.smoke = await this.timed("smoke prompt", () =>
       smokeTest({ scoringUri, key, deployment, prompt, log: this.log }),
     );
@@ -259,39 +275,63 @@ class Rollout {
       retag: { ttlHours: this.inputs.ttlHours },
       dropMirrorFor: this.d.plan.deleteAfter,
     });
+    this.log.info(`Moving the traffic of ${name}.`);
+    this.movingTraffic = true;
     await this.timed("move traffic", () => putEndpoint(this.s, name, body, this.log));
+    this.movingTraffic = false;
     this.trafficNow = traffic;
     const shares = Object.entries(traffic).map(([d, p]) => `${d} ${p}%`);
     this.log.info(`Traffic of ${name}: ${shares.join(", ")}.`);
   }
 
   private async deletePrevious(deployment: string): Promise<void> {
-    await this.timed(`delete ${deployment}`, () => deleteDeployment(this.s, this.d.endpointName, deployment, this.log));
+    try {
+      await this.timed(`delete ${deployment}`, () =>
+        deleteDeployment(this.s, this.d.endpointName, deployment, this.log),
+      );
+    } catch (e) {
+      this.deleteErrors[deployment] = describeError(e);
+      throw e;
+    }
     this.deleted.push(deployment);
   }
 
+  /** What this run has created so far (or is creating): what a cancel or a failure must look after. */
+  createdSoFar(): Created | undefined {
+    if (!this.created.endpoint && !this.created.deployment) return undefined;
+    const deployment = this.created.deployment ? this.d.plan.deployment.name : undefined;
+    return {
+      endpoint: this.d.endpointName,
+      createdEndpoint: this.created.endpoint,
+      deployment,
+      trafficInFlight: this.movingTraffic && this.cancel.cancelled,
+    };
+  }
+
   /**
-   * After a failure: an endpoint this run created serves nobody yet, so it goes with everything on it (a
-   * first deploy leaves nothing behind but the registered model); otherwise, while traffic has not moved, the
-   * new deployment goes and the traffic stays as it was. Failures to clean up are warnings: the first error
-   * is the one reported.
+   * After a failure (rollback.ts): what this run created and serves nobody goes, judged from the endpoint's
+   * real traffic; then the world is read again for the summary and outputs.
    */
   async rollBack(): Promise<void> {
-    const name = this.d.endpointName;
-    try {
-      if (this.created.endpoint) {
-        this.log.info(`Removing endpoint ${name}, which this run created, with what is on it.`);
-        await deleteEndpoint(this.s, name, this.log);
-        this.endpointRemoved = true;
-        this.created.deployment = false;
-      } else if (this.created.deployment && this.trafficNow === this.d.plan.trafficBefore) {
-        this.log.info(`Removing the failed deployment ${this.d.plan.deployment.name}; the traffic stays as it was.`);
-        await deleteDeployment(this.s, name, this.d.plan.deployment.name, this.log);
-        this.created.deployment = false;
-      }
-    } catch (e) {
-      this.log.warning(`Could not clean up after the failure: ${describeError(e)}`);
-    }
+    const notDeleted = this.d.plan.deleteAfter.filter((d) => !this.deleted.includes(d));
+    const facts = { endpoint: this.d.endpointName, created: this.createdSoFar(), notDeleted };
+    this.after = await afterFailure(this.s, { ...facts, deleteErrors: this.deleteErrors }, this.log);
+    if (this.after.endpointGone && this.created.endpoint) this.endpointRemoved = true;
+    if (this.after.cleanup?.removed.includes(this.d.plan.deployment.name)) this.deploymentRemoved = true;
+    if (this.after.traffic) this.trafficNow = this.after.traffic;
+    for (const l of this.after.leftBehind)
+      this.log.warning(`Left behind: ${l.what}: ${l.why}. Remove it with: ${l.command}`);
+    // Nothing left behind: the post step has nothing to do. Otherwise it tries the removal again.
+    if (!this.after.leftBehind.length) markFinished();
+  }
+
+  /** The error the step fails with: the first failure, and any clean-up failure after it (true facts both). */
+  failure(e: unknown): unknown {
+    const errors = this.after?.errors ?? [];
+    if (!errors.length) return e;
+    return new ActionError(`${describeError(e)} Then cleaning up failed: ${errors.join("; ")}`, undefined, {
+      cause: e,
+    });
   }
 
   /**
@@ -308,7 +348,10 @@ class Rollout {
       "scoring-uri": current.properties?.scoringUri ?? undefined,
       "swagger-uri": current.properties?.swaggerUri ?? undefined,
       "previous-deployment": this.d.plan.previous ?? "",
+      traffic: JSON.stringify(current.properties?.traffic ?? {}),
+      "left-behind": "[]",
     });
+    markFinished();
     const failed = await this.writeConnection(current).catch((e: unknown) => e);
     const summary = this.summary(true, undefined, current);
     if (failed) summary.notes = [...(summary.notes ?? []), `The rollout went through, but: ${describeError(failed)}`];
@@ -322,8 +365,23 @@ class Rollout {
     return undefined;
   }
 
+  /** The summary and outputs of a failed rollout, from the world as read after the rollback. */
   async report(ok: boolean, failure?: string): Promise<void> {
-    const current = this.endpointRemoved ? undefined : await getEndpoint(this.s, this.d.endpointName);
+    const current = this.endpointRemoved
+      ? undefined
+      : await getEndpoint(this.s, this.d.endpointName).catch(() => undefined);
+    const leftBehind = this.after?.leftBehind ?? [];
+    const exists = !this.endpointRemoved && !this.deploymentRemoved && this.created.deployment;
+    setOutputs({
+      "model-id": this.d.model.id,
+      "model-version": this.d.model.version,
+      endpoint: current ? this.d.endpointName : undefined,
+      deployment: exists || !this.d.plan.deployment.create ? this.d.plan.deployment.name : undefined,
+      "scoring-uri": current?.properties?.scoringUri ?? undefined,
+      "previous-deployment": this.d.plan.previous ?? "",
+      traffic: this.after?.traffic ? JSON.stringify(this.after.traffic) : undefined,
+      "left-behind": JSON.stringify(leftBehind.map((l) => ({ what: l.what, command: l.command }))),
+    });
     await writeSummary(deploySummary(this.summary(ok, failure, current)));
   }
 
@@ -376,6 +434,7 @@ class Rollout {
       deployment: {
         name: plan.deployment.name,
         created: this.created.deployment,
+        removed: this.deploymentRemoved || this.endpointRemoved,
         instanceType: this.d.body.properties.instanceType,
         instanceCount: this.inputs.instanceCount,
         why: this.d.size.why,
@@ -385,7 +444,8 @@ class Rollout {
       trafficAfter: this.trafficNow,
       deleted: this.deleted,
       kept: plan.kept,
-      running: ok ? plan.afterRollout : plan.duringRollout.running,
+      running: ok ? plan.afterRollout : (this.after?.running ?? plan.duringRollout.running),
+      leftBehind: this.after?.leftBehind,
       timings: this.timings,
       smoke: this.smoke,
       promptflowConnection: this.d.connection

@@ -4,7 +4,7 @@ import { openRegistry } from "@phi3-aml/shared/azureml/registry";
 import type { Session } from "@phi3-aml/shared/azureml/session";
 import { describeError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
-import { isManaged } from "@phi3-aml/shared/tags";
+import { isOurs, thisRepository } from "@phi3-aml/shared/ownership";
 import { chooseSize, type Region, type RegionSize, type SizeChoice, type SizeFit } from "./instance-type.js";
 import type { DeployInputs } from "./inputs.js";
 import type { ModelChoice } from "./model-choice.js";
@@ -63,7 +63,7 @@ export async function chooseInstanceType(s: Session, i: SizingInput, log: Logger
 function reusableSize(deployments: readonly DeploymentResource[], modelId: string): string | undefined {
   const same = deployments.find(
     (d) =>
-      isManaged(d.tags ?? undefined) &&
+      isOurs(d.tags, thisRepository()) &&
       d.properties?.provisioningState === "Succeeded" &&
       (d.properties.model ?? "").toLowerCase() === modelId.toLowerCase(),
   );

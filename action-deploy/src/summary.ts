@@ -3,6 +3,7 @@ import { formatDuration } from "@phi3-aml/shared/wait";
 import { formatUsd, hourlyCost } from "@phi3-aml/shared/azureml/prices";
 import type { Traffic } from "./endpoint-body.js";
 import type { Lineage } from "./model-body.js";
+import { sameTraffic } from "./traffic.js";
 
 /**
  * Everything the job summary shows. There is deliberately no field for the endpoint key: the summary is
@@ -40,6 +41,8 @@ export interface DeploySummaryInput {
     instanceCount: number;
     /** Why this VM size (instance-type auto says which it chose and why). */
     why?: string;
+    /** Created by this run and removed again after the failure. */
+    removed?: boolean;
   };
   previous?: string;
   trafficBefore: Traffic;
@@ -53,6 +56,8 @@ export interface DeploySummaryInput {
   smoke?: { prompt: string; answer?: string; ms?: number; error?: string };
   promptflowConnection?: string;
   notes?: readonly string[];
+  /** What a failed run could not remove, with the command that removes it (rollback.ts). */
+  leftBehind?: ReadonlyArray<{ what: string; why: string; command: string }>;
 }
 
 const ZWJ = "\u200D";
@@ -85,6 +90,11 @@ export function escapeUntrusted(text: string, max = 1000): string {
 }
 
 const pct = (v: number | undefined) => (v === undefined ? "—" : `${v}%`);
+const shares = (t: Traffic) =>
+  Object.entries(t)
+    .filter(([, v]) => v > 0)
+    .map(([d, v]) => `${d} ${v}%`)
+    .join(", ") || "none";
 
 /** The heading, and why it failed when it did. */
 function headingLines(s: DeploySummaryInput, model: string): string[] {
@@ -94,7 +104,9 @@ function headingLines(s: DeploySummaryInput, model: string): string[] {
       ? `## Phi-3 deployed: ${escapeMarkdown(model)} on ${escapeMarkdown(s.endpoint.name)}`
       : s.endpoint.removed
         ? `## Phi-3 deployment failed: ${escapeMarkdown(s.endpoint.name)}, created by this run, removed again`
-        : `## Phi-3 deployment failed: ${escapeMarkdown(s.endpoint.name)} left as it was`,
+        : sameTraffic(s.trafficBefore, s.trafficAfter) && !s.leftBehind?.length
+          ? `## Phi-3 deployment failed: ${escapeMarkdown(s.endpoint.name)} left as it was`
+          : `## Phi-3 deployment failed part-way on ${escapeMarkdown(s.endpoint.name)}: live traffic is now ${escapeMarkdown(shares(s.trafficAfter))}${s.leftBehind?.length ? `; ${s.leftBehind.length} left behind (see below)` : ""}`,
     "",
   );
   if (!s.ok && s.failure) out.push(`**Why:** ${escapeUntrusted(s.failure, 2000)}`, "");
@@ -162,18 +174,45 @@ function trafficLines(s: DeploySummaryInput): string[] {
   ];
   const traffic = names.map((d) => {
     const gone = s.deleted.includes(d);
+    const left = s.leftBehind?.some((l) => l.what.startsWith(`deployment ${d} `));
     const what =
       d === s.deployment.name
-        ? s.deployment.created
-          ? "new"
-          : "reused"
-        : gone
-          ? "deleted once traffic had moved"
-          : (s.kept.find((k) => k.name === d)?.reason ?? "");
-    const after = gone ? "—" : pct(s.trafficAfter[d]);
+        ? s.deployment.removed
+          ? "created by this run, removed after the failure"
+          : s.deployment.created
+            ? left
+              ? "created by this run; left behind (see below)"
+              : "new"
+            : "reused"
+        : left
+          ? "left behind (see below)"
+          : gone
+            ? "deleted once traffic had moved"
+            : (s.kept.find((k) => k.name === d)?.reason ?? "");
+    const after = gone || (d === s.deployment.name && s.deployment.removed) ? "—" : pct(s.trafficAfter[d]);
     return [d, pct(s.trafficBefore[d]), after, what];
   });
   return ["### Deployments and live traffic", "", markdownTable(["deployment", "before", "after", ""], traffic), ""];
+}
+
+/** What a failed run could not remove: each with why and the command that removes it. */
+function leftBehindLines(s: DeploySummaryInput): string[] {
+  if (!s.leftBehind?.length) return [];
+  return [
+    "### Left behind",
+    "",
+    markdownTable(
+      ["what", "why"],
+      s.leftBehind.map((l) => [l.what, l.why]),
+    ),
+    "",
+    "Remove it with:",
+    "",
+    "```sh",
+    ...s.leftBehind.map((l) => l.command),
+    "```",
+    "",
+  ];
 }
 
 /** The smoke prompt and the model's answer (or its error), when one was sent. */
@@ -241,6 +280,7 @@ export function deploySummary(s: DeploySummaryInput): string {
     ...factsLines(s, model),
     ...lineageLines(s),
     ...trafficLines(s),
+    ...leftBehindLines(s),
     ...smokeLines(s),
     ...timingLines(s),
     ...costLines(s),

@@ -15,7 +15,7 @@ export const NOW = new Date("2026-11-25T10:00:00.000Z");
 export const WS = { subscriptionId: "s", resourceGroup: "rg", workspace: "w" };
 export const ARM = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w";
 export const Q = `?api-version=${API_VERSION}`;
-export const OURS = { [MANAGED_BY_TAG]: MANAGED_BY };
+export const OURS = { [MANAGED_BY_TAG]: MANAGED_BY, repository: "octo-org/phi3-demo" };
 
 let contract: Contract | undefined;
 /** The official OpenAPI contract (Azure's files in emulator/azure/; a missing file fails the test). */

@@ -1,6 +1,6 @@
 import { withTraffic } from "../src/endpoint-body.js";
 import { distribute, MAX_DEPLOYMENTS_PER_ENDPOINT, planRollout, trafficTimeline, type PlanInput } from "../src/plan.js";
-import { ARM, deploymentGet, endpointGet, ENV, NOW } from "./helpers.js";
+import { ARM, deploymentGet, endpointGet, ENV, NOW, OURS } from "./helpers.js";
 
 const SETTINGS = "aaaaaaaaaaaaaaaa";
 const base: PlanInput = {
@@ -13,6 +13,7 @@ const base: PlanInput = {
   traffic: 100,
   keepPrevious: false,
   smoke: true,
+  repository: "octo-org/phi3-demo",
 };
 const kinds = (p: ReturnType<typeof planRollout>) =>
   p.steps.map((s) => `${s.kind}${"deployment" in s ? ` ${s.deployment}` : ""}`);
@@ -239,5 +240,37 @@ describe("rollout plan", () => {
         }
       }
     }
+  });
+
+  describe("one ownership rule (shared/src/ownership.ts)", () => {
+    const theirs = { ...OURS, repository: "octo-org/other" };
+    it("refuses an endpoint tagged for another repository before any write, naming the owner", () => {
+      const p = planRollout({
+        ...base,
+        endpoint: endpointGet({ tags: theirs, traffic: { v01: 100 } }),
+        deployments: [deploymentGet("v01", { tags: theirs })],
+      });
+      expect(p.problems.join("\n")).toContain("belongs to repository octo-org/other");
+      expect(p.endpoint.managed).toBe(false);
+    });
+    it("deploys to a hand-made endpoint but never deletes its deployments, nor ours of another repository", () => {
+      const p = planRollout({
+        ...base,
+        endpoint: endpointGet({ tags: { team: "search" }, traffic: { prod: 100, old: 0 } }),
+        deployments: [deploymentGet("prod", { tags: {} }), deploymentGet("old", { tags: theirs })],
+      });
+      expect(p.problems).toEqual([]);
+      expect(p.deleteAfter).toEqual([]);
+      expect(p.kept.map((k) => k.name).sort()).toEqual(["old", "prod"]);
+      expect(p.kept.find((k) => k.name === "old")!.reason).toContain("belongs to repository octo-org/other");
+    });
+    it("refuses to change the traffic of another repository's deployment on our endpoint", () => {
+      const p = planRollout({
+        ...base,
+        endpoint: endpointGet({ traffic: { theirs: 100 } }),
+        deployments: [deploymentGet("theirs", { tags: theirs })],
+      });
+      expect(p.problems.join("\n")).toMatch(/theirs .*belongs to repository octo-org\/other and serves 100%/);
+    });
   });
 });

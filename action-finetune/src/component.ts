@@ -4,6 +4,7 @@
  * `properties.componentSpec`; reading the inputs from there, rather than from a list kept here, keeps the
  * check right for whichever component version the action resolves.
  */
+import { dict, own } from "@phi3-aml/shared/lookup";
 
 /** One declared input of a component spec. Numbers may come back from the service as strings. */
 interface ComponentInput {
@@ -103,11 +104,11 @@ export function componentSpecOf(resource: unknown, what = COMPONENT_NAME): Compo
       `The registry returned ${what} without its component spec (properties.componentSpec with inputs), so its inputs cannot be checked.`,
     );
   }
-  const inputs: Record<string, ComponentInput> = {};
+  const inputs = dict<ComponentInput>();
   for (const [name, decl] of Object.entries(spec.inputs)) {
     if (isObject(decl) && typeof decl.type === "string") inputs[name] = decl as unknown as ComponentInput;
   }
-  const outputs: Record<string, ComponentOutput> = {};
+  const outputs = dict<ComponentOutput>();
   for (const [name, decl] of Object.entries(isObject(spec.outputs) ? spec.outputs : {})) {
     if (isObject(decl) && typeof decl.type === "string") outputs[name] = decl as unknown as ComponentOutput;
   }
@@ -138,7 +139,7 @@ export function checkComponent(
   const label = specLabel(spec);
   const problems: string[] = [];
   for (const [name, type] of Object.entries({ ...NEEDED_INPUTS, ...extraNeeded })) {
-    const d = spec.inputs[name];
+    const d = own(spec.inputs, name);
     if (!d)
       problems.push(
         `${label} declares no input ${name} (${type}), which this action sets; choose another component-version.`,
@@ -198,23 +199,23 @@ export function checkHyperparameters(
 ): HyperparameterCheck {
   const label = specLabel(spec);
   const names = Object.keys(spec.inputs);
-  const values: Record<string, string> = {};
+  const values = dict<string>();
   const problems: HyperparameterProblem[] = [];
   const notes: string[] = [];
   for (const [key, raw] of Object.entries(hyperparameters)) {
-    const input = TYPED_INPUTS[key] ?? "hyperparameters";
+    const input = own(TYPED_INPUTS, key) ?? "hyperparameters";
     const shown = typeof raw === "string" ? JSON.stringify(raw) : String(raw);
     const problem = (message: string) => problems.push({ input, key, value: String(raw), message });
-    const setBy = ACTION_SET_INPUTS[key];
+    const setBy = own(ACTION_SET_INPUTS, key);
     if (setBy) {
       problem(`${key} is set by ${setBy}; set that instead of giving it in hyperparameters.`);
       continue;
     }
-    const decl = spec.inputs[key];
+    const decl = own(spec.inputs, key);
     if (!decl) {
       const near = nearestInput(
         key,
-        names.filter((n) => !ACTION_SET_INPUTS[n]),
+        names.filter((n) => !own(ACTION_SET_INPUTS, n)),
       );
       problem(
         `${JSON.stringify(key)} is not an input of ${label}${near ? `; did you mean ${JSON.stringify(near)}?` : "."}`,
@@ -389,7 +390,7 @@ export function editDistance(a: string, b: string): number {
 export function typedDefaults(spec: ComponentSpec): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of Object.keys(TYPED_INPUTS)) {
-    const d = spec.inputs[key]?.default;
+    const d = own(spec.inputs, key)?.default;
     if (d !== undefined && d !== null) out[key] = String(d);
   }
   return out;

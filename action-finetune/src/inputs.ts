@@ -1,3 +1,5 @@
+import { own } from "@phi3-aml/shared/lookup";
+import { huggingFaceIdProblem } from "./hf-id.js";
 import { readAzureInputs, type AzureSettings } from "@phi3-aml/shared/azure-inputs";
 import type { Inputs } from "@phi3-aml/shared/inputs";
 import {
@@ -111,9 +113,9 @@ function overrideNotes(
 ): string[] {
   const inputNotes: string[] = [];
   for (const [key, value] of Object.entries(extra ?? {})) {
-    const typed = hp[key];
+    const typed = Object.hasOwn(hp, key) ? hp[key] : undefined;
     if (typed === undefined) continue;
-    const input = TYPED_INPUT_OF[key] ?? key;
+    const input = own(TYPED_INPUT_OF, key) ?? key;
     inputNotes.push(
       `hyperparameters sets ${key} to ${JSON.stringify(value)}, and the input ${input} sets it to ${JSON.stringify(typed)}: the input wins.`,
     );
@@ -209,7 +211,6 @@ function limited(i: Inputs, input: string, limit: TextLimit, fallback?: string):
 const defined = <T>(o: Record<string, T | undefined>) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, T>;
 
-const HF_ID = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/;
 const ASSET =
   /^(azureml:[A-Za-z0-9][\w.-]*:[\w.-]+|azureml:\/\/registries\/[^/]+\/models\/[^/]+\/versions\/[^/]+|\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+\/models\/[^/]+\/versions\/[^/]+)$/i;
 
@@ -217,7 +218,9 @@ const ASSET =
 function modelSource(i: Inputs): ModelSource {
   const model = i.string("model");
   const version = i.string("model-version", { pattern: /^\d+$/, rule: "a version number such as 8" });
-  const hf = i.string("huggingface-id", { pattern: HF_ID, rule: "an id such as microsoft/Phi-3-mini-4k-instruct" });
+  const hf = i.string("huggingface-id");
+  const badHf = hf !== undefined ? huggingFaceIdProblem(hf) : undefined;
+  if (badHf) i.problem("huggingface-id", hf!, `${badHf} (an id such as microsoft/Phi-3-mini-4k-instruct)`);
   const asset = i.string("model-asset", {
     pattern: ASSET,
     rule: "azureml:<name>:<version>, azureml://registries/<registry>/models/<name>/versions/<version>, or a workspace model version's ARM id",

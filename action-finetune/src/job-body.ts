@@ -4,6 +4,7 @@
  * azure-ai-ml writes it (snake_case inputs, every value a string), since `jobs` has no schema and the
  * service reads the SDK's shape; the job-level fields are the typed, camelCase JobBase ones.
  */
+import { own } from "@phi3-aml/shared/lookup";
 import {
   ACTION_SET_INPUTS,
   COMPONENT_NAME,
@@ -172,7 +173,7 @@ export function pipelineJobBody(plan: JobPlan): PipelineJobBody {
   // Hyperparameters first, sorted so that equal plans give equal bodies; the action's own inputs after,
   // so that a key the checks let through could never redirect the model, data or compute.
   for (const key of Object.keys(plan.hyperparameters).sort()) {
-    if (!ACTION_SET_INPUTS[key]) inputs[key] = literal(plan.hyperparameters[key]!);
+    if (!own(ACTION_SET_INPUTS, key)) inputs[key] = literal(plan.hyperparameters[key]!);
   }
   const m = plan.model;
   inputs[m.input] = "value" in m ? literal(m.value) : { job_input_type: m.type, uri: m.uri };

@@ -5,6 +5,7 @@
  * a typed input > the `hyperparameters` JSON > the model's `model_specific_defaults` > the component's defaults.
  * Every value keeps where it came from, for the summary.
  */
+import { dict, own } from "@phi3-aml/shared/lookup";
 import { checkHyperparameters, TYPED_INPUTS, type ComponentSpec, type HyperValue } from "./component.js";
 
 export interface MergeInput {
@@ -32,9 +33,10 @@ export function mergeHyperparameters(spec: ComponentSpec, m: MergeInput): Merged
   // A model default this component version does not take (learning_rate_min, for Studio's sliders) is left out.
   for (const p of defaults.problems) notes.push(`The model default ${p.key} = ${p.value} is left out: ${p.message}`);
   const values = { ...defaults.values, ...user.values };
-  const sources: Record<string, string> = {};
+  const sources = dict<string>();
   for (const key of Object.keys(values)) {
-    if (key in user.values) sources[key] = key in m.typed ? `input ${TYPED_INPUTS[key] ?? key}` : "hyperparameters";
+    if (Object.hasOwn(user.values, key))
+      sources[key] = Object.hasOwn(m.typed, key) ? `input ${own(TYPED_INPUTS, key) ?? key}` : "hyperparameters";
     else sources[key] = `model default${m.modelLabel ? ` (${m.modelLabel})` : ""}`;
   }
   return { values, sources, problems: user.problems.map((p) => `${p.input}: ${p.message}`), notes };

@@ -104,7 +104,9 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
     const run = await runAction(ACTION, {
       env: w.env,
       inputs: { "train-data": train, "validation-data": validation },
-      signal: { name: "SIGINT", afterMs: 6000 },
+      // As the runner cancels (SIGINT, SIGTERM 7.5 s later), once the job is submitted: a fixed delay raced the
+      // preflight on a loaded machine.
+      cancelWhen: "Submitted ",
       timeoutMs: 60_000,
     });
 

@@ -161,6 +161,14 @@ const endpointRoutes: Routes = (r, emu) => {
       keys: emu.arm.endpoints.keys.get(`${defaultWs(b.workspace)}/onlineEndpoints/${b.name}`.toLowerCase()),
     });
   });
+  // A key of the test's choosing: Azure lets a user set a key's value (RegenerateEndpointKeysRequest.keyValue,
+  // "The value the key is set to", mfe.json 2025-12-01), so a key may hold any character.
+  r.on("PUT", /^\/endpoints\/keys$/, (req) => {
+    const b = req.json<{ workspace?: string; name: string; primaryKey: string; secondaryKey?: string }>();
+    const id = `${defaultWs(b.workspace)}/onlineEndpoints/${b.name}`.toLowerCase();
+    emu.arm.endpoints.keys.set(id, { primaryKey: b.primaryKey, secondaryKey: b.secondaryKey ?? `${b.primaryKey}2` });
+    return ok();
+  });
   r.on("PUT", /^\/endpoints\/failure$/, (req) => {
     const b = req.json<DeploymentFailure & { endpointId: string }>();
     emu.arm.endpoints.failures.set(b.endpointId.toLowerCase(), {

@@ -1,3 +1,4 @@
+import { duplicateKeys } from "./json-keys.js";
 import * as core from "@actions/core";
 
 /** One thing wrong with one input: the input, the value, and what would be accepted. */
@@ -121,7 +122,12 @@ export class Inputs {
       this.problem(name, v, `is not valid JSON (${(e as Error).message}); expected ${o.expect ?? "JSON"}`);
       return o.default;
     }
-    const wrong = o.check?.(parsed);
+    const twice = duplicateKeys(v);
+    const wrong =
+      o.check?.(parsed) ??
+      (twice.length
+        ? `gives ${twice.map((k) => JSON.stringify(k)).join(", ")} more than once; JSON would keep the last silently, so give each key once`
+        : undefined);
     if (wrong) {
       this.problem(name, v, wrong);
       return o.default;

@@ -1,11 +1,13 @@
 import * as core from "@actions/core";
+import { maskedValues, redactSecrets, rememberSecret } from "./redact.js";
 
 /**
  * Text from outside (model answers, file content, Azure messages) made safe inside a Markdown table
- * cell or line: no HTML, links, images, emphasis, code, tables or @mentions.
+ * cell or line: no HTML, links, images, emphasis, code, tables or @mentions. Secrets are redacted first
+ * (redact.ts): after escaping, a key holding `_` or `*` would no longer match its masked value.
  */
 export function escapeMarkdown(text: string): string {
-  return text
+  return redactSecrets(text)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
@@ -28,32 +30,14 @@ export function markdownTable(headers: string[], rows: Cell[][], raw: number[] =
 
 export const link = (text: string, url: string) => `[${escapeMarkdown(text)}](${url})`;
 
-/** Every value this step masked: the runner hides them in the log; redactSecrets() hides them in files. */
-const masked = new Set<string>();
-
 /** Masks a secret (an endpoint key, a token) in every later log line, at once, before it could be printed. */
 export function mask(secret: string | undefined): void {
   if (!secret) return;
   core.setSecret(secret);
-  masked.add(secret);
-  // The runner also masks each line of a multi-line secret on its own.
-  for (const line of secret.split(/\r?\n/)) if (line.trim() && line !== secret) masked.add(line);
+  rememberSecret(secret);
 }
 
-/** The values masked so far in this step. */
-export const maskedValues = (): string[] => [...masked];
-
-/**
- * Text with every masked value (and any `extra` secret) replaced by "***", longest first, as the runner
- * does in the log: the runner masks the log only, so files the step writes (the summary, a results file)
- * must do it themselves.
- */
-export function redactSecrets(text: string, extra: readonly (string | undefined)[] = []): string {
-  const all = [...masked, ...extra.filter((s): s is string => !!s)].sort((a, b) => b.length - a.length);
-  let out = text;
-  for (const s of all) out = out.split(s).join("***");
-  return out;
-}
+export { maskedValues, redactSecrets };
 
 /** A JSON value with every string redacted (before serialising: a secret with " or \\ is escaped after). */
 export function redactJson<T>(value: T, extra: readonly (string | undefined)[] = []): T {
@@ -74,7 +58,7 @@ export async function writeSummary(markdown: string): Promise<void> {
   await core.summary.addRaw(redactSecrets(markdown), true).write();
 }
 
-/** Sets outputs; every value is a string, as GitHub passes them on. */
+/** Sets outputs; every value is a string, as GitHub passes them on, with masked values redacted. */
 export function setOutputs(outputs: Record<string, string | number | boolean | undefined>): void {
-  for (const [k, v] of Object.entries(outputs)) if (v !== undefined) core.setOutput(k, String(v));
+  for (const [k, v] of Object.entries(outputs)) if (v !== undefined) core.setOutput(k, redactSecrets(String(v)));
 }

@@ -33,15 +33,6 @@ export function workflowRunUrl(env: NodeJS.ProcessEnv = process.env): string | u
 export const isManaged = (tags: Record<string, string> | undefined) => tags?.[MANAGED_BY_TAG] === MANAGED_BY;
 
 /**
- * Ours to delete: our managed-by tag AND the repository tag naming this repository. GitHub owner and
- * repository names are case-insensitive (no two repositories differ only in case), so is the comparison.
- */
-export function isOurs(tags: Record<string, string> | undefined, repository: string): boolean {
-  const tagged = tags?.[REPOSITORY_TAG];
-  return isManaged(tags) && !!tagged && !!repository && tagged.toLowerCase() === repository.toLowerCase();
-}
-
-/**
  * A full ISO-8601 timestamp: date, time (at least hours and minutes) and a zone (Z or ±hh:mm). "0",
  * "2026", "2026-01-02" or "tomorrow" are not: JavaScript's Date would read some of them as real dates.
  */

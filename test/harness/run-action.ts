@@ -35,6 +35,11 @@ export interface RunOptions {
   noIdToken?: boolean;
   /** Send this signal after the given time, as the runner does on cancellation. */
   signal?: { name: NodeJS.Signals; afterMs: number };
+  /**
+   * Cancel as the runner does (SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s after that) once the step's
+   * output contains `when`.
+   */
+  cancelWhen?: string;
   timeoutMs?: number;
   cwd?: string;
   /** Keep the step's temporary folder (RUNNER_TEMP, the workspace) for a test to read files the step wrote. */
@@ -142,6 +147,15 @@ export async function runAction(action: string, o: RunOptions): Promise<ActionRu
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const timers: NodeJS.Timeout[] = [];
   if (o.signal) timers.push(setTimeout(() => child.kill(o.signal!.name), o.signal.afterMs));
+  let cancelled = false;
+  if (o.cancelWhen)
+    child.stdout.on("data", () => {
+      if (cancelled || !stdout.includes(o.cancelWhen!)) return;
+      cancelled = true;
+      child.kill("SIGINT");
+      timers.push(setTimeout(() => child.kill("SIGTERM"), 7_500));
+      timers.push(setTimeout(() => child.kill("SIGKILL"), 10_000));
+    });
   timers.push(setTimeout(() => child.kill("SIGKILL"), o.timeoutMs ?? 90_000));
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) =>
     child.once("close", (c, s) => r([c, s])),

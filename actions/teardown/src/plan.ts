@@ -1,4 +1,5 @@
-import { isManaged, parseTimestamp, readExpiry, REPOSITORY_TAG, type Expiry } from "@phi3-aml/shared/tags";
+import { notOurs, ownership } from "@phi3-aml/shared/ownership";
+import { parseTimestamp, readExpiry, type Expiry } from "@phi3-aml/shared/tags";
 
 /** What teardown knows of an endpoint. */
 export interface EndpointInfo {
@@ -28,17 +29,8 @@ export interface PlanOptions {
 
 const hours = (ms: number) => `${(ms / 3_600_000).toFixed(1)} h`;
 
-/** Why an endpoint is not ours, or undefined when it is (managed-by ours and repository = this repository). */
-export function notOurs(tags: Record<string, string>, repository: string): string | undefined {
-  if (!isManaged(tags)) return "not created by phi3-aml-actions (no managed-by tag)";
-  const tagged = tags[REPOSITORY_TAG];
-  if (!tagged) return "no repository tag, so no repository can tell it is its own";
-  if (tagged.toLowerCase() !== repository.toLowerCase()) return `belongs to repository ${tagged}, not ${repository}`;
-  return undefined;
-}
-
 /**
- * Which endpoints go. Only ours (see notOurs) are ever deleted. Ours go when named, when past a
+ * Which endpoints go. Only ours (the shared ownership rule, shared/src/ownership.ts) are ever deleted. Ours go when named, when past a
  * readable expires-at (unless include-expired is false), or when older than max-age-hours; one whose
  * expires-at cannot be read is kept, with a warning. A named endpoint that is not ours is kept here;
  * refusals() turns it into an error.
@@ -98,4 +90,16 @@ export function refusals(decisions: Decision[], o: PlanOptions): string[] {
 /** The created-at of an endpoint: our tag when it is a full ISO-8601 timestamp, else the time Azure recorded. */
 export function createdAt(tags: Record<string, string> | undefined, systemCreatedAt?: Date): Date | undefined {
   return parseTimestamp(tags?.["created-at"]) ?? systemCreatedAt;
+}
+
+/** Why an endpoint of ours must stay for one of its deployments: it belongs to another repository. */
+export function foreignDeployment(
+  deployments: ReadonlyArray<{ name: string; tags?: Record<string, string> }>,
+  repository: string,
+): string | undefined {
+  for (const d of deployments) {
+    const o = ownership(d.tags, repository);
+    if (o.kind === "foreign") return `its deployment ${d.name} belongs to repository ${o.owner}`;
+  }
+  return undefined;
 }

@@ -7,12 +7,13 @@ import { markdownTable, setOutputs, writeSummary } from "@phi3-aml/shared/report
 import { followPoller } from "@phi3-aml/shared/wait";
 import { formatUsd, hourlyCost, PRICE_BASIS, PRICES_AS_OF } from "@phi3-aml/shared/azureml/prices";
 import type { TeardownInputs } from "./inputs.js";
-import { createdAt, plan, refusals, type Decision, type EndpointInfo } from "./plan.js";
+import { createdAt, foreignDeployment, plan, refusals, type Decision, type EndpointInfo } from "./plan.js";
 
 interface Running {
   name: string;
   instanceType: string;
   instanceCount: number;
+  tags?: Record<string, string>;
 }
 
 interface Outcome extends Decision {
@@ -48,7 +49,8 @@ export async function run(inputs: TeardownInputs, log: Logger): Promise<void> {
     );
   for (const d of decisions) if (d.warning) log.warning(d.warning);
   const outcomes: Outcome[] = [];
-  for (const d of decisions) outcomes.push(await carryOut(s, d, inputs.dryRun, log));
+  for (const d of decisions)
+    outcomes.push(await carryOut(s, d, { dryRun: inputs.dryRun, repository: inputs.repository }, log));
   await report(s, outcomes, inputs.dryRun);
   const failed = outcomes.filter((o) => o.result === "failed");
   if (failed.length)
@@ -65,9 +67,18 @@ async function listEndpoints(s: Session): Promise<EndpointInfo[]> {
 }
 
 /** One decision carried out: kept, listed (dry run), or deleted and followed to its end. */
-async function carryOut(s: Session, d: Decision, dryRun: boolean, log: Logger): Promise<Outcome> {
+async function carryOut(
+  s: Session,
+  d: Decision,
+  options: { dryRun: boolean; repository: string },
+  log: Logger,
+): Promise<Outcome> {
+  const { dryRun } = options;
   const running = await runningDeployments(s, d.name).catch(() => [] as Running[]);
   const instances = running.map((r) => `${r.name}: ${r.instanceType} × ${r.instanceCount}`).join(", ");
+  // Deleting the endpoint deletes its deployments: one of another repository keeps it (shared ownership rule).
+  const foreign = d.delete ? foreignDeployment(running, options.repository) : undefined;
+  if (foreign) d = { ...d, delete: false, reason: `${foreign}: left alone` };
   if (!d.delete) {
     log.info(`Keeping ${d.name}: ${d.reason}.`);
     return { ...d, result: "kept", instances, running };
@@ -135,6 +146,7 @@ async function runningDeployments(s: Session, name: string): Promise<Running[]> 
       name: d.name ?? "?",
       instanceType: (d.properties as { instanceType?: string }).instanceType ?? "?",
       instanceCount: d.sku?.capacity ?? 1,
+      tags: d.tags ?? undefined,
     });
   }
   return found;

@@ -1,4 +1,5 @@
-import { plan, createdAt, refusals, notOurs } from "../src/plan.js";
+import { notOurs } from "@phi3-aml/shared/ownership";
+import { plan, createdAt, foreignDeployment, refusals } from "../src/plan.js";
 
 const now = new Date("2026-11-25T12:00:00Z");
 const REPO = "octo-org/phi3-demo";
@@ -107,5 +108,13 @@ describe("teardown plan", () => {
     expect(createdAt({ "created-at": "2026-01-01T00:00:00Z" }, now)?.toISOString()).toBe("2026-01-01T00:00:00.000Z");
     expect(createdAt({ "created-at": "soon" }, now)).toBe(now);
     expect(createdAt({ "created-at": "0" }, now)).toBe(now);
+  });
+
+  it("names a deployment of another repository, which keeps its endpoint", () => {
+    const theirs = { "managed-by": "phi3-aml-actions", repository: "octo-org/other" };
+    expect(foreignDeployment([{ name: "a", tags: ours() }], REPO)).toBeUndefined();
+    expect(foreignDeployment([{ name: "a" }, { name: "b", tags: theirs }], REPO)).toBe(
+      "its deployment b belongs to repository octo-org/other",
+    );
   });
 });

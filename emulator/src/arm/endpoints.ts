@@ -458,7 +458,13 @@ export interface EndpointSeed {
   authMode?: string;
   tags?: Record<string, string>;
   /** Deployments already running, with their traffic. */
-  deployments?: Array<{ name: string; traffic: number; model?: string; instanceType?: string }>;
+  deployments?: Array<{
+    name: string;
+    traffic: number;
+    model?: string;
+    instanceType?: string;
+    tags?: Record<string, string>;
+  }>;
 }
 
 /** An endpoint with running deployments, as a test's starting point (what an earlier deploy left). */
@@ -481,7 +487,7 @@ export function seedEndpoint(ctx: ArmContext, state: EndpointState, s: EndpointS
       // What an earlier deploy left: an NCv3 deployment from before the retirement, unless the test says.
       instanceType: d.instanceType ?? "Standard_NC6s_v3",
     };
-    const resource = deploymentResource(ids, { tags: {}, properties }, endpoint);
+    const resource = deploymentResource(ids, { tags: d.tags ?? {}, properties }, endpoint);
     resource.properties.provisioningState = "Succeeded";
     ctx.store.put(resource);
   }

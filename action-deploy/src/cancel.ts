@@ -1,0 +1,112 @@
+/**
+ * A deploy that is cancelled strands nothing that serves nobody. When a workflow run is cancelled, the runner
+ * sends the step SIGINT, SIGTERM 7.5 s later, then kills it; post steps (`post-if: always()`) still run.
+ * So, as action-finetune does for its job:
+ *
+ * - the signal handlers are installed before the first write (the model registration);
+ * - before each create, what is about to be created is saved with core.saveState (a PUT in flight when the
+ *   signal comes still counts: its resource may appear seconds later);
+ * - on a signal, no further write starts; the handler asks Azure to remove what this run created and serves
+ *   no traffic (cleanup.ts: real traffic read first, a deployment with traffic never deleted), without
+ *   waiting for the deletions, then exits;
+ * - the post step (post.ts) does the same from the saved state, waiting for resources still being created
+ *   and following each deletion to its end.
+ *
+ * The registered model is kept, as after any failure: it costs nothing and the next run reuses it.
+ */
+import * as core from "@actions/core";
+import type { Session } from "@phi3-aml/shared/azureml/session";
+import { describeError } from "@phi3-aml/shared/errors";
+import type { Logger } from "@phi3-aml/shared/log";
+import { removeIdle, type Created } from "./cleanup.js";
+
+/** State shared with post.ts. */
+export const STATE = {
+  endpoint: "endpoint",
+  createdEndpoint: "created-endpoint",
+  deployment: "created-deployment",
+  finished: "finished",
+  /** The cancel handler asked Azure to delete: a resource the post step no longer finds is gone, not late. */
+  removalAsked: "removal-asked",
+  /** The run stopped during its traffic PUT (cleanup.ts: nothing that may be about to serve is deleted). */
+  trafficInFlight: "traffic-in-flight",
+} as const;
+
+/** Main ended on its own (success, or a failure it cleaned up after): the post step has nothing to do. */
+export const markFinished = () => core.saveState(STATE.finished, "true");
+
+/** Saved right before the endpoint PUT. */
+export function rememberEndpoint(name: string): void {
+  core.saveState(STATE.endpoint, name);
+  core.saveState(STATE.createdEndpoint, "true");
+}
+
+/** Saved right before the deployment PUT. */
+export function rememberDeployment(endpoint: string, deployment: string): void {
+  core.saveState(STATE.endpoint, endpoint);
+  core.saveState(STATE.deployment, deployment);
+}
+
+/** What the post step must look after, from the saved state; undefined when there is nothing. */
+export function savedCreated(
+  get: (name: string) => string = core.getState,
+): (Created & { removalAsked: boolean }) | undefined {
+  if (get(STATE.finished) === "true") return undefined;
+  const endpoint = get(STATE.endpoint);
+  const createdEndpoint = get(STATE.createdEndpoint) === "true";
+  const deployment = get(STATE.deployment) || undefined;
+  if (!endpoint || (!createdEndpoint && !deployment)) return undefined;
+  const trafficInFlight = get(STATE.trafficInFlight) === "true";
+  return { endpoint, createdEndpoint, deployment, trafficInFlight, removalAsked: get(STATE.removalAsked) === "true" };
+}
+
+export class CancelledError extends Error {
+  constructor(signal: string) {
+    super(`The workflow run was cancelled (${signal}); the deploy stopped before its next step.`);
+  }
+}
+
+export interface Cancel {
+  /** Throws CancelledError once a signal came: call before each write. */
+  check(): void;
+  readonly cancelled: boolean;
+}
+
+/**
+ * Installs the handlers; call before the first write. `created` tells, at the moment of the signal, what
+ * this run has created so far.
+ */
+export function armCancel(s: Session, created: () => Created | undefined, log: Logger): Cancel {
+  let signal: string | undefined;
+  const onSignal = (name: string) => {
+    if (signal) return;
+    signal = name;
+    log.warning(`${name}: the workflow run was cancelled; removing what this run created that serves no traffic.`);
+    void cleanUp(s, created(), log).finally(() => process.exit(1));
+  };
+  process.once("SIGINT", () => onSignal("SIGINT"));
+  process.once("SIGTERM", () => onSignal("SIGTERM"));
+  return {
+    check: () => {
+      if (signal) throw new CancelledError(signal);
+    },
+    get cancelled() {
+      return signal !== undefined;
+    },
+  };
+}
+
+/** Never throws: the post step will try again. */
+async function cleanUp(s: Session, c: Created | undefined, log: Logger): Promise<void> {
+  if (!c) return log.info("This run had created nothing yet: nothing to remove.");
+  if (c.trafficInFlight) core.saveState(STATE.trafficInFlight, "true");
+  try {
+    const out = await removeIdle(s, c, { wait: false, log });
+    if (out.endpointRemoved || out.removed.length) core.saveState(STATE.removalAsked, "true");
+    for (const e of out.errors) log.warning(e);
+    for (const l of out.leftBehind) log.warning(`Left for now: ${l.what} (${l.why}). Remove it with: ${l.command}`);
+    if (out.missing) log.info("A resource this run was creating is not there yet; the post step will look again.");
+  } catch (e) {
+    log.warning(`Could not clean up on cancel: ${describeError(e)}; the post step will try again.`);
+  }
+}
