@@ -46,7 +46,7 @@ export type Step =
   | { kind: "delete-deployment"; deployment: string };
 
 /** A deployment that runs during or after the rollout: what quota and cost are counted from. */
-interface Running {
+export interface Running {
   name: string;
   instanceType: string;
   instanceCount: number;
