@@ -458,7 +458,15 @@ export interface EndpointSeed {
   authMode?: string;
   tags?: Record<string, string>;
   /** Deployments already running, with their traffic. */
-  deployments?: Array<{ name: string; traffic: number; model?: string; instanceType?: string }>;
+  deployments?: Array<{
+    name: string;
+    traffic: number;
+    model?: string;
+    instanceType?: string;
+    /** As the deployment states them (none by default: the emulator then applies no serving limits). */
+    requestSettings?: { requestTimeout?: string; maxConcurrentRequestsPerInstance?: number };
+    instanceCount?: number;
+  }>;
 }
 
 /** An endpoint with running deployments, as a test's starting point (what an earlier deploy left). */
@@ -480,8 +488,10 @@ export function seedEndpoint(ctx: ArmContext, state: EndpointState, s: EndpointS
       model: d.model ?? `${s.workspaceId}/models/phi3-chat-ft/versions/1`,
       // What an earlier deploy left: an NCv3 deployment from before the retirement, unless the test says.
       instanceType: d.instanceType ?? "Standard_NC6s_v3",
+      ...(d.requestSettings ? { requestSettings: d.requestSettings } : {}),
     };
-    const resource = deploymentResource(ids, { tags: {}, properties }, endpoint);
+    const sku = d.instanceCount ? { name: "Default", capacity: d.instanceCount } : undefined;
+    const resource = deploymentResource(ids, { tags: {}, properties, sku }, endpoint);
     resource.properties.provisioningState = "Succeeded";
     ctx.store.put(resource);
   }
