@@ -6,6 +6,7 @@ import { BlobServiceClient, type BlockBlobClient, type ContainerClient } from "@
 import { ActionError, describeError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
 import type { Session } from "@phi3-aml/shared/azureml/session";
+import { blobServiceUrl } from "@phi3-aml/shared/azureml/blob-url";
 
 /** Where the workspace keeps files: its default blob datastore. */
 export interface DatastoreTarget {
@@ -16,16 +17,7 @@ export interface DatastoreTarget {
   url: string;
 }
 
-/**
- * The blob service URL of a datastore: https://<account>.blob.<suffix> in Azure; an endpoint that is a
- * host with a port or an IP address (Azurite, Azure Stack) is addressed path-style: https://<host>/<account>.
- */
-export function blobServiceUrl(p: { accountName: string; endpoint?: string; protocol?: string }): string {
-  const protocol = p.protocol || "https";
-  const endpoint = p.endpoint || "core.windows.net";
-  const pathStyle = /:\d+$/.test(endpoint) || /^\d+\.\d+\.\d+\.\d+$/.test(endpoint) || endpoint.startsWith("localhost");
-  return pathStyle ? `${protocol}://${endpoint}/${p.accountName}` : `${protocol}://${p.accountName}.blob.${endpoint}`;
-}
+export { blobServiceUrl } from "@phi3-aml/shared/azureml/blob-url";
 
 export async function defaultDatastore(s: Session): Promise<DatastoreTarget> {
   const { resourceGroup, workspace } = s.ref;

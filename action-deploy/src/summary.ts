@@ -51,6 +51,8 @@ export interface DeploySummaryInput {
   running: ReadonlyArray<{ name: string; instanceType: string; instanceCount: number }>;
   timings: ReadonlyArray<{ step: string; ms: number }>;
   smoke?: { prompt: string; answer?: string; ms?: number; error?: string };
+  /** The evaluation gate's Markdown (shared/evaluation renderEvaluationMarkdown, keys removed), when it ran. */
+  gate?: string;
   promptflowConnection?: string;
   notes?: readonly string[];
 }
@@ -242,6 +244,7 @@ export function deploySummary(s: DeploySummaryInput): string {
     ...lineageLines(s),
     ...trafficLines(s),
     ...smokeLines(s),
+    ...(s.gate ? [s.gate, ""] : []),
     ...timingLines(s),
     ...costLines(s),
   ];
