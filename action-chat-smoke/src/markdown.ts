@@ -17,6 +17,11 @@
  * Known secrets are replaced by "***" first; the report never receives the key in the first place, this is
  * a second guard.
  */
+import {
+  commentMarker as sharedMarker,
+  findMarkedComment as findShared,
+  type MarkedComment,
+} from "@phi3-aml/shared/pr-comment";
 import type { CaseResult } from "./run-cases.js";
 import type { Totals } from "./stats.js";
 import { formatInt, formatMs, redact, truncate } from "./text.js";
@@ -57,46 +62,20 @@ export function escapeMarkdown(text: string, options: EscapeOptions = {}): strin
     .replace(/\n/g, "<br>");
 }
 
-const MARKER_PREFIX = "<!-- phi3-chat-smoke:endpoint=";
-
-/**
- * The hidden first line of the comment for one endpoint. Endpoint names are case-insensitive in Azure, so
- * the marker uses the lower-case name; anything outside [a-z0-9-] is percent-encoded, so a name can never
- * close the HTML comment.
- */
+/** The hidden first line of this endpoint's chat-smoke comment (shared/src/pr-comment.ts). */
 export function commentMarker(endpoint: string): string {
-  const key = encodeURIComponent(endpoint.trim().toLowerCase()).replace(
-    /[^A-Za-z0-9%\-._]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
-  );
-  return `${MARKER_PREFIX}${key} -->`;
+  return sharedMarker("chat-smoke", endpoint);
 }
 
-export interface MarkedComment {
-  id: number;
-  body?: string | null;
-  user?: { login?: string; type?: string } | null;
-}
+export type { MarkedComment };
 
-/**
- * The comment to update for this endpoint: one whose body starts with the endpoint's marker (a comment
- * that merely quotes the marker further down is not ours). With `author` (the login the token posts as),
- * only that author's comments: a token that can write comments could otherwise overwrite a person's.
- * Of several, the oldest (lowest id), so every run updates the same one.
- */
+/** The comment to update for this endpoint (see shared/src/pr-comment.ts). */
 export function findMarkedComment<T extends MarkedComment>(
   comments: readonly T[],
   endpoint: string,
   options: { author?: string } = {},
 ): T | undefined {
-  const marker = commentMarker(endpoint);
-  let found: T | undefined;
-  for (const c of comments) {
-    if (!(c.body ?? "").trimStart().startsWith(marker)) continue;
-    if (options.author !== undefined && c.user?.login?.toLowerCase() !== options.author.toLowerCase()) continue;
-    if (!found || c.id < found.id) found = c;
-  }
-  return found;
+  return findShared(comments, commentMarker(endpoint), options);
 }
 
 export interface RenderOptions {

@@ -6,7 +6,7 @@ import { BlobServiceClient, type BlockBlobClient, type ContainerClient } from "@
 import { ActionError, describeError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
 import type { Session } from "@phi3-aml/shared/azureml/session";
-import { blobServiceUrl } from "@phi3-aml/shared/azureml/blob-url";
+import { blobServiceUrl } from "@phi3-aml/shared/azureml/blob";
 
 /** Where the workspace keeps files: its default blob datastore. */
 export interface DatastoreTarget {
@@ -16,8 +16,6 @@ export interface DatastoreTarget {
   uri(path: string): string;
   url: string;
 }
-
-export { blobServiceUrl } from "@phi3-aml/shared/azureml/blob-url";
 
 export async function defaultDatastore(s: Session): Promise<DatastoreTarget> {
   const { resourceGroup, workspace } = s.ref;

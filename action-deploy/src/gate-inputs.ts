@@ -4,7 +4,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import type { Inputs } from "@phi3-aml/shared/inputs";
-import { DATA_REF } from "@phi3-aml/shared/azureml/data-asset";
+import { DATA_ASSET_REF } from "@phi3-aml/shared/evaluation/azure";
 import { checkPathInput } from "@phi3-aml/shared/paths";
 
 export const GATE_MODES = ["on", "report", "off"] as const;
@@ -48,13 +48,19 @@ export function readGateInputs(i: Inputs): GateInputs {
 }
 
 function evalData(i: Inputs, text: string): EvalData | undefined {
-  // An asset as action-dataset outputs it (ARM id) or as jobs take it (azureml:<name>:<version>, azureml://…).
-  if (DATA_REF.test(text)) return { kind: "asset", ref: text };
+  if (DATA_ASSET_REF.test(text)) return { kind: "asset", ref: text };
+  // action-dataset's validation-data output is the data version's ARM id: the same asset, as azureml:<name>:<version>.
+  const id =
+    /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+\/data\/([^/]+)\/versions\/([^/]+)$/i.exec(
+      text,
+    );
+  if (id && DATA_ASSET_REF.test(`azureml:${id[1]}:${id[2]}`))
+    return { kind: "asset", ref: `azureml:${id[1]}:${id[2]}` };
   if (/^(azureml:|\/subscriptions\/)/i.test(text)) {
     i.problem(
       "eval-data",
       text,
-      "is not a data reference: use azureml:<name>:<version>, the data version's ARM id, or azureml://datastores/<store>/paths/<file>",
+      "is not a data asset reference: use azureml:<name>:<version> or the data version's ARM id (action-dataset's validation-data output)",
     );
     return undefined;
   }

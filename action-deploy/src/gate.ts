@@ -9,7 +9,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readDataAsset, MAX_DATA_BYTES } from "@phi3-aml/shared/azureml/data-asset";
+import { deploymentTargetOf, MAX_DATA_BYTES, readDataAsset } from "@phi3-aml/shared/evaluation/azure";
 import type { Session } from "@phi3-aml/shared/azureml/session";
 import { ActionError } from "@phi3-aml/shared/errors";
 import {
@@ -52,7 +52,7 @@ export interface GateOutcome {
 /** Runs the evaluation, writes the results file and the outputs; never moves traffic itself. */
 export async function runGate(o: GateRun): Promise<GateOutcome> {
   const { examples, dropped } = parseExamples(await readEvalData(o.s, o.gate.data!));
-  const baseline = o.baseline ? await deploymentTarget(o.s, o.endpoint, o.baseline) : undefined;
+  const baseline = o.baseline ? await deploymentTargetOf(o.s, o.endpoint, o.baseline) : undefined;
   o.log.info(
     `Evaluation gate (${o.gate.mode}): ${examples.length} usable example(s), at most ${o.gate.maxExamples} sent to ${o.candidate.name}` +
       (baseline ? ` and ${baseline.name} (production)` : " (no deployment in production: floors or report only)") +
@@ -90,14 +90,6 @@ async function readEvalData(s: Session, data: EvalData): Promise<string> {
   if (size > MAX_DATA_BYTES)
     throw new ActionError(`eval-data ${data.input} is ${size} bytes; at most ${MAX_DATA_BYTES} are read.`);
   return readFileSync(data.path, "utf8");
-}
-
-/** A deployment with the requests it takes at once: max_concurrent_requests_per_instance × instances. */
-async function deploymentTarget(s: Session, endpoint: string, name: string): Promise<DeploymentTarget> {
-  const d = await s.client.onlineDeployments.get(s.ref.resourceGroup, s.ref.workspace, endpoint, name);
-  const perInstance = (d.properties as { requestSettings?: { maxConcurrentRequestsPerInstance?: number } })
-    .requestSettings?.maxConcurrentRequestsPerInstance;
-  return { name, concurrency: (perInstance ?? 1) * (d.sku?.capacity ?? 1) };
 }
 
 /** Retries and the budget in the log (answers are many: only every 50th is logged). */

@@ -38,7 +38,7 @@ describe("the gate's inputs", () => {
 
   it("takes action-dataset's data asset id and azureml: references as assets", () => {
     const id = `${ARM}/data/phi3-chat-validation/versions/3`;
-    expect(read({ "eval-data": id }).gate.data).toEqual({ kind: "asset", ref: id });
+    expect(read({ "eval-data": id }).gate.data).toEqual({ kind: "asset", ref: "azureml:phi3-chat-validation:3" });
     expect(read({ "eval-data": "azureml:phi3-chat-validation:3" }).gate.data).toEqual({
       kind: "asset",
       ref: "azureml:phi3-chat-validation:3",
@@ -65,7 +65,7 @@ describe("the gate's inputs", () => {
     expect(read({ gate: "on" }).problems).toEqual([expect.stringMatching(/^gate: "on" needs eval-data/)]);
     expect(read({ "eval-data": "missing.jsonl" }).problems).toEqual([expect.stringContaining("is not a file")]);
     expect(read({ "eval-data": "azureml:no-version" }).problems).toEqual([
-      expect.stringContaining("is not a data reference"),
+      expect.stringContaining("is not a data asset reference"),
     ]);
   });
 });

@@ -48,7 +48,7 @@ export type Trimmed = { ok: true; messages: ChatMessage[]; trimmedTurns: number 
 
 /**
  * The prompt with its oldest non-system turns left out until it fits `contextTokens − maxNewTokens`; the
- * system turns and the last turn always stay. Not fitting even then: not sent.
+ * system turns and the last turn always stay, and the kept turns start with a user turn. Not fitting even then: not sent.
  */
 export function trimToContext(messages: readonly ChatMessage[], maxNewTokens: number, contextTokens: number): Trimmed {
   const room = contextTokens - maxNewTokens;
@@ -56,11 +56,16 @@ export function trimToContext(messages: readonly ChatMessage[], maxNewTokens: nu
     ms.reduce((s, m) => s + estimateTokensHigh(m.content) + TURN_OVERHEAD, 0);
   const kept = [...messages];
   let trimmedTurns = 0;
+  const oldest = () => kept.findIndex((m, i) => m.role !== "system" && i < kept.length - 1);
   while (cost(kept) > room) {
-    const oldest = kept.findIndex((m, i) => m.role !== "system" && i < kept.length - 1);
-    if (oldest < 0) return { ok: false, reason: "the prompt does not fit the model's context, even trimmed" };
-    kept.splice(oldest, 1);
+    if (oldest() < 0) return { ok: false, reason: "the prompt does not fit the model's context, even trimmed" };
+    kept.splice(oldest(), 1);
     trimmedTurns++;
+    // The conversation then starts with a user turn again: an answer without its question goes too.
+    while (oldest() >= 0 && kept[oldest()]!.role === "assistant") {
+      kept.splice(oldest(), 1);
+      trimmedTurns++;
+    }
   }
   return { ok: true, messages: kept, trimmedTurns };
 }
