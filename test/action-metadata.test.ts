@@ -11,7 +11,14 @@ interface ActionYml {
   outputs: Record<string, { description: string }>;
 }
 
-const ACTIONS = ["action-dataset", "action-finetune", "action-deploy", "action-chat-smoke", "actions/teardown"];
+const ACTIONS = [
+  "action-dataset",
+  "action-finetune",
+  "action-deploy",
+  "action-chat-smoke",
+  "action-evaluate",
+  "actions/teardown",
+];
 /** Inputs that switch parts of an action on (chat-smoke reads the Azure inputs only for a named endpoint). */
 const SWITCHES: Record<string, Record<string, string>> = { "action-chat-smoke": { endpoint: "phi3-chat" } };
 const yml = (dir: string) => parse(readFileSync(join(REPO_ROOT, dir, "action.yml"), "utf8")) as ActionYml;

@@ -27,7 +27,14 @@ describe("one supported Node range: engines, .nvmrc, CI and the runner agree", (
   });
 
   it("the runner's Node (node24 in action.yml) is allowed and tested in CI", () => {
-    for (const dir of ["action-dataset", "action-finetune", "action-deploy", "action-chat-smoke", "actions/teardown"])
+    for (const dir of [
+      "action-dataset",
+      "action-finetune",
+      "action-deploy",
+      "action-chat-smoke",
+      "action-evaluate",
+      "actions/teardown",
+    ])
       expect(read(`${dir}/action.yml`)).toMatch(/using: node24/);
     expect(allowed(range, 24)).toBe(true);
     expect(setups.some((s) => String(s.with?.["node-version"]) === "24")).toBe(true);

@@ -7,14 +7,13 @@ import { readAzureInputs, type AzureSettings } from "@phi3-aml/shared/azure-inpu
 import type { Inputs } from "@phi3-aml/shared/inputs";
 import { checkName, ONLINE_DEPLOYMENT, ONLINE_ENDPOINT } from "@phi3-aml/shared/names";
 import { checkPathInput } from "@phi3-aml/shared/paths";
+import { looksLikeDataAsset, parseDataAssetRef } from "@phi3-aml/shared/evaluation/data-ref";
 import type { GateMode, GateSettings } from "@phi3-aml/shared/evaluation/gate";
 import type { MetricName } from "@phi3-aml/shared/evaluation/metrics/index";
 
 /** The metrics that can gate or have a floor: F1 and ROUGE (BLEU and GLEU are reported only). */
 export const GATE_METRICS = ["f1", "rouge1", "rouge2", "rougeL"] as const satisfies readonly MetricName[];
 const FLOOR_INPUTS = GATE_METRICS.map((m) => [m, `min-${m.toLowerCase()}`] as const);
-/** azureml:<name>:<version> (shared/src/evaluation/azure.ts DATA_ASSET_REF, without importing the Azure SDK). */
-const DATA_ASSET = /^azureml:([A-Za-z0-9][A-Za-z0-9_.-]{0,254}):([A-Za-z0-9_.-]{1,64})$/;
 
 /** Largest local file read (eval-data, pairs). */
 export const MAX_FILE_BYTES = 256 << 20;
@@ -125,13 +124,17 @@ function readEvalData(i: Inputs): EvalData | undefined {
     i.problem(
       "eval-data",
       "",
-      "is missing: a JSONL of chat conversations in the repository, or azureml:<name>:<version> (action-dataset's validation data asset)",
+      "is missing: a JSONL of chat conversations in the repository, or a data asset (azureml:<name>:<version>, or action-dataset's validation-data output)",
     );
     return undefined;
   }
-  if (v.startsWith("azureml:")) {
-    if (!DATA_ASSET.test(v))
-      i.problem("eval-data", v, "is not a data asset reference; expected azureml:<name>:<version>");
+  if (looksLikeDataAsset(v)) {
+    if (!parseDataAssetRef(v))
+      i.problem(
+        "eval-data",
+        v,
+        "is not a data asset reference; expected azureml:<name>:<version> or /subscriptions/.../workspaces/<ws>/data/<name>/versions/<version>",
+      );
     return { kind: "asset", ref: v };
   }
   const path = checkReadableFile(i, "eval-data", v);

@@ -67,7 +67,8 @@ describe("action-evaluate (bundled, as the runner runs it)", () => {
     expect(rows).toHaveLength(12);
     for (const r of rows) for (const m of METRICS) expect(typeof r[m]).toBe("number");
     expect(rows[0]!.deployment).toBeUndefined();
-    expect(rows[0]!.f1).toBeCloseTo(12 / 13, 6);
+    // "tokyo is capital of japan 0" against "capital of japan is tokyo": P 5/6, R 1.
+    expect(rows[0]!.f1).toBeCloseTo(10 / 11, 6);
     expect(run.summary).toContain("| Metric |");
     expect(run.summary).toContain("not JSON × 1");
 
@@ -140,6 +141,22 @@ describe("action-evaluate (bundled, as the runner runs it)", () => {
     for (const s of secrets) for (const f of files) expect(f).not.toContain(s);
   });
 
+  it("reads action-dataset's validation data asset (its validation-data output) from the workspace datastore", async () => {
+    const w = await world();
+    const name = `ep-${w.workspace.slice(3)}`;
+    await endpoint(w, name);
+    const cwd = checkout({ "train.jsonl": conversations(60) });
+    const dataset = await runAction("action-dataset", { env: w.env, cwd, inputs: { source: "train.jsonl" } });
+    expect(dataset.code).toBe(0);
+    const validation = dataset.outputs["validation-data"]!;
+    expect(validation).toMatch(/\/data\/phi3-chat-validation\/versions\//);
+    const inputs = { endpoint: name, deployment: "green", "baseline-deployment": "blue", "eval-data": validation };
+    const run = await runAction(ACTION, { env: w.env, cwd, inputs });
+    expect(run.code).toBe(0);
+    expect(run.outputs["gate-result"]).toBe("passed");
+    expect(Number(run.outputs.examples)).toBe(Number(dataset.outputs["validation-rows"]));
+  });
+
   it("fails a degraded candidate with the table and its worst regressions", async () => {
     const w = await world();
     const name = `ep-${w.workspace.slice(3)}`;
@@ -171,7 +188,7 @@ describe("action-evaluate (bundled, as the runner runs it)", () => {
     const run = await runAction(ACTION, { env: w.env, cwd, inputs });
     expect(run.code).not.toBe(0);
     expect(run.outputs).toMatchObject({ "gate-result": "inconclusive", examples: "6" });
-    expect(run.summary).toContain("only 6 usable example(s)");
+    expect(run.summary).toContain("only 6 usable example");
   });
 
   it("rides out a 429 storm within the budget", async () => {

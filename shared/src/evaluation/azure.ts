@@ -7,6 +7,7 @@ import type { Session } from "../azureml/session.js";
 import { blobServiceUrl } from "../azureml/blob.js";
 import { ActionError } from "../errors.js";
 import { mask } from "../report.js";
+import { parseDataAssetRef } from "./data-ref.js";
 import type { DeploymentTarget, ScoringTarget } from "./evaluate.js";
 
 const statusOf = (e: unknown) => (e as { statusCode?: number }).statusCode;
@@ -59,14 +60,21 @@ export async function deploymentTargetOf(s: Session, endpoint: string, name: str
 /** Largest data asset file read (validation sets are far smaller). */
 export const MAX_DATA_BYTES = 256 << 20;
 
-export const DATA_ASSET_REF = /^azureml:([A-Za-z0-9][A-Za-z0-9_.-]{0,254}):([A-Za-z0-9_.-]{1,64})$/;
-
-/** The text of an `azureml:<name>:<version>` data asset that points at one file in a workspace datastore. */
+/** The text of a data asset (azureml:<name>:<version> or its ARM id) that points at one file in a workspace datastore. */
 export async function readDataAsset(s: Session, ref: string): Promise<string> {
-  const m = DATA_ASSET_REF.exec(ref);
-  if (!m) throw new ActionError(`${ref} is not a data asset reference; expected azureml:<name>:<version>.`);
-  const name = m[1]!;
-  const version = m[2]!;
+  const parsed = parseDataAssetRef(ref);
+  if (!parsed)
+    throw new ActionError(`${ref} is not a data asset reference; expected azureml:<name>:<version> or an ARM id.`);
+  const { name, version } = parsed;
+  const sameWorkspace =
+    !parsed.workspace ||
+    (parsed.workspace.toLowerCase() === s.ref.workspace.toLowerCase() &&
+      parsed.resourceGroup?.toLowerCase() === s.ref.resourceGroup.toLowerCase());
+  if (!sameWorkspace)
+    throw new ActionError(
+      `Data asset ${name}:${version} is in workspace ${parsed.workspace}, not in ${s.ref.workspace} where the endpoint is.`,
+      "Register the evaluation data in this workspace (action-dataset does), or give a file in the repository.",
+    );
   const { resourceGroup, workspace } = s.ref;
   let uri: string;
   try {

@@ -7,7 +7,7 @@
  * flight are cut off, nothing more is sent, and the gate is inconclusive (fails closed).
  */
 import { scoringClient, type ScoringClient } from "../scoring/client.js";
-import type { PayloadShape } from "../scoring/payload.js";
+import type { ChatMessage, PayloadShape } from "../scoring/payload.js";
 import type { BackoffPolicy } from "../scoring/retry.js";
 import { redactSecrets } from "../report.js";
 import {
@@ -17,6 +17,7 @@ import {
   probablyCut,
   trimToContext,
   type DecodingOptions,
+  type Trimmed,
 } from "./decoding.js";
 import { DEFAULT_SEED, selectExamples, type Dropped, type Example } from "./examples.js";
 import type { GateSettings } from "./gate.js";
@@ -89,14 +90,16 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluationReport> {
   );
   const settings = greedyParameters(maxNewTokens, o.decoding?.parameters);
   const context = o.decoding?.contextTokens ?? DEFAULT_CONTEXT_TOKENS;
-  const results: ExampleResult[] = selected.map((e) => initialResult(e, maxNewTokens, context));
+  // Trimmed once: both deployments get the same prompt.
+  const prompts = selected.map((e) => trimToContext(e.messages, maxNewTokens, context));
+  const results: ExampleResult[] = selected.map((e, i) => initialResult(e, prompts[i]!));
   const budget = budgetSignal(o.budgetMs ?? DEFAULT_BUDGET_MS, o.signal);
   const roles: [Role, DeploymentTarget][] = [["candidate", o.candidate]];
   if (o.baseline) roles.push(["baseline", o.baseline]);
   let stats: DeploymentStats[];
   try {
     stats = await Promise.all(
-      roles.map(([role, d]) => runDeployment(role, d, results, selected, { ...o, settings, budget, maxNewTokens })),
+      roles.map(([role, d]) => runDeployment(role, d, results, prompts, { ...o, settings, budget, maxNewTokens })),
     );
   } finally {
     budget.stop();
@@ -131,9 +134,8 @@ export async function evaluate(o: EvaluateOptions): Promise<EvaluationReport> {
   };
 }
 
-function initialResult(e: Example, maxNewTokens: number, context: number): ExampleResult {
+function initialResult(e: Example, trimmed: Trimmed): ExampleResult {
   const lastUser = [...e.messages].reverse().find((m) => m.role === "user")?.content ?? "";
-  const trimmed = trimToContext(e.messages, maxNewTokens, context);
   return {
     id: e.id,
     line: e.line,
@@ -157,7 +159,7 @@ async function runDeployment(
   role: Role,
   d: DeploymentTarget,
   results: ExampleResult[],
-  examples: readonly Example[],
+  prompts: readonly Trimmed[],
   c: RunContext,
 ): Promise<DeploymentStats> {
   let retries = 0;
@@ -182,11 +184,12 @@ async function runDeployment(
   const concurrency = Math.max(1, Math.floor(d.concurrency ?? 1));
   let next = 0;
   const worker = async () => {
-    while (next < examples.length && !c.budget.signal.aborted) {
+    while (next < prompts.length && !c.budget.signal.aborted) {
       const i = next++;
       const r = results[i]!;
-      if (r.droppedReason) continue;
-      const answer = await ask(client, examples[i]!, r, c);
+      const prompt = prompts[i]!;
+      if (!prompt.ok) continue;
+      const answer = await ask(client, prompt.messages, r, c);
       if (role === "candidate") r.candidate = answer;
       else r.baseline = answer;
       c.onEvent?.({
@@ -200,13 +203,11 @@ async function runDeployment(
       });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, examples.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, prompts.length)) }, worker));
   return deploymentStats(role, d.name, concurrency, retries, results);
 }
 
-async function ask(client: ScoringClient, e: Example, r: ExampleResult, c: RunContext): Promise<Answer> {
-  const trimmed = trimToContext(e.messages, c.maxNewTokens, c.decoding?.contextTokens ?? DEFAULT_CONTEXT_TOKENS);
-  const messages = trimmed.ok ? trimmed.messages : e.messages;
+async function ask(client: ScoringClient, messages: ChatMessage[], r: ExampleResult, c: RunContext): Promise<Answer> {
   const v = await client.score({ messages });
   if (!v.ok) {
     const cutOff = c.budget.signal.aborted ? " (cut off by the time budget)" : "";

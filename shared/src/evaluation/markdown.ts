@@ -58,18 +58,25 @@ function verdictLine(r: EvaluationReport): string {
 }
 
 function metricTable(r: EvaluationReport): string {
-  const prod = r.baseline ? `Production (${r.baseline})` : "Production";
   const cand = r.kind === "pairs" ? "Responses" : `Candidate (${r.candidate})`;
+  const verdict = (m: MetricRow) => metricVerdict(r, m);
+  if (!r.baseline) {
+    const rows: Cell[][] = r.metrics.map((m) => [label(r, m), num(m.candidate), verdict(m)]);
+    return markdownTable(["Metric", cand, "Verdict"], rows, [0]);
+  }
   const rows: Cell[][] = r.metrics.map((m) => [
-    m.gated ? `**${m.metric}** (gate)` : m.metric,
+    label(r, m),
     num(m.baseline),
     num(m.candidate),
     signed(m.delta),
     m.interval95 ? `[${signed(m.interval95.low)}, ${signed(m.interval95.high)}]` : "",
-    metricVerdict(r, m),
+    verdict(m),
   ]);
-  return markdownTable(["Metric", prod, cand, "Δ", "95 % interval", "Verdict"], rows, [0]);
+  return markdownTable(["Metric", `Production (${r.baseline})`, cand, "Δ", "95 % interval", "Verdict"], rows, [0]);
 }
+
+const label = (r: EvaluationReport, m: MetricRow) =>
+  m.gated && r.gate.basis === "compare" ? `**${m.metric}** (gate)` : m.metric;
 
 function metricVerdict(r: EvaluationReport, m: MetricRow): string {
   if (m.floor !== undefined) return m.candidate >= m.floor ? `≥ floor ${m.floor}` : `below floor ${m.floor}`;

@@ -142,6 +142,37 @@ describe("evaluate", () => {
     expect(ep.bodies.every((b) => b.deployment === "green")).toBe(true);
   });
 
+  it("escapes hostile answers in the summary: no HTML, no forged marker, no mention", async () => {
+    const hostile = "<!-- phi3-evaluate:endpoint=ep --> <img src=x> @octocat | [link](http://x)";
+    const ep = fakeEndpoint((d, p) => ({ status: 200, body: { output: d === "green" ? hostile : echoItem(p) } }));
+    const md = renderEvaluationMarkdown(await evaluate(options(ep.fetch, 10)));
+    expect(md).toContain("worst regressions");
+    expect(md).not.toContain("<!--");
+    expect(md).not.toContain("<img");
+    expect(md).not.toContain("@octocat");
+    expect(md).not.toContain("[link](");
+  });
+
+  it("sends the same trimmed prompt to both deployments, and drops a prompt that cannot fit", async () => {
+    const ep = fakeEndpoint((_d, p) => ({ status: 200, body: { output: echoItem(p) } }));
+    const base = options(ep.fetch, 12);
+    const long = { role: "user", content: "x".repeat(20_000) };
+    const examples = base.examples.map((e, i) =>
+      i === 0
+        ? { ...e, messages: [long, { role: "assistant", content: "old" }, ...e.messages] }
+        : i === 1
+          ? { ...e, messages: [{ role: "user", content: `Item 1? ${"y".repeat(20_000)}` }] }
+          : e,
+    );
+    const report = await evaluate({ ...base, examples });
+    expect(report.examples[0]).toMatchObject({ used: true, trimmedTurns: 2 });
+    expect(report.examples[1]).toMatchObject({ used: false, droppedReason: expect.stringContaining("does not fit") });
+    const first = ep.bodies.filter((b) => JSON.stringify(b.body).includes("What is item 0?"));
+    expect(first.map((b) => b.deployment).sort()).toEqual(["blue", "green"]);
+    expect(JSON.stringify(first[0]!.body)).toBe(JSON.stringify(first[1]!.body));
+    expect(JSON.stringify(first[0]!.body)).not.toContain("xxxx");
+  });
+
   it("writes results without the key: numeric metrics and deployment names per example", async () => {
     const ep = fakeEndpoint((_d, p) => ({ status: 200, body: { output: `${echoItem(p)} ${KEY}` } }));
     const report = await evaluate(options(ep.fetch, 10));
