@@ -4,7 +4,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import type { Inputs } from "@phi3-aml/shared/inputs";
-import { DATA_ASSET_REF } from "@phi3-aml/shared/evaluation/azure";
+import { looksLikeDataAsset, parseDataAssetRef } from "@phi3-aml/shared/evaluation/data-ref";
 import { checkPathInput } from "@phi3-aml/shared/paths";
 
 export const GATE_MODES = ["on", "report", "off"] as const;
@@ -48,15 +48,9 @@ export function readGateInputs(i: Inputs): GateInputs {
 }
 
 function evalData(i: Inputs, text: string): EvalData | undefined {
-  if (DATA_ASSET_REF.test(text)) return { kind: "asset", ref: text };
-  // action-dataset's validation-data output is the data version's ARM id: the same asset, as azureml:<name>:<version>.
-  const id =
-    /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+\/data\/([^/]+)\/versions\/([^/]+)$/i.exec(
-      text,
-    );
-  if (id && DATA_ASSET_REF.test(`azureml:${id[1]}:${id[2]}`))
-    return { kind: "asset", ref: `azureml:${id[1]}:${id[2]}` };
-  if (/^(azureml:|\/subscriptions\/)/i.test(text)) {
+  // azureml:<name>:<version>, or the data version's ARM id (action-dataset's validation-data output).
+  if (parseDataAssetRef(text)) return { kind: "asset", ref: text };
+  if (looksLikeDataAsset(text)) {
     i.problem(
       "eval-data",
       text,

@@ -38,7 +38,7 @@ describe("the gate's inputs", () => {
 
   it("takes action-dataset's data asset id and azureml: references as assets", () => {
     const id = `${ARM}/data/phi3-chat-validation/versions/3`;
-    expect(read({ "eval-data": id }).gate.data).toEqual({ kind: "asset", ref: "azureml:phi3-chat-validation:3" });
+    expect(read({ "eval-data": id }).gate.data).toEqual({ kind: "asset", ref: id });
     expect(read({ "eval-data": "azureml:phi3-chat-validation:3" }).gate.data).toEqual({
       kind: "asset",
       ref: "azureml:phi3-chat-validation:3",
