@@ -108,7 +108,7 @@ function decide(
   const ok = lb >= -s.tolerance;
   return {
     decision: ok ? "passed" : "failed",
-    reason: `the 95 % lower bound of Δ ${s.metric} is ${fmt(lb)}, ${ok ? "≥" : "<"} −${s.tolerance} (the tolerance)`,
+    reason: `the 95 % lower bound of Δ ${s.metric} is ${fmt(lb)}, ${ok ? "≥" : "<"} -${s.tolerance} (the tolerance)`,
   };
 }
 

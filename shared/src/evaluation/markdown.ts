@@ -45,7 +45,7 @@ function verdictLine(r: EvaluationReport): string {
   const g = r.gate;
   const basis =
     g.basis === "compare"
-      ? `Gate on ${code(g.metric)}, tolerance ${g.tolerance}: pass when the one-sided 95 % lower bound of the mean Δ (candidate − production) is at least −${g.tolerance}.`
+      ? `Gate on ${code(g.metric)}, tolerance ${g.tolerance}: pass when the one-sided 95 % lower bound of the mean Δ (candidate − production) is at least -${g.tolerance}.`
       : g.basis === "floors"
         ? "No baseline: the candidate's means are checked against the floors given."
         : "No baseline and no floors: report only.";
@@ -53,7 +53,7 @@ function verdictLine(r: EvaluationReport): string {
     g.mode !== "on" && g.decision !== "report-only" ? ` (gate: ${g.mode}; the gate would have said ${g.decision})` : "";
   const p = r.metrics.find((m) => m.gated)?.wilcoxonP;
   const wilcoxon =
-    p !== undefined ? ` Wilcoxon signed-rank p = ${p.toPrecision(3)} (H1: Δ above −${g.tolerance}).` : "";
+    p !== undefined ? ` Wilcoxon signed-rank p = ${p.toPrecision(3)} (H1: Δ above -${g.tolerance}).` : "";
   return `${basis} **${g.result}**: ${escapeInline(g.reason)}${mode}.${wilcoxon}`;
 }
 
