@@ -3,6 +3,7 @@ import type { Inputs } from "@phi3-aml/shared/inputs";
 import { ASSET, checkName, JOB, ONLINE_DEPLOYMENT, ONLINE_ENDPOINT } from "@phi3-aml/shared/names";
 import { parseIdentity, parseWorkspaceRef, type EndpointIdentity, type WorkspaceRef } from "./identity.js";
 import { readProbe, type Probe } from "./probes.js";
+import { readGateInputs, type GateInputs } from "./gate-inputs.js";
 
 /** `instance-type: auto`: the cheapest size that fits the base model, the region and the quota. */
 const AUTO = "auto";
@@ -32,6 +33,8 @@ export interface DeployInputs {
   promptflowWorkspace?: WorkspaceRef;
   /** The connection is shared with the workspace's users (isSharedToAll). */
   promptflowShared: boolean;
+  /** The evaluation gate between the smoke prompt and the traffic move (gate-inputs.ts). */
+  gate: GateInputs;
   azure: AzureSettings;
 }
 
@@ -89,6 +92,7 @@ export function readInputs(i: Inputs): DeployInputs {
     smokePrompt: i.string("smoke-prompt"),
     ttlHours: i.float("ttl-hours", { min: 0, exclusiveMin: true, max: 24 * 365 }),
     ...readPromptflow(i),
+    gate: readGateInputs(i),
     azure: readAzureInputs(i),
   };
 }

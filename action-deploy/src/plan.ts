@@ -36,12 +36,16 @@ export interface PlanInput {
   smoke: boolean;
   /** GITHUB_REPOSITORY: whose resources are ours (shared/src/ownership.ts). */
   repository?: string;
+  /** The evaluation gate runs after the smoke prompt, before traffic moves (gate.ts). */
+  gate?: boolean;
 }
 
 export type Step =
   | { kind: "create-endpoint"; endpoint: string }
   | { kind: "create-deployment"; deployment: string }
   | { kind: "smoke"; deployment: string }
+  /** Evaluate the new deployment against the one serving the most traffic (none on a first deploy). */
+  | { kind: "gate"; deployment: string; baseline?: string }
   | { kind: "set-traffic"; traffic: Traffic }
   | { kind: "delete-deployment"; deployment: string };
 
@@ -290,12 +294,22 @@ function foreignTraffic(i: PlanInput, before: Traffic, after: Traffic): string[]
 
 function stepsOf(
   i: PlanInput,
-  o: { name: string; create: boolean; exists: boolean; before: Traffic; after: Traffic; deleteAfter: string[] },
+  o: {
+    name: string;
+    create: boolean;
+    exists: boolean;
+    before: Traffic;
+    after: Traffic;
+    deleteAfter: string[];
+    previous?: string;
+  },
 ): Step[] {
   const steps: Step[] = [];
   if (!o.exists) steps.push({ kind: "create-endpoint", endpoint: i.endpointName });
   if (o.create) steps.push({ kind: "create-deployment", deployment: o.name });
   if (i.smoke) steps.push({ kind: "smoke", deployment: o.name });
+  if (i.gate)
+    steps.push({ kind: "gate", deployment: o.name, baseline: o.previous === o.name ? undefined : o.previous });
   if (!sameTraffic(o.before, o.after, o.name)) steps.push({ kind: "set-traffic", traffic: o.after });
   for (const d of o.deleteAfter) steps.push({ kind: "delete-deployment", deployment: d });
   return steps;

@@ -22,6 +22,7 @@ import { authModeProblem } from "./auth-mode.js";
 import { armCancel, markFinished, rememberDeployment, rememberEndpoint, type Cancel } from "./cancel.js";
 import type { Created } from "./cleanup.js";
 import { afterFailure, type AfterFailure } from "./rollback.js";
+import { gateError, runGate, type GateOutcome } from "./gate.js";
 import { deploySummary, type DeploySummaryInput } from "./summary.js";
 import type { Region } from "./instance-type.js";
 
@@ -133,6 +134,7 @@ function planFor(
     keepPrevious: inputs.keepPrevious,
     smoke: Boolean(inputs.smokePrompt),
     repository: thisRepository(),
+    gate: inputs.gate.mode !== "off",
   });
 }
 
@@ -193,6 +195,7 @@ class Rollout {
   cancel: Cancel = { check: () => undefined, cancelled: false };
   private trafficNow: Traffic;
   private smoke: DeploySummaryInput["smoke"];
+  private gated?: GateOutcome;
   private key?: string;
 
   constructor(
@@ -222,6 +225,7 @@ class Rollout {
     if (step.kind === "create-endpoint") await this.createEndpoint();
     else if (step.kind === "create-deployment") await this.createDeployment(step.deployment);
     else if (step.kind === "smoke") await this.smokeTest(step.deployment);
+    else if (step.kind === "gate") await this.gate(step.deployment, step.baseline);
     else if (step.kind === "set-traffic") await this.setTraffic(step.traffic);
     else await this.deletePrevious(step.deployment);
   }
@@ -262,6 +266,16 @@ class Rollout {
     );
     if (this.smoke.error)
       throw new ActionError(`The smoke prompt to deployment ${deployment} failed: ${this.smoke.error}`);
+  }
+
+  /** The evaluation gate (gate.ts): a blocking result fails the rollout before traffic moves. */
+  private async gate(deployment: string, baseline?: string): Promise<void> {
+    const scoringUri = (await getEndpoint(this.s, this.d.endpointName))!.properties!.scoringUri!;
+    const candidate = { name: deployment, concurrency: this.inputs.maxConcurrentRequests * this.inputs.instanceCount };
+    const o = { s: this.s, gate: this.inputs.gate, endpoint: this.d.endpointName, candidate, baseline, log: this.log };
+    const key = await this.getKey();
+    this.gated = await this.timed("evaluation gate", () => runGate({ ...o, scoringUri, key }));
+    if (this.gated.blocks) throw gateError(deployment, this.gated);
   }
 
   /**
@@ -448,6 +462,7 @@ class Rollout {
       leftBehind: this.after?.leftBehind,
       timings: this.timings,
       smoke: this.smoke,
+      gate: this.gated?.markdown,
       promptflowConnection: this.d.connection
         ? `${this.d.connection.name} in ${describeTarget(this.d.connection)}${this.d.connection.shared ? ", shared with its users" : ""}`
         : undefined,

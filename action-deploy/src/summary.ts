@@ -54,6 +54,8 @@ export interface DeploySummaryInput {
   running: ReadonlyArray<{ name: string; instanceType: string; instanceCount: number }>;
   timings: ReadonlyArray<{ step: string; ms: number }>;
   smoke?: { prompt: string; answer?: string; ms?: number; error?: string };
+  /** The evaluation gate's Markdown (shared/evaluation renderEvaluationMarkdown, keys removed), when it ran. */
+  gate?: string;
   promptflowConnection?: string;
   notes?: readonly string[];
   /** What a failed run could not remove, with the command that removes it (rollback.ts). */
@@ -282,6 +284,7 @@ export function deploySummary(s: DeploySummaryInput): string {
     ...trafficLines(s),
     ...leftBehindLines(s),
     ...smokeLines(s),
+    ...(s.gate ? [s.gate, ""] : []),
     ...timingLines(s),
     ...costLines(s),
   ];

@@ -5,7 +5,9 @@
 //   size: each bundle, main (dist/*.js) and post (dist/post/*.js) apart (goal: its .js under 2 MB).
 //   dataset: the dataset step's MB/s and peak RSS on 500 MiB of generated JSONL, next to a baseline
 //            that only reads and parses it (dataset.ts).
-// `npm run bench -- startup` or `npm run bench -- dataset` runs one of the two.
+//   evaluation: 200 held-out examples to two emulator deployments, next to the floor their concurrency sets
+//            (examples × mean latency ÷ concurrency; goal: within 1.25×; evaluation.ts).
+// `npm run bench -- startup`, `-- dataset` or `-- evaluation` runs one of them.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 // @ts-expect-error: a plain .mjs helper shared with the build script
@@ -19,12 +21,16 @@ const GOAL_RATIO = 2;
 const GOAL_BYTES = 2 * 1024 * 1024;
 
 const only = process.argv[2];
-if (only !== undefined && only !== "startup" && only !== "dataset")
-  throw new Error(`unknown benchmark "${only}": startup or dataset`);
-if (only !== "dataset") await startupAndSize();
-if (only !== "startup") {
+if (only !== undefined && only !== "startup" && only !== "dataset" && only !== "evaluation")
+  throw new Error(`unknown benchmark "${only}": startup, dataset or evaluation`);
+if (only === undefined || only === "startup") await startupAndSize();
+if (only === undefined || only === "dataset") {
   if (only === undefined) console.log("");
   await datasetBench();
+}
+if (only === undefined || only === "evaluation") {
+  const { evaluationBench } = await import("./evaluation.js");
+  console.log(`${only === undefined ? "\n" : ""}${await evaluationBench()}`);
 }
 
 /**

@@ -113,3 +113,74 @@ export function createContainer(blobUrl: string, container: string, token: strin
     req.end();
   });
 }
+
+/** Reads a blob's text with an OAuth token for storage: undefined when it is missing or larger than maxBytes. */
+export function readBlob(
+  blobUrl: string,
+  ref: { container: string; path: string },
+  token: string,
+  ca: string,
+  maxBytes: number,
+): Promise<string | undefined> {
+  const path = ref.path.split("/").map(encodeURIComponent).join("/");
+  const url = new URL(`${blobUrl}/${encodeURIComponent(ref.container)}/${path}`);
+  return new Promise((resolve) => {
+    const req = request(
+      url,
+      { method: "GET", ca, headers: { authorization: `Bearer ${token}`, "x-ms-version": "2021-12-02" } },
+      (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          return resolve(undefined);
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (c: Buffer) => {
+          size += c.length;
+          if (size > maxBytes) return void req.destroy();
+          chunks.push(c);
+        });
+        res.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+        res.on("error", () => resolve(undefined));
+      },
+    );
+    req.on("error", () => resolve(undefined));
+    req.on("close", () => resolve(undefined));
+    req.end();
+  });
+}
+
+/** Writes a block blob (as action-dataset's upload does), with an OAuth token for storage. */
+export function writeBlob(
+  blobUrl: string,
+  ref: { container: string; path: string },
+  text: string,
+  token: string,
+  ca: string,
+): Promise<void> {
+  const path = ref.path.split("/").map(encodeURIComponent).join("/");
+  const url = new URL(`${blobUrl}/${encodeURIComponent(ref.container)}/${path}`);
+  const body = Buffer.from(text, "utf8");
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: "PUT",
+        ca,
+        headers: {
+          authorization: `Bearer ${token}`,
+          "x-ms-version": "2021-12-02",
+          "x-ms-blob-type": "BlockBlob",
+          "content-length": String(body.length),
+        },
+      },
+      (res) => {
+        res.resume();
+        if (res.statusCode === 201) resolve();
+        else reject(new Error(`Azurite answered ${res.statusCode} writing ${ref.container}/${ref.path}`));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}

@@ -7,7 +7,7 @@ import type { WorkspaceSeed } from "./arm/workspaces.js";
 import { wsId, type Quota } from "./arm/context.js";
 import { DEFAULTS } from "./defaults.js";
 import { seedEndpoint, type DeploymentFailure, type EndpointSeed } from "./arm/endpoints.js";
-import type { ScoringRule } from "./scoring.js";
+import type { ScoringDegradation, ScoringRule } from "./scoring.js";
 
 type Routes = (r: Router, emu: Emulator) => void;
 const ok = (body: unknown = { ok: true }) => ({ status: 200, body });
@@ -183,6 +183,24 @@ const endpointRoutes: Routes = (r, emu) => {
     emu.scoring.rules.push({ ...req.json<ScoringRule>(), hits: 0 });
     return ok();
   });
+  // Spoil one deployment's answers (truncate: a quarter of the words; shuffle: another prompt's answer), so a
+  // test can make a candidate worse than production; DELETE restores every deployment.
+  r.on("POST", /^\/scoring\/degrade$/, (req) => {
+    const b = req.json<Partial<ScoringDegradation>>() ?? {};
+    if (!b.deployment || (b.mode !== "truncate" && b.mode !== "shuffle"))
+      return { status: 400, body: { error: 'Give {"deployment": "<name>", "mode": "truncate" | "shuffle"}.' } };
+    emu.scoring.degradations.push({
+      workspace: b.workspace,
+      endpoint: b.endpoint,
+      deployment: b.deployment,
+      mode: b.mode,
+    });
+    return ok();
+  });
+  r.on("DELETE", /^\/scoring\/degrade$/, () => {
+    emu.scoring.degradations.length = 0;
+    return ok();
+  });
   r.on("GET", /^\/scoring\/requests$/, (req) => {
     const endpoint = req.url.searchParams.get("endpoint");
     return ok(emu.scoring.requests.filter((x) => !endpoint || x.endpoint === endpoint));
@@ -199,7 +217,11 @@ const jobRoutes: Routes = (r, emu) => {
     });
     return ok();
   });
-  r.on("POST", /^\/jobs$/, (req) => ok({ id: seedJob(emu, req.json<SeededJob>()) }));
+  r.on("POST", /^\/jobs$/, async (req) => {
+    const b = req.json<SeededJob>();
+    const trainUri = b.trainData === undefined ? undefined : await seedTrainingData(emu, b, b.trainData);
+    return ok({ id: seedJob(emu, b, trainUri) });
+  });
 };
 
 interface SeededJob {
@@ -207,10 +229,29 @@ interface SeededJob {
   name: string;
   status?: "Completed" | "Failed" | "Running";
   outputs?: Record<string, unknown>;
+  /** The job's training data (JSONL), uploaded to the workspace's blob store and registered as <name>-train:1. */
+  trainData?: string;
+}
+
+/** Uploads a job's training data and registers it as a data asset, as action-dataset does; returns its azureml: id. */
+async function seedTrainingData(emu: Emulator, b: SeededJob, jsonl: string): Promise<string> {
+  const ws = defaultWs(b.workspace);
+  const store = emu.arm.store.get(`${ws}/datastores/workspaceblobstore`);
+  if (!emu.putBlob || !store) throw new Error("trainData needs Azurite and the workspace's blob store.");
+  const path = `training/${b.name}/train.jsonl`;
+  await emu.putBlob({ container: String(store.properties.containerName), path }, jsonl);
+  const asset = `${b.name}-train`;
+  emu.arm.store.put({
+    id: `${ws}/data/${asset}/versions/1`,
+    name: "1",
+    type: "Microsoft.MachineLearningServices/workspaces/data/versions",
+    properties: { dataType: "uri_file", dataUri: `azureml://datastores/workspaceblobstore/paths/${path}` },
+  });
+  return `azureml:${asset}:1`;
 }
 
 /** A fine-tune job as an earlier run left it (default: Completed, with its trained_model output). */
-function seedJob(emu: Emulator, b: SeededJob): string {
+function seedJob(emu: Emulator, b: SeededJob, trainUri = "azureml:phi3-chat-train:1"): string {
   const id = `${defaultWs(b.workspace)}/jobs/${b.name}`;
   const status = b.status ?? "Completed";
   emu.arm.store.put({
@@ -221,7 +262,7 @@ function seedJob(emu: Emulator, b: SeededJob): string {
       jobType: "Pipeline",
       status,
       experimentName: "phi3-finetune",
-      inputs: { train_file_path: { jobInputType: "uri_file", uri: "azureml:phi3-chat-train:1" } },
+      inputs: { train_file_path: { jobInputType: "uri_file", uri: trainUri } },
       jobs: {
         finetune: {
           type: "pipeline",

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Arm } from "./arm/index.js";
 import { seedWorkspace } from "./arm/workspaces.js";
-import { createContainer, startAzurite, type Azurite } from "./azurite.js";
+import { createContainer, readBlob, startAzurite, writeBlob, type Azurite } from "./azurite.js";
 import { checkExchanges } from "./contract/report.js";
 import { controlRouter } from "./control.js";
 import { DEFAULTS } from "./defaults.js";
@@ -44,6 +44,7 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<Emulator> 
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), "phi3-emulator-"));
   const s = await startServices(await createTls(dir), o);
   const storage = o.azurite === false ? undefined : await startStorage(s, o);
+  if (storage) s.scoring.blobs = (ref, maxBytes) => readWithToken(s, storage.blobUrl, ref, maxBytes);
   seedIdentities(s);
   const env = environment(s, storage?.blobUrl);
   const emu = assemble(s, env, storage, async () => {
@@ -153,6 +154,9 @@ function assemble(
     ...{ env, tls, oidc, entra, arm, hub, scoring, github, faults, exchanges, azurite },
     controlUrl: "",
     addWorkspace: (seed) => addWorkspace(s, azurite, seed),
+    putBlob: azurite
+      ? async (ref, text) => writeBlob(azurite.blobUrl, ref, text, await storageToken(s), tls.ca)
+      : undefined,
     contractReport: (path = "") => checkExchanges(armExchanges(exchanges, path)),
     async stop() {
       await Promise.all(s.servers.map((x) => x.close()));
@@ -160,6 +164,28 @@ function assemble(
       await cleanup();
     },
   };
+}
+
+/** A token Azure Storage accepts, signed by the emulator's Entra (as the workspace's own identity would get). */
+function storageToken(s: Services): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return s.entraKey.sign({
+    aud: "https://storage.azure.com",
+    iss: `https://sts.windows.net/${DEFAULTS.tenantId}/`,
+    iat: now,
+    nbf: now - 5,
+    exp: now + 600,
+  });
+}
+
+/** The scoring container reads its model's training data as the deployment's identity would. */
+async function readWithToken(
+  s: Services,
+  blobUrl: string,
+  ref: { container: string; path: string },
+  maxBytes: number,
+): Promise<string | undefined> {
+  return readBlob(blobUrl, ref, await storageToken(s), s.tls.ca, maxBytes);
 }
 
 /** A workspace with its default datastore, and that datastore's container in Azurite. */
@@ -174,14 +200,7 @@ async function addWorkspace(s: Services, azurite: Azurite | undefined, seed: Par
   });
   if (!azurite) return ws;
   const store = s.arm.store.get(`${ws.id}/datastores/workspaceblobstore`)!;
-  const now = Math.floor(Date.now() / 1000);
-  const token = await s.entraKey.sign({
-    aud: "https://storage.azure.com",
-    iss: `https://sts.windows.net/${DEFAULTS.tenantId}/`,
-    iat: now,
-    nbf: now - 5,
-    exp: now + 600,
-  });
+  const token = await storageToken(s);
   await createContainer(azurite.blobUrl, String(store.properties.containerName), token, s.tls.ca);
   return ws;
 }

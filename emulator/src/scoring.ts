@@ -1,6 +1,9 @@
 import { Router, type Req, type Res } from "./http.js";
 import type { Arm } from "./arm/index.js";
 import type { Resource } from "./arm/store.js";
+import { learn, maxNewTokensOf, modelAnswer, TRAINING_LIMITS, type Degradation, type Learnt } from "./model-answers.js";
+import { InFlight, limitsOf } from "./serving-limits.js";
+import { trainingBlobOf, type BlobReader } from "./training-data.js";
 
 /** How the model answers: a rule per endpoint/deployment and prompt, for tests (configurable answers, latency and errors). */
 export interface ScoringRule {
@@ -49,6 +52,14 @@ export interface ScoringRequest {
 }
 
 type Message = { role?: string; content?: string };
+
+/** A deployment whose answers the control API spoils (model-answers.ts Degradation). */
+export interface ScoringDegradation {
+  workspace?: string;
+  endpoint?: string;
+  deployment: string;
+  mode: Degradation;
+}
 type Payload = { input_data?: { input_string?: unknown; parameters?: unknown } };
 
 /**
@@ -65,7 +76,12 @@ const SCRIPT_FAILED = "An unexpected error occurred in scoring script. Check the
 export class Scoring {
   readonly rules: Array<ScoringRule & { hits: number }> = [];
   readonly requests: ScoringRequest[] = [];
+  readonly degradations: ScoringDegradation[] = [];
+  /** Reads the training data of fine-tuned models (Azurite); without it every model answers as a base model. */
+  blobs?: BlobReader;
   private turn = 0;
+  private readonly inFlight = new InFlight();
+  private readonly learnt = new Map<string, Promise<Learnt[] | undefined>>();
 
   constructor(private readonly arm: Arm) {}
 
@@ -153,13 +169,61 @@ export class Scoring {
     const variant = log.variant!;
     const messages = readable(variant, input);
     if (!messages) return this.unreadable(variant, deployment);
-    const prompt = [...messages].reverse().find((m) => m?.role === "user")?.content ?? "";
-    log.prompt = prompt;
-    const rule = this.ruleFor(log, prompt);
-    if (rule?.latencyMs) await new Promise((r) => setTimeout(r, rule.latencyMs));
+    log.prompt = [...messages].reverse().find((m) => m?.role === "user")?.content ?? "";
+    const limits = limitsOf(deployment);
+    const slot = deployment.id.toLowerCase();
+    if (limits && !this.inFlight.take(slot, limits.maxInFlight))
+      return { status: 429, body: { message: "Too many pending requests." } };
+    try {
+      return await this.run(log, deployment, messages, limits?.requestTimeoutMs);
+    } finally {
+      if (limits) this.inFlight.give(slot);
+    }
+  }
+
+  /** The model at work: an injected rule's latency and answer, else the model's own answer; 408 past the timeout. */
+  private async run(log: ScoringRequest, deployment: Resource, messages: Message[], timeoutMs?: number): Promise<Res> {
+    const rule = this.ruleFor(log, log.prompt ?? "");
+    const latency = rule?.latencyMs ?? 0;
+    if (timeoutMs !== undefined && latency > timeoutMs) {
+      await new Promise((r) => setTimeout(r, timeoutMs));
+      return { status: 408, body: { message: `The model did not answer within request_timeout_ms (${timeoutMs}).` } };
+    }
+    if (latency) await new Promise((r) => setTimeout(r, latency));
     if (rule?.status) return { status: rule.status, body: rule.body ?? { message: `Injected ${rule.status}` } };
     if (rule?.body !== undefined) return { status: 200, body: rule.body };
-    return { status: 200, body: answerBody(variant, rule?.answer ?? defaultAnswer(prompt, deployment.name)) };
+    const text =
+      rule?.answer ??
+      modelAnswer({
+        messages,
+        deployment: deployment.name,
+        learnt: await this.learntFor(deployment),
+        degraded: this.degradationOf(log),
+        maxNewTokens: maxNewTokensOf(log.parameters),
+      });
+    return { status: 200, body: answerBody(log.variant!, text) };
+  }
+
+  /** What the deployment's model version learnt from its fine-tune job's training data (read once per version). */
+  private learntFor(deployment: Resource): Promise<Learnt[] | undefined> {
+    const model = String(deployment.properties.model ?? "").toLowerCase();
+    const blob = this.blobs && trainingBlobOf(this.arm.store, model);
+    if (!blob || !this.blobs) return Promise.resolve(undefined);
+    let learnt = this.learnt.get(model);
+    if (!learnt) {
+      learnt = this.blobs(blob, TRAINING_LIMITS.maxBytes).then((text) => (text ? learn(text) : undefined));
+      this.learnt.set(model, learnt);
+    }
+    return learnt;
+  }
+
+  private degradationOf(log: ScoringRequest): Degradation | undefined {
+    return this.degradations.find(
+      (d) =>
+        d.deployment === log.deployment &&
+        (!d.endpoint || d.endpoint === log.endpoint) &&
+        (!d.workspace || d.workspace === log.workspace),
+    )?.mode;
   }
 
   /** What each container answers to an input it cannot read, with the script's traceback in the container log. */
@@ -220,11 +284,4 @@ function answerBody(variant: ScoringVariant, text: string): unknown {
   if (variant === "mlflow-transformers") return [text];
   if (variant === "mlflow-hftransformersv2") return [{ 0: text }];
   return { output: text };
-}
-
-/** A deterministic stand-in for the model's answer. */
-function defaultAnswer(prompt: string, deployment: string): string {
-  if (/capital of france/i.test(prompt)) return "The capital of France is Paris.";
-  if (/2 ?\+ ?2/.test(prompt)) return "2 + 2 = 4.";
-  return `(${deployment}) Here is a short answer to: ${prompt.slice(0, 200)}`;
 }

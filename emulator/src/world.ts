@@ -44,6 +44,8 @@ export interface Emulator {
   controlUrl: string;
   /** A workspace with its default datastore, whose container exists in Azurite. */
   addWorkspace(seed: Partial<WorkspaceSeed> & { name: string }): Promise<unknown>;
+  /** Writes a blob to the storage account (undefined without Azurite): a test's training data. */
+  putBlob?(ref: { container: string; path: string }, text: string): Promise<void>;
   contractReport(pathContains?: string): ContractReport;
   stop(): Promise<void>;
 }

@@ -464,6 +464,9 @@ export interface EndpointSeed {
     model?: string;
     instanceType?: string;
     tags?: Record<string, string>;
+    /** As the deployment states them (none by default: the emulator then applies no serving limits). */
+    requestSettings?: { requestTimeout?: string; maxConcurrentRequestsPerInstance?: number };
+    instanceCount?: number;
   }>;
 }
 
@@ -486,8 +489,10 @@ export function seedEndpoint(ctx: ArmContext, state: EndpointState, s: EndpointS
       model: d.model ?? `${s.workspaceId}/models/phi3-chat-ft/versions/1`,
       // What an earlier deploy left: an NCv3 deployment from before the retirement, unless the test says.
       instanceType: d.instanceType ?? "Standard_NC6s_v3",
+      ...(d.requestSettings ? { requestSettings: d.requestSettings } : {}),
     };
-    const resource = deploymentResource(ids, { tags: d.tags ?? {}, properties }, endpoint);
+    const sku = d.instanceCount ? { name: "Default", capacity: d.instanceCount } : undefined;
+    const resource = deploymentResource(ids, { tags: d.tags ?? {}, properties, sku }, endpoint);
     resource.properties.provisioningState = "Succeeded";
     ctx.store.put(resource);
   }
