@@ -21,7 +21,7 @@ import type { DeployInputs } from "./inputs.js";
 import { chooseModel, type ModelChoice } from "./model-choice.js";
 import { defaultEndpointName } from "./names.js";
 import { planRollout, type DeploymentResource, type RolloutPlan, type Step } from "./plan.js";
-import { checkQuota } from "./quota.js";
+import { rolloutQuota } from "./quota.js";
 import { chooseInstanceType, readRegion, type SizeDecision } from "./sizing.js";
 import { smokeTest } from "./smoke.js";
 import { deploySummary, type DeploySummaryInput } from "./summary.js";
@@ -67,6 +67,7 @@ interface Decided {
   body: DeploymentBody;
   plan: RolloutPlan;
   connection?: ConnectionTarget;
+  region: Region;
 }
 
 /**
@@ -90,7 +91,7 @@ async function preflight(s: Session, inputs: DeployInputs, log: Logger): Promise
   const connection = await connectionFor(s, inputs, problems);
   const found = problems.filter((p): p is string => Boolean(p));
   if (found.length) throw new ActionError(`The rollout cannot start:\n  - ${found.join("\n  - ")}`);
-  return { model, endpointName, size, body, plan, connection };
+  return { model, endpointName, size, body, plan, connection, region };
 }
 
 function newDeploymentBody(s: Session, inputs: DeployInputs, model: ModelChoice, instanceType: string) {
@@ -144,12 +145,13 @@ function identityProblem(inputs: DeployInputs, name: string, endpoint?: Endpoint
 
 /** Quota for everything that runs at once during the rollout (the previous deployment serves until traffic moves). */
 function capacityProblem(s: Session, plan: RolloutPlan, region: Region, log: Logger): string | undefined {
-  const q = checkQuota({
+  const q = rolloutQuota({
     adding: plan.duringRollout.adding,
     running: plan.duringRollout.running,
     usages: region.usages,
     vmSizes: region.sizes,
     location: s.location,
+    subscriptionId: s.ref.subscriptionId,
   });
   if (!q.ok) return q.message;
   log.info(q.message);
@@ -386,6 +388,7 @@ class Rollout {
       deleted: this.deleted,
       kept: plan.kept,
       running: ok ? plan.afterRollout : plan.duringRollout.running,
+      prices: this.d.region.prices,
       timings: this.timings,
       smoke: this.smoke,
       promptflowConnection: this.d.connection
