@@ -1,6 +1,7 @@
 import type { Req, Router } from "../http.js";
 import { armError, asyncHeaders, notFound, WS, wsId, type ArmContext } from "./context.js";
 import { systemData } from "./store.js";
+import { quotaRefusal } from "./usage-count.js";
 import { vmSize } from "./vm-sizes.js";
 
 /** AmlCompute clusters: asynchronous provisioning (201 + Azure-AsyncOperation); the VM size of a cluster never changes. */
@@ -20,6 +21,7 @@ export function registerComputes(r: Router, ctx: ArmContext): void {
     const body = req.json<{
       location?: string;
       tags?: Record<string, string>;
+      identity?: Record<string, unknown>;
       properties?: { computeType?: string; description?: string; properties?: Record<string, unknown> };
     }>();
     const p = body?.properties;
@@ -47,12 +49,25 @@ export function registerComputes(r: Router, ctx: ArmContext): void {
         { target: "properties.properties.vmSize" },
       );
     const scale = (inner.scaleSettings ?? {}) as Record<string, unknown>;
+    // A cluster holds its min nodes at all times: a resize beyond the quota is refused (usage-count.ts).
+    const minNodes = Number(scale.minNodeCount ?? 0);
+    const priority = String(inner.vmPriority ?? "Dedicated");
+    const refusal = resizeRefusal(
+      ctx,
+      { sub: sub!, loc: String(workspace.location), except: id },
+      priority,
+      size,
+      minNodes,
+    );
+    if (refusal) return refusal;
+    const held = (existing?.properties.properties as { currentNodeCount?: number } | undefined)?.currentNodeCount ?? 0;
     const resource = ctx.store.put({
       id,
       name: name!,
       type: "Microsoft.MachineLearningServices/workspaces/computes",
       location: body.location ?? workspace.location,
       tags: body.tags ?? {},
+      ...(body.identity ? { identity: body.identity } : existing?.identity ? { identity: existing.identity } : {}),
       properties: {
         computeType: "AmlCompute",
         computeLocation: body.location ?? workspace.location,
@@ -63,15 +78,15 @@ export function registerComputes(r: Router, ctx: ArmContext): void {
         properties: {
           osType: "Linux",
           vmSize: size.name,
-          vmPriority: inner.vmPriority ?? "Dedicated",
+          vmPriority: priority,
           scaleSettings: {
             maxNodeCount: scale.maxNodeCount ?? 1,
             minNodeCount: scale.minNodeCount ?? 0,
             nodeIdleTimeBeforeScaleDown: scale.nodeIdleTimeBeforeScaleDown ?? "PT120S",
           },
           allocationState: "Steady",
-          currentNodeCount: 0,
-          targetNodeCount: 0,
+          currentNodeCount: Math.max(minNodes, held),
+          targetNodeCount: Math.max(minNodes, held),
         },
       },
       systemData: (existing?.systemData as Record<string, unknown>) ?? systemData(),
@@ -92,4 +107,19 @@ function registerComputeList(r: Router, ctx: ArmContext): void {
     if (!ctx.store.get(id)) return notFound("Microsoft.MachineLearningServices/workspaces", ws!, rg!);
     return { status: 200, body: { value: ctx.store.list(`${id}/computes`) } };
   });
+}
+
+/** Min nodes of dedicated priority beyond the quota are refused as Azure refuses them (usage-count.ts). */
+function resizeRefusal(
+  ctx: ArmContext,
+  at: { sub: string; loc: string; except: string },
+  priority: string,
+  size: NonNullable<ReturnType<typeof vmSize>>,
+  minNodes: number,
+) {
+  const refusal =
+    priority === "Dedicated" && minNodes > 0 ? quotaRefusal(ctx, at, "cluster", size, minNodes) : undefined;
+  return refusal
+    ? armError(400, refusal.code, refusal.message, { target: "properties.properties.scaleSettings" })
+    : undefined;
 }

@@ -146,8 +146,16 @@ export const vmSize = (name: string) => VM_SIZES.find((v) => v.name.toLowerCase(
 /** Every VM's OS disk as the vmSizes API reports it (1023 GB). */
 const OS_VHD_MB = 1047552;
 
-/** A size as GET .../locations/{loc}/vmSizes answers it (VirtualMachineSize, 2025-12-01). */
-export const vmSizeResource = (v: VmSize) => ({
+/**
+ * Compute types a size serves (`supportedComputeTypes`): every size here runs AmlCompute clusters and compute
+ * instances, and the managed online endpoints SKU list (learn.microsoft.com/azure/machine-learning/
+ * reference-managed-online-endpoints-vm-sku-list) lists all of them for managed online deployments, which the
+ * VM sizes API calls "MIR" (examples/VirtualMachineSize/list.json of the 2025-12-01 spec).
+ */
+const COMPUTE_TYPES = ["AmlCompute", "ComputeInstance", "MIR"];
+
+/** A size as GET .../locations/{loc}/vmSizes answers it (VirtualMachineSize, 2025-12-01), with the region's price. */
+export const vmSizeResource = (v: VmSize, estimatedVMPrices?: unknown) => ({
   name: v.name,
   family: v.family,
   vCPUs: v.vCPUs,
@@ -157,5 +165,6 @@ export const vmSizeResource = (v: VmSize) => ({
   maxResourceVolumeMB: v.maxResourceVolumeMB,
   lowPriorityCapable: true,
   premiumIO: true,
-  supportedComputeTypes: ["AmlCompute", "ComputeInstance"],
+  ...(estimatedVMPrices ? { estimatedVMPrices } : {}),
+  supportedComputeTypes: COMPUTE_TYPES,
 });
