@@ -207,3 +207,19 @@ describe("the base model's verdict", () => {
     expect(parseBaseModel("azureml:phi3:1")).toBeUndefined();
   });
 });
+
+describe("a model without a catalog entry (issue 21)", () => {
+  it("reads the parameter count from the model's name, and only a clear one", async () => {
+    const { parameterCount, minSpecForParameters, specFit } = await import("../src/sizing.js");
+    expect(parameterCount("Qwen/Qwen2.5-7B-Instruct")).toBe(7);
+    expect(parameterCount("microsoft/phi-3.8b")).toBe(3.8);
+    expect(parameterCount("meta-llama/Llama-3.1-70B")).toBe(70);
+    expect(parameterCount("contoso/house-chat")).toBeUndefined();
+    expect(parameterCount("org/model-v2b")).toBeUndefined();
+    const spec = minSpecForParameters(7);
+    expect(spec).toMatchObject({ gpus: 1, memoryGB: 28, diskGB: 28, text: "4|1|28|28" });
+    const fit = specFit(spec);
+    expect(fit(SIZES[3]!)).toBeUndefined(); // the T4: 1 GPU, 28 GB
+    expect(fit(SIZES[4]!)).toMatch(/0 GPUs, needs 1/);
+  });
+});

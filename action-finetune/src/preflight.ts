@@ -60,16 +60,7 @@ export async function preflight(s: Session, inputs: FinetuneInputs, now: Date, l
   f.notes.push(...model.notes);
   f.warnings.push(...model.warnings);
   const component = await resolveComponent(registry, inputs, model, f);
-  // Every key is checked against the inputs the component declares, whichever it declares (issue 21).
-  const merged = component.found
-    ? mergeHyperparameters(component.spec, {
-        typed: inputs.typed,
-        extra: inputs.extra,
-        modelDefaults: model.catalog?.defaults ?? {},
-        modelLabel: model.catalog ? `${model.catalog.name} version ${model.catalog.version}` : undefined,
-        serverless: inputs.serverless,
-      })
-    : { values: {}, sources: {}, problems: [], notes: [] };
+  const merged = hyperparametersFor(component, inputs, model.catalog);
   f.problems.push(...merged.problems);
   f.notes.push(...merged.notes);
   const compute = await checkCompute(s, inputs, model, f, { now, log });
@@ -105,6 +96,26 @@ export async function preflight(s: Session, inputs: FinetuneInputs, now: Date, l
     notes: f.notes,
     warnings: f.warnings,
   };
+}
+
+/**
+ * The hyperparameters merged with the model's defaults, every key checked against the inputs the component
+ * declares, whichever those are (issue 21: not only when it declares num_train_epochs). Nothing to merge when
+ * the component was not found (that is reported on its own).
+ */
+export function hyperparametersFor(
+  component: { found: boolean; spec: ComponentSpec },
+  inputs: Pick<FinetuneInputs, "typed" | "extra" | "serverless">,
+  catalog?: { name: string; version: string; defaults: Record<string, string | number | boolean> },
+) {
+  if (!component.found) return { values: {}, sources: {}, problems: [], notes: [] };
+  return mergeHyperparameters(component.spec, {
+    typed: inputs.typed,
+    extra: inputs.extra,
+    modelDefaults: catalog?.defaults ?? {},
+    modelLabel: catalog ? `${catalog.name} version ${catalog.version}` : undefined,
+    serverless: inputs.serverless,
+  });
 }
 
 /** The model's short name, for the display name. */

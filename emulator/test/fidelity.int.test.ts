@@ -73,7 +73,7 @@ describe("the emulator answers what Azure's own clients ask (issue 14)", () => {
     const usages = r.usages.body.value as Any[];
     const sizes = r.vmSizes.body.value as Any[];
     const size = sizes.find((s) => s.name === "Standard_NC24ads_A100_v4");
-    // The family has its 24 free, the region only 10 of its 60: the regional total refuses, in both actions.
+    // The family has its 96 free, the region only 10 of its 60: the regional total refuses, in both actions.
     const finetune = checkQuota({
       kind: "cluster",
       label: "cluster c",
@@ -82,7 +82,7 @@ describe("the emulator answers what Azure's own clients ask (issue 14)", () => {
       usages,
       location: "brazilsouth",
     });
-    expect(finetune).toMatchObject({ ok: false, checked: true, free: 24 });
+    expect(finetune).toMatchObject({ ok: false, checked: true, free: 96 });
     expect(finetune.message).toContain("Total Cluster Dedicated Regional vCPUs limit of at least 74");
     const deploy = rolloutQuota({
       adding: { name: "blue", instanceType: "Standard_NC24ads_A100_v4", instanceCount: 1 },
@@ -91,7 +91,7 @@ describe("the emulator answers what Azure's own clients ask (issue 14)", () => {
       vmSizes: sizes,
       location: "brazilsouth",
     });
-    expect(deploy).toMatchObject({ checked: true, ok: false, limit: 24, family: "Standard NCADSA100v4 Family" });
+    expect(deploy).toMatchObject({ checked: true, ok: false, limit: 96, family: "Standard NCADSA100v4 Family" });
     expect(deploy.message).toContain("Total Cluster Dedicated Regional vCPUs limit of at least 74");
   });
 

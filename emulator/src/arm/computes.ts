@@ -4,6 +4,9 @@ import { systemData, type Resource } from "./store.js";
 import { quotaRefusal } from "./usage-count.js";
 import { vmSize } from "./vm-sizes.js";
 
+/** How long a cluster stays Creating / Updating when nobody polls its operation. */
+const CLUSTER_PROVISION_MS = 3000;
+
 /** AmlCompute clusters: asynchronous provisioning (201 + Azure-AsyncOperation); the VM size of a cluster never changes. */
 export function registerComputes(r: Router, ctx: ArmContext): void {
   registerComputeList(r, ctx);
@@ -86,11 +89,10 @@ function putCompute(ctx: ArmContext, req: Req, [sub, rg, ws, name]: string[]): R
     },
     systemData: (existing?.systemData as Record<string, unknown>) ?? systemData(),
   });
-  const op = ctx.store.startOperation(
-    sub!,
-    String(resource.location),
-    () => (resource.properties.provisioningState = "Succeeded"),
-  );
+  const settle = () => (resource.properties.provisioningState = "Succeeded");
+  const op = ctx.store.startOperation(sub!, String(resource.location), settle);
+  // Azure provisions the cluster whether or not anyone polls the operation: a GET shows Succeeded in a while.
+  setTimeout(settle, CLUSTER_PROVISION_MS).unref();
   return { status: existing ? 200 : 201, body: resource, headers: asyncHeaders(ctx, op, req) };
 }
 

@@ -14,7 +14,11 @@ export interface VmSize {
   memoryGB: number;
   /** The local (temporary) disk, what a model's minimum spec counts as its disk. */
   maxResourceVolumeMB: number;
-  /** Dedicated cores the emulator grants a new subscription in this family. */
+  /**
+   * Dedicated cores the emulator grants a subscription in this family unless a test sets a limit (A100: 96, so
+   * that test files running side by side, whose jobs and deployments now hold cores while they run, do not
+   * hold each other back).
+   */
   defaultQuota: number;
 }
 
@@ -27,7 +31,7 @@ export const VM_SIZES: VmSize[] = [
     gpus: 1,
     memoryGB: 220,
     maxResourceVolumeMB: 65536,
-    defaultQuota: 24,
+    defaultQuota: 96,
   },
   {
     name: "Standard_NC48ads_A100_v4",
@@ -37,7 +41,7 @@ export const VM_SIZES: VmSize[] = [
     gpus: 2,
     memoryGB: 440,
     maxResourceVolumeMB: 131072,
-    defaultQuota: 24,
+    defaultQuota: 96,
   },
   {
     name: "Standard_NC96ads_A100_v4",
@@ -47,7 +51,7 @@ export const VM_SIZES: VmSize[] = [
     gpus: 4,
     memoryGB: 880,
     maxResourceVolumeMB: 262144,
-    defaultQuota: 24,
+    defaultQuota: 96,
   },
   {
     name: "Standard_NC4as_T4_v3",
