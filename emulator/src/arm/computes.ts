@@ -5,7 +5,7 @@ import { quotaRefusal } from "./usage-count.js";
 import { vmSize } from "./vm-sizes.js";
 
 /** How long a cluster stays Creating / Updating when nobody polls its operation. */
-const CLUSTER_PROVISION_MS = 3000;
+const CLUSTER_PROVISION_MS = 10_000;
 
 /** AmlCompute clusters: asynchronous provisioning (201 + Azure-AsyncOperation); the VM size of a cluster never changes. */
 export function registerComputes(r: Router, ctx: ArmContext): void {
