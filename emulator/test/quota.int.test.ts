@@ -12,6 +12,7 @@ describe("the emulator enforces quota as Azure does, from what runs (issue 21)",
     const w = await world();
     await control("POST", "/workspaces", { name: w.workspace, location });
     await control("POST", "/quotas", { family: A100, limit: 48, current: 0, location });
+    await control("POST", "/quotas", { family: "standardNCASv3_T4Family", limit: 7, current: 0, location });
     const endpoint = `ep-${randomUUID().slice(0, 8)}`;
     await control("POST", "/endpoints", { workspace: w.workspace, name: endpoint, location });
     const r = await runFixture<Record<string, Any>>("emulator/test/fixtures/quota-tour.ts", {
@@ -46,6 +47,11 @@ describe("the emulator enforces quota as Azure does, from what runs (issue 21)",
     expect(r.otherCluster.status).toBe(201);
     expect(r.job.status).toBe(201);
     expect(r.jobLater.body.properties.status).toBe("Failed");
+    // Azure's 20 % upgrade reserve: one T4 instance (4 vCPUs) needs room for 2.
+    expect(r.t4.body.error).toMatchObject({ code: "OutOfQuota" });
+    expect(r.t4.body.error.message).toContain(
+      "requested is 8, and you are currently using 0. Your amount of maximum quota is 7",
+    );
     expect(r.deleted.status).toBeLessThan(300);
   });
 });

@@ -5,6 +5,9 @@
  * machine-learning/how-to-manage-quotas). A test may add cores "used elsewhere" (other tools, other
  * workspaces the emulator does not hold) through the control API; it never sets what runs here.
  *
+ * A deployment's create or scale needs room for its instances with Azure's 20 % upgrade reserve (ceil(1.2 × n),
+ * except on the families that skip it); its usage afterwards is its instances × vCPUs.
+ *
  * Going over a limit is refused with Azure's codes and wording:
  * - a deployment create or scale: OutOfQuota, "Not enough cluster CPU quota. The amount of additional CPU
  *   quota requested is 8, and you are currently using 14. Your amount of maximum quota is 20. Please see
@@ -89,6 +92,21 @@ export function regionalInUse(ctx: ArmContext, sub: string, loc: string, except?
 const over = (limit: number, current: number, adding: number) => limit >= 0 && current + adding > limit;
 
 /**
+ * Families whose sizes skip the 20 % Azure reserves for upgrades of managed online deployments ("Skip 20%
+ * Reservation" in learn.microsoft.com/azure/machine-learning/reference-managed-online-endpoints-vm-sku-list;
+ * "Manage and increase quotas … Azure Machine Learning", Virtual machine quota allocation for deployment).
+ */
+const NO_RESERVE = new Set([
+  "standardNCADSA100v4Family",
+  "standardNCadsH100v5Family",
+  "standardNDAMSv4_A100Family",
+  "standardNDASv4_A100Family",
+]);
+
+/** Instances a deployment needs quota for: ceil(1.2 × n), or n on the exempt families. */
+const reserved = (size: VmSize, n: number) => (NO_RESERVE.has(size.family) ? n : Math.ceil((n * 12) / 10));
+
+/**
  * Why `cores` more of a size would go over the family limit or the regional total, in Azure's words for a
  * deployment or a cluster; undefined when they fit. `except` is the resource being resized (its own cores are
  * replaced, not added to).
@@ -100,7 +118,7 @@ export function quotaRefusal(
   size: VmSize,
   nodes: number,
 ): { code: string; message: string } | undefined {
-  const cores = nodes * size.vCPUs;
+  const cores = (kind === "deployment" ? reserved(size, nodes) : nodes) * size.vCPUs;
   const q = ctx.quotas.get(at.sub, at.loc, size.family, size.defaultQuota);
   const famUsed = familyInUse(ctx, at.sub, at.loc, size, at.except);
   const region = regionalInUse(ctx, at.sub, at.loc, at.except);
