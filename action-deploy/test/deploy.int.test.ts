@@ -11,7 +11,15 @@ const ND = "standardNDASv4_A100Family";
  * (unique per region, as in Azure) touch no other test file: `westus3` has room for a blue/green rollout on A100s.
  */
 const REGION = "westus3";
-beforeAll(() => control("POST", "/quotas", { family: A100, limit: 96, current: 0, location: REGION }));
+beforeAll(async () => {
+  // Deployments hold their cores while they run (the emulator counts them, as Azure does), and this file's
+  // tests leave theirs running: no family or regional limit in westus3, so that no test holds another back.
+  await control("POST", "/quotas", { family: A100, limit: -1, current: 0, location: REGION });
+  await control("POST", "/quotas", { regional: true, limit: -1, current: 0, location: REGION });
+  // Prices for the regions of this file: East US's from the emulator's cited snapshot (test data for these regions).
+  for (const location of [REGION, "swedencentral", "northeurope"])
+    await control("POST", "/prices", { location, from: "eastus" });
+});
 
 async function setup(region = REGION) {
   const name = `ws-${randomUUID().slice(0, 8)}`;
@@ -226,7 +234,7 @@ describe("action-deploy (bundled, as the runner runs it)", () => {
 
     expect(run.code).toBe(1);
     const error = run.annotations.find((a) => a.level === "error")!.message;
-    expect(error).toMatch(/Not enough quota.*NCADSA100v4.*free 0/s);
+    expect(error).toMatch(/Not enough quota for Standard NCADSA100v4 Family in northeurope.*24 in use, 0 free/s);
     expect(error).toContain("how-to-manage-quotas");
     expect((await w.armCalls()).filter((c) => c.method === "PUT")).toEqual([]);
   });

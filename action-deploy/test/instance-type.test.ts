@@ -1,4 +1,5 @@
 import type { CatalogModel } from "@phi3-aml/shared/azureml/catalog";
+import { priceBook } from "@phi3-aml/shared/azureml/prices";
 import { chooseSize, type Region, type SizeRequest } from "../src/instance-type.js";
 import { inferenceFit, parseBaseModel } from "../src/sizing.js";
 
@@ -25,10 +26,35 @@ const usage = (family: string, limit: number, current = 0) => ({
   limit,
   currentValue: current,
 });
-const region = (quota: Record<string, number>): Region => ({
+/** East US Linux pay-as-you-go prices, as the VM sizes API would give them (estimatedVMPrices). */
+const EASTUS: Record<string, number> = {
+  Standard_NC24ads_A100_v4: 3.673,
+  Standard_NC48ads_A100_v4: 7.346,
+  Standard_ND96asr_v4: 27.197,
+  Standard_NC4as_T4_v3: 0.526,
+  Standard_F4s_v2: 0.169,
+};
+const priced = (prices: Record<string, number>) =>
+  SIZES.map((s) => ({
+    name: s.name,
+    estimatedVMPrices:
+      s.name in prices
+        ? {
+            billingCurrency: "USD",
+            unitOfMeasure: "OneHour",
+            values: [
+              { retailPrice: prices[s.name]! * 1.7, osType: "Windows", vmTier: "Standard" },
+              { retailPrice: prices[s.name]! / 5, osType: "Linux", vmTier: "LowPriority" },
+              { retailPrice: prices[s.name]!, osType: "Linux", vmTier: "Standard" },
+            ],
+          }
+        : undefined,
+  }));
+const region = (quota: Record<string, number>, prices = EASTUS): Region => ({
   location: "eastus",
   sizes: SIZES,
   usages: Object.entries(quota).map(([f, l]) => usage(f, l)),
+  prices: priceBook("eastus", priced(prices)),
 });
 const PHI3: CatalogModel = {
   name: "Phi-3-mini-4k-instruct",
@@ -72,9 +98,62 @@ describe("instance-type auto", () => {
     expect(c.why).toMatch(/cheaper but skipped: Standard_NC24ads_A100_v4 \(no quota/);
   });
 
-  it("counts what keeps running during the rollout against the family's quota", () => {
+  it("counts what keeps running during the rollout as Azure does: already in the family's usage", () => {
     const running = [{ name: "v01", instanceType: "Standard_NC24ads_A100_v4", instanceCount: 1 }];
-    expect(chooseSize(request({ region: region({ [A100]: 24, [ND]: 96 }), running })).size).toBe("Standard_ND96asr_v4");
+    const r = { ...region({}), usages: [usage(A100, 24, 24), usage(ND, 96)] };
+    const c = chooseSize(request({ region: r, running }));
+    expect(c.size).toBe("Standard_ND96asr_v4");
+    expect(c.why).toMatch(
+      /Standard_NC24ads_A100_v4 \(no quota \(Standard NCADSA100v4|standardNCADSA100v4Family: needs 24 vCPUs, 0 free of 24/,
+    );
+  });
+
+  it("ranks by the region's own Linux / Standard price, so two regions can pick differently", () => {
+    // In this region the ND size is (hypothetically) cheaper than the NC24ads: the ranking follows the prices.
+    const cheapNd = { ...EASTUS, Standard_ND96asr_v4: 1.5 };
+    expect(chooseSize(request()).size).toBe("Standard_NC24ads_A100_v4");
+    const c = chooseSize(request({ region: region({ [A100]: 48, [ND]: 96 }, cheapNd) }));
+    expect(c.size).toBe("Standard_ND96asr_v4");
+    expect(c.why).toContain("$1.50/h");
+    expect(c.why).toContain("Prices: Azure ML's VM sizes API for the region (estimatedVMPrices");
+  });
+
+  it("ranks sizes the region gives no price for last, and says so", () => {
+    const c = chooseSize(request({ region: region({ [A100]: 48, [ND]: 96 }, { Standard_ND96asr_v4: 27.197 }) }));
+    expect(c.size).toBe("Standard_ND96asr_v4");
+    expect(c.why).toMatch(/no price there for .*Standard_NC24ads_A100_v4.*\(ranked last\)/);
+    const none = chooseSize(request({ region: region({ [A100]: 48, [ND]: 96 }, {}) }));
+    expect(none.size).toBe("Standard_NC24ads_A100_v4");
+    expect(none.why).toContain("eastus gives no price for any size, so sizes were ranked by name");
+  });
+
+  it("keeps only sizes whose supportedComputeTypes include managed online deployments (MIR)", () => {
+    const r = region({ [A100]: 48, [ND]: 96 });
+    const sizes = r.sizes.map((s) => ({
+      ...s,
+      computeTypes: s.name === "Standard_NC24ads_A100_v4" ? ["AmlCompute", "ComputeInstance"] : ["AmlCompute", "MIR"],
+    }));
+    const c = chooseSize(request({ region: { ...r, sizes } }));
+    expect(c.size).toBe("Standard_NC48ads_A100_v4");
+    expect(c.verdicts.find((v) => v.size === "Standard_NC24ads_A100_v4")?.out).toContain(
+      "not offered for managed online",
+    );
+  });
+
+  it("is held back by the regional total as much as by the family", () => {
+    const r = region({ [A100]: 48, [ND]: 96 });
+    const usages = [
+      ...r.usages,
+      {
+        type: "Microsoft.MachineLearningServices/dedicatedCores/usages",
+        name: { value: "Total Cluster Dedicated Regional vCPUs" },
+        limit: 100,
+        currentValue: 90,
+      },
+    ];
+    const c = chooseSize(request({ region: { ...r, usages } }));
+    expect(c.size).toBeUndefined();
+    expect(c.problem).toContain("regional total: needs 24 vCPUs, 10 free of 100");
   });
 
   it("keeps the size an identical deployment already runs on, so that it is reused", () => {
@@ -126,5 +205,21 @@ describe("the base model's verdict", () => {
       version: "8",
     });
     expect(parseBaseModel("azureml:phi3:1")).toBeUndefined();
+  });
+});
+
+describe("a model without a catalog entry (issue 21)", () => {
+  it("reads the parameter count from the model's name, and only a clear one", async () => {
+    const { parameterCount, minSpecForParameters, specFit } = await import("../src/sizing.js");
+    expect(parameterCount("Qwen/Qwen2.5-7B-Instruct")).toBe(7);
+    expect(parameterCount("microsoft/phi-3.8b")).toBe(3.8);
+    expect(parameterCount("meta-llama/Llama-3.1-70B")).toBe(70);
+    expect(parameterCount("contoso/house-chat")).toBeUndefined();
+    expect(parameterCount("org/model-v2b")).toBeUndefined();
+    const spec = minSpecForParameters(7);
+    expect(spec).toMatchObject({ gpus: 1, memoryGB: 28, diskGB: 28, text: "4|1|28|28" });
+    const fit = specFit(spec);
+    expect(fit(SIZES[3]!)).toBeUndefined(); // the T4: 1 GPU, 28 GB
+    expect(fit(SIZES[4]!)).toMatch(/0 GPUs, needs 1/);
   });
 });

@@ -141,3 +141,45 @@ describe("model registration body against the official OpenAPI contract", () => 
     expect(r.operationId).toBe("ModelVersions_CreateOrUpdate");
   });
 });
+
+describe("the base model as lineage, for all three sources (issue 21)", () => {
+  const job = (inputs: Record<string, unknown>) => ({
+    name: "ft-9",
+    properties: {
+      jobs: { finetune: { inputs: { learning_rate: { job_input_type: "literal", value: "0.1" }, ...inputs } } },
+    },
+  });
+
+  it("records a Hugging Face id as the base model, not as a hyperparameter", () => {
+    const l = lineageFromJob(
+      job({ huggingface_id: { job_input_type: "literal", value: "microsoft/Phi-3-mini-4k-instruct" } }),
+    );
+    expect(l).toMatchObject({ baseModel: "microsoft/Phi-3-mini-4k-instruct", baseModelSource: "huggingface" });
+    expect(l.hyperparameters).toEqual({ learning_rate: "0.1" });
+    const tags = modelVersionBody({
+      modelUri: "azureml://jobs/ft-9/outputs/trained_model",
+      lineage: l,
+      now: NOW,
+      env: ENV,
+    }).properties.tags;
+    expect(tags).toMatchObject({
+      "base-model": "microsoft/Phi-3-mini-4k-instruct",
+      "base-model-source": "huggingface",
+    });
+    expect(lineageFromTags(tags)).toMatchObject({
+      baseModel: "microsoft/Phi-3-mini-4k-instruct",
+      baseModelSource: "huggingface",
+    });
+  });
+
+  it("records a registry model (model + registry) and a workspace asset (model-asset) by their URIs", () => {
+    const reg = "azureml://registries/azureml/models/Phi-4/versions/8";
+    expect(lineageFromJob(job({ mlflow_model_path: { job_input_type: "mlflow_model", uri: reg } }))).toMatchObject({
+      baseModel: reg,
+      baseModelSource: "registry",
+    });
+    expect(
+      lineageFromJob(job({ pytorch_model_path: { job_input_type: "custom_model", uri: "azureml:my-model:3" } })),
+    ).toMatchObject({ baseModel: "azureml:my-model:3", baseModelSource: "workspace" });
+  });
+});

@@ -1,4 +1,11 @@
+import { priceBook } from "@phi3-aml/shared/azureml/prices";
 import { deploySummary, escapeUntrusted, type DeploySummaryInput } from "../src/summary.js";
+
+const linux = (retailPrice: number) => ({
+  billingCurrency: "USD",
+  unitOfMeasure: "OneHour",
+  values: [{ retailPrice, osType: "Linux", vmTier: "Standard" }],
+});
 
 const input: DeploySummaryInput = {
   ok: true,
@@ -32,6 +39,7 @@ const input: DeploySummaryInput = {
   deleted: ["v06"],
   kept: [],
   running: [{ name: "v07", instanceType: "Standard_NC4as_T4_v3", instanceCount: 1 }],
+  prices: priceBook("eastus", [{ name: "Standard_NC4as_T4_v3", estimatedVMPrices: linux(0.526) }]),
   timings: [
     { step: "register model", ms: 1200 },
     { step: "create deployment v07", ms: 14 * 60_000 + 5000 },
@@ -57,7 +65,7 @@ describe("deploy job summary", () => {
     expect(md).toMatch(/\| What is the capital of France\? \| Paris\. \| 2s \|/);
     expect(md).toContain("| v07 | Standard\\_NC4as\\_T4\\_v3 | 1 | $0.526 |");
     expect(md).toMatch(
-      /\*\*About \$0\.526 per hour\*\*.*Estimated from rough USD per instance-hour.*\(taken \d{4}-\d{2}-\d{2}\)/,
+      /\*\*About \$0\.526 per hour\*\*.*Prices: Azure ML's VM sizes API for the region \(estimatedVMPrices.*\), eastus/,
     );
     expect(md).toContain("2026-11-27T10:00:00.000Z");
   });
@@ -114,5 +122,13 @@ describe("deploy job summary", () => {
     expect(deploySummary({ ...input, endpoint: { ...input.endpoint, managed: false } })).toMatch(
       /not managed by phi3-aml-actions, so never re-tagged or deleted/,
     );
+  });
+});
+
+describe("the cost section", () => {
+  it("says when the region gives no price for a size", () => {
+    const md = deploySummary({ ...input, prices: priceBook("brazilsouth", []) });
+    expect(md).toContain("| v07 | Standard\\_NC4as\\_T4\\_v3 | 1 | no price in brazilsouth |");
+    expect(md).toMatch(/not counting Standard\\_NC4as\\_T4\\_v3: brazilsouth gives no price for it/);
   });
 });

@@ -62,6 +62,8 @@ export function computeBody(w: ComputeWanted): ComputeBody {
 /** A compute as GET /computes/{name} answers it (raw JSON or the SDK's ComputeResource), as far as needed here. */
 export interface ComputeLike {
   name?: string;
+  /** ManagedServiceIdentity: the identity the cluster's nodes run as. */
+  identity?: { type?: string; userAssignedIdentities?: Record<string, unknown> | null } | null;
   properties?: {
     computeType?: string;
     provisioningState?: string;
@@ -122,6 +124,8 @@ export function checkExistingCompute(existing: ComputeLike, wanted: ComputeWante
         `Set vm-size: ${vmSize} to use it as it is, choose another compute name (a cluster of that name is created), or delete ${name} first.`,
     };
   }
+  const identity = identityProblem(existing, wanted);
+  if (identity) return { ok: false, notes: [], vmSize, error: identity };
   if (state && /^(failed|deleting|canceled)$/i.test(state)) {
     return {
       ok: false,
@@ -163,4 +167,22 @@ export function checkExistingCompute(existing: ComputeLike, wanted: ComputeWante
     provisioningState: state,
     currentNodes: inner.currentNodeCount,
   };
+}
+
+/**
+ * An existing cluster runs as the identity it was created with; this action does not change clusters, so one
+ * that does not run as the `identity` input is refused rather than silently used as another identity.
+ */
+function identityProblem(existing: ComputeLike, wanted: ComputeWanted): string | undefined {
+  if (!wanted.identity) return undefined;
+  const name = existing.name ?? wanted.name;
+  const ids = Object.keys(existing.identity?.userAssignedIdentities ?? {});
+  if (ids.some((id) => id.toLowerCase() === wanted.identity!.toLowerCase())) return undefined;
+  const has = ids.length
+    ? `the user-assigned identity ${ids.join(", ")}`
+    : `${existing.identity?.type ?? "no"} identity`;
+  return (
+    `The cluster ${name} exists and runs as ${has}, not as ${wanted.identity} (identity). This action does not change existing clusters: ` +
+    `leave identity empty to use the cluster as it is, assign the identity to ${name} yourself (az ml compute update --identity-type UserAssigned --user-assigned-identities …), choose another compute name (a cluster of that name is created with the identity), or delete ${name} first.`
+  );
 }

@@ -16,6 +16,7 @@ import {
   liveFinetuneModels,
   type CatalogModel,
 } from "@phi3-aml/shared/azureml/catalog";
+import { workspaceId } from "@phi3-aml/shared/azureml/client";
 import { openRegistry, type Registry } from "@phi3-aml/shared/azureml/registry";
 import type { Session } from "@phi3-aml/shared/azureml/session";
 import type { FinetuneInputs } from "./inputs.js";
@@ -83,14 +84,20 @@ async function fromCatalog(registry: Registry, name: string, version: string | u
   r.catalog = m;
   r.notes.push(...m.unreadable.map((u) => `${r.label}: ${u} could not be read; it is left out.`));
   const lc = lifecycle(m, "finetune", now);
-  const forward = `Ways forward: huggingface-id: microsoft/${m.name} fine-tunes the same model from Hugging Face (leave model empty), or choose a live catalog model. ${await liveAlternatives(registry, m.name, now)}`;
+  // Only the Hugging Face id the catalog itself gives is suggested: a guessed "microsoft/<name>" may not exist.
+  const hf = m.huggingfaceId
+    ? `huggingface-id: ${m.huggingfaceId} fine-tunes the same model from Hugging Face (leave model empty), or `
+    : "";
+  const forward = `Ways forward: ${hf}choose a live catalog model. ${await liveAlternatives(registry, m.name, now)}`;
   if (lc.phase === "retired") r.problems.push(`model: ${lc.sentence} ${forward}`);
   else if (!finetunesFor(m, TASK))
     r.problems.push(
       `model: ${r.label} cannot be fine-tuned for ${TASK} (its fine-tuning tasks: ${m.finetuningTasks.join(", ") || "none"}). ${await liveAlternatives(registry, m.name, now)}`,
     );
   else if (lc.phase === "deprecated")
-    r.warnings.push(`${lc.sentence} Plan a move to huggingface-id: microsoft/${m.name} or a newer catalog model.`);
+    r.warnings.push(
+      `${lc.sentence} Plan a move to ${m.huggingfaceId ? `huggingface-id: ${m.huggingfaceId} or ` : ""}a newer catalog model.`,
+    );
   r.binding = { input: "mlflow_model_path", type: "mlflow_model", uri: registry.uri("models", m.name, m.version) };
   return r;
 }
@@ -122,7 +129,7 @@ async function fromHuggingFace(registry: Registry, id: string, now: Date): Promi
   return r;
 }
 
-const WORKSPACE_MODEL = /\/workspaces\/([^/]+)\/models\/([^/]+)\/versions\/([^/]+)$/i;
+const WORKSPACE_MODEL = /^(.*\/workspaces\/[^/]+)\/models\/([^/]+)\/versions\/([^/]+)$/i;
 const REGISTRY_MODEL = /^azureml:\/\/registries\/([^/]+)\/models\/([^/]+)\/versions\/([^/]+)$/i;
 
 /** A registered model: its type decides the component input (mlflow_model_path or pytorch_model_path). */
@@ -135,7 +142,17 @@ async function fromAsset(s: Session, ref: string, now: Date): Promise<ResolvedMo
     const registry = await openRegistry(s, reg[1]!);
     resource = await registry.version("models", reg[2]!, reg[3]!);
   } else {
-    const [name, version] = WORKSPACE_MODEL.exec(ref)?.slice(2) ?? ref.replace(/^azureml:/i, "").split(":");
+    const arm = WORKSPACE_MODEL.exec(ref);
+    const here = workspaceId(s.ref);
+    // The job runs in this workspace and reads the model from it: another workspace's id is refused, as
+    // parseDataRef refuses another workspace's data asset.
+    if (arm && arm[1]!.toLowerCase() !== here.toLowerCase()) {
+      r.problems.push(
+        `model-asset: ${ref} is a model of workspace ${arm[1]}, not of ${here} where the job runs; register the model in this workspace (or share it through a registry and give azureml://registries/<registry>/models/<name>/versions/<version>).`,
+      );
+      return r;
+    }
+    const [name, version] = arm?.slice(2) ?? ref.replace(/^azureml:/i, "").split(":");
     uri = `azureml:${name}:${version}`;
     resource = await s.client.modelVersions
       .get(s.ref.resourceGroup, s.ref.workspace, name!, version!)

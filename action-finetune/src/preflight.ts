@@ -5,13 +5,21 @@ import { openRegistry, type Registry } from "@phi3-aml/shared/azureml/registry";
 import type { Session } from "@phi3-aml/shared/azureml/session";
 import { ActionError } from "@phi3-aml/shared/errors";
 import { checkComponent, COMPONENT_NAME, componentSpecOf, type ComponentSpec } from "./component.js";
-import { checkExistingCompute, type ComputeWanted } from "./compute-body.js";
+import {
+  checkExistingCompute,
+  computeBody,
+  type ComputeCheck,
+  type ComputeLike,
+  type ComputeWanted,
+} from "./compute-body.js";
 import { SERVERLESS, type FinetuneInputs } from "./inputs.js";
 import { defaultDisplayName, jobFingerprint, jobNames, runIdentity } from "./job-name.js";
 import { parseDataRef, pipelineJobBody, type ModelBinding, type PipelineJobBody } from "./job-body.js";
 import { mergeHyperparameters } from "./merge.js";
 import { resolveModel, type ResolvedModel } from "./model-source.js";
-import { checkQuota, type UsageLike } from "./quota.js";
+import { checkQuota, type UsageLike } from "@phi3-aml/shared/azureml/quota";
+import type { Logger } from "@phi3-aml/shared/log";
+import { waitFor } from "@phi3-aml/shared/wait";
 
 export interface Prepared {
   body: PipelineJobBody;
@@ -43,7 +51,7 @@ const notFound = (e: unknown) => (e as { statusCode?: number }).statusCode === 4
  * the VM size is not retired, is offered, fits the model's allow-list or minimum spec, and has quota; an
  * existing cluster has that size.
  */
-export async function preflight(s: Session, inputs: FinetuneInputs, now = new Date()): Promise<Prepared> {
+export async function preflight(s: Session, inputs: FinetuneInputs, now: Date, log: Logger): Promise<Prepared> {
   const f: Findings = { problems: [], notes: [...inputs.inputNotes], warnings: [] };
   await checkData(s, inputs, f);
   const registry = await openRegistry(s, inputs.registry);
@@ -52,18 +60,10 @@ export async function preflight(s: Session, inputs: FinetuneInputs, now = new Da
   f.notes.push(...model.notes);
   f.warnings.push(...model.warnings);
   const component = await resolveComponent(registry, inputs, model, f);
-  const merged = component.spec.inputs.num_train_epochs
-    ? mergeHyperparameters(component.spec, {
-        typed: inputs.typed,
-        extra: inputs.extra,
-        modelDefaults: model.catalog?.defaults ?? {},
-        modelLabel: model.catalog ? `${model.catalog.name} version ${model.catalog.version}` : undefined,
-        serverless: inputs.serverless,
-      })
-    : { values: {}, sources: {}, problems: [], notes: [] };
+  const merged = hyperparametersFor(component, inputs, model.catalog);
   f.problems.push(...merged.problems);
   f.notes.push(...merged.notes);
-  const compute = await checkCompute(s, inputs, model, f, now);
+  const compute = await checkCompute(s, inputs, model, f, { now, log });
   if (f.problems.length) throw new ActionError(`The fine-tune cannot start:\n  - ${f.problems.join("\n  - ")}`);
 
   const run = runIdentity();
@@ -98,8 +98,28 @@ export async function preflight(s: Session, inputs: FinetuneInputs, now = new Da
   };
 }
 
+/**
+ * The hyperparameters merged with the model's defaults, every key checked against the inputs the component
+ * declares, whichever those are (issue 21: not only when it declares num_train_epochs). Nothing to merge when
+ * the component was not found (that is reported on its own).
+ */
+export function hyperparametersFor(
+  component: { found: boolean; spec: ComponentSpec },
+  inputs: Pick<FinetuneInputs, "typed" | "extra" | "serverless">,
+  catalog?: { name: string; version: string; defaults: Record<string, string | number | boolean> },
+) {
+  if (!component.found) return { values: {}, sources: {}, problems: [], notes: [] };
+  return mergeHyperparameters(component.spec, {
+    typed: inputs.typed,
+    extra: inputs.extra,
+    modelDefaults: catalog?.defaults ?? {},
+    modelLabel: catalog ? `${catalog.name} version ${catalog.version}` : undefined,
+    serverless: inputs.serverless,
+  });
+}
+
 /** The model's short name, for the display name. */
-function modelName(inputs: FinetuneInputs): string {
+export function modelName(inputs: FinetuneInputs): string {
   const src = inputs.source;
   if (src.kind === "catalog") return src.name;
   if (src.kind === "huggingface") return src.id.split("/").at(-1)!;
@@ -137,7 +157,7 @@ async function resolveComponent(registry: Registry, inputs: FinetuneInputs, mode
     f.problems.push(
       `component-version: the ${inputs.registry} registry has no ${COMPONENT_NAME}${inputs.componentVersion ? ` version ${inputs.componentVersion}` : ""}.`,
     );
-    return { version, spec: { inputs: {}, outputs: {} } as ComponentSpec };
+    return { version, found: false, spec: { inputs: {}, outputs: {} } as ComponentSpec };
   }
   const spec = componentSpecOf(resource);
   const needed: Record<string, string> = {};
@@ -145,14 +165,20 @@ async function resolveComponent(registry: Registry, inputs: FinetuneInputs, mode
   if (b) needed[b.input] = "value" in b ? "string" : b.type;
   if (inputs.serverless) needed.instance_type_finetune = "string";
   f.problems.push(...checkComponent(spec, Object.keys(inputs.hyperparameters), needed));
-  return { version, spec };
+  return { version, found: true, spec };
 }
 
 /**
  * The VM size against retirement, the region, the model's allow-list or minimum spec, and quota; an existing
  * cluster of the name; and the GPUs per node (from the VM size unless gpus-per-node says otherwise).
  */
-async function checkCompute(s: Session, inputs: FinetuneInputs, model: ResolvedModel, f: Findings, now: Date) {
+async function checkCompute(
+  s: Session,
+  inputs: FinetuneInputs,
+  model: ResolvedModel,
+  f: Findings,
+  o: { now: Date; log: Logger },
+) {
   const wanted: ComputeWanted = {
     name: inputs.compute,
     location: s.location,
@@ -162,11 +188,12 @@ async function checkCompute(s: Session, inputs: FinetuneInputs, model: ResolvedM
     idleSeconds: inputs.idleSeconds,
     identity: inputs.identity,
   };
-  const exists = inputs.serverless ? false : await checkCluster(s, wanted, f);
+  const cluster = inputs.serverless ? undefined : await checkCluster(s, wanted, f, o.log);
   const usages: UsageLike[] = [];
   for await (const u of s.client.usages.list(s.location)) usages.push(u);
   const sizes = ((await s.client.virtualMachineSizes.list(s.location)).value ?? []) as VmSizeSpec[];
-  const instances = inputs.serverless ? inputs.nodes : inputs.maxNodes;
+  // An existing cluster scales to its own max nodes, whatever max-nodes says (it is not changed).
+  const instances = inputs.serverless ? inputs.nodes : (cluster?.scale?.maxNodes ?? inputs.maxNodes);
   const fit = checkComputeFit({
     vmSize: inputs.vmSize,
     input: "vm-size",
@@ -178,13 +205,14 @@ async function checkCompute(s: Session, inputs: FinetuneInputs, model: ResolvedM
     usages,
     instances,
     location: s.location,
-    now,
+    now: o.now,
   });
   f.problems.push(...fit.problems);
   f.notes.push(...fit.notes);
   if (fit.size) {
-    const quota = checkQuota(usages, sizes, inputs.vmSize, instances);
+    const quota = clusterQuota(s, inputs, fit.size, usages, { instances, held: cluster?.currentNodes ?? 0 });
     if (!quota.ok) f.problems.push(`vm-size: ${quota.message}`);
+    else f.notes.push(quota.message);
   }
   const sizeGpus = fit.size?.gpus;
   if (inputs.gpusPerNode && sizeGpus !== undefined && inputs.gpusPerNode > sizeGpus)
@@ -193,23 +221,75 @@ async function checkCompute(s: Session, inputs: FinetuneInputs, model: ResolvedM
     );
   if (inputs.serverless && inputs.identity)
     f.notes.push("identity applies to a cluster; with compute: serverless the job runs with the workspace's identity.");
-  return { wanted, exists, gpusPerNode: inputs.gpusPerNode ?? sizeGpus ?? 1 };
+  return { wanted, exists: cluster !== undefined, gpusPerNode: inputs.gpusPerNode ?? sizeGpus ?? 1 };
 }
 
-/** Whether the cluster exists, and a problem when it cannot be used as it is. */
-async function checkCluster(s: Session, wanted: ComputeWanted, f: Findings): Promise<boolean> {
+/** The shared quota check (shared/azureml/quota.ts) for the cluster's nodes, or the serverless job's. */
+function clusterQuota(
+  s: Session,
+  inputs: FinetuneInputs,
+  size: VmSizeSpec,
+  usages: readonly UsageLike[],
+  n: { instances: number; held: number },
+) {
+  return checkQuota({
+    kind: "cluster",
+    label: inputs.serverless ? "the serverless job" : `cluster ${inputs.compute}`,
+    size,
+    instances: n.instances,
+    held: n.held,
+    usages,
+    location: s.location,
+    subscriptionId: s.ref.subscriptionId,
+    otherwise: inputs.serverless
+      ? "Or lower nodes, or choose a vm-size of a family with free quota."
+      : "Or lower max-nodes (of a new cluster), or choose a vm-size of a family with free quota.",
+  });
+}
+
+/** How long a cluster still Creating or Updating is waited for before preflight gives up. */
+export const CLUSTER_SETTLE_MS = 10 * 60_000;
+
+/** The cluster as it is (waited for while it is still Creating), and a problem when it cannot be used. */
+async function checkCluster(
+  s: Session,
+  wanted: ComputeWanted,
+  f: Findings,
+  log: Logger,
+): Promise<ComputeCheck | undefined> {
+  const existing = await readCluster(s, wanted.name);
+  if (!existing) return undefined;
+  const settled = /^(creating|updating)$/i.test(existing.properties?.provisioningState ?? "")
+    ? await waitForCluster(s, wanted.name, log)
+    : existing;
+  const check = checkExistingCompute(settled, wanted);
+  if (!check.ok) f.problems.push(`compute: ${check.error}`);
+  f.notes.push(...check.notes);
+  return check;
+}
+
+async function readCluster(s: Session, name: string): Promise<ComputeLike | undefined> {
   try {
-    const existing: ComputeResource = await s.client.computeOperations.get(
-      s.ref.resourceGroup,
-      s.ref.workspace,
-      wanted.name,
-    );
-    const check = checkExistingCompute(existing as Parameters<typeof checkExistingCompute>[0], wanted);
-    if (!check.ok) f.problems.push(`compute: ${check.error}`);
-    f.notes.push(...check.notes);
-    return true;
+    const c: ComputeResource = await s.client.computeOperations.get(s.ref.resourceGroup, s.ref.workspace, name);
+    return c as ComputeLike;
   } catch (e) {
     if (!notFound(e)) throw e;
-    return false;
+    return undefined;
   }
 }
+
+/** Polls a cluster that another run is creating until it is no longer Creating or Updating. */
+async function waitForCluster(s: Session, name: string, log: Logger): Promise<ComputeLike> {
+  let last: ComputeLike = {};
+  await waitFor(
+    async () => {
+      last = (await readCluster(s, name)) ?? { name, properties: { provisioningState: "Deleted" } };
+      const state = last.properties?.provisioningState ?? "Unknown";
+      return { state, done: !/^(creating|updating)$/i.test(state) };
+    },
+    { what: `cluster ${name}`, log, timeoutMs: CLUSTER_SETTLE_MS, intervalMs: 2_000, maxIntervalMs: 15_000 },
+  );
+  return last;
+}
+
+export { computeBody };

@@ -33,7 +33,7 @@ export async function run(inputs: FinetuneInputs, log: Logger): Promise<void> {
   let jobName = inputs.job;
   let stop: AbortSignal;
   if (!jobName) {
-    prepared = await log.group("Preflight", () => preflight(s, inputs));
+    prepared = await log.group("Preflight", () => preflight(s, inputs, new Date(), log));
     for (const n of prepared.notes) log.info(n);
     for (const w of prepared.warnings) log.warning(w);
     const submitted = await submit(s, inputs, prepared, log);

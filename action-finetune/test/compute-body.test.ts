@@ -148,3 +148,41 @@ describe("compute body against the official Azure ML OpenAPI (2025-12-01)", () =
     expect(r.operationId).toBe("Compute_CreateOrUpdate");
   });
 });
+
+describe("an existing cluster's identity (issue 21)", () => {
+  const id = (n: string) =>
+    `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${n}`;
+  const base: ComputeLike = {
+    name: "gpu",
+    properties: { computeType: "AmlCompute", properties: { vmSize: "Standard_NC24ads_A100_v4" } },
+  };
+  const want = (identity?: string): ComputeWanted => ({
+    name: "gpu",
+    location: "eastus2",
+    vmSize: "Standard_NC24ads_A100_v4",
+    minNodes: 0,
+    maxNodes: 1,
+    idleSeconds: 120,
+    identity,
+  });
+
+  it("is refused when it is not the identity asked for, naming both and the ways forward", () => {
+    const r = checkExistingCompute(
+      { ...base, identity: { type: "UserAssigned", userAssignedIdentities: { [id("other")]: {} } } },
+      want(id("ft")),
+    );
+    expect(r.ok).toBe(false);
+    expect(r.error).toContain(`runs as the user-assigned identity ${id("other")}, not as ${id("ft")} (identity)`);
+    expect(r.error).toContain("leave identity empty to use the cluster as it is");
+  });
+
+  it("is refused when the cluster has no identity and one is asked for", () => {
+    expect(checkExistingCompute(base, want(id("ft"))).error).toContain("runs as no identity");
+  });
+
+  it("passes when it matches (ids compared case-insensitively), or when none is asked for", () => {
+    const withId = { ...base, identity: { type: "UserAssigned", userAssignedIdentities: { [id("FT")]: {} } } };
+    expect(checkExistingCompute(withId, want(id("ft"))).ok).toBe(true);
+    expect(checkExistingCompute(withId, want()).ok).toBe(true);
+  });
+});

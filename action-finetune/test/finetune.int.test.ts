@@ -229,7 +229,7 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
       env: w.env,
       inputs: { "train-data": train, "validation-data": validation, "component-version": "9.9.9" },
     });
-    await control("POST", "/quotas", { family: "standardNCADSA100v4Family", limit: 24, current: 0 });
+    await control("POST", "/quotas", { family: "standardNCADSA100v4Family", limit: 96, current: 0 });
 
     expect(run.code).toBe(1);
     const error = run.annotations.find((a) => a.level === "error")!.message;
@@ -255,7 +255,7 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
       },
       timeoutMs: 120_000,
     });
-    await control("POST", "/quotas", { family: "standardNCADSA100v4Family", limit: 24, current: 0 });
+    await control("POST", "/quotas", { family: "standardNCADSA100v4Family", limit: 96, current: 0 });
     expect(run.code).toBe(0);
     const node = jobNode(await w.armCalls());
     expect(node.inputs.mlflow_model_path).toEqual({
@@ -306,7 +306,7 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
     );
   });
 
-  it("refuses the retired catalog Phi-3 before any write, naming the date, the huggingface-id way and the live models", async () => {
+  it("refuses the retired catalog Phi-3 before any write, naming the date and the live models, and no guessed Hugging Face id", async () => {
     const { w, train, validation } = await withData();
     const run = await runAction(ACTION, {
       env: w.env,
@@ -315,7 +315,9 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
     expect(run.code).toBe(1);
     const error = run.annotations.find((a) => a.level === "error")!.message;
     expect(error).toMatch(/model: Phi-3-mini-4k-instruct version 15 .*is archived.*retired on 2025-08-30/);
-    expect(error).toContain("huggingface-id: microsoft/Phi-3-mini-4k-instruct");
+    // The catalog gives no Hugging Face id for it, so none is guessed (issue 21).
+    expect(error).toContain("Ways forward: choose a live catalog model.");
+    expect(error).not.toContain("huggingface-id: microsoft/");
     expect(error).toContain("Phi-4 (version 8)");
     expect(writes(await w.armCalls())).toEqual([]);
   });

@@ -62,3 +62,24 @@ describe("a registered model's binding", () => {
     expect(bindingFor("triton_model", "azureml:m:3")).toBeUndefined();
   });
 });
+
+describe("hyperparameter keys against the component's declared inputs (issue 21)", () => {
+  it("checks them even when the component does not declare num_train_epochs", async () => {
+    const { hyperparametersFor } = await import("../src/preflight.js");
+    const { num_train_epochs: _dropped, ...inputs } = MINI.inputs;
+    const spec = { ...MINI, inputs };
+    const r = hyperparametersFor(
+      { found: true, spec },
+      { typed: { learning_rate: 0.0001 }, extra: { no_such_input: 1, num_train_epochs: 2 }, serverless: false },
+    );
+    expect(r.values).toMatchObject({ learning_rate: "0.0001" });
+    expect(r.problems.join("\n")).toMatch(/no_such_input/);
+    expect(r.problems.join("\n")).toMatch(/num_train_epochs/);
+  });
+
+  it("merges nothing when the component was not found (reported on its own)", async () => {
+    const { hyperparametersFor } = await import("../src/preflight.js");
+    const r = hyperparametersFor({ found: false, spec: MINI }, { typed: {}, extra: { x: 1 }, serverless: false });
+    expect(r).toEqual({ values: {}, sources: {}, problems: [], notes: [] });
+  });
+});

@@ -109,6 +109,13 @@ const armRoutes: Routes = (r, emu) => {
     else emu.arm.quotas.set(sub, loc, { family: b.family ?? "", limit: b.limit, current: b.current ?? 0 });
     return ok();
   });
+  // A region's Linux / Standard prices for a test (test data, not Azure's): given, or copied from the
+  // snapshot's region `from` (vm-prices.ts).
+  r.on("POST", /^\/prices$/, (req) => {
+    const b = req.json<{ location: string; prices?: Record<string, number>; from?: string }>();
+    emu.arm.prices.put(b.location, b.prices ?? emu.arm.prices.of(b.from ?? ""));
+    return ok();
+  });
   r.on("PUT", /^\/arm\/config$/, (req) => {
     const b = req.json<{ lroPolls?: number }>();
     if (b.lroPolls !== undefined) emu.arm.store.lroPolls = b.lroPolls;
@@ -150,7 +157,7 @@ const exchangeRoutes: Routes = (r, emu) => {
 const endpointRoutes: Routes = (r, emu) => {
   r.on("POST", /^\/endpoints$/, (req) => {
     const b = req.json<Omit<EndpointSeed, "workspaceId" | "location"> & { workspace?: string; location?: string }>();
-    const ctx = { store: emu.arm.store, base: () => emu.arm.base, quotas: emu.arm.quotas };
+    const ctx = { store: emu.arm.store, base: () => emu.arm.base, quotas: emu.arm.quotas, prices: emu.arm.prices };
     const seed = { ...b, workspaceId: defaultWs(b.workspace), location: b.location ?? DEFAULTS.location };
     const endpoint = seedEndpoint(ctx, emu.arm.endpoints, seed);
     return ok({ endpoint, keys: emu.arm.endpoints.keys.get(endpoint.id.toLowerCase()) });
@@ -229,6 +236,10 @@ interface SeededJob {
   name: string;
   status?: "Completed" | "Failed" | "Running";
   outputs?: Record<string, unknown>;
+  /** The model the job fine-tuned, as action-finetune binds it: a Hugging Face id (default Phi-3-mini-4k-instruct). */
+  huggingfaceId?: string;
+  /** Or a model URI bound to mlflow_model_path (instead of a Hugging Face id). */
+  mlflowModel?: string;
   /** The job's training data (JSONL), uploaded to the workspace's blob store and registered as <name>-train:1. */
   trainData?: string;
 }
@@ -269,6 +280,14 @@ function seedJob(emu: Emulator, b: SeededJob, trainUri = "azureml:phi3-chat-trai
           inputs: {
             learning_rate: { job_input_type: "literal", value: "0.00002" },
             num_train_epochs: { job_input_type: "literal", value: "1" },
+            ...(b.mlflowModel
+              ? { mlflow_model_path: { job_input_type: "mlflow_model", uri: b.mlflowModel } }
+              : {
+                  huggingface_id: {
+                    job_input_type: "literal",
+                    value: b.huggingfaceId ?? "microsoft/Phi-3-mini-4k-instruct",
+                  },
+                }),
           },
         },
       },

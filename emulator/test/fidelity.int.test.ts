@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { control, emulatorEnv, emulatorHttps, runFixture, world } from "../../test/harness/emulator.js";
-import { checkQuota as checkFinetuneQuota } from "../../action-finetune/src/quota.js";
-import { checkQuota as checkDeployQuota } from "../../action-deploy/src/quota.js";
+import { checkQuota } from "../../shared/src/azureml/quota.js";
+import { rolloutQuota } from "../../action-deploy/src/quota.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -66,23 +66,33 @@ describe("the emulator answers what Azure's own clients ask (issue 14)", () => {
     );
   });
 
-  it("gives usages that both actions' quota checks read, the regional total included", async () => {
+  it("gives usages that both actions' quota checks read the same way, the regional total included", async () => {
     const w = await world();
     await control("POST", "/quotas", { regional: true, limit: 60, current: 50, location: "brazilsouth" });
     const r = await tour(w.env, "tour", { PARENT_JOB: "none", USAGE_LOCATION: "brazilsouth" });
     const usages = r.usages.body.value as Any[];
     const sizes = r.vmSizes.body.value as Any[];
-    // The family has its 24 free, the region only 10 of its 60: the regional total is what refuses.
-    const finetune = checkFinetuneQuota(usages, sizes, "Standard_NC24ads_A100_v4", 1, { location: "brazilsouth" });
-    expect(finetune).toMatchObject({ ok: false, checked: true, free: 24 });
+    const size = sizes.find((s) => s.name === "Standard_NC24ads_A100_v4");
+    // The family has its 96 free, the region only 10 of its 60: the regional total refuses, in both actions.
+    const finetune = checkQuota({
+      kind: "cluster",
+      label: "cluster c",
+      size,
+      instances: 1,
+      usages,
+      location: "brazilsouth",
+    });
+    expect(finetune).toMatchObject({ ok: false, checked: true, free: 96 });
     expect(finetune.message).toContain("Total Cluster Dedicated Regional vCPUs limit of at least 74");
-    const deploy = checkDeployQuota({
+    const deploy = rolloutQuota({
       adding: { name: "blue", instanceType: "Standard_NC24ads_A100_v4", instanceCount: 1 },
       running: [],
       usages,
       vmSizes: sizes,
+      location: "brazilsouth",
     });
-    expect(deploy).toMatchObject({ checked: true, ok: true, limit: 24, family: "Standard NCADSA100v4 Family" });
+    expect(deploy).toMatchObject({ checked: true, ok: false, limit: 96, family: "Standard NCADSA100v4 Family" });
+    expect(deploy.message).toContain("Total Cluster Dedicated Regional vCPUs limit of at least 74");
   });
 
   it("returns flavors on a workspace model version registered without them ({}: unknown), as azure-ai-ml expects", async () => {

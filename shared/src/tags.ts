@@ -43,8 +43,19 @@ export type Expiry = { kind: "none" } | { kind: "at"; date: Date } | { kind: "un
 /** A full ISO-8601 timestamp as a Date, or undefined for anything else. */
 export function parseTimestamp(v: string | undefined): Date | undefined {
   const t = v?.trim() ?? "";
-  const date = ISO_TIMESTAMP.test(t) ? new Date(t) : undefined;
+  const date = ISO_TIMESTAMP.test(t) && realCalendarDate(t) ? new Date(t) : undefined;
   return date && !Number.isNaN(date.getTime()) ? date : undefined;
+}
+
+/**
+ * Whether the date and time written exist: JavaScript rolls 2026-02-30 over to 2 March and 24:00 to the next
+ * day, which a strict reading must refuse.
+ */
+function realCalendarDate(t: string): boolean {
+  const [y, mo, d, h, mi, se] = [0, 5, 8, 11, 14, 17].map((at, i) => Number(t.slice(at, at + (i ? 2 : 4))));
+  const second = t[16] === ":" ? se! : 0;
+  if (mo! < 1 || mo! > 12 || d! < 1 || h! > 23 || mi! > 59 || second > 59) return false;
+  return d! <= new Date(Date.UTC(y!, mo!, 0)).getUTCDate();
 }
 
 /** The expires-at tag, read strictly: absent, a timestamp, or unreadable (teardown keeps such an endpoint). */

@@ -1,8 +1,8 @@
 import { parseMinSpec } from "../src/azureml/catalog.js";
+import { freeVCpus } from "../src/azureml/quota.js";
 import {
   checkComputeFit,
   fittingSizes,
-  freeVCpus,
   minSpecShortfalls,
   retiredFamilyOf,
   type VmSizeSpec,

@@ -5,7 +5,7 @@ import { ActionError, describeError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
 import { markdownTable, setOutputs, writeSummary } from "@phi3-aml/shared/report";
 import { followPoller } from "@phi3-aml/shared/wait";
-import { formatUsd, hourlyCost, PRICE_BASIS, PRICES_AS_OF } from "@phi3-aml/shared/azureml/prices";
+import { formatUsd, hourlyCost, readPriceBook, type PriceBook } from "@phi3-aml/shared/azureml/prices";
 import type { TeardownInputs } from "./inputs.js";
 import { createdAt, foreignDeployment, plan, refusals, type Decision, type EndpointInfo } from "./plan.js";
 
@@ -132,6 +132,7 @@ async function report(s: Session, outcomes: Outcome[], dryRun: boolean): Promise
       costLine(
         gone.flatMap((o) => o.running ?? []),
         dryRun,
+        await readPriceBook(s),
       ),
       "",
     ].join("\n"),
@@ -153,9 +154,9 @@ async function runningDeployments(s: Session, name: string): Promise<Running[]> 
 }
 
 /** The hourly cost the deletions avoid, as an estimate from the shared price table. */
-function costLine(running: Running[], dryRun: boolean): string {
+function costLine(running: Running[], dryRun: boolean, book: PriceBook): string {
   if (!running.length) return "";
-  const cost = hourlyCost(running);
-  const unknown = cost.unknown.length ? ` (no price known for ${cost.unknown.join(", ")})` : "";
-  return `**${dryRun ? "Would avoid" : "Avoided"}: about ${formatUsd(cost.usdPerHour)} per hour**${unknown} — an estimate: ${PRICE_BASIS}, as of ${PRICES_AS_OF}.`;
+  const cost = hourlyCost(running, book);
+  const unknown = cost.unknown.length ? ` (${cost.region} gives no price for ${cost.unknown.join(", ")})` : "";
+  return `**${dryRun ? "Would avoid" : "Avoided"}: about ${formatUsd(cost.usdPerHour)} per hour**${unknown} — an estimate from ${cost.source}, ${cost.region}.`;
 }

@@ -63,8 +63,11 @@ describe("actions/teardown (bundled, as the runner runs it)", () => {
     expect(await names()).toEqual(["fresh-ep", "theirs-ep"]);
     expect(run.summary).toContain("no managed-by tag");
     expect(run.summary).toContain("blue: Standard\\_NC6s\\_v3 × 1");
-    // Two endpoints with one Standard_NC6s_v3 each: about 2 × 3.06 USD per hour no longer billed.
-    expect(run.summary).toMatch(/Avoided: about \$6\.12 per hour.*an estimate/);
+    // Prices are the region's own (the VM sizes API's estimatedVMPrices): the retired NCv3 has none there, and
+    // the summary says so rather than guessing one.
+    expect(run.summary).toMatch(
+      /Avoided: about \$0\.00 per hour\*\* \(eastus2 gives no price for Standard_NC6s_v3\) — an estimate from Azure ML's VM sizes API/,
+    );
     const deletes = (await w.armCalls()).filter((c) => c.method === "DELETE");
     expect(deletes.map((c) => c.status)).toEqual([202, 202]);
   });

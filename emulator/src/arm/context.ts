@@ -1,5 +1,6 @@
 import type { Req, Res, Router } from "../http.js";
 import type { Store, Operation } from "./store.js";
+import type { VmPrices } from "./vm-prices.js";
 
 /** What every ARM route module gets. */
 export interface ArmContext {
@@ -7,6 +8,7 @@ export interface ArmContext {
   /** https://127.0.0.1:<port>: the base of URLs the emulator hands out (async operation URLs). */
   base(): string;
   quotas: Quotas;
+  prices: VmPrices;
 }
 
 /** /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{ws} — captures sub, rg, ws. */

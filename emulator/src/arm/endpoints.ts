@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Req, Res, Router } from "../http.js";
 import { armError, asyncHeaders, locationHeaders, notFound, WS, wsId, type ArmContext } from "./context.js";
 import { systemData, type Operation, type Resource } from "./store.js";
+import { quotaRefusal } from "./usage-count.js";
 import { vmSize } from "./vm-sizes.js";
 
 const EP = `${WS}/onlineEndpoints/([^/]+)`;
@@ -353,6 +354,8 @@ function putDeployment(ctx: ArmContext, state: EndpointState, req: Req, ids: Ids
     return armError(400, "UserError", "model is required.", { target: "properties.model" });
   const id = depId(ids);
   const existing = ctx.store.get(id);
+  const outOfQuota = deploymentQuota(ctx, id, body, endpoint);
+  if (outOfQuota) return outOfQuota;
   const resource = deploymentResource(ids, body, endpoint, existing);
   ctx.store.put(resource);
   const failure = takeFailure(state, epId(ids)) ?? sizeNotOffered(String(resource.properties.instanceType), endpoint);
@@ -384,6 +387,16 @@ function deploymentResource(ids: Ids, body: DeploymentBody, endpoint: Resource, 
     },
     systemData: (existing?.systemData as Record<string, unknown>) ?? systemData(),
   };
+}
+
+/** A create or scale beyond the family or regional quota is refused before anything changes (usage-count.ts). */
+function deploymentQuota(ctx: ArmContext, id: string, body: DeploymentBody, endpoint: Resource): Res | undefined {
+  const size = vmSize(String(body.properties?.instanceType ?? "Standard_F4s_v2"));
+  if (!size) return undefined;
+  const count = Number((body.sku as { capacity?: number } | undefined)?.capacity ?? 1);
+  const at = { sub: id.split("/")[2]!, loc: String(endpoint.location), except: id };
+  const refusal = quotaRefusal(ctx, at, "deployment", size, count);
+  return refusal ? armError(400, refusal.code, refusal.message, { target: "sku.capacity" }) : undefined;
 }
 
 function takeFailure(state: EndpointState, endpointId: string): DeploymentFailure | undefined {

@@ -1,5 +1,6 @@
 import { Router, type Req, type Res } from "../http.js";
 import type { SigningKey } from "../keys.js";
+import { VmPrices } from "./vm-prices.js";
 import { armError, Quotas, type ArmContext, type RegisterRoutes } from "./context.js";
 import { registerAssets } from "./assets.js";
 import { registerComputes } from "./computes.js";
@@ -29,6 +30,7 @@ const MODULES: RegisterRoutes[] = [
 export class Arm {
   readonly store = new Store();
   readonly quotas = new Quotas();
+  readonly prices = new VmPrices();
   readonly endpoints = new EndpointState();
   readonly jobs = new JobState();
   base = "";
@@ -38,7 +40,7 @@ export class Arm {
 
   constructor(entraKey: SigningKey, extra: RegisterRoutes[] = []) {
     this.auth = new ArmAuth(entraKey, this.subscriptions);
-    const ctx: ArmContext = { store: this.store, base: () => this.base, quotas: this.quotas };
+    const ctx: ArmContext = { store: this.store, base: () => this.base, quotas: this.quotas, prices: this.prices };
     for (const register of [...MODULES, ...extra]) register(this.routes, ctx);
     registerEndpoints(this.routes, ctx, this.endpoints);
     registerJobs(this.routes, ctx, this.jobs);

@@ -2,6 +2,8 @@ import type { Req, Router } from "../http.js";
 import { armError, locationHeaders, notFound, WS, wsId, type ArmContext } from "./context.js";
 import { modelImportFailure } from "./registry.js";
 import { systemData, type Resource } from "./store.js";
+import { quotaRefusal } from "./usage-count.js";
+import { vmSize } from "./vm-sizes.js";
 
 /** How the next job submitted to a workspace runs (tests set it through the control API). */
 export interface JobScript {
@@ -79,7 +81,7 @@ export function registerJobs(r: Router, ctx: ArmContext, state: JobState): void 
       start: Date.now(),
     };
     state.next.delete(workspaceId.toLowerCase());
-    const importError = modelImportFailure(p);
+    const importError = modelImportFailure(p) ?? scaleCluster(ctx, id, String(p.computeId ?? ""), script.durationMs);
     state.scripts.set(
       id.toLowerCase(),
       importError
@@ -117,7 +119,39 @@ export function registerJobs(r: Router, ctx: ArmContext, state: JobState): void 
     const status = statusOf(s);
     if (["Completed", "Failed", "Canceled"].includes(status)) return { status: 200 };
     s.canceledAt ??= Date.now();
+    releases.get(id.toLowerCase())?.();
     const op = ctx.store.startOperation(sub!, "eastus2");
     return { status: 202, headers: locationHeaders(ctx, op, req) };
   });
+}
+
+/** Per job id (lower case): gives its cluster's nodes back (when it ends, or is canceled). */
+const releases = new Map<string, () => void>();
+
+/**
+ * A job on a cluster scales it up to the nodes it runs on (one here) for as long as it runs, then back to the
+ * cluster's min nodes. When those nodes would go over the family or regional quota, the job fails with the
+ * cluster's quota error (usage-count.ts); Azure keeps such a job queued while the cluster cannot resize.
+ */
+function scaleCluster(ctx: ArmContext, jobId: string, computeId: string, durationMs: number): string | undefined {
+  const cluster = computeId ? ctx.store.get(computeId) : undefined;
+  const inner = cluster?.properties.properties as
+    | { vmSize?: string; currentNodeCount?: number; scaleSettings?: { minNodeCount?: number }; vmPriority?: string }
+    | undefined;
+  const size = vmSize(String(inner?.vmSize ?? ""));
+  if (!cluster || !inner || !size || inner.vmPriority === "LowPriority") return undefined;
+  const wanted = Math.max(1, inner.currentNodeCount ?? 0);
+  if (wanted > (inner.currentNodeCount ?? 0)) {
+    const at = { sub: cluster.id.split("/")[2]!, loc: String(cluster.location), except: cluster.id };
+    const refusal = quotaRefusal(ctx, at, "cluster", size, wanted);
+    if (refusal) return `${refusal.code}: ${refusal.message}`;
+  }
+  inner.currentNodeCount = wanted;
+  const release = () => {
+    releases.delete(jobId.toLowerCase());
+    inner.currentNodeCount = Math.max(inner.scaleSettings?.minNodeCount ?? 0, 0);
+  };
+  releases.set(jobId.toLowerCase(), release);
+  setTimeout(release, durationMs).unref();
+  return undefined;
 }

@@ -6,10 +6,11 @@ const LOC = String.raw`^/subscriptions/([^/]+)/providers/Microsoft\.MachineLearn
 
 /** Subscription-level routes per region: VM sizes, and the status of asynchronous operations (usages: usages.ts). */
 export function registerLocations(r: Router, ctx: ArmContext): void {
-  r.on("GET", new RegExp(`${LOC}/vmSizes$`, "i"), () => ({
+  // Each size with the region's estimatedVMPrices (vm-prices.ts: a vendored, cited snapshot).
+  r.on("GET", new RegExp(`${LOC}/vmSizes$`, "i"), (_req, [, loc]) => ({
     status: 200,
     body: {
-      value: VM_SIZES.map(vmSizeResource),
+      value: VM_SIZES.map((v) => vmSizeResource(v, ctx.prices.estimated(loc!, v.name))),
     },
   }));
 

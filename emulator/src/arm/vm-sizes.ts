@@ -14,7 +14,11 @@ export interface VmSize {
   memoryGB: number;
   /** The local (temporary) disk, what a model's minimum spec counts as its disk. */
   maxResourceVolumeMB: number;
-  /** Dedicated cores the emulator grants a new subscription in this family. */
+  /**
+   * Dedicated cores the emulator grants a subscription in this family unless a test sets a limit (A100: 96, so
+   * that test files running side by side, whose jobs and deployments now hold cores while they run, do not
+   * hold each other back).
+   */
   defaultQuota: number;
 }
 
@@ -27,7 +31,7 @@ export const VM_SIZES: VmSize[] = [
     gpus: 1,
     memoryGB: 220,
     maxResourceVolumeMB: 65536,
-    defaultQuota: 24,
+    defaultQuota: 96,
   },
   {
     name: "Standard_NC48ads_A100_v4",
@@ -37,7 +41,7 @@ export const VM_SIZES: VmSize[] = [
     gpus: 2,
     memoryGB: 440,
     maxResourceVolumeMB: 131072,
-    defaultQuota: 24,
+    defaultQuota: 96,
   },
   {
     name: "Standard_NC96ads_A100_v4",
@@ -47,7 +51,7 @@ export const VM_SIZES: VmSize[] = [
     gpus: 4,
     memoryGB: 880,
     maxResourceVolumeMB: 262144,
-    defaultQuota: 24,
+    defaultQuota: 96,
   },
   {
     name: "Standard_NC4as_T4_v3",
@@ -146,8 +150,16 @@ export const vmSize = (name: string) => VM_SIZES.find((v) => v.name.toLowerCase(
 /** Every VM's OS disk as the vmSizes API reports it (1023 GB). */
 const OS_VHD_MB = 1047552;
 
-/** A size as GET .../locations/{loc}/vmSizes answers it (VirtualMachineSize, 2025-12-01). */
-export const vmSizeResource = (v: VmSize) => ({
+/**
+ * Compute types a size serves (`supportedComputeTypes`): every size here runs AmlCompute clusters and compute
+ * instances, and the managed online endpoints SKU list (learn.microsoft.com/azure/machine-learning/
+ * reference-managed-online-endpoints-vm-sku-list) lists all of them for managed online deployments, which the
+ * VM sizes API calls "MIR" (examples/VirtualMachineSize/list.json of the 2025-12-01 spec).
+ */
+const COMPUTE_TYPES = ["AmlCompute", "ComputeInstance", "MIR"];
+
+/** A size as GET .../locations/{loc}/vmSizes answers it (VirtualMachineSize, 2025-12-01), with the region's price. */
+export const vmSizeResource = (v: VmSize, estimatedVMPrices?: unknown) => ({
   name: v.name,
   family: v.family,
   vCPUs: v.vCPUs,
@@ -157,5 +169,6 @@ export const vmSizeResource = (v: VmSize) => ({
   maxResourceVolumeMB: v.maxResourceVolumeMB,
   lowPriorityCapable: true,
   premiumIO: true,
-  supportedComputeTypes: ["AmlCompute", "ComputeInstance"],
+  ...(estimatedVMPrices ? { estimatedVMPrices } : {}),
+  supportedComputeTypes: COMPUTE_TYPES,
 });

@@ -53,6 +53,8 @@ export interface CatalogModel {
   inferenceMinSpec?: MinSpec;
   finetune: UseDates;
   inference: UseDates;
+  /** The Hugging Face repository of the same model, when the catalog names one (else no guess is made). */
+  huggingfaceId?: string;
   /** Tags that were present but could not be read, in words (the model is still usable). */
   unreadable: string[];
 }
@@ -269,8 +271,15 @@ export function catalogModel(resource: unknown, registry?: string): CatalogModel
       deprecation: catalogDate(pick(bag, "InferenceDeprecationDate")),
       retirement: catalogDate(pick(bag, "InferenceRetirementDate")),
     },
+    huggingfaceId: hfId(pick(bag, "huggingface_model_id", "hf_model_id", "huggingfaceModelId")),
     unreadable,
   };
+}
+
+/** "owner/name" as Hugging Face spells a repository, or undefined. */
+function hfId(v: unknown): string | undefined {
+  const t = typeof v === "string" ? v.trim() : "";
+  return /^[\w.-]{1,96}\/[\w.-]{1,96}$/.test(t) ? t : undefined;
 }
 
 const ID = /\/models\/([^/]+)\/versions\/([^/?]+)/i;

@@ -11,6 +11,9 @@
  * catalog's disk figure is compared with) and `osVhdSizeMB`.
  */
 import type { MinSpec } from "./catalog.js";
+import { freeVCpus, type UsageLike } from "./quota.js";
+
+export type { UsageLike };
 
 /** A VM size as the vmSizes API answers it, as far as the checks need it. */
 export interface VmSizeSpec {
@@ -21,15 +24,6 @@ export interface VmSizeSpec {
   memoryGB?: number;
   maxResourceVolumeMB?: number;
   osVhdSizeMB?: number;
-}
-
-/** One entry of GET .../locations/{loc}/usages. */
-export interface UsageLike {
-  id?: string;
-  type?: string;
-  name?: { value?: string | null; localizedValue?: string | null } | null;
-  currentValue?: number | null;
-  limit?: number | null;
 }
 
 export interface RetiredFamily {
@@ -114,37 +108,6 @@ export function minSpecShortfalls(size: VmSizeSpec, spec: MinSpec): string[] {
   const diskGB = size.maxResourceVolumeMB === undefined ? undefined : Math.floor(size.maxResourceVolumeMB / 1024);
   check(diskGB, spec.diskGB, "GB local disk");
   return out;
-}
-
-/** "standardNCADSA100v4Family" and "Standard NCADSA100v4 Family Cluster Dedicated vCPUs" → one key. */
-export function familyKey(family: string): string {
-  return family
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "")
-    .replace(/(cluster)?(dedicated)?vcpus$/, "");
-}
-
-const isLowPriority = (u: UsageLike) => /low\s*priority/i.test(`${u.name?.value ?? ""} ${u.type ?? ""}`);
-export const isRegionalTotal = (u: UsageLike) =>
-  /dedicatedCores\/usages$/i.test(u.type ?? "") ||
-  /^total cluster dedicated regional vcpus$/i.test(u.name?.value ?? "");
-
-/** The subscription-level usage of a family: not a workspace's or a cluster's share, not low-priority. */
-export function familyUsage(usages: readonly UsageLike[], family: string): UsageLike | undefined {
-  const key = familyKey(family);
-  const same = usages.filter((u) => !isLowPriority(u) && !isRegionalTotal(u) && familyKey(u.name?.value ?? "") === key);
-  return (
-    same.find((u) => /vmFamily\/usages$/i.test(u.type ?? "")) ??
-    same.find((u) => !/\/workspaces?\//i.test(`${u.id ?? ""}/${u.type ?? ""}`)) ??
-    same[0]
-  );
-}
-
-/** Free dedicated vCPUs of a family (Infinity for no limit), or undefined when Azure reported none. */
-export function freeVCpus(usages: readonly UsageLike[], family: string | undefined): number | undefined {
-  const u = family ? familyUsage(usages, family) : undefined;
-  if (!u || typeof u.limit !== "number" || typeof u.currentValue !== "number") return undefined;
-  return u.limit < 0 ? Number.POSITIVE_INFINITY : Math.max(0, u.limit - u.currentValue);
 }
 
 export interface Candidate {

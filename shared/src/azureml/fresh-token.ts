@@ -23,7 +23,7 @@ import {
   type SendRequest,
 } from "@azure/core-rest-pipeline";
 
-const FRESH_TOKEN_POLICY = "phi3FreshTokenPolicy";
+export const FRESH_TOKEN_POLICY = "phi3FreshTokenPolicy";
 
 /** ARM's error codes for a token it no longer takes; a fresh token may be taken. */
 const RENEWABLE_CODES = ["ExpiredAuthenticationToken", "InvalidAuthenticationToken"];

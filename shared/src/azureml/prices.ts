@@ -1,46 +1,79 @@
 /**
- * What the deployments cost per hour, roughly, for the job summary.
+ * What VM sizes cost per hour in the workspace's region, as Azure itself says: the VM sizes API
+ * (GET .../locations/{loc}/vmSizes, `VirtualMachineSize.estimatedVMPrices` in the 2025-12-01 REST spec
+ * machineLearningServices.json) gives each size's estimated retail price per hour, by OS type (Linux, Windows)
+ * and VM tier (Standard, LowPriority, Spot), in `billingCurrency` (USD) per `unitOfMeasure` (OneHour).
  *
- * ESTIMATES ONLY. US dollars per instance-hour, Linux pay-as-you-go list prices in East US. Managed online
- * deployments are billed for their VMs (Azure ML adds no charge of its own), but prices differ by region,
- * currency, agreement (EA, CSP, savings plans, reservations) and change over time; disks, networking,
- * logs and the 20 % quota Azure reserves for upgrades (billed only when used) are not included.
- *
- * Source: looked up on 2026-11-25 with this project's search tool. The azure.microsoft.com pricing pages
- * themselves were not reachable through it; the figures are those that several public code repositories
- * quote from the Azure retail price list (prices.azure.com, East US, Consumption) and agree on. They are
- * rough: check https://azure.microsoft.com/pricing/details/virtual-machines/linux/ or the pricing
- * calculator for your region before relying on them.
+ * Azure ML runs managed online deployments and training clusters on Linux; a dedicated node is the Standard
+ * tier. So the price used is the Linux / Standard `retailPrice`. ESTIMATES ONLY: pay-as-you-go list prices,
+ * before any agreement (EA, CSP, savings plan, reservation); disks, networking and logs are not in them.
+ * A size Azure gives no price for is said to have none, never guessed from another region.
  */
-export const PRICES_AS_OF = "2026-11-25";
-export const PRICE_BASIS =
-  "USD per instance-hour, Linux pay-as-you-go list prices in East US; region-dependent, not a quote";
+import type { Session } from "./session.js";
 
-/** Instance type → estimated USD per hour (see the module comment). */
-export const HOURLY_USD: Readonly<Record<string, number>> = {
-  Standard_NC6s_v3: 3.06, // 1 × V100 16 GB, 6 vCPUs — NCv3 was retired on 2025-09-30 (kept for old deployments' cost)
-  Standard_NC4as_T4_v3: 0.526, // 1 × T4 16 GB, 4 vCPUs
-  Standard_NC16as_T4_v3: 1.204, // 1 × T4 16 GB, 16 vCPUs
-  Standard_NC24ads_A100_v4: 3.673, // 1 × A100 80 GB, 24 vCPUs
-  Standard_NC48ads_A100_v4: 7.346, // 2 × A100 80 GB, 48 vCPUs
-  Standard_NC96ads_A100_v4: 14.692, // 4 × A100 80 GB, 96 vCPUs
-  Standard_ND96asr_v4: 27.197, // 8 × A100 40 GB, 96 vCPUs (added 2026-12-06, same sources)
-  Standard_E4s_v3: 0.252, // 4 vCPUs, 32 GiB (CPU only)
-  Standard_DS3_v2: 0.293, // 4 vCPUs, 14 GiB (CPU only)
-  Standard_F4s_v2: 0.169, // 4 vCPUs, 8 GiB (CPU only; Azure's default instance type)
-};
+/** EstimatedVMPrices as the VM sizes API answers it. */
+export interface EstimatedVmPrices {
+  billingCurrency?: string;
+  unitOfMeasure?: string;
+  values?: ReadonlyArray<{ retailPrice?: number; osType?: string; vmTier?: string }>;
+}
 
-/** Estimated USD per instance-hour of an instance type (names compared case-insensitively), if known. */
-export function hourlyPrice(instanceType: string): number | undefined {
-  const key = Object.keys(HOURLY_USD).find((k) => k.toLowerCase() === instanceType.trim().toLowerCase());
-  return key === undefined ? undefined : HOURLY_USD[key];
+/** A VM size as far as its price goes. */
+export interface PricedSize {
+  name?: string;
+  estimatedVMPrices?: EstimatedVmPrices | null;
+}
+
+export const PRICE_SOURCE =
+  "Azure ML's VM sizes API for the region (estimatedVMPrices: Linux, Standard tier, retail price per hour)";
+
+/** The Linux / Standard price per hour of a size, when Azure gives one in USD per hour. */
+export function linuxPrice(size: PricedSize): number | undefined {
+  const p = size.estimatedVMPrices;
+  if (!p?.values || (p.billingCurrency ?? "USD") !== "USD" || (p.unitOfMeasure ?? "OneHour") !== "OneHour")
+    return undefined;
+  const hit = p.values.find((v) => v.osType === "Linux" && v.vmTier === "Standard");
+  return typeof hit?.retailPrice === "number" && Number.isFinite(hit.retailPrice) && hit.retailPrice >= 0
+    ? hit.retailPrice
+    : undefined;
+}
+
+/** The region's prices, by size name (lower case), from its VM sizes. */
+export interface PriceBook {
+  region: string;
+  source: string;
+  /** Size (lower case) → USD per instance-hour; a size missing here has no price in the region. */
+  usd: ReadonlyMap<string, number>;
+}
+
+export function priceBook(region: string, sizes: readonly PricedSize[]): PriceBook {
+  const usd = new Map<string, number>();
+  for (const s of sizes) {
+    const p = linuxPrice(s);
+    if (s.name && p !== undefined) usd.set(s.name.toLowerCase(), p);
+  }
+  return { region, source: PRICE_SOURCE, usd };
+}
+
+/** The prices of the session's region, read from its VM sizes (an empty book when they cannot be read). */
+export async function readPriceBook(s: Pick<Session, "client" | "location">): Promise<PriceBook> {
+  try {
+    return priceBook(s.location, (await s.client.virtualMachineSizes.list(s.location)).value ?? []);
+  } catch {
+    return priceBook(s.location, []);
+  }
+}
+
+/** USD per instance-hour of a size in the book's region, if Azure gave one. */
+export function hourlyPrice(book: PriceBook, instanceType: string): number | undefined {
+  return book.usd.get(instanceType.trim().toLowerCase());
 }
 
 interface CostLine {
   name?: string;
   instanceType: string;
   instanceCount: number;
-  /** Per instance; undefined when the instance type is not in the table. */
+  /** Per instance; undefined when the region gives no price for the size. */
   usdPerInstanceHour?: number;
   usdPerHour?: number;
 }
@@ -49,18 +82,19 @@ export interface HourlyCost {
   lines: CostLine[];
   /** Sum of the lines whose price is known. */
   usdPerHour: number;
-  /** Instance types not in the table: the total leaves them out. */
+  /** Instance types the region gives no price for: the total leaves them out. */
   unknown: string[];
-  basis: string;
-  asOf: string;
+  region: string;
+  source: string;
 }
 
-/** The estimated hourly cost of deployments (instance type × count each). */
+/** The estimated hourly cost of deployments (instance type × count each) at the region's prices. */
 export function hourlyCost(
   deployments: ReadonlyArray<{ name?: string; instanceType: string; instanceCount: number }>,
+  book: PriceBook,
 ): HourlyCost {
   const lines = deployments.map((d): CostLine => {
-    const price = hourlyPrice(d.instanceType);
+    const price = hourlyPrice(book, d.instanceType);
     return {
       name: d.name,
       instanceType: d.instanceType,
@@ -73,8 +107,8 @@ export function hourlyCost(
     lines,
     usdPerHour: round(lines.reduce((a, l) => a + (l.usdPerHour ?? 0), 0)),
     unknown: [...new Set(lines.filter((l) => l.usdPerHour === undefined).map((l) => l.instanceType))],
-    basis: PRICE_BASIS,
-    asOf: PRICES_AS_OF,
+    region: book.region,
+    source: book.source,
   };
 }
 

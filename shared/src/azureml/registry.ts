@@ -2,6 +2,7 @@ import { ServiceClient } from "@azure/core-client";
 import { createPipelineRequest } from "@azure/core-rest-pipeline";
 import { ActionError } from "../errors.js";
 import { API_VERSION } from "./client.js";
+import { freshTokenPolicy } from "./fresh-token.js";
 import type { Session } from "./session.js";
 
 export type RegistryKind = "models" | "components";
@@ -33,11 +34,7 @@ export interface Registry {
  * registry's own management frontend with the same Entra token, as azure-ai-ml does.
  */
 export async function openRegistry(s: Session, name: string): Promise<Registry> {
-  const client = new ServiceClient({
-    credential: s.credential,
-    credentialScopes: [s.cloud.managementScope],
-    userAgentOptions: { userAgentPrefix: "phi3-aml" },
-  });
+  const client = registryClient(s);
   const get = async (url: string) => {
     const res = await client.sendRequest(createPipelineRequest({ url, method: "GET" }));
     if (res.status === 404) return undefined;
@@ -82,4 +79,14 @@ export async function openRegistry(s: Session, name: string): Promise<Registry> 
     },
     uri: (kind, asset, v) => `azureml://registries/${name}/${kind}/${asset}/versions/${v}`,
   };
+}
+
+/**
+ * The client registries are read with: no credential of its own (so no SDK bearer policy), but the same
+ * fresh-token policy as every other Azure client here (client.ts), which renews a token ARM refused as expired.
+ */
+export function registryClient(s: Pick<Session, "credential" | "cloud">): ServiceClient {
+  const client = new ServiceClient({ userAgentOptions: { userAgentPrefix: "phi3-aml" } });
+  client.pipeline.addPolicy(freshTokenPolicy(s.credential, [s.cloud.managementScope]));
+  return client;
 }
