@@ -110,8 +110,13 @@ const armRoutes: Routes = (r, emu) => {
     return ok();
   });
   r.on("PUT", /^\/arm\/config$/, (req) => {
-    const b = req.json<{ lroPolls?: number }>();
+    const b = req.json<{ lroPolls?: number; retryAfterSeconds?: number | null; subscriptionId?: string }>();
     if (b.lroPolls !== undefined) emu.arm.store.lroPolls = b.lroPolls;
+    // Shortened pacing (Retry-After below the spec's 10 s) for one subscription, the default one unless named:
+    // for tests and `npm start` only, which say so; null restores the spec's pacing.
+    const sub = (b.subscriptionId ?? DEFAULTS.subscriptionId).toLowerCase();
+    if (b.retryAfterSeconds === null) emu.arm.store.shortenedRetryAfter.delete(sub);
+    else if (b.retryAfterSeconds !== undefined) emu.arm.store.shortenedRetryAfter.set(sub, b.retryAfterSeconds);
     return ok();
   });
   r.on("GET", /^\/resources$/, (req) => {

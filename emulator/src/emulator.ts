@@ -153,7 +153,10 @@ function assemble(
     ...{ env, tls, oidc, entra, arm, hub, scoring, github, faults, exchanges, azurite },
     controlUrl: "",
     addWorkspace: (seed) => addWorkspace(s, azurite, seed),
-    contractReport: (path = "") => checkExchanges(armExchanges(exchanges, path)),
+    contractReport: (path = "") => ({
+      ...checkExchanges(armExchanges(exchanges, path), (p) => arm.store.pacingShortened(p)),
+      shortenedPacing: [...arm.store.shortenedRetryAfter.keys()],
+    }),
     async stop() {
       await Promise.all(s.servers.map((x) => x.close()));
       await azurite?.stop();

@@ -3,6 +3,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import { bearerTokenAuthenticationPolicyName } from "@azure/core-rest-pipeline";
 import type { Cloud } from "../login/clouds.js";
 import { freshTokenPolicy } from "./fresh-token.js";
+import { LroPacing } from "./lro-pacing.js";
 
 /** The one Azure ML management api-version every request carries (see reference/azureml-contract.md §1). */
 export const API_VERSION = "2025-12-01";
@@ -24,13 +25,16 @@ export interface MlClientOptions {
   retryDelayMs?: number;
   /** Told when ARM refused a token (expired, invalid) and the request went again with a fresh one. */
   onTokenRenewed?: (code: string) => void;
+  /** How long-running operations are paced (Retry-After honoured, capped); a default one when absent. */
+  pacing?: LroPacing;
 }
 
 /**
  * The one factory for the Azure ML management client: the cloud's Resource Manager endpoint (so an
  * override such as the local emulator is reached the same way as Azure), the cloud's token scope, the
- * pinned api-version, retries, a user agent naming the action, and a token renewed once when ARM answers
- * ExpiredAuthenticationToken or InvalidAuthenticationToken (fresh-token.ts, in place of the SDK's policy).
+ * pinned api-version, retries, a user agent naming the action, a token renewed once when ARM answers
+ * ExpiredAuthenticationToken or InvalidAuthenticationToken (fresh-token.ts, in place of the SDK's policy), and
+ * long-running operations polled no sooner than their Retry-After asks, up to a cap (lro-pacing.ts).
  */
 export function mlClient(o: MlClientOptions): AzureMachineLearningWorkspaces {
   const client = new AzureMachineLearningWorkspaces(o.credential, o.subscriptionId, {
@@ -41,6 +45,8 @@ export function mlClient(o: MlClientOptions): AzureMachineLearningWorkspaces {
     retryOptions: { maxRetries: o.maxRetries ?? 6, retryDelayInMs: o.retryDelayMs ?? 1000, maxRetryDelayInMs: 30_000 },
   });
   client.pipeline.removePolicy({ name: bearerTokenAuthenticationPolicyName });
+  // Before the token policy: a poll held for its Retry-After takes its token when it goes.
+  client.pipeline.addPolicy((o.pacing ?? new LroPacing()).policy());
   client.pipeline.addPolicy(freshTokenPolicy(o.credential, [o.cloud.managementScope], { onRenew: o.onTokenRenewed }));
   return client;
 }
