@@ -105,10 +105,14 @@ export async function createDeployment(
 ): Promise<void> {
   const { resourceGroup: rg, workspace: ws } = s.ref;
   log.info(`Creating deployment ${name} on ${endpoint} at 0 % traffic (${body.properties.instanceType}).`);
+  // Set once Azure accepted the PUT: a refused one created no deployment, so there are no logs to ask for.
+  let accepted = false;
   try {
     // Our 2025-12-01 body, typed by DeploymentBody; the SDK's OnlineDeployment is typed for 2022-10-01.
     const sdkBody = body as unknown as OnlineDeployment;
-    await followPoller(await s.client.onlineDeployments.beginCreateOrUpdate(rg, ws, endpoint, name, sdkBody), {
+    const poller = await s.client.onlineDeployments.beginCreateOrUpdate(rg, ws, endpoint, name, sdkBody);
+    accepted = true;
+    await followPoller(poller, {
       what: `deployment ${name}`,
       log,
       ...LRO,
@@ -116,7 +120,7 @@ export async function createDeployment(
       intervalMs: Math.min(LRO.intervalMs, timeoutSeconds * 250),
     });
   } catch (e) {
-    await printLogs(s, endpoint, name, log);
+    if (accepted || (await deploymentExists(s, endpoint, name))) await printLogs(s, endpoint, name, log);
     const stuck =
       e instanceof WaitTimeoutError
         ? ` within provisioning-timeout (${formatDuration(timeoutSeconds * 1000)}); it was still provisioning`
@@ -129,6 +133,14 @@ export async function deleteDeployment(s: Session, endpoint: string, name: strin
   await followPoller(
     await s.client.onlineDeployments.beginDelete(s.ref.resourceGroup, s.ref.workspace, endpoint, name),
     { what: `deleting deployment ${name}`, log, ...LRO },
+  );
+}
+
+/** Whether the deployment exists (a PUT refused, or failing in the SDK's first poll, may or may not have made one). */
+async function deploymentExists(s: Session, endpoint: string, name: string): Promise<boolean> {
+  const { resourceGroup: rg, workspace: ws } = s.ref;
+  return Boolean(
+    await getOrUndefined(() => s.client.onlineDeployments.get(rg, ws, endpoint, name)).catch(() => undefined),
   );
 }
 

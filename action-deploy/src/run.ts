@@ -103,6 +103,7 @@ function newDeploymentBody(s: Session, inputs: DeployInputs, model: ModelChoice,
     maxConcurrentRequests: inputs.maxConcurrentRequests,
     livenessProbe: inputs.livenessProbe,
     readinessProbe: inputs.readinessProbe,
+    startupProbe: inputs.startupProbe,
     environmentVariables: inputs.environmentVariables,
   });
 }

@@ -73,6 +73,8 @@ export const ACTION_SET_INPUTS: Readonly<Record<string, string>> = {
   compute_finetune: "the compute input",
   compute_model_evaluation: "the compute input",
   number_of_gpu_to_use_finetuning: "the gpus-per-node input (default: the GPUs of the VM size)",
+  finetune_config_path: "the finetune-config input",
+  trust_remote_code: "the trust-remote-code input",
 };
 
 /** What the action needs the component to declare: the inputs it sets and the output it wires. */

@@ -1,5 +1,6 @@
 import type { Req, Router } from "../http.js";
 import { armError, locationHeaders, notFound, WS, wsId, type ArmContext } from "./context.js";
+import { jobInputProblem } from "./job-inputs.js";
 import { modelImportFailure } from "./registry.js";
 import { systemData, type Resource } from "./store.js";
 
@@ -72,6 +73,8 @@ export function registerJobs(r: Router, ctx: ArmContext, state: JobState): void 
     const p = req.json<{ properties?: Record<string, unknown> }>()?.properties ?? {};
     if (!["Pipeline", "Command", "Sweep", "AutoML"].includes(String(p.jobType)))
       return armError(400, "UserError", `jobType ${p.jobType} is not supported.`, { target: "properties.jobType" });
+    const refused = jobInputProblem(ctx.store, workspaceId, (p.jobs ?? {}) as Parameters<typeof jobInputProblem>[2]);
+    if (refused) return armError(400, "UserError", refused.message, { target: refused.target });
     const script = {
       durationMs: 3000,
       outcome: "Completed" as const,
