@@ -127,7 +127,7 @@ describe("action-finetune and chat_completion_pipeline 0.0.82 (bundled)", () => 
     expect(jobNode(await w.armCalls()).inputs.trust_remote_code?.value).toBe("false");
     expect(run.summary).toContain("No finetune-config was given for this Hugging Face model");
     expect(run.summary).toContain(
-      "Required when finetuning a raw Hugging Face model (huggingface\\_id) that does not bundle a finetune config",
+      "Required when finetuning a raw Hugging Face model \\(huggingface\\_id\\) that does not bundle a finetune config",
     );
     // Run history's details of the failed child, as azure-ai-ml's jobs.stream reads them.
     const details = (await exchanges({ path: "/details" })).filter(

@@ -5,8 +5,13 @@ import type { Cloud } from "../login/clouds.js";
 import { freshTokenPolicy } from "./fresh-token.js";
 import { LroPacing } from "./lro-pacing.js";
 
-/** The one Azure ML management api-version every request carries (see reference/azureml-contract.md §1). */
-export const API_VERSION = "2025-12-01";
+/**
+ * The one Azure ML management api-version every request carries: 2026-07-01, the newest stable. Its definitions
+ * of everything the actions send and read have the 2025-12-01 wire shapes (docs/emulator.md, "2025-12-01 →
+ * 2026-07-01"). @azure/arm-machinelearning 2.1.1 pins 2022-10-01 in its operation specs; the client's
+ * CustomApiVersionPolicy (added for `apiVersion` below) rewrites every request's api-version to this one.
+ */
+export const API_VERSION = "2026-07-01";
 
 export interface WorkspaceRef {
   subscriptionId: string;
