@@ -15,12 +15,21 @@ describe("Retry-After on long-running operations (emulator, default pacing)", ()
     await control("POST", "/workspaces", { name: w.workspace, subscriptionId });
     const endpoint = `pace-${randomUUID().slice(0, 8)}`;
     const capMs = 2_000;
-    const result = await runFixture<{ holds: number[]; deleteMs: number }>("shared/test/fixtures/pacing.ts", {
+    const result = await runFixture<{
+      holds: number[];
+      deleteMs: number;
+      patch: { accepted: number; final: { status: number; body?: { name?: string; tags?: Record<string, string> } } };
+    }>("shared/test/fixtures/pacing.ts", {
       ...w.env,
       AZURE_SUBSCRIPTION_ID: subscriptionId,
       MAX_RETRY_AFTER_MS: String(capMs),
       ENDPOINT_NAME: endpoint,
     });
+
+    // The PATCH's final Location answer is the updated endpoint, not an empty 200.
+    expect(result.patch.accepted).toBe(202);
+    expect(result.patch.final.status).toBe(200);
+    expect(result.patch.final.body).toMatchObject({ name: endpoint, tags: { patched: "yes" } });
 
     const seen = (await exchanges({ service: "arm", path: subscriptionId })).filter(
       (x) => x.method === "DELETE" || /mfeOperationResults/i.test(x.path),
