@@ -89,6 +89,7 @@ describe("action-finetune and chat_completion_pipeline 0.0.82 (bundled)", () => 
     )[0]!;
     expect(Object.keys(job.properties.outputs)).toEqual(["trained_model"]);
     expect(run.summary).not.toMatch(/evaluation[_ ]result|evaluated the model|model evaluation/i);
+    expect(run.summary).toContain("not evaluated by the pipeline: the evaluation gate judges the model");
   });
 
   it("refuses a finetune-config asset that does not exist, and trust-remote-code on a component version without it, before any write", async () => {
