@@ -154,9 +154,18 @@ const exchangeRoutes: Routes = (r, emu) => {
 /** Online endpoints as an earlier run left them, their keys, failures to inject, and the scoring stand-in. */
 const endpointRoutes: Routes = (r, emu) => {
   r.on("POST", /^\/endpoints$/, (req) => {
-    const b = req.json<Omit<EndpointSeed, "workspaceId" | "location"> & { workspace?: string; location?: string }>();
+    const b = req.json<
+      Omit<EndpointSeed, "workspaceId" | "location"> & {
+        workspace?: string;
+        location?: string;
+        subscriptionId?: string;
+      }
+    >();
     const ctx = { store: emu.arm.store, base: () => emu.arm.base, quotas: emu.arm.quotas };
-    const seed = { ...b, workspaceId: defaultWs(b.workspace), location: b.location ?? DEFAULTS.location };
+    const workspaceId = b.subscriptionId
+      ? wsId(b.subscriptionId, DEFAULTS.resourceGroup, b.workspace ?? DEFAULTS.workspace)
+      : defaultWs(b.workspace);
+    const seed = { ...b, workspaceId, location: b.location ?? DEFAULTS.location };
     const endpoint = seedEndpoint(ctx, emu.arm.endpoints, seed);
     return ok({ endpoint, keys: emu.arm.endpoints.keys.get(endpoint.id.toLowerCase()) });
   });
