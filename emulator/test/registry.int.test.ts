@@ -27,7 +27,7 @@ describe("the public azureml registry, found through registry discovery (shared 
         properties: { "finetuning-tasks": "chat-completion", "finetune-min-sku-spec": "24|1|220|64" },
       },
     });
-    expect(r.componentId).toBe("azureml://registries/azureml/components/chat_completion_pipeline/versions/0.0.82");
+    expect(r.componentId).toBe("azureml://registries/azureml/components/chat_completion_pipeline/versions/0.0.65");
     expect(r.unknown).toContain('There is no Azure ML registry "no-such-registry"');
     // The component spec comes from ../shared/specs when present (dozens of inputs), else a minimal one.
     if (specsDir()) expect(r.componentInputs).toBeGreaterThan(20);
