@@ -26,7 +26,7 @@ describe("logging in to Azure with the job's GitHub ID token (bundled action, em
     // The workspace was read with the pinned api-version and a user agent naming the action.
     const calls = (await w.armCalls()).filter((c) => c.path.endsWith(`/workspaces/${w.workspace}`));
     expect(calls.map((c) => `${c.method} ${c.status}`)).toEqual(["GET 200"]);
-    expect(calls[0]!.query).toBe("?api-version=2025-12-01");
+    expect(calls[0]!.query).toBe("?api-version=2026-07-01");
     expect(calls[0]!.userAgent).toMatch(/^phi3-aml-teardown\/\d+\.\d+\.\d+ /);
     // No token is visible in the log (the ID token appears only in the ::add-mask:: command that hides it).
     expect(run.visibleLog).not.toMatch(JWT);

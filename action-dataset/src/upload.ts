@@ -1,43 +1,13 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
-import type { Datastore } from "@azure/arm-machinelearning";
-import { BlobServiceClient, type BlockBlobClient, type ContainerClient } from "@azure/storage-blob";
+import type { BlockBlobClient } from "@azure/storage-blob";
 import { ActionError, describeError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
-import type { Session } from "@phi3-aml/shared/azureml/session";
-import { blobServiceUrl } from "@phi3-aml/shared/azureml/blob";
 
-/** Where the workspace keeps files: its default blob datastore. */
-export interface DatastoreTarget {
-  name: string;
-  container: ContainerClient;
-  /** azureml://datastores/<name>/paths/<path>: how Azure ML jobs name a file in it. */
-  uri(path: string): string;
-  url: string;
-}
-
-export async function defaultDatastore(s: Session): Promise<DatastoreTarget> {
-  const { resourceGroup, workspace } = s.ref;
-  let store: Datastore | undefined;
-  for await (const d of s.client.datastores.list(resourceGroup, workspace, { isDefault: true })) store = d;
-  const p = store?.properties as
-    | { datastoreType?: string; accountName?: string; containerName?: string; endpoint?: string; protocol?: string }
-    | undefined;
-  if (!store?.name || !p || p.datastoreType !== "AzureBlob" || !p.accountName || !p.containerName) {
-    throw new ActionError(
-      `Workspace ${workspace} has no default Azure Blob datastore to upload to (found: ${store?.name ?? "none"}, ${p?.datastoreType ?? "no type"}).`,
-    );
-  }
-  const url = blobServiceUrl({ accountName: p.accountName, endpoint: p.endpoint, protocol: p.protocol });
-  const name = store.name;
-  return {
-    name,
-    url,
-    container: new BlobServiceClient(url, s.credential).getContainerClient(p.containerName),
-    uri: (path) => `azureml://datastores/${name}/paths/${path}`,
-  };
-}
+// The default datastore moved to shared (action-finetune uploads its finetune config there too).
+export { defaultDatastore, type DatastoreTarget } from "@phi3-aml/shared/azureml/datastore";
+import type { DatastoreTarget } from "@phi3-aml/shared/azureml/datastore";
 
 export interface Upload {
   local: string;

@@ -1,10 +1,9 @@
 import { createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
-import type { OnlineDeployment } from "@azure/arm-machinelearning";
 import { API_VERSION, workspaceId } from "@phi3-aml/shared/azureml/client";
 import type { Session } from "@phi3-aml/shared/azureml/session";
 import { ActionError, describeError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
-import { followPoller, formatDuration, waitFor, WaitTimeoutError } from "@phi3-aml/shared/wait";
+import { followPoller, formatDuration, waitFor, WaitTimeoutError, type WaitOptions } from "@phi3-aml/shared/wait";
 import type { DeploymentBody } from "./deployment-body.js";
 import type { EndpointResource } from "./endpoint-body.js";
 import type { DeploymentResource } from "./plan.js";
@@ -51,21 +50,45 @@ export async function putEndpoint(s: Session, name: string, body: unknown, log: 
     );
   const operation = res.headers.get("azure-asyncoperation");
   if (!operation) return;
-  await waitFor(
-    async () => {
-      const op = await s.client.sendRequest(createPipelineRequest({ url: operation, method: "GET" }));
-      const status = JSON.parse(op.bodyAsText ?? "{}") as { status?: string; error?: { message?: string } };
-      const state = status.status ?? "Unknown";
-      const retryAfter = Number(op.headers.get("retry-after"));
-      return {
-        state,
-        done: state === "Succeeded",
-        failed: ["Failed", "Canceled"].includes(state) ? (status.error?.message ?? state) : undefined,
-        retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined,
-      };
-    },
-    { what: `endpoint ${name}`, log, ...LRO, intervalMs: 1_000 },
+  await followAsyncOperation(s, operation, { what: `endpoint ${name}`, log, ...LRO, intervalMs: 1_000 });
+}
+
+/** Follows an Azure-AsyncOperation URL to Succeeded (the shared wait; Retry-After honoured, capped). */
+async function followAsyncOperation(s: Session, operation: string, o: WaitOptions): Promise<void> {
+  await waitFor(async () => {
+    const op = await s.client.sendRequest(createPipelineRequest({ url: operation, method: "GET" }));
+    const status = JSON.parse(op.bodyAsText ?? "{}") as { status?: string; error?: { message?: string } };
+    const state = status.status ?? "Unknown";
+    const retryAfter = Number(op.headers.get("retry-after") ?? "");
+    return {
+      state,
+      done: state === "Succeeded",
+      failed: ["Failed", "Canceled"].includes(state) ? (status.error?.message ?? state) : undefined,
+      retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined,
+    };
+  }, o);
+}
+
+/**
+ * PUT of a deployment as JSON, through the client's pipeline: the 2.1.1 SDK's OnlineDeployment mapper is
+ * 2022-10-01's and has no startupProbe, so its serializer would drop it (as endpointRequest avoids for
+ * mirrorTraffic). Answers the Azure-AsyncOperation URL; throws (a refused PUT) with Azure's code and message.
+ */
+async function putDeploymentJson(s: Session, endpoint: string, name: string, body: DeploymentBody) {
+  const url = `${s.cloud.resourceManager}${workspaceId(s.ref)}/onlineEndpoints/${encodeURIComponent(endpoint)}/deployments/${encodeURIComponent(name)}?api-version=${API_VERSION}`;
+  const res = await s.client.sendRequest(
+    createPipelineRequest({
+      url,
+      method: "PUT",
+      body: JSON.stringify(body),
+      headers: createHttpHeaders({ "content-type": "application/json" }),
+    }),
   );
+  if (res.status >= 400) {
+    const error = (JSON.parse(res.bodyAsText || "{}") as { error?: { code?: string; message?: string } }).error;
+    throw new ActionError(`Azure refused the deployment: ${res.status} ${error?.code ?? ""} ${error?.message ?? ""}`);
+  }
+  return res.headers.get("azure-asyncoperation") ?? undefined;
 }
 
 /** Deletes an endpoint with its deployments and waits until it is gone (or, with wait false, until Azure accepted it). */
@@ -105,20 +128,17 @@ export async function createDeployment(
   timeoutSeconds: number,
   log: Logger,
 ): Promise<void> {
-  const { resourceGroup: rg, workspace: ws } = s.ref;
   log.info(`Creating deployment ${name} on ${endpoint} at 0 % traffic (${body.properties.instanceType}).`);
+  // Set once Azure accepted the PUT: a refused one created no deployment, so there are no logs to ask for.
+  let accepted = false;
   try {
-    // Our 2025-12-01 body, typed by DeploymentBody; the SDK's OnlineDeployment is typed for 2022-10-01.
-    const sdkBody = body as unknown as OnlineDeployment;
-    await followPoller(await s.client.onlineDeployments.beginCreateOrUpdate(rg, ws, endpoint, name, sdkBody), {
-      what: `deployment ${name}`,
-      log,
-      ...LRO,
-      timeoutMs: timeoutSeconds * 1000,
-      intervalMs: Math.min(LRO.intervalMs, timeoutSeconds * 250),
-    });
+    const operation = await putDeploymentJson(s, endpoint, name, body);
+    accepted = true;
+    const o = { what: `deployment ${name}`, log, ...LRO, timeoutMs: timeoutSeconds * 1000 };
+    if (operation)
+      await followAsyncOperation(s, operation, { ...o, intervalMs: Math.min(LRO.intervalMs, timeoutSeconds * 250) });
   } catch (e) {
-    await printLogs(s, endpoint, name, log);
+    if (accepted || (await deploymentExists(s, endpoint, name))) await printLogs(s, endpoint, name, log);
     const stuck =
       e instanceof WaitTimeoutError
         ? ` within provisioning-timeout (${formatDuration(timeoutSeconds * 1000)}); it was still provisioning`
@@ -138,6 +158,14 @@ export async function deleteDeployment(
   const poller = await s.client.onlineDeployments.beginDelete(s.ref.resourceGroup, s.ref.workspace, endpoint, name);
   if (!o.wait) return;
   await followPoller(poller, { what: `deleting deployment ${name}`, log, ...LRO });
+}
+
+/** Whether the deployment exists (a PUT refused, or failing in the SDK's first poll, may or may not have made one). */
+async function deploymentExists(s: Session, endpoint: string, name: string): Promise<boolean> {
+  const { resourceGroup: rg, workspace: ws } = s.ref;
+  return Boolean(
+    await getOrUndefined(() => s.client.onlineDeployments.get(rg, ws, endpoint, name)).catch(() => undefined),
+  );
 }
 
 async function printLogs(s: Session, endpoint: string, name: string, log: Logger): Promise<void> {

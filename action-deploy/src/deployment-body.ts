@@ -22,6 +22,8 @@ export interface DeploymentOptions {
   /** LLM containers take minutes to load the model: both probes wait and tolerate failures (probes.ts). */
   livenessProbe: Probe;
   readinessProbe: Probe;
+  /** Sent only when given (the startup-probe input). */
+  startupProbe?: Probe;
   environmentVariables: Record<string, string>;
   description?: string;
   now?: Date;
@@ -42,6 +44,7 @@ export interface DeploymentBody {
     requestSettings: { requestTimeout: string; maxConcurrentRequestsPerInstance: number };
     livenessProbe: ProbeSettings;
     readinessProbe: ProbeSettings;
+    startupProbe?: ProbeSettings;
     environmentVariables: Record<string, string>;
   };
 }
@@ -79,6 +82,7 @@ export function deploymentBody(o: DeploymentOptions): DeploymentBody {
     },
     livenessProbe: probeSettings(o.livenessProbe),
     readinessProbe: probeSettings(o.readinessProbe),
+    ...(o.startupProbe ? { startupProbe: probeSettings(o.startupProbe) } : {}),
     environmentVariables: { ...o.environmentVariables },
   };
   const sku = { name: "Default" as const, capacity: o.instanceCount };
@@ -110,6 +114,8 @@ export function settingsHash(b: Pick<DeploymentBody, "sku" | "properties">): str
     p.requestSettings.maxConcurrentRequestsPerInstance,
     p.livenessProbe,
     p.readinessProbe,
+    // Only when there is one, so that the fingerprint of a deployment made before startup-probe existed holds.
+    ...(p.startupProbe ? [p.startupProbe] : []),
     Object.entries(p.environmentVariables).sort(([a], [c]) => (a < c ? -1 : a > c ? 1 : 0)),
   ]);
   return createHash("sha256").update(canonical).digest("hex").slice(0, 16);

@@ -2,7 +2,7 @@ import { readAzureInputs, type AzureSettings } from "@phi3-aml/shared/azure-inpu
 import type { Inputs } from "@phi3-aml/shared/inputs";
 import { ASSET, checkName, JOB, ONLINE_DEPLOYMENT, ONLINE_ENDPOINT } from "@phi3-aml/shared/names";
 import { parseIdentity, parseWorkspaceRef, type EndpointIdentity, type WorkspaceRef } from "./identity.js";
-import { readProbe, type Probe } from "./probes.js";
+import { readProbe, readStartupProbe, type Probe } from "./probes.js";
 import { readGateInputs, type GateInputs } from "./gate-inputs.js";
 
 /** `instance-type: auto`: the cheapest size that fits the base model, the region and the quota. */
@@ -20,6 +20,8 @@ export interface DeployInputs {
   maxConcurrentRequests: number;
   livenessProbe: Probe;
   readinessProbe: Probe;
+  /** startup-probe: given only for a model that loads slowly, so that liveness can stay tight once it runs. */
+  startupProbe?: Probe;
   /** Undefined = system-assigned for a new endpoint, whatever an existing endpoint runs as. */
   identity?: EndpointIdentity;
   provisioningTimeoutSeconds: number;
@@ -98,9 +100,13 @@ export function readInputs(i: Inputs): DeployInputs {
 }
 
 /** Both probes; `startup-delay-seconds` is the initial delay of both unless a probe sets its own. */
-function readProbes(i: Inputs): Pick<DeployInputs, "livenessProbe" | "readinessProbe"> {
+function readProbes(i: Inputs): Pick<DeployInputs, "livenessProbe" | "readinessProbe" | "startupProbe"> {
   const startup = i.duration("startup-delay-seconds", { min: 0, max: 3600 });
-  return { livenessProbe: readProbe(i, "liveness", startup), readinessProbe: readProbe(i, "readiness", startup) };
+  return {
+    livenessProbe: readProbe(i, "liveness", startup),
+    readinessProbe: readProbe(i, "readiness", startup),
+    startupProbe: readStartupProbe(i),
+  };
 }
 
 function readIdentity(i: Inputs): EndpointIdentity | undefined {

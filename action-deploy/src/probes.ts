@@ -46,7 +46,39 @@ const FIELDS: ReadonlyArray<{ key: string; field: keyof Probe; min: number; max:
 
 const EXAMPLE = '{"initial-delay-seconds": 500, "period-seconds": 100, "failure-threshold": 30}';
 
-export type ProbeKind = "liveness" | "readiness";
+export type ProbeKind = "liveness" | "readiness" | "startup";
+
+/**
+ * A startup probe's values where `startup-probe` leaves a key out: look every 10 s from the start, for up to
+ * 90 failures (15 minutes) while the model loads, with the service's timeout (PT2S). Kubernetes starts the
+ * liveness and readiness probes only once the startup probe has succeeded, so with one they can stay tight
+ * (kubernetes.io, "Configure Liveness, Readiness and Startup Probes": "Protect slow starting containers with
+ * startup probes"); the 2025-12-01 OnlineDeployment's `startupProbe` is a ProbeSettings like the others (mfe.json).
+ */
+export const STARTUP_PROBE: Readonly<Probe> = {
+  initialDelaySeconds: 0,
+  periodSeconds: 10,
+  timeoutSeconds: 2,
+  failureThreshold: 90,
+  successThreshold: 1,
+};
+
+/** The `startup-probe` input: undefined when not given (the deployment then has no startup probe). */
+export function readStartupProbe(i: Inputs): Probe | undefined {
+  if (!i.raw("startup-probe").trim()) return undefined;
+  const given = i.json<Record<string, unknown>>("startup-probe", {
+    expect: `a JSON object such as ${STARTUP_EXAMPLE}`,
+    check: (v) =>
+      v && typeof v === "object" && !Array.isArray(v) ? undefined : `is not a JSON object such as ${STARTUP_EXAMPLE}`,
+  });
+  if (!given) return undefined;
+  const probe: Probe = { ...STARTUP_PROBE };
+  for (const problem of probeProblems("startup", given, probe))
+    i.problem("startup-probe", i.raw("startup-probe"), problem);
+  return probe;
+}
+
+const STARTUP_EXAMPLE = '{"period-seconds": 10, "failure-threshold": 90}';
 
 /**
  * One probe input: a JSON object of the keys above, each optional (missing keys keep Microsoft's LLM value,
@@ -79,9 +111,9 @@ function probeProblems(kind: ProbeKind, given: Record<string, unknown>, probe: P
       problems.push(`has ${key} ${JSON.stringify(v)}; expected a whole number from ${min} to ${max}`);
     else probe[field] = v;
   }
-  // Kubernetes, which runs the containers, accepts only 1 for a liveness probe's success threshold.
-  if (kind === "liveness" && probe.successThreshold !== 1)
-    problems.push(`has success-threshold ${probe.successThreshold}; a liveness probe's must be 1`);
+  // Kubernetes, which runs the containers, accepts only 1 for a liveness or startup probe's success threshold.
+  if (kind !== "readiness" && probe.successThreshold !== 1)
+    problems.push(`has success-threshold ${probe.successThreshold}; a ${kind} probe's must be 1`);
   if (probe.timeoutSeconds > probe.periodSeconds)
     problems.push(
       `has timeout-seconds ${probe.timeoutSeconds} above period-seconds ${probe.periodSeconds}; a probe must end before the next starts`,

@@ -108,6 +108,7 @@ function newDeploymentBody(s: Session, inputs: DeployInputs, model: ModelChoice,
     maxConcurrentRequests: inputs.maxConcurrentRequests,
     livenessProbe: inputs.livenessProbe,
     readinessProbe: inputs.readinessProbe,
+    startupProbe: inputs.startupProbe,
     environmentVariables: inputs.environmentVariables,
   });
 }

@@ -74,6 +74,8 @@ export const ACTION_SET_INPUTS: Readonly<Record<string, string>> = {
   compute_finetune: "the compute input",
   compute_model_evaluation: "the compute input",
   number_of_gpu_to_use_finetuning: "the gpus-per-node input (default: the GPUs of the VM size)",
+  finetune_config_path: "the finetune-config input",
+  trust_remote_code: "the trust-remote-code input",
 };
 
 /** What the action needs the component to declare: the inputs it sets and the output it wires. */
@@ -123,7 +125,7 @@ export function componentSpecOf(resource: unknown, what = COMPONENT_NAME): Compo
 }
 
 /** "chat_completion_pipeline 0.0.65", for messages. */
-const specLabel = (spec: ComponentSpec) => [spec.name ?? COMPONENT_NAME, spec.version].filter(Boolean).join(" ");
+export const specLabel = (spec: ComponentSpec) => [spec.name ?? COMPONENT_NAME, spec.version].filter(Boolean).join(" ");
 
 const isOptional = (d: ComponentInput) => d.optional === true || String(d.optional).toLowerCase() === "true";
 

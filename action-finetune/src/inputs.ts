@@ -13,6 +13,7 @@ import {
 import { checkName, COMPUTE, JOB } from "@phi3-aml/shared/names";
 import { standardTags } from "@phi3-aml/shared/tags";
 import { TYPED_INPUTS as TYPED_INPUT_OF } from "./component.js";
+import { readFinetuneConfig, type FinetuneConfig } from "./finetune-config.js";
 
 const LR_SCHEDULERS = [
   "linear",
@@ -52,6 +53,10 @@ export interface FinetuneInputs {
   identity?: string;
   /** True for compute: serverless (no cluster; the component's instance_type_* inputs). */
   serverless: boolean;
+  /** finetune-config: a repository JSON file or a data asset, for finetune_config_path (component 0.0.82+). */
+  finetuneConfig?: FinetuneConfig;
+  /** trust-remote-code: trust_remote_code (component 0.0.82+). */
+  trustRemoteCode: boolean;
   /** Values of the typed inputs (component input → value): they win over the hyperparameters JSON. */
   typed: Record<string, string | number | boolean>;
   /** The hyperparameters JSON. */
@@ -187,6 +192,8 @@ export function readInputs(i: Inputs): FinetuneInputs {
     nodes,
     identity: identity(i),
     serverless,
+    finetuneConfig: readFinetuneConfig(i),
+    trustRemoteCode: i.boolean("trust-remote-code", { default: false }) ?? false,
     typed,
     extra: extra ?? {},
     hyperparameters,

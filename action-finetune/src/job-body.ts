@@ -46,6 +46,10 @@ export interface JobPlan {
   tags: Readonly<Record<string, string>>;
   /** The component's spec: task_name is sent only when it declares it, with a value it allows. */
   spec?: ComponentSpec;
+  /** finetune_config_path's data asset (azureml:<name>:<version>), when finetune-config is given. */
+  finetuneConfig?: string;
+  /** trust_remote_code, sent when the component declares it. */
+  trustRemoteCode?: boolean;
 }
 
 interface LiteralInput {
@@ -166,6 +170,26 @@ function taskName(spec: ComponentSpec | undefined): string | undefined {
 
 const literal = (v: HyperValue): LiteralInput => ({ job_input_type: "literal", value: literalValue(v) });
 
+/**
+ * Serverless: every step's instance type is set, never left to the component's default (0.0.82 still
+ * defaults instance_type_finetune and instance_type_model_evaluation to Standard_nc24rs_v3, retired on
+ * 2025-09-30). The GPU steps run on vm-size; import and preprocess on the size the hyperparameters give,
+ * else the component's declared CPU default (Standard_d12_v2).
+ */
+function serverlessInstanceTypes(plan: JobPlan, given: Record<string, NodeInput>): Record<string, NodeInput> {
+  if (!plan.vmSize) throw new Error("compute: serverless needs vm-size for the fine-tune step's instance type.");
+  const out: Record<string, NodeInput> = {
+    instance_type_finetune: literal(plan.vmSize),
+    instance_type_model_evaluation: literal(plan.vmSize),
+  };
+  for (const step of ["instance_type_model_import", "instance_type_preprocess"]) {
+    const declared = plan.spec?.inputs[step]?.default;
+    const cpu = given[step] ?? (declared ? literal(String(declared)) : literal("Standard_D12_v2"));
+    if (!plan.spec || plan.spec.inputs[step]) out[step] = cpu;
+  }
+  return out;
+}
+
 /** The PUT /jobs/{name} body of the fine-tune (not an LRO; the name is in the URL, not the body). */
 export function pipelineJobBody(plan: JobPlan): PipelineJobBody {
   const computeId = plan.compute === "serverless" ? undefined : computeArmId(plan.workspaceId, plan.compute);
@@ -186,10 +210,10 @@ export function pipelineJobBody(plan: JobPlan): PipelineJobBody {
   if (task !== undefined) inputs.task_name = literal(task);
   for (const step of ["compute_model_import", "compute_preprocess", "compute_finetune", "compute_model_evaluation"])
     inputs[step] = literal(plan.compute);
-  // Serverless: the GPU steps run on vm-size; import and preprocess keep the component's CPU default.
-  if (plan.vmSize && plan.compute === "serverless")
-    for (const step of ["instance_type_finetune", "instance_type_model_evaluation"])
-      inputs[step] = literal(plan.vmSize);
+  if (plan.compute === "serverless") Object.assign(inputs, serverlessInstanceTypes(plan, inputs));
+  if (plan.finetuneConfig) inputs.finetune_config_path = { job_input_type: "uri_file", uri: plan.finetuneConfig };
+  if (plan.trustRemoteCode !== undefined && (!plan.spec || plan.spec.inputs.trust_remote_code))
+    inputs.trust_remote_code = literal(plan.trustRemoteCode);
   inputs.number_of_gpu_to_use_finetuning = literal(plan.gpusPerNode);
   inputs.num_nodes_finetune = literal(plan.nodes);
 

@@ -4,7 +4,7 @@ import { checkComputeFit, type VmSizeSpec } from "@phi3-aml/shared/azureml/compu
 import { openRegistry, type Registry } from "@phi3-aml/shared/azureml/registry";
 import type { Session } from "@phi3-aml/shared/azureml/session";
 import { ActionError } from "@phi3-aml/shared/errors";
-import { checkComponent, COMPONENT_NAME, componentSpecOf, type ComponentSpec } from "./component.js";
+import { checkComponent, COMPONENT_NAME, componentSpecOf, specLabel, type ComponentSpec } from "./component.js";
 import {
   checkExistingCompute,
   computeBody,
@@ -12,6 +12,7 @@ import {
   type ComputeLike,
   type ComputeWanted,
 } from "./compute-body.js";
+import { checkAgainstComponent, checkConfigAsset, configNotes } from "./finetune-config.js";
 import { SERVERLESS, type FinetuneInputs } from "./inputs.js";
 import { defaultDisplayName, jobFingerprint, jobNames, runIdentity } from "./job-name.js";
 import { parseDataRef, pipelineJobBody, type ModelBinding, type PipelineJobBody } from "./job-body.js";
@@ -64,6 +65,7 @@ export async function preflight(s: Session, inputs: FinetuneInputs, now: Date, l
   f.problems.push(...merged.problems);
   f.notes.push(...merged.notes);
   const compute = await checkCompute(s, inputs, model, f, { now, log });
+  await checkConfig(s, inputs, component.spec, f);
   if (f.problems.length) throw new ActionError(`The fine-tune cannot start:\n  - ${f.problems.join("\n  - ")}`);
 
   const run = runIdentity();
@@ -83,6 +85,8 @@ export async function preflight(s: Session, inputs: FinetuneInputs, now: Date, l
     displayName: inputs.displayName ?? defaultDisplayName(modelName(inputs), run),
     tags: inputs.tags,
     spec: component.spec,
+    finetuneConfig: inputs.finetuneConfig?.uri,
+    trustRemoteCode: inputs.trustRemoteCode,
   });
   return {
     body,
@@ -146,6 +150,18 @@ async function checkData(s: Session, inputs: FinetuneInputs, f: Findings): Promi
       }
     }
   }
+}
+
+/**
+ * finetune-config and trust-remote-code against the component version's declared inputs; a named data asset
+ * exists and is a uri_file (read only: nothing is uploaded or registered before every check passed).
+ */
+async function checkConfig(s: Session, inputs: FinetuneInputs, spec: ComponentSpec, f: Findings): Promise<void> {
+  const o = { config: inputs.finetuneConfig, trustRemoteCode: inputs.trustRemoteCode };
+  if (Object.keys(spec.inputs).length) f.problems.push(...checkAgainstComponent(spec, specLabel(spec), o));
+  const missing = inputs.finetuneConfig ? await checkConfigAsset(s, inputs.finetuneConfig) : undefined;
+  if (missing) f.problems.push(missing);
+  f.notes.push(...configNotes(spec, { ...o, huggingface: inputs.source.kind === "huggingface" }));
 }
 
 /** The component version (latest when none is given), its spec, and the inputs this run needs it to declare. */

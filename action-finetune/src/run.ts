@@ -10,6 +10,7 @@ import { followPoller, formatDuration } from "@phi3-aml/shared/wait";
 import { armCancel, cancelJob, forgetJob, rememberJob, STATE } from "./cancel.js";
 import { COMPONENT_NAME } from "./component.js";
 import { computeBody } from "./compute-body.js";
+import { publishFinetuneConfig } from "./finetune-config.js";
 import { failedRunLog, follow, type Followed } from "./follow.js";
 import type { FinetuneInputs } from "./inputs.js";
 import { decideJob } from "./job-name.js";
@@ -78,6 +79,8 @@ async function submit(s: Session, inputs: FinetuneInputs, p: Prepared, log: Logg
     rememberJob(decision.name);
     return { name: decision.name, stop };
   }
+  // The finetune config goes up before the cluster and the job: the job's body names its data asset.
+  if (inputs.finetuneConfig) await publishFinetuneConfig(s, inputs.finetuneConfig, log);
   if (!inputs.serverless && !p.compute.exists) {
     log.info(
       `Creating cluster ${inputs.compute} (${inputs.vmSize}, ${inputs.minNodes}-${inputs.maxNodes} nodes, ${inputs.idleSeconds} s idle${inputs.identity ? ", user-assigned identity" : ""}).`,

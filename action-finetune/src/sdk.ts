@@ -1,7 +1,7 @@
 /**
  * The one place where this action's REST bodies meet the SDK. @azure/arm-machinelearning 2.1.1 is typed for
- * api-version 2022-10-01, while the client sends 2025-12-01 (shared/src/azureml/client.ts API_VERSION) and the
- * bodies here follow that spec (compute-body.ts, job-body.ts; checked against the official OpenAPI files in
+ * api-version 2022-10-01, while the client sends 2026-07-01 (shared/src/azureml/client.ts API_VERSION) and the
+ * bodies here follow its shapes (those of 2025-12-01 for these bodies) (compute-body.ts, job-body.ts; checked against the official OpenAPI files in
  * the tests). The SDK's serializer writes what its mappers know and passes a pipeline's `jobs` dictionary
  * through as it is, so the bodies reach the wire unchanged: only their TypeScript types differ, hence this
  * single cast.

@@ -119,6 +119,11 @@ function modelAndDataLines(d: SummaryData): string[] {
     ],
   ];
   if (d.modelUri) rows.push(["fine-tuned model", `\`${d.modelUri}\``]);
+  // chat_completion_pipeline produces no evaluation result since 0.0.79: the gate before serving judges the model.
+  rows.push([
+    "evaluation",
+    "not evaluated by the pipeline: the evaluation gate judges the model before it serves (action-evaluate, action-deploy's gate)",
+  ]);
   return ["### Model and data", "", markdownTable(["", ""], rows, [0, 1]), ""];
 }
 

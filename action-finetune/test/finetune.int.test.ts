@@ -67,7 +67,7 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
     const node = Object.values(body.properties.jobs)[0]!;
     // The latest component; the model from Hugging Face (the catalog entry is archived: a warning, not a refusal);
     // typed inputs over the catalog entry's model_specific_defaults, string literals.
-    expect(node.componentId).toBe("azureml://registries/azureml/components/chat_completion_pipeline/versions/0.0.65");
+    expect(node.componentId).toBe("azureml://registries/azureml/components/chat_completion_pipeline/versions/0.0.82");
     expect(node.inputs.huggingface_id?.value).toBe("microsoft/Phi-3-mini-4k-instruct");
     expect(node.inputs.mlflow_model_path).toBeUndefined();
     expect(Number(node.inputs.learning_rate?.value)).toBe(0.00002);

@@ -117,8 +117,13 @@ const armRoutes: Routes = (r, emu) => {
     return ok();
   });
   r.on("PUT", /^\/arm\/config$/, (req) => {
-    const b = req.json<{ lroPolls?: number }>();
+    const b = req.json<{ lroPolls?: number; retryAfterSeconds?: number | null; subscriptionId?: string }>();
     if (b.lroPolls !== undefined) emu.arm.store.lroPolls = b.lroPolls;
+    // Shortened pacing (Retry-After below the spec's 10 s) for one subscription, the default one unless named:
+    // for tests and `npm start` only, which say so; null restores the spec's pacing.
+    const sub = (b.subscriptionId ?? DEFAULTS.subscriptionId).toLowerCase();
+    if (b.retryAfterSeconds === null) emu.arm.store.shortenedRetryAfter.delete(sub);
+    else if (b.retryAfterSeconds !== undefined) emu.arm.store.shortenedRetryAfter.set(sub, b.retryAfterSeconds);
     return ok();
   });
   r.on("GET", /^\/resources$/, (req) => {
@@ -156,9 +161,18 @@ const exchangeRoutes: Routes = (r, emu) => {
 /** Online endpoints as an earlier run left them, their keys, failures to inject, and the scoring stand-in. */
 const endpointRoutes: Routes = (r, emu) => {
   r.on("POST", /^\/endpoints$/, (req) => {
-    const b = req.json<Omit<EndpointSeed, "workspaceId" | "location"> & { workspace?: string; location?: string }>();
+    const b = req.json<
+      Omit<EndpointSeed, "workspaceId" | "location"> & {
+        workspace?: string;
+        location?: string;
+        subscriptionId?: string;
+      }
+    >();
     const ctx = { store: emu.arm.store, base: () => emu.arm.base, quotas: emu.arm.quotas, prices: emu.arm.prices };
-    const seed = { ...b, workspaceId: defaultWs(b.workspace), location: b.location ?? DEFAULTS.location };
+    const workspaceId = b.subscriptionId
+      ? wsId(b.subscriptionId, DEFAULTS.resourceGroup, b.workspace ?? DEFAULTS.workspace)
+      : defaultWs(b.workspace);
+    const seed = { ...b, workspaceId, location: b.location ?? DEFAULTS.location };
     const endpoint = seedEndpoint(ctx, emu.arm.endpoints, seed);
     return ok({ endpoint, keys: emu.arm.endpoints.keys.get(endpoint.id.toLowerCase()) });
   });

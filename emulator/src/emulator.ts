@@ -157,7 +157,10 @@ function assemble(
     putBlob: azurite
       ? async (ref, text) => writeBlob(azurite.blobUrl, ref, text, await storageToken(s), tls.ca)
       : undefined,
-    contractReport: (path = "") => checkExchanges(armExchanges(exchanges, path)),
+    contractReport: (path = "") => ({
+      ...checkExchanges(armExchanges(exchanges, path), (p) => arm.store.pacingShortened(p)),
+      shortenedPacing: [...arm.store.shortenedRetryAfter.keys()],
+    }),
     async stop() {
       await Promise.all(s.servers.map((x) => x.close()));
       await azurite?.stop();

@@ -34,6 +34,21 @@ function stdLog(jobName: string, failed: boolean, importError?: string): string 
 
 type JobScript = Parameters<typeof statusOf>[0];
 
+/**
+ * A failed run's error as run history's RunDetails carries it (an ErrorResponse: `error.code`,
+ * `error.message`), which azure-ai-ml's jobs.stream prints when the job fails (Azure/azure-sdk-for-python,
+ * sdk/ml/azure-ai-ml, operations/_job_ops_helper.py stream_logs_until_completion; without it: "Detailed
+ * error not set on the Run"). The message is the failing step's last log line.
+ */
+function runError(importError?: string) {
+  const message = importError ?? "torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB";
+  return {
+    error: { code: "UserError", message, messageFormat: message, details: [] },
+    componentName: importError ? "chat_completion_model_import" : "chat_completion_finetune",
+    time: new Date().toISOString(),
+  };
+}
+
 /** The pipeline job a run id names (the job itself, or its `_finetune` child), when the emulator runs it. */
 function jobOf(arm: Arm, sub: string, rg: string, ws: string, runId: string) {
   const jobName = runId.replace(/_finetune$/, "");
@@ -109,11 +124,13 @@ function registerRunHistory(r: Router, arm: Arm, base: () => string): void {
     if (denied) return denied;
     const job = jobOf(arm, sub!, rg!, ws!, runId!);
     if (!job) return { status: 404, body: { error: { code: "UserError", message: `Run ${runId} was not found.` } } };
+    const status = statusOf(job.script);
     return {
       status: 200,
       body: {
         runId,
-        status: statusOf(job.script),
+        status,
+        ...(status === "Failed" ? { error: runError(job.script.importError) } : {}),
         logFiles: {
           "user_logs/std_log.txt": `${base()}/logs/${encodeURIComponent(runId!)}/std_log.txt?sv=2021-08-06&sig=emulator`,
         },

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { control, runFixture, world } from "../../test/harness/emulator.js";
 
 interface Replayed {
@@ -41,7 +42,12 @@ describe("conformance: Azure's official examples replayed against the emulator",
   beforeAll(async () => {
     const w = await world();
     await control("PUT", "/arm/config", { lroPolls: 1 });
-    results = (await runFixture<{ results: Replayed[] }>("emulator/test/fixtures/replay-examples.ts", w.env)).results;
+    // A subscription of its own, on the spec's pacing (Retry-After 10): the harness shortens the default one's.
+    const subscriptionId = randomUUID();
+    await control("POST", "/subscriptions", { subscriptionId });
+    await control("POST", "/workspaces", { name: w.workspace, subscriptionId });
+    const env = { ...w.env, AZURE_SUBSCRIPTION_ID: subscriptionId };
+    results = (await runFixture<{ results: Replayed[] }>("emulator/test/fixtures/replay-examples.ts", env)).results;
   }, 120_000);
 
   it("replays every example", () => {

@@ -104,9 +104,13 @@ describe("the emulator answers what Azure's own clients ask (issue 14)", () => {
 
   it("answers a DELETE and its polls with a Retry-After within the spec's 10–600 s", async () => {
     const w = await world();
+    // A subscription of its own, on the emulator's default pacing (the harness shortens the tests' subscription).
+    const subscriptionId = randomUUID();
+    await control("POST", "/subscriptions", { subscriptionId });
+    await control("POST", "/workspaces", { name: w.workspace, subscriptionId });
     const name = `ep-${randomUUID().slice(0, 8)}`;
-    await control("POST", "/endpoints", { workspace: w.workspace, name });
-    const r = await tour(w.env, "lro", { ENDPOINT: name });
+    await control("POST", "/endpoints", { workspace: w.workspace, name, subscriptionId });
+    const r = await tour({ ...w.env, AZURE_SUBSCRIPTION_ID: subscriptionId }, "lro", { ENDPOINT: name });
     expect(r.deleted.status).toBe(202);
     expect(r.deleted.headers.location).toContain("/mfeOperationResults/");
     const retryAfters = [r.deleted, ...r.polls.filter((p: Any) => p.status === 202)].map((a: Any) =>

@@ -1,5 +1,27 @@
 import type { Logger } from "./log.js";
 
+/**
+ * The longest pause a server's Retry-After may ask of the one polling loop. ARM asks clients to honour
+ * Retry-After (Azure/azure-resource-manager-rpc, v1.0/async-api-reference.md) and Azure ML's 202s declare
+ * 10–600 s (mfe.json, every 202's Retry-After header); a runner waiting ten minutes for one look is billed
+ * for it, so a longer ask is cut to two minutes, the scoring client's cap too (scoring/retry.ts BACKOFF).
+ */
+export const MAX_RETRY_AFTER_MS = 120_000;
+
+/**
+ * The pause before the next look: the loop's own interval, or the server's Retry-After (capped at
+ * `maxRetryAfterMs`) when that is longer, never past what is left of the time allowed.
+ */
+export function nextPause(
+  intervalMs: number,
+  retryAfterMs: number | undefined,
+  maxRetryAfterMs: number,
+  leftMs: number,
+) {
+  const asked = Math.min(retryAfterMs ?? 0, maxRetryAfterMs);
+  return Math.min(Math.max(intervalMs, asked), Math.max(0, leftMs));
+}
+
 /** What one look at a long-running thing found. */
 export interface Observation<T> {
   /** A short state name shown in progress lines: "Running", "Creating". */
@@ -23,6 +45,8 @@ export interface WaitOptions {
   intervalMs?: number;
   maxIntervalMs?: number;
   backoff?: number;
+  /** Cap of the server's Retry-After (default MAX_RETRY_AFTER_MS). */
+  maxRetryAfterMs?: number;
   /** A "still <state>" line at least this often, when the state does not change. */
   progressEveryMs?: number;
   signal?: AbortSignal;
@@ -104,13 +128,18 @@ export async function waitFor<T>(observe: () => Promise<Observation<T>>, o: Wait
     if (seen.failed) throw new Error(`${o.what} ${seen.state}: ${seen.failed}`);
     if (seen.done) return seen.value as T;
     if (at - start >= o.timeoutMs) throw new WaitTimeoutError(o.what, state, at - start);
-    const pause = Math.min(Math.max(interval, seen.retryAfterMs ?? 0), Math.max(0, o.timeoutMs - (at - start)));
+    const left = o.timeoutMs - (at - start);
+    const pause = nextPause(interval, seen.retryAfterMs, o.maxRetryAfterMs ?? MAX_RETRY_AFTER_MS, left);
     await sleep(pause, o.signal);
     interval = Math.min(cap, interval * backoff);
   }
 }
 
-/** A long-running operation of the Azure SDK (core-lro poller), followed with waitFor. */
+/**
+ * A long-running operation of the Azure SDK (core-lro poller), followed with waitFor. The SDK's `begin*`
+ * polls once at once and hides the headers from us; the client's pacing policy (azureml/lro-pacing.ts) holds
+ * each poll until the Retry-After the last answer asked for has passed, so every look here honours it too.
+ */
 export interface PollerLike<R> {
   poll(options?: { abortSignal?: AbortSignal }): Promise<void>;
   isDone(): boolean;

@@ -9,7 +9,8 @@
  * v2022_01_01_preview … v2025_01_01_preview). @azure/arm-machinelearning 2.1.1 sends 2022-10-01;
  * azure-mgmt-machinelearningservices sends 2022-10-01 (the Debian 2023-01 snapshot) or later.
  *
- * Every version is answered in the shapes of the newest one (2025-12-01, whose spec the contract test holds):
+ * Every version is answered in the shapes of 2025-12-01 (whose spec the contract test holds); 2026-07-01's
+ * definitions of what the emulator serves have the same wire shapes (docs/emulator.md, "2025-12-01 → 2026-07-01"):
  * for the operations the emulator serves, the older shapes are subsets of it (fields were added over the
  * versions, none the emulator fills was removed or renamed), so an older client reads what it knows and
  * ignores the rest. Where a meaning changed, the older meaning is followed; see docs/emulator.md.
@@ -26,6 +27,8 @@ export const ML_API_VERSIONS = [
   "2025-04-01",
   "2025-09-01",
   "2025-12-01",
+  // 2026-07-01: the newest stable (one TypeSpec-generated openapi.json); docs/emulator.md compares it with 2025-12-01
+  "2026-07-01",
   // previews azure-ai-ml uses
   "2022-01-01-preview",
   "2022-02-01-preview",
@@ -41,6 +44,11 @@ export const ML_API_VERSIONS = [
   "2024-07-01-preview",
   "2024-10-01-preview",
   "2025-01-01-preview",
+  // 2026 previews (azure-rest-api-specs …/MachineLearningServices/preview/); @azure/arm-machinelearning 4.0.0-beta.1
+  // sends 2026-03-15-preview by default
+  "2026-01-15-preview",
+  "2026-03-15-preview",
+  "2026-07-15-preview",
   // data-plane previews azure-ai-ml sends to a registry's management frontend (same readme's tags)
   "2020-09-01-dataplanepreview",
   "2021-10-01-dataplanepreview",

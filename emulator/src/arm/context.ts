@@ -41,20 +41,13 @@ export function asyncHeaders(ctx: ArmContext, op: Operation, req: Req): Record<s
   };
 }
 
-/**
- * Retry-After of a 202 (DELETEs, cancels, and mfeOperationResults while InProgress), in seconds: the spec
- * bounds it to 10–600 (mfe.json, the `Retry-After` header of every 202 response: "minimum": 10,
- * "maximum": 600), and Azure ML sends the minimum. The emulator sends the same; its operations still finish
- * after `Store.lroPolls` looks, so a client that looks sooner than asked is not held up.
- */
-export const RETRY_AFTER_SECONDS = 10;
-
 /** Headers of a 202 that continues at a Location (deletes, cancels). */
 export function locationHeaders(ctx: ArmContext, op: Operation, req: Req): Record<string, string> {
   const v = req.url.searchParams.get("api-version") ?? "";
   return {
     Location: `${ctx.base()}/subscriptions/${op.subscriptionId}/providers/Microsoft.MachineLearningServices/locations/${op.location}/mfeOperationResults/${op.id}?api-version=${v}`,
-    "Retry-After": String(RETRY_AFTER_SECONDS),
+    // 10 s, the spec's minimum (store.ts SPEC_RETRY_AFTER_SECONDS), unless a test shortened this subscription's pacing.
+    "Retry-After": String(ctx.store.retryAfterSeconds(op.subscriptionId)),
     "x-ms-async-operation-timeout": "PT1H",
   };
 }

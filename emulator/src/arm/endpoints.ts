@@ -188,6 +188,7 @@ function patchEndpoint(ctx: ArmContext, req: Req, ids: Ids): Res {
     String(e.location),
     () => (e.properties.provisioningState = "Succeeded"),
   );
+  op.resultId = e.id;
   return { status: 202, headers: locationHeaders(ctx, op, req) };
 }
 

@@ -1,5 +1,6 @@
 import type { Req, Router } from "../http.js";
 import { armError, locationHeaders, notFound, WS, wsId, type ArmContext } from "./context.js";
+import { jobInputProblem } from "./job-inputs.js";
 import { modelImportFailure } from "./registry.js";
 import { systemData, type Resource } from "./store.js";
 import { quotaRefusal } from "./usage-count.js";
@@ -38,6 +39,16 @@ export function statusOf(s: Required<JobScript> & { start: number; canceledAt?: 
   return [...PHASES].reverse().find(([, at]) => t >= at)![0];
 }
 
+/** The job's outputs as Azure shows them: each with the URI it will be written to. */
+function jobOutputs(p: Record<string, unknown>, name: string): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    Object.entries((p.outputs ?? {}) as Record<string, Record<string, unknown>>).map(([k, v]) => [
+      k,
+      { ...v, uri: v.uri ?? `azureml://jobs/${name}/outputs/${k}` },
+    ]),
+  );
+}
+
 /** Jobs (pipeline jobs, as the fine-tune submits them): PUT creates, GET shows the simulated lifecycle, cancel is asynchronous. */
 export function registerJobs(r: Router, ctx: ArmContext, state: JobState): void {
   const live = (job: Resource) => {
@@ -74,6 +85,8 @@ export function registerJobs(r: Router, ctx: ArmContext, state: JobState): void 
     const p = req.json<{ properties?: Record<string, unknown> }>()?.properties ?? {};
     if (!["Pipeline", "Command", "Sweep", "AutoML"].includes(String(p.jobType)))
       return armError(400, "UserError", `jobType ${p.jobType} is not supported.`, { target: "properties.jobType" });
+    const refused = jobInputProblem(ctx.store, workspaceId, (p.jobs ?? {}) as Parameters<typeof jobInputProblem>[2]);
+    if (refused) return armError(400, "UserError", refused.message, { target: refused.target });
     const script = {
       durationMs: 3000,
       outcome: "Completed" as const,
@@ -88,12 +101,7 @@ export function registerJobs(r: Router, ctx: ArmContext, state: JobState): void 
         ? { ...script, outcome: "Failed", durationMs: Math.min(script.durationMs, 1500), importError }
         : script,
     );
-    const outputs = Object.fromEntries(
-      Object.entries((p.outputs ?? {}) as Record<string, Record<string, unknown>>).map(([k, v]) => [
-        k,
-        { ...v, uri: v.uri ?? `azureml://jobs/${name}/outputs/${k}` },
-      ]),
-    );
+    const outputs = jobOutputs(p, name!);
     const job = ctx.store.put({
       id,
       name: name!,

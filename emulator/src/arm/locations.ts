@@ -1,5 +1,5 @@
 import type { Router } from "../http.js";
-import { armError, RETRY_AFTER_SECONDS, type ArmContext } from "./context.js";
+import { armError, type ArmContext } from "./context.js";
 import { VM_SIZES, vmSizeResource } from "./vm-sizes.js";
 
 const LOC = String.raw`^/subscriptions/([^/]+)/providers/Microsoft\.MachineLearningServices/locations/([^/]+)`;
@@ -30,13 +30,17 @@ export function registerLocations(r: Router, ctx: ArmContext): void {
     };
   });
 
-  r.on("GET", new RegExp(`${LOC}/mfeOperationResults/([^/]+)$`, "i"), (req, [, , id]) => {
+  r.on("GET", new RegExp(`${LOC}/mfeOperationResults/([^/]+)$`, "i"), (req, [sub, , id]) => {
     const op = ctx.store.look(id!);
     if (!op) return armError(404, "NotFound", `Operation ${id} was not found.`);
-    if (op.status === "InProgress")
-      return { status: 202, headers: { Location: req.url.href, "Retry-After": String(RETRY_AFTER_SECONDS) } };
+    if (op.status === "InProgress") {
+      const retryAfter = String(ctx.store.retryAfterSeconds(sub!));
+      return { status: 202, headers: { Location: req.url.href, "Retry-After": retryAfter } };
+    }
     if (op.status !== "Succeeded")
       return armError(400, op.error?.code ?? op.status, op.error?.message ?? `The operation ${op.status}.`);
-    return { status: 200 };
+    // A PATCH's final answer is the updated resource (Operation.resultId); a DELETE's or a cancel's has no body.
+    const result = op.resultId ? ctx.store.get(op.resultId) : undefined;
+    return result ? { status: 200, body: result } : { status: 200 };
   });
 }

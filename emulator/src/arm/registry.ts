@@ -15,13 +15,37 @@ export const AZUREML_REGISTRY = {
 };
 
 /** The model catalog, read once at start (see catalog-data.ts). */
-const CATALOG: Map<string, CatalogEntry> = loadCatalog();
-const COMPONENTS: Record<string, string[]> = { chat_completion_pipeline: ["0.0.63", "0.0.64", "0.0.65"] };
+export const CATALOG: Map<string, CatalogEntry> = loadCatalog();
+/** The versions served; the newest is 0.0.82 (2026-06-30), the version of the vendored spec. */
+const COMPONENTS: Record<string, string[]> = { chat_completion_pipeline: ["0.0.63", "0.0.64", "0.0.65", "0.0.82"] };
+
+/**
+ * Inputs that came with a later version than the one asked for: chat_completion_pipeline 0.0.82 added
+ * finetune_config_path and trust_remote_code (Azure/azureml-assets, the component's spec.yaml and its history),
+ * so an older version is served without them. No version served here has an `evaluation_result` output: the
+ * component stopped producing one in 0.0.79 (its spec keeps the output commented out).
+ */
+const ADDED_IN: Record<string, string> = { finetune_config_path: "0.0.82", trust_remote_code: "0.0.82" };
+
+const versionParts = (v: string) => v.split(".").map((n) => Number(n) || 0);
+/** a < b for dotted versions. */
+export function versionBefore(a: string, b: string): boolean {
+  const [x, y] = [versionParts(a), versionParts(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++)
+    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) < (y[i] ?? 0);
+  return false;
+}
 
 /** The component's spec: Azure's spec.yaml (azure-files.ts), served under the version asked for. */
 function componentSpec(name: string, version: string): Record<string, unknown> {
   if (name !== "chat_completion_pipeline") throw new Error(`no spec for component ${name}`);
-  return { ...(parse(readFileSync(pipelineSpecFile(), "utf8")) as Record<string, unknown>), version };
+  const spec = parse(readFileSync(pipelineSpecFile(), "utf8")) as Record<string, unknown> & {
+    inputs?: Record<string, unknown>;
+  };
+  const inputs = Object.fromEntries(
+    Object.entries(spec.inputs ?? {}).filter(([k]) => !ADDED_IN[k] || !versionBefore(version, ADDED_IN[k]!)),
+  );
+  return { ...spec, inputs, version };
 }
 
 /**

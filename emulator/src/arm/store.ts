@@ -29,7 +29,19 @@ export interface Operation {
   complete?: () => void;
   /** Runs when it ends in failure: e.g. marks the resource Failed, at the moment the operation says so. */
   fail?: () => void;
+  /**
+   * The resource the operation's final Location answer carries (a PATCH's updated resource): ARM's
+   * async contract (Azure/azure-resource-manager-rpc, async-api-reference.md, "202 Accepted and Location
+   * Headers") has the final GET of a PATCH's Location return what a synchronous PATCH would, the resource.
+   */
+  resultId?: string;
 }
+
+/**
+ * Retry-After of a 202, in seconds, as the spec bounds it (mfe.json, every 202's `Retry-After`: minimum 10,
+ * maximum 600) and Azure ML sends it: the minimum.
+ */
+export const SPEC_RETRY_AFTER_SECONDS = 10;
 
 /** In-memory state of one emulator instance, keyed by lower-cased ARM id. */
 export class Store {
@@ -37,6 +49,22 @@ export class Store {
   readonly operations = new Map<string, Operation>();
   /** How many polls an asynchronous operation stays InProgress. */
   lroPolls = 1;
+  /**
+   * Retry-After for the operations of a subscription whose pacing a test or `npm start` shortened through
+   * the control API (PUT /arm/config). Every other subscription gets SPEC_RETRY_AFTER_SECONDS.
+   */
+  readonly shortenedRetryAfter = new Map<string, number>();
+
+  /** The Retry-After (seconds) a 202 of this subscription's operations carries. */
+  retryAfterSeconds(subscriptionId: string): number {
+    return this.shortenedRetryAfter.get(subscriptionId.toLowerCase()) ?? SPEC_RETRY_AFTER_SECONDS;
+  }
+
+  /** Whether a path's subscription runs on shortened (test) pacing, outside the spec's 10–600 s. */
+  pacingShortened(path: string): boolean {
+    const sub = /^\/subscriptions\/([^/]+)/i.exec(path)?.[1];
+    return sub !== undefined && this.shortenedRetryAfter.has(sub.toLowerCase());
+  }
 
   get(id: string): Resource | undefined {
     return this.resources.get(id.toLowerCase());
