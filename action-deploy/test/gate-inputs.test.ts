@@ -82,6 +82,7 @@ describe("the gate step in the rollout plan", () => {
     keepPrevious: false,
     smoke: true,
     gate: true,
+    repository: "octo-org/phi3-demo",
   };
 
   it("runs after the smoke prompt and before the traffic moves, against the deployment in production", () => {
