@@ -1,6 +1,6 @@
 import { createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
-import type { OnlineDeployment } from "@azure/arm-machinelearning";
 import { API_VERSION, workspaceId } from "@phi3-aml/shared/azureml/client";
+import { sdkBody } from "@phi3-aml/shared/azureml/sdk-body";
 import type { Session } from "@phi3-aml/shared/azureml/session";
 import { ActionError, describeError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
@@ -106,9 +106,8 @@ export async function createDeployment(
   const { resourceGroup: rg, workspace: ws } = s.ref;
   log.info(`Creating deployment ${name} on ${endpoint} at 0 % traffic (${body.properties.instanceType}).`);
   try {
-    // Our 2025-12-01 body, typed by DeploymentBody; the SDK's OnlineDeployment is typed for 2022-10-01.
-    const sdkBody = body as unknown as OnlineDeployment;
-    await followPoller(await s.client.onlineDeployments.beginCreateOrUpdate(rg, ws, endpoint, name, sdkBody), {
+    const sdk = sdkBody("endpointComputeType", body);
+    await followPoller(await s.client.onlineDeployments.beginCreateOrUpdate(rg, ws, endpoint, name, sdk), {
       what: `deployment ${name}`,
       log,
       ...LRO,

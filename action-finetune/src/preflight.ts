@@ -5,7 +5,7 @@ import { openRegistry, type Registry } from "@phi3-aml/shared/azureml/registry";
 import type { Session } from "@phi3-aml/shared/azureml/session";
 import { ActionError } from "@phi3-aml/shared/errors";
 import { checkComponent, COMPONENT_NAME, componentSpecOf, type ComponentSpec } from "./component.js";
-import { checkExistingCompute, computeBody, type ComputeWanted } from "./compute-body.js";
+import { checkExistingCompute, type ComputeWanted } from "./compute-body.js";
 import { SERVERLESS, type FinetuneInputs } from "./inputs.js";
 import { defaultDisplayName, jobFingerprint, jobNames, runIdentity } from "./job-name.js";
 import { parseDataRef, pipelineJobBody, type ModelBinding, type PipelineJobBody } from "./job-body.js";
@@ -213,5 +213,3 @@ async function checkCluster(s: Session, wanted: ComputeWanted, f: Findings): Pro
     return false;
   }
 }
-
-export { computeBody };
