@@ -109,6 +109,7 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
     });
 
     expect(run.stdout).toContain("the workflow run was cancelled; cancelling Azure ML job");
+    expect(run.stdout).toContain(`${job} does not exist after waiting 5 s: nothing to cancel.`);
     const cancels = (await w.armCalls()).filter((c) => c.method === "POST" && c.path.endsWith("/cancel"));
     expect(cancels).toHaveLength(1);
     // The post step, run after a cancelled main, cancels again idempotently and never fails.
@@ -380,8 +381,9 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
   });
 
   it("cancels a job whose PUT was still in flight when the run was cancelled", async () => {
-    // How long the emulator holds the job PUT: main is cancelled meanwhile, and post waits for the job to appear.
-    const PUT_DELAY_MS = 4_000;
+    // How long the emulator holds the job PUT: longer than main waits for the job once cancelled (5 s,
+    // cancel.ts MAIN_WAIT_MS), so main gives up and the post step cancels the job once the PUT creates it.
+    const PUT_DELAY_MS = 8_000;
     const { w, train, validation } = await withData();
     await control("PUT", "/jobs/next", { workspace: w.workspace, durationMs: 600_000 });
     const { id } = await control<{ id: number }>("POST", "/faults", {
@@ -403,6 +405,7 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
     const job = run.state["job-name"]!;
     expect(job).toMatch(/^phi3-ft-/);
     expect(run.stdout).toContain("the workflow run was cancelled; cancelling Azure ML job");
+    expect(run.stdout).toContain(`${job} does not exist after waiting 5 s: nothing to cancel.`);
     const post = await runAction(ACTION, { env: w.env, post: { state: { "job-name": job } }, timeoutMs: 90_000 });
     expect(post.code).toBe(0);
     expect(post.stdout).toContain(`Asked Azure ML to cancel ${job}.`);
