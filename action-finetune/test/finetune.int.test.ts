@@ -109,7 +109,6 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
     });
 
     expect(run.stdout).toContain("the workflow run was cancelled; cancelling Azure ML job");
-    expect(run.stdout).toContain(`${job} does not exist after waiting 5 s: nothing to cancel.`);
     const cancels = (await w.armCalls()).filter((c) => c.method === "POST" && c.path.endsWith("/cancel"));
     expect(cancels).toHaveLength(1);
     // The post step, run after a cancelled main, cancels again idempotently and never fails.
