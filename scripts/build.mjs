@@ -60,7 +60,7 @@ function differences(built, committed) {
 }
 
 /** One action: its main bundle and its post bundle, into dist/ (or, with --check, a temporary folder). */
-async function buildOne(dir) {
+async function buildOne(dir, placeUndici) {
   const committed = join(ROOT, dir, "dist");
   const target = check ? mkdtempSync(join(tmpdir(), "dist-")) : committed;
   if (!check) rmSync(target, { recursive: true, force: true });
@@ -68,9 +68,11 @@ async function buildOne(dir) {
   try {
     await bundle(join(dir, "src", "main.ts"), target);
     await minifyChunks(target);
+    await placeUndici(target);
     if (existsSync(join(ROOT, dir, "src", "post.ts"))) {
       await bundle(join(dir, "src", "post.ts"), join(target, "post"));
       await minifyChunks(join(target, "post"));
+      await placeUndici(join(target, "post"));
     }
     const seconds = ((Date.now() - t0) / 1000).toFixed(1);
     if (!check) {
@@ -90,12 +92,16 @@ async function buildOne(dir) {
   }
 }
 
-/** Bundles the actions, `jobs` at a time (each ncc is a process of its own); true when all are up to date. */
-async function buildAll() {
+/**
+ * Bundles the actions, `jobs` at a time (each ncc is a process of its own); true when all are up to date.
+ * `placeUndici(dir)` puts undici's own file beside a bundle that loads it on demand (undici-on-demand.mjs).
+ */
+async function buildAll(placeUndici) {
   const queue = actionDirs().filter((d) => !only || d === only);
   const results = [];
   const worker = async () => {
-    for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) results.push(await buildOne(dir));
+    for (let dir = queue.shift(); dir !== undefined; dir = queue.shift())
+      results.push(await buildOne(dir, placeUndici));
   };
   await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, worker));
   return results.every(Boolean);
@@ -110,7 +116,9 @@ if (!only || only === "action-dataset") {
     console.error(`${target} is stale: run \`npm run build\` and commit it`);
   }
 }
-const bundled = await withUndiciOnDemand(ROOT, () => withCompressedVocabulary(ROOT, buildAll));
+const bundled = await withUndiciOnDemand(ROOT, bundle, (placeUndici) =>
+  withCompressedVocabulary(ROOT, () => buildAll(placeUndici)),
+);
 if (!bundled) stale++;
 console.log(`${check ? "checked" : "built"} in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${jobs} at a time`);
 if (stale) process.exit(1);

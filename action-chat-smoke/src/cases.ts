@@ -4,7 +4,19 @@
  * Every problem is collected with its line (and file) so the action can print one annotation per bad line
  * and fail before sending anything: a typo on line 40 should not cost 39 model calls first.
  */
-import { parseRegex, type Expectations } from "./expect.js";
+import type { Expectations, parseRegex } from "./expect.js";
+
+/**
+ * The regex reader (expect.ts parseRegex). It is passed in rather than imported: its engine (re2js) is a large
+ * module, loaded only when a prompts file may hold a regex expectation (see mayHoldRegex).
+ */
+export type RegexReader = typeof parseRegex;
+
+/**
+ * Whether a prompts file may hold an `expect.regex`: its key is written `regex`, or with JSON's \u escapes.
+ * False means it surely holds none, so the regex engine need not be loaded.
+ */
+export const mayHoldRegex = (text: string): boolean => text.includes("regex") || text.includes("\\u");
 
 type Role = "system" | "user" | "assistant";
 interface ChatMessage {
@@ -75,10 +87,16 @@ export function classifyPromptsInput(input: string, isFile: (path: string) => bo
 }
 
 /** Reads the prompts as classified: a file's text as JSONL (or lines for .txt), inline text as lines. */
-export function parsePrompts(source: Exclude<PromptsSource, { kind: "missing-file" }>, fileText?: string): ParsedCases {
+export function parsePrompts(
+  source: Exclude<PromptsSource, { kind: "missing-file" }>,
+  fileText?: string,
+  readRegex?: RegexReader,
+): ParsedCases {
   if (source.kind === "inline") return parsePromptLines(source.text);
   const text = fileText ?? "";
-  return source.format === "lines" ? parsePromptLines(text, source.path) : parseJsonlCases(text, source.path);
+  return source.format === "lines"
+    ? parsePromptLines(text, source.path)
+    : parseJsonlCases(text, source.path, readRegex);
 }
 
 /** One prompt per non-empty line (trimmed), no expectations beyond the action-wide max-latency-ms. */
@@ -108,8 +126,13 @@ export function parsePromptLines(text: string, file?: string): ParsedCases {
   return { cases, problems };
 }
 
-/** A JSONL file: one case per non-empty line. Every problem on every line is reported. */
-export function parseJsonlCases(text: string, file?: string): ParsedCases {
+/**
+ * A JSONL file: one case per non-empty line. Every problem on every line is reported. `readRegex` is needed
+ * when the text may hold a regex expectation (mayHoldRegex).
+ */
+export function parseJsonlCases(text: string, file?: string, readRegex?: RegexReader): ParsedCases {
+  if (!readRegex && mayHoldRegex(text))
+    throw new Error("parseJsonlCases: this text may hold expect.regex: pass readRegex");
   const cases: ChatCase[] = [];
   const problems: CaseProblem[] = [];
   const firstLineOfId = new Map<string, number>();
@@ -121,7 +144,7 @@ export function parseJsonlCases(text: string, file?: string): ParsedCases {
     nonEmpty++;
     const before = problems.length;
     const report = (message: string) => problems.push(problem(file, line, message));
-    const c = readCase(trimmed, report);
+    const c = readCase(trimmed, report, readRegex);
     if (c?.id !== undefined) {
       const first = firstLineOfId.get(c.id);
       if (first !== undefined)
@@ -146,7 +169,7 @@ export function parseJsonlCases(text: string, file?: string): ParsedCases {
 type Draft = Omit<ChatCase, "index" | "source">;
 
 /** One line to a case; reports every problem it finds and returns undefined when the line is unusable. */
-function readCase(text: string, report: (message: string) => void): Draft | undefined {
+function readCase(text: string, report: (message: string) => void, readRegex?: RegexReader): Draft | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -193,7 +216,7 @@ function readCase(text: string, report: (message: string) => void): Draft | unde
     draft.messages = readMessages(value.messages, draft.system !== undefined, report);
   }
 
-  if (value.expect !== undefined) draft.expect = readExpect(value.expect, report);
+  if (value.expect !== undefined) draft.expect = readExpect(value.expect, report, readRegex);
   return draft;
 }
 
@@ -242,7 +265,7 @@ function readMessages(value: unknown, hasSystemKey: boolean, report: (message: s
   return messages;
 }
 
-function readExpect(value: unknown, report: (message: string) => void): Expectations {
+function readExpect(value: unknown, report: (message: string) => void, readRegex?: RegexReader): Expectations {
   if (!isObject(value)) {
     report(`"expect" must be an object such as {"contains": ["Paris"]}, not ${describeType(value)}`);
     return {};
@@ -257,8 +280,9 @@ function readExpect(value: unknown, report: (message: string) => void): Expectat
   if (regex !== undefined) {
     if (typeof regex !== "string") report(`"expect.regex" must be a string, not ${describeType(regex)}`);
     else if (!regex) report(`"expect.regex" is empty: every answer matches it`);
+    else if (!readRegex) throw new Error("readExpect: a regex expectation without the regex reader");
     else {
-      const parsed = parseRegex(regex);
+      const parsed = readRegex(regex);
       if ("error" in parsed) report(`"expect.regex" ${regex} is not a valid regular expression: ${parsed.error}`);
       else out.regex = regex;
     }

@@ -5,7 +5,7 @@ import { readAzureInputs, type AzureSettings } from "@phi3-aml/shared/azure-inpu
 import { forkNote, forkOf } from "@phi3-aml/shared/login/github-token";
 import type { Inputs } from "@phi3-aml/shared/inputs";
 import { checkName, ONLINE_DEPLOYMENT, ONLINE_ENDPOINT } from "@phi3-aml/shared/names";
-import { classifyPromptsInput, parsePrompts, type ChatCase } from "./cases.js";
+import { classifyPromptsInput, mayHoldRegex, parsePrompts, type ChatCase } from "./cases.js";
 
 export interface ChatSmokeInputs {
   target: { endpoint: string } | { scoringUri: string; apiKey: string } | undefined;
@@ -42,7 +42,7 @@ const inWorkspace = (p: string) => (isAbsolute(p) ? p : join(process.env.GITHUB_
 const isFile = (p: string) => existsSync(inWorkspace(p)) && statSync(inWorkspace(p)).isFile();
 
 /** Every input of the chat smoke test, and the cases, checked before any request (defaults equal action.yml's). */
-export function readInputs(i: Inputs): ChatSmokeInputs {
+export async function readInputs(i: Inputs): Promise<ChatSmokeInputs> {
   const endpoint = i.string("endpoint");
   const scoringUri = i.string("scoring-uri", { pattern: /^https:\/\//, rule: "an https:// URL" });
   const apiKey = i.string("api-key");
@@ -61,7 +61,7 @@ export function readInputs(i: Inputs): ChatSmokeInputs {
     i.problem("deployment", deployment, `is not a valid ${ONLINE_DEPLOYMENT.what}: ${ONLINE_DEPLOYMENT.rule}`);
 
   const prompts = i.raw("prompts");
-  const cases = readCases(i, prompts);
+  const cases = await readCases(i, prompts);
   const maxCases = i.int("max-cases", { default: 200, min: 1, max: 10_000 }) ?? 200;
   if (cases.length > maxCases)
     i.problem(
@@ -90,8 +90,11 @@ export function readInputs(i: Inputs): ChatSmokeInputs {
   };
 }
 
-/** The prompts input: a file in the repository (shared/src/paths.ts rules) or inline prompts, parsed. */
-function readCases(i: Inputs, prompts: string): ChatCase[] {
+/**
+ * The prompts input: a file in the repository (shared/src/paths.ts rules) or inline prompts, parsed. The regex
+ * engine is loaded only for a file that may hold a regex expectation (it is most of the input check's code).
+ */
+async function readCases(i: Inputs, prompts: string): Promise<ChatCase[]> {
   if (!prompts) {
     i.problem("prompts", "", "is required: a JSONL file of cases, or one prompt per line");
     return [];
@@ -103,7 +106,9 @@ function readCases(i: Inputs, prompts: string): ChatCase[] {
   }
   const file = source.kind === "file" ? checkPathInput(i, "prompts", source.path, "read") : undefined;
   if (source.kind === "file" && !file) return [];
-  const parsed = parsePrompts(source, file ? readFileSync(file, "utf8") : undefined);
+  const text = file ? readFileSync(file, "utf8") : undefined;
+  const readRegex = text !== undefined && mayHoldRegex(text) ? (await import("./expect.js")).parseRegex : undefined;
+  const parsed = parsePrompts(source, text, readRegex);
   for (const p of parsed.problems)
     i.problem(
       "prompts",

@@ -3,16 +3,22 @@ import {
   classifyPromptsInput,
   parseJsonlCases,
   parsePromptLines,
+  mayHoldRegex,
   parsePrompts,
   promptOf,
 } from "../src/cases.js";
+import { parseRegex } from "../src/expect.js";
 
 const FILE = "prompts/smoke.jsonl";
 const jsonl = (...lines: string[]) => lines.join("\n");
 
 describe("reading a JSONL prompts file", () => {
   it("reads a prompt case as one user message, with its line and file", () => {
-    const { cases, problems } = parseJsonlCases(jsonl('{"prompt": "What is the capital of France?"}'), FILE);
+    const { cases, problems } = parseJsonlCases(
+      jsonl('{"prompt": "What is the capital of France?"}'),
+      FILE,
+      parseRegex,
+    );
     expect(problems).toEqual([]);
     expect(cases).toEqual([
       {
@@ -36,7 +42,7 @@ describe("reading a JSONL prompts file", () => {
       ],
       expect: { contains: ["Rome"], "not-contains": "As an AI", regex: "/^rome/i", "min-chars": 2, "max-chars": 40 },
     });
-    const { cases, problems } = parseJsonlCases(line, FILE);
+    const { cases, problems } = parseJsonlCases(line, FILE, parseRegex);
     expect(problems).toEqual([]);
     expect(cases[0]).toMatchObject({
       id: "7",
@@ -50,7 +56,11 @@ describe("reading a JSONL prompts file", () => {
   });
 
   it("skips blank lines but keeps the real line numbers, and tolerates a BOM and CRLF", () => {
-    const { cases, problems } = parseJsonlCases('\uFEFF{"prompt": "a"}\r\n\r\n  \r\n{"prompt": "b"}\r\n', FILE);
+    const { cases, problems } = parseJsonlCases(
+      '\uFEFF{"prompt": "a"}\r\n\r\n  \r\n{"prompt": "b"}\r\n',
+      FILE,
+      parseRegex,
+    );
     expect(problems).toEqual([]);
     expect(cases.map((c) => [c.index, c.source.line])).toEqual([
       [0, 1],
@@ -62,6 +72,7 @@ describe("reading a JSONL prompts file", () => {
     const { cases, problems } = parseJsonlCases(
       jsonl('{"prompt": "ok"}', '{"prompt": "missing brace"', "just some text", '{"prompt": "also ok"}'),
       FILE,
+      parseRegex,
     );
     expect(cases).toHaveLength(2);
     expect(problems.map((p) => [p.file, p.line])).toEqual([
@@ -77,6 +88,7 @@ describe("reading a JSONL prompts file", () => {
     const { problems } = parseJsonlCases(
       '{"promt": "hi", "prompt": "hi", "expect": {"not_contains": ["x"], "maxchars": 3, "colour": 1}}',
       FILE,
+      parseRegex,
     );
     expect(problems.map((p) => p.message)).toEqual([
       'unknown key "promt" (did you mean "prompt"?); accepted: prompt, messages, system, id, name, expect',
@@ -90,6 +102,7 @@ describe("reading a JSONL prompts file", () => {
     const { cases, problems } = parseJsonlCases(
       jsonl('{"prompt": "a"}', '{"prompt": "b", "expect": {"regex": "Paris("}}'),
       FILE,
+      parseRegex,
     );
     expect(cases).toHaveLength(1);
     expect(problems).toEqual([
@@ -103,15 +116,31 @@ describe("reading a JSONL prompts file", () => {
     ]);
   });
 
+  it("needs the regex reader only for a text that may hold a regex expectation", () => {
+    expect(mayHoldRegex('{"prompt": "a", "expect": {"contains": "b"}}')).toBe(false);
+    expect(mayHoldRegex('{"prompt": "a", "expect": {"regex": "b"}}')).toBe(true);
+    // JSON may spell the key with escapes: {"r\u0065gex": …} is {"regex": …}.
+    expect(mayHoldRegex('{"prompt": "a", "expect": {"r\\u0065gex": "("}}')).toBe(true);
+    expect(parseJsonlCases('{"prompt": "a", "expect": {"contains": "b"}}', FILE).problems).toEqual([]);
+    expect(() => parseJsonlCases('{"prompt": "a", "expect": {"r\\u0065gex": "("}}', FILE)).toThrow("pass readRegex");
+    expect(parseJsonlCases('{"prompt": "a", "expect": {"r\\u0065gex": "("}}', FILE, parseRegex).problems).toHaveLength(
+      1,
+    );
+  });
+
   it("reports an unsupported regex flag", () => {
-    const { problems } = parseJsonlCases('{"prompt": "a", "expect": {"regex": "/paris/g"}}', FILE);
+    const { problems } = parseJsonlCases('{"prompt": "a", "expect": {"regex": "/paris/g"}}', FILE, parseRegex);
     expect(problems[0]?.message).toBe(
       '"expect.regex" /paris/g is not a valid regular expression: unsupported flag g: use i, m, s or u',
     );
   });
 
   it("reports min-chars above max-chars", () => {
-    const { problems } = parseJsonlCases('{"prompt": "a", "expect": {"min-chars": 50, "max-chars": 20}}', FILE);
+    const { problems } = parseJsonlCases(
+      '{"prompt": "a", "expect": {"min-chars": 50, "max-chars": 20}}',
+      FILE,
+      parseRegex,
+    );
     expect(problems.map((p) => p.message)).toEqual([
       '"expect.min-chars" 50 is more than "expect.max-chars" 20: no answer could pass',
     ]);
@@ -127,6 +156,7 @@ describe("reading a JSONL prompts file", () => {
         '["prompt"]',
       ),
       FILE,
+      parseRegex,
     );
     expect(cases).toEqual([]);
     expect(problems.map((p) => `${p.line}: ${p.message}`)).toEqual([
@@ -148,6 +178,7 @@ describe("reading a JSONL prompts file", () => {
     const { problems } = parseJsonlCases(
       jsonl('{"prompt": "   "}', '{"prompt": "a", "expect": {"contains": ""}}'),
       FILE,
+      parseRegex,
     );
     expect(problems.map((p) => p.message)).toEqual([
       '"prompt" is empty',
@@ -159,6 +190,7 @@ describe("reading a JSONL prompts file", () => {
     const { problems } = parseJsonlCases(
       jsonl('{"prompt": "a", "messages": [{"role": "user", "content": "a"}]}', '{"system": "be brief"}'),
       FILE,
+      parseRegex,
     );
     expect(problems.map((p) => p.message)).toEqual([
       'has both "prompt" and "messages": give one (a prompt is the same as messages [{"role": "user", "content": "…"}])',
@@ -175,6 +207,7 @@ describe("reading a JSONL prompts file", () => {
         '{"system": "s", "messages": [{"role": "system", "content": "s2"}, {"role": "user", "content": "q"}]}',
       ),
       FILE,
+      parseRegex,
     );
     expect(problems.map((p) => `${p.line}: ${p.message}`)).toEqual([
       '1: "messages" is empty: give at least one {"role": "user", "content": "…"}',
@@ -191,6 +224,7 @@ describe("reading a JSONL prompts file", () => {
     const { cases, problems } = parseJsonlCases(
       jsonl('{"id": "cap", "prompt": "a"}', '{"id": "cap", "prompt": "b"}'),
       FILE,
+      parseRegex,
     );
     expect(cases).toHaveLength(1);
     expect(problems).toEqual([

@@ -38,17 +38,29 @@ describe("action-chat-smoke (bundled, as the runner runs it)", () => {
     const w = await world();
     const name = `ep-${w.workspace.slice(3)}`;
     const { keys } = await endpoint(w, name);
+    // Each case answers after its own delay, so the median latency is the tides case's: at least 200 ms.
+    for (const [match, latencyMs] of [
+      ["France", 300],
+      ["tides", 200],
+      ["2 + 2", 100],
+    ] as const)
+      await control("POST", "/scoring/rules", { endpoint: name, match, latencyMs });
     const env = { ...w.env, ...prEvent(7) };
     const inputs = { endpoint: name, prompts: "smoke.jsonl", "github-token": "ghs_fake_token_for_the_emulator" };
     const run = await runAction(ACTION, { env, cwd: FIXTURES, inputs, keepFiles: true });
 
     expect(run.code).toBe(0);
     expect(run.outputs).toMatchObject({ passed: "true", cases: "3", failed: "0" });
-    expect(Number(run.outputs["p50-ms"])).toBeGreaterThanOrEqual(0);
     const results = JSON.parse(readFileSync(run.outputs["results-file"]!, "utf8")) as {
-      cases: Array<{ answer: string; status: string }>;
+      cases: Array<{ answer: string; status: string; latencyMs: number }>;
     };
     expect(results.cases.map((c) => c.status)).toEqual(["passed", "passed", "passed"]);
+    const latencies = results.cases.map((c) => c.latencyMs);
+    const byDelay = [...latencies].sort((a, b) => a - b);
+    expect(byDelay[0]).toBeGreaterThanOrEqual(100);
+    expect(byDelay[1]).toBeGreaterThanOrEqual(200);
+    expect(byDelay[2]).toBeGreaterThanOrEqual(300);
+    expect(run.outputs["p50-ms"]).toBe(String(Math.round(byDelay[1]!)));
     expect(results.cases[0]!.answer).toBe("The capital of France is Paris.");
     expect(run.summary).toContain("The capital of France is Paris.");
     // The request is the one the managed endpoint expects, with the parameters.

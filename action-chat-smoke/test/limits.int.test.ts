@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { control, world } from "../../test/harness/emulator.js";
 import { leaks, runAction } from "../../test/harness/run-action.js";
 
@@ -137,9 +137,15 @@ describe("action-chat-smoke limits (bundled, as the runner runs it)", () => {
       inputs: { endpoint: name, prompts: "Cause an error.\nGive an answer.", comment: "never" },
     });
     expect(run.code).toBe(1);
-    expect(run.outputs["results-file"]).toBeTruthy();
-    const results = readFileSync(run.outputs["results-file"]!, "utf8");
-    expect(results).toContain("Your key: ***");
+    const file = run.outputs["results-file"]!;
+    // The step's RUNNER_TEMP, as the runner gives it (test/harness/run-action.ts).
+    expect([basename(dirname(file)), basename(file)]).toEqual(["runner-temp", "chat-smoke-results.json"]);
+    const results = readFileSync(file, "utf8");
+    const record = JSON.parse(results) as { cases: Array<{ status: string; answer?: string; httpStatus?: number }> };
+    expect(record.cases.map((c) => [c.status, c.httpStatus, c.answer])).toEqual([
+      ["error", 400, undefined],
+      ["passed", 200, "Your key: ***"],
+    ]);
     expect(leaks(run, [keys.primaryKey])).toEqual([]);
     // Everything under the step's folder: RUNNER_TEMP (the results file), the workspace, the file commands.
     const written = filesUnder(dirname(dirname(run.outputs["results-file"]!)));

@@ -2,7 +2,6 @@ import { createWriteStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { downloadFile, listFiles, type ListFileEntry } from "@huggingface/hub";
 import { ActionError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
@@ -108,7 +107,7 @@ export async function downloadSplit(
     try {
       const blob = await downloadFile({ ...common, path });
       if (!blob) throw Object.assign(new Error(`${path} not found`), { statusCode: 404 });
-      await pipeline(Readable.fromWeb(blob.stream() as unknown as WebReadableStream), createWriteStream(target));
+      await pipeline(Readable.fromWeb(blob.stream()), createWriteStream(target));
     } catch (e) {
       throw hubError(e, src, `downloading ${path}`);
     }

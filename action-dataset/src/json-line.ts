@@ -66,16 +66,13 @@ function loadEscaper(): Escaper {
   return escaper;
 }
 
-/** `String.prototype.isWellFormed` (Node.js 20+; not in this project's TypeScript library). */
-const isWellFormed = (text: string): boolean => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
-
 function writeJsonStringBody(text: string, sink: ByteSink): number {
   if (text.length > MAX_UNITS_IN_MODULE) return writePieces(text, sink);
   const e = loadEscaper();
   const length = view.write(text, SRC, "utf8");
   const escaped = e.escape(SRC, length, DST);
   // A lone surrogate became U+FFFD (EF BF BD) in UTF-8; JSON.stringify writes it as \udxxx instead.
-  if (e.sawEF() && !isWellFormed(text)) return writePieces(text, sink);
+  if (e.sawEF() && !text.isWellFormed()) return writePieces(text, sink);
   sink.write(view.subarray(DST, DST + escaped));
   return escaped;
 }

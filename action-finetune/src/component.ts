@@ -95,6 +95,26 @@ const LITERAL_TYPES = new Set(["string", "integer", "number", "boolean"]);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
+const isNumberOrString = (v: unknown): v is number | string => typeof v === "number" || typeof v === "string";
+const isString = (v: unknown): v is string => typeof v === "string";
+
+/**
+ * A declared input or output as the registry returns it (a JSON object with a `type`), as the typed
+ * declaration the checks read: each optional field kept when it has the type they expect, left out otherwise.
+ */
+function declarationOf(decl: unknown): ComponentInput | undefined {
+  if (!isObject(decl) || !isString(decl.type)) return undefined;
+  const d: ComponentInput = { type: decl.type };
+  if (typeof decl.optional === "boolean" || isString(decl.optional)) d.optional = decl.optional;
+  if (decl.default !== undefined) d.default = decl.default;
+  if (Array.isArray(decl.enum)) d.enum = decl.enum;
+  if (isNumberOrString(decl.min)) d.min = decl.min;
+  if (isNumberOrString(decl.max)) d.max = decl.max;
+  if (isString(decl.description)) d.description = decl.description;
+  if (isString(decl.mode)) d.mode = decl.mode;
+  return d;
+}
+
 /**
  * The spec of a component version resource as the registry returns it. Throws when it has none, since
  * nothing could be checked (and the job body could not be trusted) without it.
@@ -108,11 +128,13 @@ export function componentSpecOf(resource: unknown, what = COMPONENT_NAME): Compo
   }
   const inputs = dict<ComponentInput>();
   for (const [name, decl] of Object.entries(spec.inputs)) {
-    if (isObject(decl) && typeof decl.type === "string") inputs[name] = decl as unknown as ComponentInput;
+    const d = declarationOf(decl);
+    if (d) inputs[name] = d;
   }
   const outputs = dict<ComponentOutput>();
   for (const [name, decl] of Object.entries(isObject(spec.outputs) ? spec.outputs : {})) {
-    if (isObject(decl) && typeof decl.type === "string") outputs[name] = decl as unknown as ComponentOutput;
+    const d = declarationOf(decl);
+    if (d) outputs[name] = d;
   }
   return {
     name: typeof spec.name === "string" ? spec.name : undefined,

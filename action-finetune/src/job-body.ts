@@ -127,7 +127,8 @@ export function parseDataRef(value: string, workspaceId: string): DataRef | { pr
         problem: `is a data asset of workspace ${wsOf}, not of ${workspaceId} where the job runs; register the data in this workspace (action-dataset does) or give an azureml://datastores/... URI.`,
       };
     }
-    const [, name, version] = m as unknown as [string, string, string];
+    // Both groups take part in every match; the defaults only tell TypeScript so.
+    const [, name = "", version = ""] = m;
     return {
       kind: "asset",
       name: decodeURIComponent(name),
@@ -143,7 +144,8 @@ export function parseDataRef(value: string, workspaceId: string): DataRef | { pr
   if (/^azureml:\/\//i.test(v) || /^https:\/\//i.test(v)) return { kind: "uri", uri: v };
   const short = /^azureml:([A-Za-z0-9][A-Za-z0-9._-]*)(?::([A-Za-z0-9._-]+)|@([A-Za-z0-9._-]+))$/.exec(v);
   if (short) {
-    const [, name, version, label] = short as unknown as [string, string, string | undefined, string | undefined];
+    // name takes part in every match; version and label are the two sides of an alternative.
+    const [, name = "", version, label] = short;
     return { kind: "asset", name, version, label, uri: v };
   }
   return {

@@ -7,7 +7,6 @@ import { ActionError } from "@phi3-aml/shared/errors";
 import { checkComponent, COMPONENT_NAME, componentSpecOf, specLabel, type ComponentSpec } from "./component.js";
 import {
   checkExistingCompute,
-  computeBody,
   type ComputeCheck,
   type ComputeLike,
   type ComputeWanted,
@@ -307,5 +306,3 @@ async function waitForCluster(s: Session, name: string, log: Logger): Promise<Co
   );
   return last;
 }
-
-export { computeBody };

@@ -1,5 +1,6 @@
 import * as core from "@actions/core";
 import { userAgent } from "@phi3-aml/shared/action";
+import { sdkBody } from "@phi3-aml/shared/azureml/sdk-body";
 import { connect, type Session } from "@phi3-aml/shared/azureml/session";
 import { studioLinks } from "@phi3-aml/shared/azureml/studio";
 import { ActionError } from "@phi3-aml/shared/errors";
@@ -17,7 +18,6 @@ import { decideJob } from "./job-name.js";
 import { modelUri } from "./job-body.js";
 import { finalMetrics, lossCharts } from "./metrics.js";
 import { preflight, type Prepared } from "./preflight.js";
-import { forSdk } from "./sdk.js";
 import { describeStatus } from "./status.js";
 import { summaryMarkdown } from "./summary.js";
 
@@ -86,17 +86,20 @@ async function submit(s: Session, inputs: FinetuneInputs, p: Prepared, log: Logg
       `Creating cluster ${inputs.compute} (${inputs.vmSize}, ${inputs.minNodes}-${inputs.maxNodes} nodes, ${inputs.idleSeconds} s idle${inputs.identity ? ", user-assigned identity" : ""}).`,
     );
     const body = computeBody({ ...p.compute.wanted, tags: standardTags() });
-    await followPoller(await s.client.computeOperations.beginCreateOrUpdate(rg, ws, inputs.compute, forSdk(body)), {
-      what: `cluster ${inputs.compute}`,
-      log,
-      timeoutMs: 30 * 60_000,
-      intervalMs: 5_000,
-    });
+    await followPoller(
+      await s.client.computeOperations.beginCreateOrUpdate(rg, ws, inputs.compute, sdkBody("computeType", body)),
+      {
+        what: `cluster ${inputs.compute}`,
+        log,
+        timeoutMs: 30 * 60_000,
+        intervalMs: 5_000,
+      },
+    );
   }
   const body = { properties: { ...p.body.properties, tags: { ...standardTags(), ...p.body.properties.tags } } };
   // Saved before the PUT: a cancel while it is in flight still cancels the job it creates.
   rememberJob(decision.name);
-  await s.client.jobs.createOrUpdate(rg, ws, decision.name, forSdk(body)).catch((e: unknown) => {
+  await s.client.jobs.createOrUpdate(rg, ws, decision.name, sdkBody("jobType", body)).catch((e: unknown) => {
     const status = (e as { statusCode?: number }).statusCode ?? 0;
     if (status >= 400 && status < 500) forgetJob();
     throw e;

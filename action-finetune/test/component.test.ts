@@ -42,6 +42,19 @@ describe("the component's declared inputs", () => {
     });
   });
 
+  it("keeps a declaration whose optional field has another type, without that field", () => {
+    const spec = componentSpecOf({
+      properties: {
+        componentSpec: {
+          inputs: { a: { type: "integer", min: true, max: "8", enum: "1,2", optional: "true" }, b: { min: 1 } },
+          outputs: { o: { type: "mlflow_model", mode: 3 } },
+        },
+      },
+    });
+    expect(spec.inputs).toStrictEqual({ a: { type: "integer", max: "8", optional: "true" } });
+    expect(spec.outputs).toStrictEqual({ o: { type: "mlflow_model" } });
+  });
+
   it("refuses a component version without a spec, since nothing could be checked", () => {
     expect(() => componentSpecOf({ properties: {} })).toThrow(/without its component spec/);
     expect(() => componentSpecOf(undefined)).toThrow(/properties\.componentSpec/);

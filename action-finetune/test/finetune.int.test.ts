@@ -384,6 +384,9 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
   });
 
   it("cancels a job whose PUT was still in flight when the run was cancelled", async () => {
+    // How long the emulator holds the job PUT: longer than main waits for the job once cancelled (5 s,
+    // cancel.ts MAIN_WAIT_MS), so main gives up and the post step cancels the job once the PUT creates it.
+    const PUT_DELAY_MS = 8_000;
     const { w, train, validation } = await withData();
     await control("PUT", "/jobs/next", { workspace: w.workspace, durationMs: 600_000 });
     const { id } = await control<{ id: number }>("POST", "/faults", {
@@ -391,13 +394,13 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
       method: "PUT",
       path: `/workspaces/${w.workspace}/jobs/`,
       kind: "delay",
-      delayMs: 30_000,
+      delayMs: PUT_DELAY_MS,
     });
-    const started = Date.now();
+    // The signal comes while the job PUT is held: a moment after main says it is submitting the job.
     const run = await runAction(ACTION, {
       env: w.env,
       inputs: { "train-data": train, "validation-data": validation },
-      signal: { name: "SIGINT", afterMs: 14_000 },
+      signal: { name: "SIGINT", afterMs: 500, afterStdout: /submitting phi3-ft-/ },
       timeoutMs: 60_000,
     });
     await control("DELETE", `/faults/${id}`);
@@ -405,14 +408,17 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
     const job = run.state["job-name"]!;
     expect(job).toMatch(/^phi3-ft-/);
     expect(run.stdout).toContain("the workflow run was cancelled; cancelling Azure ML job");
+    expect(run.stdout).toContain(`${job} does not exist after waiting 5 s: nothing to cancel.`);
     const post = await runAction(ACTION, { env: w.env, post: { state: { "job-name": job } }, timeoutMs: 90_000 });
     expect(post.code).toBe(0);
     expect(post.stdout).toContain(`Asked Azure ML to cancel ${job}.`);
     const calls = await w.armCalls();
     const put = calls.find((c) => c.method === "PUT" && c.path.includes("/jobs/"))!;
     const cancel = calls.find((c) => c.method === "POST" && c.path.endsWith(`/jobs/${job}/cancel`));
-    expect(put).toBeDefined();
+    expect(put.path.endsWith(`/jobs/${job}`)).toBe(true);
+    expect(put.status).toBe(201);
+    // Post cancelled the job the held PUT created, once it had been created.
     expect(cancel?.status).toBe(202);
-    expect(Date.now() - started).toBeGreaterThan(30_000);
+    expect(cancel!.at).toBeGreaterThanOrEqual(put.at);
   });
 });

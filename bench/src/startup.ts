@@ -120,7 +120,11 @@ export function bundleBytes(dir: string): { entry: number; js: number; all: numb
   // A main bundle's folder holds its post bundle's folder (dist/post): that one is a bundle of its own.
   const files = readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile());
   const size = (fs: string[]) => fs.reduce((n, f) => n + statSync(join(dir, f)).size, 0);
-  return { entry: size(["index.js"]), js: size(files.filter((f) => f.endsWith(".js"))), all: size(files) };
+  return {
+    entry: size(["index.js"]),
+    js: size(files.filter((f) => f.endsWith(".js") || f.endsWith(".cjs"))),
+    all: size(files),
+  };
 }
 
 /** The startup and size table (markdown). */

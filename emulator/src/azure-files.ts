@@ -21,13 +21,13 @@ const ML_SPECS =
 const PIPELINE_SPEC =
   "azureml-assets/assets/training/finetune_acft_hf_nlp/components/pipeline_components/chat_completion/spec.yaml";
 /** The model catalog entries, one folder per model. */
-const CATALOG_MODELS = "azureml-assets/assets/models/system";
+export const CATALOG_MODELS = "azureml-assets/assets/models/system";
 
 /** The vendored folder, beside this module's `src/`. */
 const VENDORED = resolve(dirname(fileURLToPath(import.meta.url)), "..", "azure");
 
 /** The folder the emulator reads Azure's files from: $PHI3_AZURE_FILES, else the vendored `emulator/azure/`. */
-function azureFilesDir(): string {
+export function azureFilesDir(): string {
   return resolve(process.env[AZURE_FILES_ENV] || VENDORED);
 }
 

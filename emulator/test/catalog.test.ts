@@ -1,8 +1,19 @@
-import { catalogModel, lifecycle } from "../../shared/src/azureml/catalog.js";
-import { checkComputeFit } from "../../shared/src/azureml/compute-fit.js";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
 import { loadCatalog, pythonLiteral } from "../src/arm/catalog-data.js";
 import { modelImportFailure } from "../src/arm/registry.js";
 import { VM_SIZES, vmSizeResource } from "../src/arm/vm-sizes.js";
+import { azureFilesDir, CATALOG_MODELS } from "../src/azure-files.js";
+
+type Obj = Record<string, unknown>;
+/** Azure's catalog entries (azureml-assets models/<name>/spec.yaml), read here as written: not through our parsers. */
+const modelsDir = join(azureFilesDir(), CATALOG_MODELS);
+const azureSpecs = readdirSync(modelsDir).map(
+  (d) => parse(readFileSync(join(modelsDir, d, "spec.yaml"), "utf8")) as Obj,
+);
+const at = (o: unknown, ...keys: string[]): unknown =>
+  keys.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Obj)[k] : undefined), o);
 
 const catalog = loadCatalog();
 /** A model version as the registry serves it (what registry.ts answers, through its catalog entry). */
@@ -24,28 +35,42 @@ describe("the emulator's model catalog (today's azureml registry)", () => {
     );
   });
 
-  it("serves Phi-3-mini-4k-instruct and its siblings archived, past their fine-tune retirement", () => {
-    for (const name of ["Phi-3-mini-4k-instruct", "Phi-3-mini-128k-instruct", "Phi-3.5-mini-instruct"]) {
-      const m = catalogModel(served(name), "azureml");
-      expect(m.archived).toBe(true);
-      expect(m.finetune.retirement).toBe("2025-08-30");
-      expect(lifecycle(m, "finetune", now).phase).toBe("retired");
-      expect(m.finetuningTasks).toContain("chat-completion");
+  it("serves each model of Azure's catalog files as they write it: archived, version, tags, dates, tasks, SKUs", () => {
+    expect(azureSpecs.map((s) => s.name).sort()).toEqual(["Phi-3-mini-4k-instruct", "Phi-3.5-mini-instruct", "Phi-4"]);
+    for (const spec of azureSpecs) {
+      const m = served(String(spec.name));
+      expect(m.properties.isArchived).toBe(spec.isArchived === true);
+      if (spec.version !== undefined) expect(m.name).toBe(String(spec.version));
+      for (const [k, v] of Object.entries(spec.tags as Obj))
+        if (typeof v === "string") expect(m.properties.tags[k]).toBe(v);
+      const retirement = at(spec, "system_metadata", "deprecation", "finetuneRetirementDate");
+      if (typeof retirement === "string")
+        expect(m.properties.tags.FinetuneRetirementDate?.slice(0, 10)).toBe(retirement.slice(0, 10));
+      expect(m.properties.properties["finetuning-tasks"]).toBe(
+        (at(spec, "system_metadata", "tasks", "fineTuningTasks") as string[]).join(", "),
+      );
+      expect(m.properties.properties["finetune-min-sku-spec"]).toBe(
+        at(spec, "system_metadata", "SKU", "finetuneMinSkuSpec"),
+      );
+      for (const size of (at(spec, "system_metadata", "supportedComputes", "finetuneComputes") as
+        string[] | undefined) ?? [])
+        expect(m.properties.tags.finetune_compute_allow_list).toContain(`'${size}'`);
     }
-    const phi3 = catalogModel(served("Phi-3-mini-4k-instruct"));
-    expect(phi3.version).toBe("15");
-    expect(phi3.defaults).toMatchObject({ deepspeed_stage: 2, learning_rate: 5e-6, lr_scheduler_type: "cosine" });
-    expect(phi3.finetuneAllowList).toContain("Standard_NC24ads_A100_v4");
-    expect(phi3.unreadable).toEqual([]);
   });
 
-  it("serves Phi-4 live, with its own defaults and allow-list", () => {
-    const m = catalogModel(served("Phi-4"));
-    expect(m.archived).toBe(false);
-    expect(lifecycle(m, "finetune", now).phase).toBe("live");
-    expect(m.defaults.deepspeed_stage).toBe(3);
-    expect(m.finetuneAllowList).toContain("Standard_NC40ads_H100_v5");
-    expect(m.finetuneMinSpec?.text).toBe("24|1|220|64");
+  it("serves Phi-3-mini-4k-instruct archived, retired for fine-tuning on 2025-08-30, its defaults as Python prints them", () => {
+    const m = served("Phi-3-mini-4k-instruct");
+    expect(m.properties.isArchived).toBe(true);
+    expect(m.properties.tags.FinetuneRetirementDate?.slice(0, 10)).toBe("2025-08-30");
+    // spec.yaml's tags.model_specific_defaults, written out by hand as str() of the parsed YAML prints it.
+    expect(m.properties.tags.model_specific_defaults).toBe(
+      "{'apply_deepspeed': 'true', 'deepspeed_stage': 2, 'apply_lora': 'true', 'apply_ort': 'false', " +
+        "'precision': 16, 'ignore_mismatched_sizes': 'false', 'num_train_epochs': 1, " +
+        "'per_device_train_batch_size': 1, 'per_device_eval_batch_size': 1, 'gradient_accumulation_steps': 1, " +
+        "'learning_rate': 5e-06, 'learning_rate_min': 5e-07, 'learning_rate_max': 5e-05, " +
+        "'lr_scheduler_type': 'cosine', 'logging_strategy': 'steps', 'logging_steps': 10, 'save_total_limit': 1}",
+    );
+    expect(m.properties.properties["finetune-min-sku-spec"]).toBe("24|1|220|64");
   });
 
   it("fails the model import of an archived model past retirement, or of an unfetchable huggingface_id", () => {
@@ -74,16 +99,12 @@ describe("the emulator's model catalog (today's azureml registry)", () => {
       "Standard_NC4as_T4_v3",
       "Standard_NC16as_T4_v3",
     ]);
-    const fit = checkComputeFit({
-      vmSize: "Standard_NC24ads_A100_v4",
-      input: "vm-size",
-      purpose: "fine-tuning",
-      model: "Phi-4",
-      minSpec: catalogModel(served("Phi-4")).finetuneMinSpec,
-      sizes,
-      instances: 1,
-      now,
+    // Azure's VM sizes list (learn.microsoft.com, NC A100 v4 series): 24 vCPUs, 1 GPU, 220 GiB, 64 GiB temp disk.
+    expect(sizes.find((s) => s.name === "Standard_NC24ads_A100_v4")).toMatchObject({
+      vCPUs: 24,
+      gpus: 1,
+      memoryGB: 220,
+      maxResourceVolumeMB: 65536,
     });
-    expect(fit).toMatchObject({ ok: true, problems: [] });
   });
 });

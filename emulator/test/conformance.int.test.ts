@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { control, runFixture, world } from "../../test/harness/emulator.js";
+import { officialExamples } from "../src/contract/examples.js";
 
 interface Replayed {
   name: string;
@@ -9,6 +10,12 @@ interface Replayed {
   expected: number[];
   error?: string;
   errors: string[];
+  /** The fields the example fixes (its request's leaves that its answer echoes, and the name). */
+  fixed: string[];
+  /** Those the emulator answered otherwise. */
+  differing: string[];
+  /** For a resource put: those a GET of it afterwards answered otherwise. */
+  roundTrip?: string[];
 }
 
 /**
@@ -37,6 +44,45 @@ const MAY_BE_UNSERVED: Record<string, string> = {
     "a user's own registry ('my-aml-registry'): the emulator has the public azureml registry only (arm/registry.ts)",
 };
 
+/**
+ * Fields an example fixes that the emulator does not give back yet: gaps in the emulator, each to be closed
+ * (the test fails on any other difference, and on a listed one that is gone, so the list only shrinks).
+ */
+const GAPS: Record<string, string[]> = {
+  // Azure answers the services it runs for the job (Tracking, Studio); the emulator keeps none of the request's.
+  "Job/PipelineJob/createOrUpdate.json": [
+    "properties.services.string.jobServiceType",
+    "properties.services.string.port",
+    "properties.services.string.endpoint",
+    "properties.services.string.properties.string",
+  ],
+  // The emulator keeps neither an endpoint's sku nor properties.compute (arm/endpoints).
+  "Workspace/OnlineEndpoint/createOrUpdate.json": [
+    "properties.compute",
+    "sku.name",
+    "sku.capacity",
+    "sku.family",
+    "sku.size",
+    "sku.tier",
+  ],
+  // The emulator writes kind from endpointComputeType and keeps no deployment identity (arm/deployments).
+  "OnlineDeployment/ManagedOnlineDeployment/createOrUpdate.json": ["kind", "identity.type"],
+};
+
+/** The fields of "field: got …" lines that are not listed gaps; and the listed gaps that no longer differ. */
+function unlisted(rs: Replayed[], pick: (r: Replayed) => string[] | undefined) {
+  const fields = (r: Replayed) => (pick(r) ?? []).map((d) => d.slice(0, d.indexOf(": got ")));
+  const off = rs
+    .map((r) => [r.name, fields(r).filter((f) => !(GAPS[r.name] ?? []).includes(f))] as const)
+    .filter(([, f]) => f.length)
+    .map(([n, f]) => `${n}: ${f.join(", ")}`);
+  const closed = Object.entries(GAPS).flatMap(([n, gaps]) => {
+    const r = rs.find((x) => x.name === n);
+    return r && pick(r) ? gaps.filter((g) => !fields(r).includes(g)).map((g) => `${n}: ${g}`) : [];
+  });
+  return { off, closed };
+}
+
 describe("conformance: Azure's official examples replayed against the emulator", () => {
   let results: Replayed[] = [];
   beforeAll(async () => {
@@ -50,8 +96,25 @@ describe("conformance: Azure's official examples replayed against the emulator",
     results = (await runFixture<{ results: Replayed[] }>("emulator/test/fixtures/replay-examples.ts", env)).results;
   }, 120_000);
 
-  it("replays every example", () => {
-    expect(results.length).toBeGreaterThanOrEqual(18);
+  it("replays every example, once", () => {
+    const names = officialExamples().map((e) => e.name);
+    expect(names.length).toBeGreaterThanOrEqual(18);
+    expect(results.map((r) => r.name).sort()).toEqual([...names].sort());
+  });
+
+  it("answers with the values each example fixes: the names, and the fields the service echoes", () => {
+    const served = results.filter((r) => r.served);
+    expect(unlisted(served, (r) => r.differing)).toEqual({ off: [], closed: [] });
+    // Not vacuous: the resource puts and reads name their resource, and the puts echo what they were sent.
+    const fixedNames = served.filter((r) => r.fixed.includes("name")).map((r) => r.name);
+    expect(fixedNames.length).toBeGreaterThanOrEqual(8);
+    expect(served.filter((r) => r.fixed.some((f) => f.startsWith("properties."))).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it("gives back, on a GET after a PUT, the fields the example fixes", () => {
+    const puts = results.filter((r) => r.roundTrip !== undefined);
+    expect(puts.length).toBeGreaterThanOrEqual(5);
+    expect(unlisted(puts, (r) => r.roundTrip)).toEqual({ off: [], closed: [] });
   });
 
   it("answers every example it serves within the spec: a declared status, a valid body, valid headers", () => {

@@ -14,8 +14,12 @@ interface ActionModule<I> {
 export interface ActionMain<I> {
   /** Short name: "dataset", "finetune"... */
   name: string;
-  /** Reads and checks every input; problems are collected in `i` and reported together. */
-  read(i: Inputs): I;
+  /**
+   * Reads and checks every input; problems are collected in `i` and reported together. It may wait, to load
+   * a large module that only some inputs need (chat-smoke's regex engine): what it imports is in every run's
+   * start-up, so it imports what every run needs, and the rest on demand.
+   */
+  read(i: Inputs): I | Promise<I>;
   /** Loads the part that talks to Azure, only once the inputs are good (keeps start-up and bad input fast). */
   load(): Promise<ActionModule<I>>;
 }
@@ -29,7 +33,7 @@ export async function actionMain<I>(a: ActionMain<I>): Promise<void> {
   await runAction(async () => {
     log.info(`phi3-aml ${a.name} ${VERSION} (node ${process.version})`);
     const i = new Inputs();
-    const inputs = a.read(i);
+    const inputs = await a.read(i);
     i.done();
     const module = await a.load();
     await module.run(inputs, log);

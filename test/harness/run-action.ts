@@ -33,8 +33,11 @@ export interface RunOptions {
   post?: { state: Record<string, string> };
   /** Drop the OIDC variables, as in a job without `permissions: id-token: write`. */
   noIdToken?: boolean;
-  /** Send this signal after the given time, as the runner does on cancellation. */
-  signal?: { name: NodeJS.Signals; afterMs: number };
+  /**
+   * Send this signal after the given time, as the runner does on cancellation: counted from the start, or
+   * from the moment the step's output first matches `afterStdout` (a point in the step, whatever the machine's speed).
+   */
+  signal?: { name: NodeJS.Signals; afterMs: number; afterStdout?: RegExp };
   /**
    * Cancel as the runner does (SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s after that) once the step's
    * output contains `when`.
@@ -143,10 +146,19 @@ export async function runAction(action: string, o: RunOptions): Promise<ActionRu
   const child = spawn(process.execPath, [entry], { cwd: workspace, env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const timers: NodeJS.Timeout[] = [];
-  if (o.signal) timers.push(setTimeout(() => child.kill(o.signal!.name), o.signal.afterMs));
+  const sendSignal = (s: { name: NodeJS.Signals; afterMs: number }) =>
+    timers.push(setTimeout(() => child.kill(s.name), s.afterMs));
+  let signalArmed = false;
+  child.stdout.on("data", (d: Buffer) => {
+    stdout += d.toString();
+    if (o.signal?.afterStdout && !signalArmed && o.signal.afterStdout.test(stdout)) {
+      signalArmed = true;
+      sendSignal(o.signal);
+    }
+  });
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  if (o.signal && !o.signal.afterStdout) sendSignal(o.signal);
   let cancelled = false;
   if (o.cancelWhen)
     child.stdout.on("data", () => {
