@@ -5,12 +5,7 @@ import { openRegistry, type Registry } from "@phi3-aml/shared/azureml/registry";
 import type { Session } from "@phi3-aml/shared/azureml/session";
 import { ActionError } from "@phi3-aml/shared/errors";
 import { checkComponent, COMPONENT_NAME, componentSpecOf, specLabel, type ComponentSpec } from "./component.js";
-import {
-  checkExistingCompute,
-  type ComputeCheck,
-  type ComputeLike,
-  type ComputeWanted,
-} from "./compute-body.js";
+import { checkExistingCompute, type ComputeCheck, type ComputeLike, type ComputeWanted } from "./compute-body.js";
 import { checkAgainstComponent, checkConfigAsset, configNotes } from "./finetune-config.js";
 import { SERVERLESS, type FinetuneInputs } from "./inputs.js";
 import { defaultDisplayName, jobFingerprint, jobNames, runIdentity } from "./job-name.js";
