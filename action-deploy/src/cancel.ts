@@ -21,7 +21,7 @@ import type { Logger } from "@phi3-aml/shared/log";
 import { removeIdle, type Created } from "./cleanup.js";
 
 /** State shared with post.ts. */
-export const STATE = {
+const STATE = {
   endpoint: "endpoint",
   createdEndpoint: "created-endpoint",
   deployment: "created-deployment",
@@ -60,7 +60,7 @@ export function savedCreated(
   return { endpoint, createdEndpoint, deployment, trafficInFlight, removalAsked: get(STATE.removalAsked) === "true" };
 }
 
-export class CancelledError extends Error {
+class CancelledError extends Error {
   constructor(signal: string) {
     super(`The workflow run was cancelled (${signal}); the deploy stopped before its next step.`);
   }

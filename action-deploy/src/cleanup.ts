@@ -65,7 +65,7 @@ const sum = (t: Traffic | null | undefined) => Object.values(t ?? {}).reduce((a,
 
 export const deleteDeploymentCommand = (s: Session, endpoint: string, deployment: string) =>
   `az ml online-deployment delete --name ${deployment} --endpoint-name ${endpoint} --resource-group ${s.ref.resourceGroup} --workspace-name ${s.ref.workspace} --yes`;
-export const deleteEndpointCommand = (s: Session, endpoint: string) =>
+const deleteEndpointCommand = (s: Session, endpoint: string) =>
   `az ml online-endpoint delete --name ${endpoint} --resource-group ${s.ref.resourceGroup} --workspace-name ${s.ref.workspace} --yes`;
 
 export async function removeIdle(s: Session, c: Created, o: CleanupOptions): Promise<CleanupOutcome> {

@@ -7,12 +7,12 @@ import type { Inputs } from "@phi3-aml/shared/inputs";
 import { looksLikeDataAsset, parseDataAssetRef } from "@phi3-aml/shared/evaluation/data-ref";
 import { checkPathInput } from "@phi3-aml/shared/paths";
 
-export const GATE_MODES = ["on", "report", "off"] as const;
-export type GateMode = (typeof GATE_MODES)[number];
+const GATE_MODES = ["on", "report", "off"] as const;
+type GateMode = (typeof GATE_MODES)[number];
 
 /** The metrics the gate can judge on (F-measures, 0..1): the ones ported exactly from azure-ai-evaluation. */
-export const GATE_METRICS = ["f1", "rouge1", "rouge2", "rougeL"] as const;
-export type GateMetric = (typeof GATE_METRICS)[number];
+const GATE_METRICS = ["f1", "rouge1", "rouge2", "rougeL"] as const;
+type GateMetric = (typeof GATE_METRICS)[number];
 
 /** Where the held-out conversations come from: a file of the repository, or an Azure ML data asset. */
 export type EvalData = { kind: "file"; path: string; input: string } | { kind: "asset"; ref: string };

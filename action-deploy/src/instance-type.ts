@@ -8,7 +8,7 @@ import { rolloutQuota } from "./quota.js";
  * `supportedComputeTypes` ("MIR", managed inference; examples/VirtualMachineSize/list.json of the 2025-12-01
  * spec lists it beside AmlCompute and ComputeInstance).
  */
-export const ONLINE_COMPUTE_TYPE = "MIR";
+const ONLINE_COMPUTE_TYPE = "MIR";
 
 /** A VM size as the region's VM sizes API lists it, with what fitting a model needs. */
 export interface RegionSize {

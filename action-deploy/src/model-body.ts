@@ -36,10 +36,10 @@ export interface Lineage {
   hyperparameters?: Record<string, string>;
 }
 
-export type BaseModelSource = "huggingface" | "registry" | "workspace";
+type BaseModelSource = "huggingface" | "registry" | "workspace";
 
 /** The job input that carries a Hugging Face base model (reference §3; action-finetune's default route). */
-export const HUGGINGFACE_INPUT = "huggingface_id";
+const HUGGINGFACE_INPUT = "huggingface_id";
 
 const sourceOfUri = (uri: string): BaseModelSource =>
   /^azureml:\/\/registries\//i.test(uri) ? "registry" : "workspace";

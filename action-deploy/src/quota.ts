@@ -6,7 +6,7 @@
  */
 import { checkQuota, familyKey, type QuotaCheck, type QuotaSize, type UsageLike } from "@phi3-aml/shared/azureml/quota";
 
-export interface DeploymentLike {
+interface DeploymentLike {
   name: string;
   instanceType: string;
   instanceCount: number;

@@ -101,13 +101,13 @@ export function parseBaseModel(uri: string): { registry: string; name: string; v
 }
 
 /** What the deployment is sized against: the base model's catalog entry, a minimum spec, or nothing known. */
-export type BaseSizing =
+type BaseSizing =
   | { kind: "catalog"; model: CatalogModel; label: string; why: string }
   | { kind: "spec"; spec: MinSpec; label: string; why: string }
   | { kind: "unknown"; label: string; why: string };
 
 /** The public catalog a Hugging Face id is looked up in (Microsoft's models are named after their repository). */
-export const CATALOG_REGISTRY = "azureml";
+const CATALOG_REGISTRY = "azureml";
 
 /**
  * The model that was really tuned, as the lineage names it (action-finetune records it for all three
@@ -115,7 +115,7 @@ export const CATALOG_REGISTRY = "azureml";
  * is a catalog model: microsoft/Phi-3-mini-4k-instruct ↔ Phi-3-mini-4k-instruct); else a minimum spec from
  * the model's size, when its name gives the parameter count; else nothing.
  */
-export async function resolveBase(s: Session, model: ModelChoice, log: Logger): Promise<BaseSizing> {
+async function resolveBase(s: Session, model: ModelChoice, log: Logger): Promise<BaseSizing> {
   const base = model.lineage?.baseModel;
   if (!base)
     return {

@@ -12,13 +12,13 @@ import type { GateMode, GateSettings } from "@phi3-aml/shared/evaluation/gate";
 import type { MetricName } from "@phi3-aml/shared/evaluation/metrics/index";
 
 /** The metrics that can gate or have a floor: F1 and ROUGE (BLEU and GLEU are reported only). */
-export const GATE_METRICS = ["f1", "rouge1", "rouge2", "rougeL"] as const satisfies readonly MetricName[];
+const GATE_METRICS = ["f1", "rouge1", "rouge2", "rougeL"] as const satisfies readonly MetricName[];
 const FLOOR_INPUTS = GATE_METRICS.map((m) => [m, `min-${m.toLowerCase()}`] as const);
 
 /** Largest local file read (eval-data, pairs). */
-export const MAX_FILE_BYTES = 256 << 20;
+const MAX_FILE_BYTES = 256 << 20;
 
-export type EvalData = { kind: "file"; path: string; input: string } | { kind: "asset"; ref: string };
+type EvalData = { kind: "file"; path: string; input: string } | { kind: "asset"; ref: string };
 
 export interface EvaluateInputs {
   mode: "pairs" | "deployments";

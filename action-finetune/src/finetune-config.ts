@@ -18,10 +18,10 @@ import type { Logger } from "@phi3-aml/shared/log";
 import { checkPathInput } from "@phi3-aml/shared/paths";
 import type { ComponentSpec } from "./component.js";
 
-export const CONFIG_INPUT = "finetune_config_path";
-export const TRUST_INPUT = "trust_remote_code";
+const CONFIG_INPUT = "finetune_config_path";
+const TRUST_INPUT = "trust_remote_code";
 /** The data asset a repository config file is registered as. */
-export const CONFIG_ASSET = "phi3-finetune-config";
+const CONFIG_ASSET = "phi3-finetune-config";
 /** A finetune config is a few kB of JSON (special tokens, templates); more is not one. */
 const MAX_CONFIG_BYTES = 1 << 20;
 

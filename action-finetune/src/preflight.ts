@@ -117,7 +117,7 @@ export function hyperparametersFor(
 }
 
 /** The model's short name, for the display name. */
-export function modelName(inputs: FinetuneInputs): string {
+function modelName(inputs: FinetuneInputs): string {
   const src = inputs.source;
   if (src.kind === "catalog") return src.name;
   if (src.kind === "huggingface") return src.id.split("/").at(-1)!;
@@ -258,7 +258,7 @@ function clusterQuota(
 }
 
 /** How long a cluster still Creating or Updating is waited for before preflight gives up. */
-export const CLUSTER_SETTLE_MS = 10 * 60_000;
+const CLUSTER_SETTLE_MS = 10 * 60_000;
 
 /** The cluster as it is (waited for while it is still Creating), and a problem when it cannot be used. */
 async function checkCluster(

@@ -11,7 +11,7 @@ import { wsId } from "../../emulator/src/arm/context.js";
 import { DEFAULTS } from "../../emulator/src/defaults.js";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
-export const EVAL_GOAL = 1.25;
+const EVAL_GOAL = 1.25;
 const EXAMPLES = 200;
 /** What the model takes to answer (a scoring rule's latency), per request. */
 const LATENCY_MS = Number(process.env.BENCH_EVAL_LATENCY_MS ?? 40);
@@ -19,7 +19,7 @@ const LATENCY_MS = Number(process.env.BENCH_EVAL_LATENCY_MS ?? 40);
 const PER_INSTANCE = 2;
 const INSTANCES = 2;
 
-export interface EvalBenchResult {
+interface EvalBenchResult {
   examples: number;
   concurrency: number;
   wallMs: number;
@@ -47,7 +47,7 @@ export async function evaluationBench(): Promise<string> {
   ].join("\n");
 }
 
-export async function measureEvaluation(): Promise<EvalBenchResult> {
+async function measureEvaluation(): Promise<EvalBenchResult> {
   const emu = await startEmulator({});
   try {
     const target = await setUp(emu.controlUrl, emu);

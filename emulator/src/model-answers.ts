@@ -25,7 +25,7 @@ export interface Learnt {
 export type Degradation = "truncate" | "shuffle";
 
 export const TRAINING_LIMITS = { maxBytes: 32 * 1024 * 1024, maxLines: 20_000, maxPairs: 20_000, maxWords: 256 };
-export const MAX_ANSWER_CHARS = 4000;
+const MAX_ANSWER_CHARS = 4000;
 
 /** Lower-case ASCII words and numbers, at most maxWords (a linear scan). */
 export function wordsOf(text: string, maxWords = TRAINING_LIMITS.maxWords): string[] {
@@ -99,7 +99,7 @@ function known(prompt: string): string | undefined {
 }
 
 /** A base model's answer: generic, naming the deployment. */
-export function genericAnswer(prompt: string, deployment: string): string {
+function genericAnswer(prompt: string, deployment: string): string {
   return known(prompt) ?? `(${deployment}) Here is a short answer to: ${prompt.slice(0, 200)}`;
 }
 

@@ -83,7 +83,7 @@ export async function openChat(settings: AzureSettings, args: ChatArgs, log: Log
 }
 
 /** A conversation over a scoring client: the turns so far are sent with each question. */
-export function conversation(client: ScoringClient, system: string | undefined, secrets: readonly string[]): Chat {
+function conversation(client: ScoringClient, system: string | undefined, secrets: readonly string[]): Chat {
   const history: ChatMessage[] = [];
   return {
     history,

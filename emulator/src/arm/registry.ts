@@ -15,7 +15,7 @@ export const AZUREML_REGISTRY = {
 };
 
 /** The model catalog, read once at start (see catalog-data.ts). */
-export const CATALOG: Map<string, CatalogEntry> = loadCatalog();
+const CATALOG: Map<string, CatalogEntry> = loadCatalog();
 /** The versions served; the newest is 0.0.82 (2026-06-30), the version of the vendored spec. */
 const COMPONENTS: Record<string, string[]> = { chat_completion_pipeline: ["0.0.63", "0.0.64", "0.0.65", "0.0.82"] };
 
@@ -29,7 +29,7 @@ const ADDED_IN: Record<string, string> = { finetune_config_path: "0.0.82", trust
 
 const versionParts = (v: string) => v.split(".").map((n) => Number(n) || 0);
 /** a < b for dotted versions. */
-export function versionBefore(a: string, b: string): boolean {
+function versionBefore(a: string, b: string): boolean {
   const [x, y] = [versionParts(a), versionParts(b)];
   for (let i = 0; i < Math.max(x.length, y.length); i++)
     if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) < (y[i] ?? 0);

@@ -41,7 +41,7 @@ export interface Operation {
  * Retry-After of a 202, in seconds, as the spec bounds it (mfe.json, every 202's `Retry-After`: minimum 10,
  * maximum 600) and Azure ML sends it: the minimum.
  */
-export const SPEC_RETRY_AFTER_SECONDS = 10;
+const SPEC_RETRY_AFTER_SECONDS = 10;
 
 /** In-memory state of one emulator instance, keyed by lower-cased ARM id. */
 export class Store {

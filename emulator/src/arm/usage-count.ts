@@ -26,7 +26,7 @@ import type { Resource } from "./store.js";
 import { VM_SIZES, vmSize, type VmSize } from "./vm-sizes.js";
 
 /** The regional total a new subscription gets, unless a test sets one. */
-export const DEFAULT_REGIONAL_LIMIT = 100;
+const DEFAULT_REGIONAL_LIMIT = 100;
 
 const norm = (s: unknown) =>
   String(s ?? "")
@@ -51,7 +51,7 @@ export function clusterCores(c: Resource): { size?: VmSize; cores: number } {
 }
 
 /** Cores a deployment holds: its instances × its size's vCPUs, unless it failed or is being deleted. */
-export function deploymentCores(d: Resource): { size?: VmSize; cores: number } {
+function deploymentCores(d: Resource): { size?: VmSize; cores: number } {
   const size = vmSize(String(d.properties.instanceType ?? ""));
   const state = String(d.properties.provisioningState ?? "");
   if (!size || /^(failed|deleting|canceled)$/i.test(state)) return { cores: 0 };
@@ -60,7 +60,7 @@ export function deploymentCores(d: Resource): { size?: VmSize; cores: number } {
 }
 
 /** Everything of a workspace that holds dedicated cores. */
-export function holders(ctx: ArmContext, ws: Resource): Array<{ r: Resource; size?: VmSize; cores: number }> {
+function holders(ctx: ArmContext, ws: Resource): Array<{ r: Resource; size?: VmSize; cores: number }> {
   const clusters = ctx.store.list(`${ws.id}/computes`).map((r) => ({ r, ...clusterCores(r) }));
   const deployments = ctx.store
     .list(`${ws.id}/onlineEndpoints`)

@@ -6,14 +6,14 @@ import { VM_SIZES, type VmSize } from "./vm-sizes.js";
 const LOC = String.raw`^/subscriptions/([^/]+)/providers/Microsoft\.MachineLearningServices/locations/([^/]+)`;
 
 /** The regional total every family's dedicated cores count against ("Total Cluster Dedicated Regional vCPUs"). */
-export const REGIONAL_TOTAL = "Total Cluster Dedicated Regional vCPUs";
+const REGIONAL_TOTAL = "Total Cluster Dedicated Regional vCPUs";
 
 /**
  * Azure's strings for a family's usage: "Standard NCADSA100v4 Family Cluster Dedicated vCPUs", and the id
  * segment "Standard_NCADSA100v4_Family_Cluster_Dedicated_vCPUs" (azure-rest-api-specs, machinelearningservices
  * …/stable/2025-12-01/examples/Usage/list.json).
  */
-export function usageName(v: Pick<VmSize, "familyName">): { value: string; localizedValue: string } {
+function usageName(v: Pick<VmSize, "familyName">): { value: string; localizedValue: string } {
   const text = `${v.familyName} Cluster Dedicated vCPUs`;
   return { value: text, localizedValue: text };
 }

@@ -15,7 +15,7 @@
  * one through the control API (POST /prices), which is test data, not Azure's.
  * Low-priority and Windows prices are not in the snapshot and not served.
  */
-export const PRICE_SNAPSHOT = {
+const PRICE_SNAPSHOT = {
   source: "Azure Retail Prices API (prices.azure.com), Linux pay-as-you-go, USD/hour, via public copies",
   takenOn: "2026-11-25",
   regions: {

@@ -91,7 +91,7 @@ export function retiredFamilyOf(vmSize: string, now: Date = new Date()): Retired
 }
 
 /** The size from the region's list, case-insensitively (Azure writes sizes in more than one case). */
-export function findSize<T extends VmSizeSpec>(sizes: readonly T[] | undefined, vmSize: string): T | undefined {
+function findSize<T extends VmSizeSpec>(sizes: readonly T[] | undefined, vmSize: string): T | undefined {
   const want = vmSize.trim().toLowerCase();
   return sizes?.find((s) => s.name?.toLowerCase() === want);
 }

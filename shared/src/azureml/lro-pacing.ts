@@ -2,7 +2,7 @@ import type { PipelinePolicy, PipelineRequest, PipelineResponse } from "@azure/c
 import { parseRetryAfter } from "../scoring/retry.js";
 import { abortableSleep, MAX_RETRY_AFTER_MS } from "../wait.js";
 
-export const LRO_PACING_POLICY = "phi3LroRetryAfterPacing";
+const LRO_PACING_POLICY = "phi3LroRetryAfterPacing";
 
 export interface LroPacingOptions {
   /** Cap of one Retry-After (default MAX_RETRY_AFTER_MS). */

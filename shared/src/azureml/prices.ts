@@ -12,7 +12,7 @@
 import type { Session } from "./session.js";
 
 /** EstimatedVMPrices as the VM sizes API answers it. */
-export interface EstimatedVmPrices {
+interface EstimatedVmPrices {
   billingCurrency?: string;
   unitOfMeasure?: string;
   values?: ReadonlyArray<{ retailPrice?: number; osType?: string; vmTier?: string }>;

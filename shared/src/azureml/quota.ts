@@ -36,10 +36,10 @@ export interface QuotaSize {
   vCPUs?: number;
 }
 
-export const QUOTA_DOCS =
+const QUOTA_DOCS =
   "https://learn.microsoft.com/azure/machine-learning/how-to-manage-quotas#request-quota-and-limit-increases";
-export const PORTAL_QUOTAS = "https://portal.azure.com/#view/Microsoft_Azure_Capacity/QuotaMenuBlade/~/myQuotas";
-export const REGIONAL_TOTAL = "Total Cluster Dedicated Regional vCPUs";
+const PORTAL_QUOTAS = "https://portal.azure.com/#view/Microsoft_Azure_Capacity/QuotaMenuBlade/~/myQuotas";
+const REGIONAL_TOTAL = "Total Cluster Dedicated Regional vCPUs";
 
 /**
  * Family names are written "standardNCSv3Family" by the vmSizes API, "Standard NCSv3 Family Cluster Dedicated
@@ -74,25 +74,25 @@ const isLowPriority = (u: UsageLike) => /low\s*priority/i.test(`${u.name?.value 
 const isShare = (u: UsageLike) => /\/workspaces?\//i.test(`${u.id ?? ""}/${u.type ?? ""}`);
 
 /** The regional total row ("Total Cluster Dedicated Regional vCPUs"). */
-export const isRegionalTotal = (u: UsageLike) =>
+const isRegionalTotal = (u: UsageLike) =>
   /dedicatedCores\/usages$/i.test(u.type ?? "") || familyKey(u.name?.value ?? "") === familyKey(REGIONAL_TOTAL);
 
 /** The subscription's row of a family: not a workspace's or a cluster's share, not low-priority, not the total. */
-export function familyUsage(usages: readonly UsageLike[], family: string): UsageLike | undefined {
+function familyUsage(usages: readonly UsageLike[], family: string): UsageLike | undefined {
   const key = familyKey(family);
   const same = usages.filter((u) => !isLowPriority(u) && !isRegionalTotal(u) && familyKey(u.name?.value ?? "") === key);
   return same.find((u) => /vmFamily\/usages$/i.test(u.type ?? "")) ?? same.find((u) => !isShare(u)) ?? same[0];
 }
 
 /** The subscription's regional total row. */
-export function regionalUsage(usages: readonly UsageLike[]): UsageLike | undefined {
+function regionalUsage(usages: readonly UsageLike[]): UsageLike | undefined {
   return usages.find((u) => isRegionalTotal(u) && !isShare(u));
 }
 
 const known = (n: number | null | undefined): n is number => typeof n === "number" && Number.isFinite(n);
 
 /** What a row leaves free: Infinity for no limit (a negative limit), undefined when Azure reported none. */
-export function freeOf(u: UsageLike | undefined): number | undefined {
+function freeOf(u: UsageLike | undefined): number | undefined {
   if (!u || !known(u.limit) || !known(u.currentValue)) return undefined;
   return u.limit < 0 ? Number.POSITIVE_INFINITY : Math.max(0, u.limit - u.currentValue);
 }
@@ -144,7 +144,7 @@ export interface QuotaCheck {
 }
 
 /** Cores a request needs at once (with the reserve for a deployment) and cores already held by it. */
-export function coresOf(r: Pick<QuotaRequest, "kind" | "size" | "instances" | "held">) {
+function coresOf(r: Pick<QuotaRequest, "kind" | "size" | "instances" | "held">) {
   const v = r.size.vCPUs ?? 0;
   const count = (n: number) => (r.kind === "deployment" ? reservedInstances(r.size.family ?? "", n) : n);
   return { needed: count(r.instances) * v, held: r.held ? count(r.held) * v : 0 };

@@ -21,15 +21,15 @@ export interface DecodingOptions {
 }
 
 export const DEFAULT_CONTEXT_TOKENS = 4096;
-export const DEFAULT_MAX_NEW_TOKENS_CAP = 1024;
+const DEFAULT_MAX_NEW_TOKENS_CAP = 1024;
 const MIN_NEW_TOKENS = 64;
 /** Tokens a turn costs beyond its text (<|user|>\n … <|end|>\n). */
 const TURN_OVERHEAD = 4;
 
 /** Generous token estimate (more tokens than the text probably has). */
-export const estimateTokensHigh = (text: string) => Math.ceil(text.length / 3);
+const estimateTokensHigh = (text: string) => Math.ceil(text.length / 3);
 /** Sparing token estimate (fewer tokens than the text probably has). */
-export const estimateTokensLow = (text: string) => Math.floor(text.length / 4);
+const estimateTokensLow = (text: string) => Math.floor(text.length / 4);
 
 /** max_new_tokens for a set of references: 1.25 × the longest (estimated) + 16, between 64 and the cap. */
 export function maxNewTokensFor(references: readonly string[], o: DecodingOptions = {}): number {

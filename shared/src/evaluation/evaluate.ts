@@ -77,8 +77,8 @@ export interface EvaluateOptions {
   onEvent?: (e: EvaluationEvent) => void;
 }
 
-export const DEFAULT_MAX_EXAMPLES = 200;
-export const DEFAULT_BUDGET_MS = 30 * 60_000;
+const DEFAULT_MAX_EXAMPLES = 200;
+const DEFAULT_BUDGET_MS = 30 * 60_000;
 
 /** Compare the candidate with the baseline (or check it against floors) on the selected examples. */
 export async function evaluate(o: EvaluateOptions): Promise<EvaluationReport> {

@@ -34,7 +34,7 @@ export interface ParsedExamples {
 }
 
 /** Longest line read (a hostile or broken file must not hold the job). */
-export const MAX_LINE_CHARS = 1_000_000;
+const MAX_LINE_CHARS = 1_000_000;
 
 /** Every usable conversation of a JSONL text, and every unusable line with its reason. */
 export function parseExamples(text: string): ParsedExamples {

@@ -11,7 +11,7 @@
  * - Gate mode "report" (or "off") computes everything and shows what the verdict would be, but the result is
  *   "report-only".
  */
-import { METRICS, type MetricName } from "./metrics/index.js";
+import type { MetricName } from "./metrics/index.js";
 
 export type GateResult = "passed" | "failed" | "report-only" | "inconclusive";
 export type GateMode = "on" | "report" | "off";
@@ -125,5 +125,3 @@ function floorDecision(input: GateInput, floors: [MetricName, number][]): { deci
 const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : "not computed");
 
-/** True for a metric name the gate knows. */
-export const isMetricName = (v: string): v is MetricName => (METRICS as readonly string[]).includes(v);

@@ -25,18 +25,11 @@
  * A gate result other than "passed" must leave traffic as it is: "failed" and "inconclusive" both fail
  * closed; "report-only" means there was nothing to judge against (or gate: report / off).
  */
-export { evaluate, DEFAULT_BUDGET_MS, DEFAULT_MAX_EXAMPLES } from "./evaluate.js";
-export type { EvaluateOptions, DeploymentTarget, ScoringTarget, EvaluationEvent } from "./evaluate.js";
+export { evaluate } from "./evaluate.js";
+export type { DeploymentTarget, EvaluationEvent } from "./evaluate.js";
 export { evaluatePairs } from "./pairs.js";
-export { parseExamples, parsePairs, selectExamples, DEFAULT_SEED } from "./examples.js";
-export type { Example, Pair, Dropped, ParsedExamples } from "./examples.js";
-export { gateVerdict, isMetricName, GATE_DEFAULTS } from "./gate.js";
-export type { GateInput, GateMode, GateResult, GateSettings, GateVerdict } from "./gate.js";
+export { parseExamples, parsePairs } from "./examples.js";
+export type { GateResult } from "./gate.js";
 export { renderEvaluationMarkdown } from "./markdown.js";
-export type { RenderOptions } from "./markdown.js";
-export { resultsJsonl, writeResultsFile } from "./results.js";
-export { METRICS, scorePair, f1Score, rougeScores, bleuScore, gleuScore } from "./metrics/index.js";
-export type { MetricName, Scores } from "./metrics/index.js";
-export { maxNewTokensFor, trimToContext, DEFAULT_CONTEXT_TOKENS } from "./decoding.js";
-export type { DecodingOptions } from "./decoding.js";
+export { writeResultsFile } from "./results.js";
 export type * from "./types.js";

@@ -10,7 +10,7 @@ import { DEFAULT_SEED } from "./examples.js";
 import type { DroppedCount, ExampleResult, MetricRow } from "./types.js";
 
 const GATEABLE: ReadonlySet<MetricName> = new Set(["f1", "rouge1", "rouge2", "rougeL"]);
-export const isGateable = (m: MetricName) => GATEABLE.has(m);
+const isGateable = (m: MetricName) => GATEABLE.has(m);
 
 export interface Summary {
   metrics: MetricRow[];

@@ -6,11 +6,6 @@ import { bleuScore, gleuScore } from "./bleu.js";
 import { f1Score } from "./f1.js";
 import { rougeScores } from "./rouge.js";
 
-export { f1Score } from "./f1.js";
-export { rougeScores } from "./rouge.js";
-export { bleuScore, gleuScore } from "./bleu.js";
-export { nltkTokenize } from "./nltk-tokenize.js";
-
 export const METRICS = ["f1", "rouge1", "rouge2", "rougeL", "bleu", "gleu"] as const;
 export type MetricName = (typeof METRICS)[number];
 export type Scores = Record<MetricName, number>;
@@ -19,7 +14,7 @@ export type Scores = Record<MetricName, number>;
  * Most characters of a response or reference that are scored: model answers are hostile input, and ROUGE-L
  * is quadratic in tokens. 20,000 characters is far above any answer max-new-tokens allows (4096 tokens).
  */
-export const MAX_SCORED_CHARS = 20_000;
+const MAX_SCORED_CHARS = 20_000;
 
 /** Every metric of one response against its reference, each in 0..1. */
 export function scorePair(response: string, reference: string): Scores {

@@ -125,7 +125,7 @@ export function sentences(text: string): string[] {
 }
 
 /** nltk.word_tokenize: sentences, then the treebank words of each. */
-export function wordTokenize(text: string): string[] {
+function wordTokenize(text: string): string[] {
   return sentences(text).flatMap(treebankWords);
 }
 

@@ -10,7 +10,7 @@
  */
 import { counter, fmeasure, ngrams, overlap } from "./python-text.js";
 
-export interface RougeScore {
+interface RougeScore {
   precision: number;
   recall: number;
   fmeasure: number;
@@ -26,7 +26,7 @@ export function rougeTokens(text: string): string[] {
 }
 
 /** ROUGE-N of a prediction against a target (reference). */
-export function rougeN(target: readonly string[], prediction: readonly string[], n: number): RougeScore {
+function rougeN(target: readonly string[], prediction: readonly string[], n: number): RougeScore {
   const t = counter(ngrams(target, n));
   const p = counter(ngrams(prediction, n));
   const common = overlap(t, p);
@@ -36,7 +36,7 @@ export function rougeN(target: readonly string[], prediction: readonly string[],
 }
 
 /** ROUGE-L (sentence-level LCS) of a prediction against a target. */
-export function rougeL(target: readonly string[], prediction: readonly string[]): RougeScore {
+function rougeL(target: readonly string[], prediction: readonly string[]): RougeScore {
   if (target.length === 0 || prediction.length === 0) return { precision: 0, recall: 0, fmeasure: 0 };
   const lcs = lcsLength(target, prediction);
   const precision = lcs / prediction.length;
