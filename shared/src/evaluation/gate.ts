@@ -124,4 +124,3 @@ function floorDecision(input: GateInput, floors: [MetricName, number][]): { deci
 
 const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : "not computed");
-
