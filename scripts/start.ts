@@ -238,14 +238,6 @@ async function main(argv: string[]): Promise<boolean> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const ok = await main(process.argv.slice(2)).catch((e: Error) => {
-    console.error(`npm start: ${e.message}`);
-    return false;
-  });
-  process.exit(ok ? 0 : 1);
-}
-
 /** npm start's Retry-After, in seconds; Azure and the emulator's default send 10 (the spec's minimum). */
 const START_RETRY_AFTER_SECONDS = 1;
 
@@ -260,4 +252,12 @@ async function shortenPacing(emu: Emulator): Promise<void> {
   console.log(
     `Retry-After shortened to ${START_RETRY_AFTER_SECONDS} s for this run (Azure and the local cloud's default: 10 s; the actions honour it, up to 2 minutes).`,
   );
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const ok = await main(process.argv.slice(2)).catch((e: Error) => {
+    console.error(`npm start: ${e.message}`);
+    return false;
+  });
+  process.exit(ok ? 0 : 1);
 }
