@@ -6,6 +6,7 @@ import type { Session } from "@phi3-aml/shared/azureml/session";
 import { describeError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
 import { isOurs, thisRepository } from "@phi3-aml/shared/ownership";
+import { hubParameterCount } from "./hub-size.js";
 import { chooseSize, type Region, type RegionSize, type SizeChoice, type SizeFit } from "./instance-type.js";
 import type { DeployInputs } from "./inputs.js";
 import type { ModelChoice } from "./model-choice.js";
@@ -113,7 +114,8 @@ const CATALOG_REGISTRY = "azureml";
  * The model that was really tuned, as the lineage names it (action-finetune records it for all three
  * sources): its catalog entry when there is one (a registry model, or a Hugging Face id whose repository name
  * is a catalog model: microsoft/Phi-3-mini-4k-instruct ↔ Phi-3-mini-4k-instruct); else a minimum spec from
- * the model's size, when its name gives the parameter count; else nothing.
+ * the model's size: for a Hugging Face model the parameter count the Hub publishes (hub-size.ts), else the one
+ * its name gives ("…-7B-…"); else nothing (and `auto` is refused, asking for instance-type).
  */
 async function resolveBase(s: Session, model: ModelChoice, log: Logger): Promise<BaseSizing> {
   const base = model.lineage?.baseModel;
@@ -137,6 +139,32 @@ async function resolveBase(s: Session, model: ModelChoice, log: Logger): Promise
       label: `${entry.name} (version ${entry.version})`,
       why: `Sizing for the base model ${base}: its catalog entry ${entry.name} version ${entry.version} (registry ${entry.registry}).`,
     };
+  return (hf ? await sizeFromHub(hf, log) : undefined) ?? sizeFromName(base, hf ? "the Hub gives no size" : undefined);
+}
+
+const SPEC_WHY = "vCPUs|GPUs|memory GB|disk GB: fp16 weights twice over in memory and on disk, one GPU";
+
+/** A minimum spec from the parameter count the Hub publishes for a Hugging Face model, when it gives one. */
+async function sizeFromHub(repoId: string, log: Logger): Promise<BaseSizing | undefined> {
+  const size = await hubParameterCount(repoId, log);
+  if ("why" in size) {
+    log.info(`Hugging Face model ${repoId}: ${size.why}; reading its size from its name.`);
+    return undefined;
+  }
+  const spec = minSpecForParameters(size.total / 1e9);
+  return {
+    kind: "spec",
+    spec,
+    label: repoId,
+    why: `Sizing for the base model ${repoId}: no catalog entry; the Hugging Face Hub gives ${size.total.toLocaleString("en-US")} parameters (safetensors ${dtypes(size.byDtype)}), so a minimum of ${spec.text} (${SPEC_WHY}).`,
+  };
+}
+
+const dtypes = (byDtype: Record<string, number>) =>
+  Object.keys(byDtype).length ? Object.keys(byDtype).join(", ") : "total";
+
+/** A minimum spec from the parameter count the model's name gives ("…-7B-…"), else nothing known. */
+function sizeFromName(base: string, hubWhy: string | undefined): BaseSizing {
   const params = parameterCount(base);
   if (params !== undefined) {
     const spec = minSpecForParameters(params);
@@ -144,13 +172,13 @@ async function resolveBase(s: Session, model: ModelChoice, log: Logger): Promise
       kind: "spec",
       spec,
       label: base,
-      why: `Sizing for the base model ${base}: no catalog entry; its name gives ${params} billion parameters, so a minimum of ${spec.text} (vCPUs|GPUs|memory GB|disk GB: fp16 weights twice over in memory and on disk, one GPU).`,
+      why: `Sizing for the base model ${base}: no catalog entry${hubWhy ? `, ${hubWhy}` : ""}; its name gives ${params} billion parameters, so a minimum of ${spec.text} (${SPEC_WHY}).`,
     };
   }
   return {
     kind: "unknown",
     label: base,
-    why: `the base model ${base} has no catalog entry and its size is not known (its name gives no parameter count).`,
+    why: `the base model ${base} has no catalog entry and its size is not known (${hubWhy ? `${hubWhy}, and its` : "its"} name gives no parameter count).`,
   };
 }
 

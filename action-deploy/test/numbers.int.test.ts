@@ -93,16 +93,26 @@ describe("action-deploy decides from Azure's own numbers (issue 21)", () => {
     const location = "centralindia";
     await control("POST", "/prices", { location, from: "eastus" });
     await control("POST", "/quotas", { family: A100, limit: 96, current: 0, location });
-    await control("POST", "/quotas", { family: T4, limit: 8, current: 0, location });
-    // A 7B model the catalog does not have: sized against the minimum its size gives (one GPU, 28 GB memory),
-    // which a T4 meets; Phi-3's allow-list would have refused the T4.
+    await control("POST", "/quotas", { family: T4, limit: 32, current: 0, location });
+    // A 7B model the catalog does not have: sized against the minimum its parameter count gives. The Hub's
+    // model API says 7,615,616,512 (safetensors total): 16 GB of fp16 weights, 32 GB memory and disk, one GPU.
+    // The 4-core T4 (28 GB) is below that, though a "7B" name alone would have taken it; Phi-3's allow-list
+    // would have refused every T4.
     const w = await setup(location, { huggingfaceId: "Qwen/Qwen2.5-7B-Instruct" });
     const run = await deploy(w);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
-      "Sizing for the base model Qwen/Qwen2.5-7B-Instruct: no catalog entry; its name gives 7 billion parameters",
+      "Sizing for the base model Qwen/Qwen2.5-7B-Instruct: no catalog entry; the Hugging Face Hub gives 7,615,616,512 parameters (safetensors BF16), so a minimum of 4|1|32|32",
     );
-    expect(run.stdout).toContain("instance-type auto: Standard_NC4as_T4_v3 ($0.526/h for 1)");
+    expect(run.stdout).toContain("instance-type auto: Standard_NC16as_T4_v3 ($1.20/h for 1)");
+    expect(await deployedOn(w)).toBe("Standard_NC16as_T4_v3");
+    // The Hub was read before the first write.
+    const hub = await exchanges({ service: "hub", path: "/api/models/Qwen/Qwen2.5-7B-Instruct/" });
+    expect(hub.map((c) => [c.method, c.path, c.status])).toEqual([
+      ["GET", "/api/models/Qwen/Qwen2.5-7B-Instruct/revision/HEAD", 200],
+    ]);
+    const firstWrite = writes(await exchanges({ service: "arm", path: `/workspaces/${w.workspace}/` }))[0]!;
+    expect(hub[0]!.seq).toBeLessThan(firstWrite.seq);
     const calls = await exchanges({ service: "arm", path: `/workspaces/${w.workspace}/models/` });
     const registered = calls.find((c) => c.method === "PUT")!.requestBody as {
       properties: { tags: Record<string, string> };
@@ -112,6 +122,15 @@ describe("action-deploy decides from Azure's own numbers (issue 21)", () => {
       "base-model-source": "huggingface",
     });
     expect(registered.properties.tags["hp.huggingface_id"]).toBeUndefined();
+
+    // A model the Hub does not describe: its size from its name ("7B"), which the 4-core T4 meets.
+    const named = await setup(location, { huggingfaceId: "contoso/house-chat-7B" });
+    const n = await deploy(named);
+    expect(n.code).toBe(0);
+    expect(n.stdout).toContain(
+      "Sizing for the base model contoso/house-chat-7B: no catalog entry, the Hub gives no size; its name gives 7 billion parameters, so a minimum of 4|1|28|28",
+    );
+    expect(n.stdout).toContain("instance-type auto: Standard_NC4as_T4_v3 ($0.526/h for 1)");
 
     // Its Hugging Face id names a catalog model: sized against that entry (Phi-3's allow-list: no T4).
     const phi = await setup(location, { huggingfaceId: "microsoft/Phi-3-mini-4k-instruct" });
@@ -135,6 +154,7 @@ describe("action-deploy decides from Azure's own numbers (issue 21)", () => {
     expect(error).toContain(
       "instance-type auto: the base model contoso/house-chat has no catalog entry and its size is not known",
     );
+    expect(error).toContain("(the Hub gives no size, and its name gives no parameter count)");
     expect(error).toContain("Give instance-type");
     expect(writes(await exchanges({ service: "arm", path: `/workspaces/${w.workspace}/` }))).toEqual([]);
   });
