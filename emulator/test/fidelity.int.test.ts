@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { control, emulatorEnv, emulatorHttps, runFixture, world } from "../../test/harness/emulator.js";
-import { checkQuota } from "../../shared/src/azureml/quota.js";
-import { rolloutQuota } from "../../action-deploy/src/quota.js";
+import { control, emulatorEnv, emulatorHttps, exchanges, runFixture, world } from "../../test/harness/emulator.js";
+import { runAction } from "../../test/harness/run-action.js";
+import { loadContract } from "../src/contract/openapi.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -66,33 +66,81 @@ describe("the emulator answers what Azure's own clients ask (issue 14)", () => {
     );
   });
 
-  it("gives usages that both actions' quota checks read the same way, the regional total included", async () => {
-    const w = await world();
-    await control("POST", "/quotas", { regional: true, limit: 60, current: 50, location: "brazilsouth" });
-    const r = await tour(w.env, "tour", { PARENT_JOB: "none", USAGE_LOCATION: "brazilsouth" });
+  it("gives usages and VM sizes in Azure's shapes and strings, on which both actions refuse the same case", async () => {
+    // A region and workspace of their own. The family has its 96 free, the region only 10 of its 60.
+    const location = "brazilsouth";
+    const workspace = `ws-${randomUUID().slice(0, 8)}`;
+    await control("POST", "/quotas", { family: "standardNCADSA100v4Family", limit: 96, current: 0, location });
+    await control("POST", "/quotas", { regional: true, limit: 60, current: 50, location });
+    const w = await world({ workspace });
+    await control("POST", "/workspaces", { name: workspace, location });
+    await control("POST", "/jobs", { workspace, name: "ft-1" });
+    const r = await tour(w.env, "tour", { PARENT_JOB: "none", USAGE_LOCATION: location });
+
+    // The answers validate against the vendored 2025-12-01 spec (Usages_List, VirtualMachineSizes_List).
+    const contract = loadContract();
+    const loc = `/subscriptions/${w.env.AZURE_SUBSCRIPTION_ID}/providers/Microsoft.MachineLearningServices/locations`;
+    expect(contract.checkResponse("GET", `${loc}/${location}/usages`, 200, r.usages.body).errors).toEqual([]);
+    expect(contract.checkResponse("GET", `${loc}/eastus2/vmSizes`, 200, r.vmSizes.body).errors).toEqual([]);
+
+    // Azure's strings, as examples/Usage/list.json of the 2025-12-01 spec writes them (azure-rest-api-specs
+    // commit 258ccd219d6a19bba087329f93245245faa06d76): the regional total is a dedicatedCores usage of the
+    // subscription; a family's row is a vmFamily usage whose id ends in its name with underscores.
     const usages = r.usages.body.value as Any[];
-    const sizes = r.vmSizes.body.value as Any[];
-    const size = sizes.find((s) => s.name === "Standard_NC24ads_A100_v4");
-    // The family has its 96 free, the region only 10 of its 60: the regional total refuses, in both actions.
-    const finetune = checkQuota({
-      kind: "cluster",
-      label: "cluster c",
-      size,
-      instances: 1,
-      usages,
-      location: "brazilsouth",
+    expect(usages).toContainEqual({
+      id: `/subscriptions/${w.env.AZURE_SUBSCRIPTION_ID}/usages`,
+      amlWorkspaceLocation: location,
+      type: "Microsoft.MachineLearningServices/dedicatedCores/usages",
+      unit: "Count",
+      currentValue: 50,
+      limit: 60,
+      name: {
+        value: "Total Cluster Dedicated Regional vCPUs",
+        localizedValue: "Total Cluster Dedicated Regional vCPUs",
+      },
     });
-    expect(finetune).toMatchObject({ ok: false, checked: true, free: 96 });
-    expect(finetune.message).toContain("Total Cluster Dedicated Regional vCPUs limit of at least 74");
-    const deploy = rolloutQuota({
-      adding: { name: "blue", instanceType: "Standard_NC24ads_A100_v4", instanceCount: 1 },
-      running: [],
-      usages,
-      vmSizes: sizes,
-      location: "brazilsouth",
+    expect(usages).toContainEqual(
+      expect.objectContaining({
+        id: `/subscriptions/${w.env.AZURE_SUBSCRIPTION_ID}/usages/Standard_NCADSA100v4_Family_Cluster_Dedicated_vCPUs`,
+        type: "Microsoft.MachineLearningServices/vmFamily/usages",
+        currentValue: 0,
+        limit: 96,
+      }),
+    );
+    // The size as Microsoft Learn's NC A100 v4 page gives it
+    // (learn.microsoft.com/azure/virtual-machines/sizes/gpu-accelerated/nca100v4-series): 24 vCPUs, 1 GPU, 220 GiB.
+    const size = (r.vmSizes.body.value as Any[]).find((s) => s.name === "Standard_NC24ads_A100_v4");
+    expect(size).toMatchObject({ family: "standardNCADSA100v4Family", vCPUs: 24, gpus: 1, memoryGB: 220 });
+
+    // One node of 24 vCPUs on top of the region's 50 in use needs a regional limit of 74: the bundled actions,
+    // run as a workflow runs them, both refuse it before creating anything.
+    const finetune = await runAction("action-finetune", {
+      env: w.env,
+      inputs: {
+        "train-data": "azureml://datastores/workspaceblobstore/paths/chat/train.jsonl",
+        "validation-data": "azureml://datastores/workspaceblobstore/paths/chat/validation.jsonl",
+        compute: "quota-tour",
+        "vm-size": "Standard_NC24ads_A100_v4",
+      },
     });
-    expect(deploy).toMatchObject({ checked: true, ok: false, limit: 96, family: "Standard NCADSA100v4 Family" });
-    expect(deploy.message).toContain("Total Cluster Dedicated Regional vCPUs limit of at least 74");
+    const deploy = await runAction("action-deploy", {
+      env: w.env,
+      inputs: {
+        "job-name": "ft-1",
+        endpoint: `ep-${randomUUID().slice(0, 6)}`,
+        "instance-type": "Standard_NC24ads_A100_v4",
+      },
+    });
+    for (const run of [finetune, deploy]) {
+      expect(run.code).toBe(1);
+      const error = run.annotations.find((a) => a.level === "error")?.message ?? "";
+      expect(error).toContain("Total Cluster Dedicated Regional vCPUs limit of at least 74");
+      expect(error).toContain(location);
+    }
+    const writes = (await exchanges({ service: "arm", path: `/workspaces/${workspace}/` })).filter((c) =>
+      ["PUT", "PATCH", "DELETE"].includes(c.method),
+    );
+    expect(writes).toEqual([]);
   });
 
   it("returns flavors on a workspace model version registered without them ({}: unknown), as azure-ai-ml expects", async () => {
@@ -100,6 +148,26 @@ describe("the emulator answers what Azure's own clients ask (issue 14)", () => {
     const r = await tour(w.env, "model", { MODEL: `m-${randomUUID().slice(0, 8)}` });
     expect(r.created.status).toBe(201);
     expect(r.read).toMatchObject({ status: 200, body: { properties: { modelType: "mlflow_model", flavors: {} } } });
+  });
+
+  it("keeps a model version's datasets under 2026-07-01, whose spec added them, and hides them from 2025-12-01", async () => {
+    const w = await world();
+    const r = await tour(w.env, "model", { MODEL: `m-${randomUUID().slice(0, 8)}` });
+    const ws = `/subscriptions/${w.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/${w.env.AZUREML_RESOURCE_GROUP}/providers/Microsoft.MachineLearningServices/workspaces/${w.workspace}`;
+    const datasets = [{ name: "train", id: `${ws}/data/train/versions/1` }];
+    expect(r.created2026).toMatchObject({ status: 201, body: { properties: { datasets } } });
+    expect(r.read2026).toMatchObject({ status: 200, body: { properties: { datasets, flavors: {} } } });
+    // A 2025-12-01 client reads the same version without them (its ModelVersion has additionalProperties: false).
+    expect(r.read2025.status).toBe(200);
+    expect(r.read2025.body.properties).not.toHaveProperty("datasets");
+    const listed = (list: Any, version: string) => list.body.value.find((v: Any) => v.name === version).properties;
+    expect(listed(r.list2025, "2")).not.toHaveProperty("datasets");
+    expect(listed(r.list2026, "2")).toMatchObject({ datasets });
+    expect(listed(r.list2026, "1")).not.toHaveProperty("datasets");
+    expect(r.wrongDatasets).toMatchObject({
+      status: 400,
+      body: { error: { code: "UserError", target: "properties.datasets" } },
+    });
   });
 
   it("answers a DELETE and its polls with a Retry-After within the spec's 10–600 s", async () => {

@@ -10,7 +10,8 @@
  * azure-mgmt-machinelearningservices sends 2022-10-01 (the Debian 2023-01 snapshot) or later.
  *
  * Every version is answered in the shapes of 2025-12-01 (whose spec the contract test holds); 2026-07-01's
- * definitions of what the emulator serves have the same wire shapes (docs/emulator.md, "2025-12-01 → 2026-07-01"):
+ * definitions of what the emulator serves have the same wire shapes (docs/emulator.md, "2025-12-01 → 2026-07-01"),
+ * but for a model version's `datasets`, which 2026-07-01 added (model-datasets.ts: kept and shown on 2026-07-01 only):
  * for the operations the emulator serves, the older shapes are subsets of it (fields were added over the
  * versions, none the emulator fills was removed or renamed), so an older client reads what it knows and
  * ignores the rest. Where a meaning changed, the older meaning is followed; see docs/emulator.md.

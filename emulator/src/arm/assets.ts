@@ -1,5 +1,6 @@
 import type { Req, Res, Router } from "../http.js";
 import { armError, notFound, WS, wsId, type ArmContext } from "./context.js";
+import { datasetsProblem, hasDatasets, withoutDatasets } from "./model-datasets.js";
 import { systemData, type Resource } from "./store.js";
 
 /** What differs between the asset kinds: the path segment, and the properties a version must have and keeps. */
@@ -15,6 +16,16 @@ interface AssetKind {
   container(p: Record<string, unknown>): Record<string, unknown>;
   /** Properties the service always returns on a version, with the value it fills in when none was sent. */
   filled?: Record<string, unknown>;
+  /**
+   * Properties a later api-version added: kept (after their check) on requests of the versions that have them,
+   * and left out of what older versions read.
+   */
+  added?: {
+    keep: string[];
+    applies(apiVersion: string | null): boolean;
+    check(p: Record<string, unknown>): [string, string] | undefined;
+    hide(r: Resource): Resource;
+  };
 }
 
 const DATA_TYPES = ["uri_file", "uri_folder", "mltable"];
@@ -44,8 +55,21 @@ const KINDS: AssetKind[] = [
     // Model._from_rest_object). Azure reads an MLflow model's flavours from its MLmodel; the emulator does not
     // open the artifact, so a version registered without them gets {} ("unknown").
     filled: { flavors: {} },
+    added: { keep: ["datasets"], applies: hasDatasets, check: datasetsProblem, hide: withoutDatasets },
   },
 ];
+
+const apiVersionOf = (req: Req) => req.url.searchParams.get("api-version");
+
+/** The properties a version keeps under the request's api-version, and their problem if any. */
+function keptUnder(kind: AssetKind, req: Req, p: Record<string, unknown>) {
+  const added = kind.added?.applies(apiVersionOf(req)) ? kind.added : undefined;
+  return { keep: [...kind.keep, ...(added?.keep ?? [])], problem: kind.check(p) ?? added?.check(p) };
+}
+
+/** A version as the request's api-version shows it: without the properties a later version added. */
+const shown = (kind: AssetKind, req: Req, v: Resource): Resource =>
+  kind.added && !kind.added.applies(apiVersionOf(req)) ? kind.added.hide(v) : v;
 
 /**
  * Data and model assets (workspace containers and versions), as Azure ML keeps them: a version is created
@@ -78,14 +102,15 @@ function withTags(all: Resource[], tags: string): Resource[] {
 }
 
 /** A version's listing: $orderBy (createdtime desc reverses), $tags, then $top. */
-function listVersions(ctx: ArmContext, cid: string, req: Req): Res {
+function listVersions(ctx: ArmContext, kind: AssetKind, cid: string, req: Req): Res {
   let all = versionsOf(ctx, cid);
   const order = req.url.searchParams.get("$orderBy") ?? "";
   if (/createdtime desc/i.test(order)) all = all.reverse();
   const tags = req.url.searchParams.get("$tags");
   if (tags) all = withTags(all, tags);
   const top = Number(req.url.searchParams.get("$top") ?? 0);
-  return { status: 200, body: { value: top > 0 ? all.slice(0, top) : all } };
+  const page = top > 0 ? all.slice(0, top) : all;
+  return { status: 200, body: { value: page.map((v) => shown(kind, req, v)) } };
 }
 
 /** Stores the container of a new version: its kind's properties and latestVersion / nextVersion. */
@@ -116,12 +141,13 @@ function putVersion(ctx: ArmContext, kind: AssetKind, cid: string, name: string,
   const seg = kind.segment;
   const body = req.json<{ properties?: Record<string, unknown> }>();
   const p = body?.properties ?? {};
-  const problem = kind.check(p);
+  const { keep, problem } = keptUnder(kind, req, p);
   if (problem) return armError(400, "UserError", problem[0], { target: problem[1] });
   const id = `${cid}/versions/${version}`;
   const existing = ctx.store.get(id);
   if (existing) {
-    if (kind.identity.every((k) => existing.properties[k] === p[k])) return { status: 200, body: existing };
+    if (kind.identity.every((k) => existing.properties[k] === p[k]))
+      return { status: 200, body: shown(kind, req, existing) };
     return armError(
       409,
       "UserError",
@@ -134,7 +160,7 @@ function putVersion(ctx: ArmContext, kind: AssetKind, cid: string, name: string,
     type: `Microsoft.MachineLearningServices/workspaces/${seg}/versions`,
     properties: {
       ...kind.filled,
-      ...Object.fromEntries(kind.keep.filter((k) => p[k] !== undefined).map((k) => [k, p[k]])),
+      ...Object.fromEntries(keep.filter((k) => p[k] !== undefined).map((k) => [k, p[k]])),
       description: p.description ?? null,
       tags: p.tags ?? {},
       properties: p.properties ?? {},
@@ -145,7 +171,7 @@ function putVersion(ctx: ArmContext, kind: AssetKind, cid: string, name: string,
   };
   ctx.store.put(resource);
   putContainer(ctx, kind, cid, name, p);
-  return { status: 201, body: resource };
+  return { status: 201, body: shown(kind, req, resource) };
 }
 
 function registerKind(r: Router, ctx: ArmContext, kind: AssetKind): void {
@@ -165,12 +191,14 @@ function registerKind(r: Router, ctx: ArmContext, kind: AssetKind): void {
   });
 
   r.on("GET", new RegExp(`${WS}/${seg}/([^/]+)/versions$`, "i"), (req, [sub, rg, ws, name]) =>
-    listVersions(ctx, container(sub!, rg!, ws!, name!), req),
+    listVersions(ctx, kind, container(sub!, rg!, ws!, name!), req),
   );
 
-  r.on("GET", new RegExp(`${WS}/${seg}/([^/]+)/versions/([^/]+)$`, "i"), (_req, [sub, rg, ws, name, version]) => {
+  r.on("GET", new RegExp(`${WS}/${seg}/([^/]+)/versions/([^/]+)$`, "i"), (req, [sub, rg, ws, name, version]) => {
     const v = ctx.store.get(`${container(sub!, rg!, ws!, name!)}/versions/${version}`);
-    return v ? { status: 200, body: v } : notFound(`${type}/versions`, `${ws}/${name}/${version}`, rg!);
+    return v
+      ? { status: 200, body: shown(kind, req, v) }
+      : notFound(`${type}/versions`, `${ws}/${name}/${version}`, rg!);
   });
 
   r.on("PUT", new RegExp(`${WS}/${seg}/([^/]+)/versions/([^/]+)$`, "i"), (req: Req, [sub, rg, ws, name, version]) => {
