@@ -3,7 +3,11 @@
  * after a failure, and refusals that come before any write.
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { control, type Exchange, world } from "../../test/harness/emulator.js";
+import { REPO_ROOT } from "../../test/harness/paths.js";
 import { leaks, runAction, type ActionRun } from "../../test/harness/run-action.js";
 
 const ACTION = "action-deploy";
@@ -53,6 +57,17 @@ const errorOf = (r: ActionRun) =>
     .filter((a) => a.level === "error")
     .map((a) => a.message)
     .join("\n");
+/** A repository checkout holding held-out conversations (eval.jsonl) for the evaluation gate. */
+const repos: string[] = [];
+afterAll(() => repos.forEach((r) => rmSync(r, { recursive: true, force: true })));
+function repositoryWithEvalData(): string {
+  const repo = mkdtempSync(join(tmpdir(), "safety-repo-"));
+  repos.push(repo);
+  const sample = readFileSync(join(REPO_ROOT, "data/ultrachat-sample.jsonl"), "utf8").trim().split("\n");
+  writeFileSync(join(repo, "eval.jsonl"), sample.slice(200, 260).join("\n") + "\n");
+  return repo;
+}
+
 const fault = (f: Record<string, unknown>) => control<{ id: number }>("POST", "/faults", { service: "arm", ...f });
 
 describe("deploy: one ownership rule (issue 25, item 1)", () => {
@@ -147,6 +162,39 @@ describe("deploy: cancel (item 3), through the runner's protocol: SIGINT, SIGTER
     expect(main.stdout).toContain(`Removing endpoint ${ep}, which this run created and which serves no traffic`);
     expect((await post(main)).code).toBe(0);
     expect(await endpoint(ep)).toBeUndefined();
+  });
+
+  it("during the evaluation gate: its scoring stops, the candidate goes, the traffic stays", async () => {
+    const { w, endpoint, deploymentsOf, deploy, post } = await setup();
+    const ep = uniq("c-gate");
+    expect((await deploy(ep)).code).toBe(0);
+    // The first 50 answers come at once, every later one takes 20 s: requests are in flight at the cancel.
+    await control("POST", "/scoring/rules", { workspace: w.workspace, endpoint: ep, answer: "quick", count: 50 });
+    await control("POST", "/scoring/rules", {
+      workspace: w.workspace,
+      endpoint: ep,
+      answer: "late",
+      latencyMs: 20_000,
+    });
+    const inputs = { "job-name": "ft-2", "eval-data": "eval.jsonl", "max-examples": "40" };
+    const more = { cancelWhen: "Evaluation: 50 answers so far", cwd: repositoryWithEvalData() };
+    const main = await deploy(ep, inputs, {}, more);
+    expect(main.code).not.toBe(0);
+    // The scoring was aborted: main itself stopped with the cancel (it would otherwise still be waiting for
+    // answers when the handler's clean-up exits), judged nothing and wrote no gate output.
+    expect(errorOf(main)).toContain("The workflow run was cancelled (SIGINT)");
+    expect(main.stdout).not.toContain("time budget");
+    expect(main.outputs["gate-result"]).toBeUndefined();
+    expect(main.stdout).toContain("Removing deployment v02");
+    expect(main.state["created-deployment"]).toBe("v02");
+    expect((await post(main)).code).toBe(0);
+    expect(await deploymentsOf(ep)).toEqual(["v01"]);
+    expect((await endpoint(ep))!.properties.traffic).toEqual({ v01: 100 });
+    // At most one request per deployment was in flight (max-concurrent-requests 1); none started after.
+    const scored = await control<Array<{ header?: string; status: number }>>("GET", `/scoring/requests?endpoint=${ep}`);
+    expect(scored.filter((r) => r.status === 200)).toHaveLength(50);
+    expect(scored.length).toBeGreaterThan(50);
+    expect(scored.length).toBeLessThanOrEqual(52);
   });
 
   it("during the traffic PUT: what may be about to serve is never deleted; live users always have 100 %", async () => {
