@@ -13,7 +13,12 @@ import { leaks, runAction, type ActionRun } from "../../test/harness/run-action.
 const ACTION = "action-deploy";
 const A100 = "standardNCADSA100v4Family";
 const REGION = "westus3";
-beforeAll(() => control("POST", "/quotas", { family: A100, limit: 96, current: 0, location: REGION }));
+// The tests leave their deployments running (24 vCPUs each): no family or regional limit in westus3, as in
+// deploy.int.test.ts, so that the order of the tests (and of the files, on one emulator) holds none back.
+beforeAll(async () => {
+  await control("POST", "/quotas", { family: A100, limit: -1, current: 0, location: REGION });
+  await control("POST", "/quotas", { regional: true, limit: -1, current: 0, location: REGION });
+});
 
 const uniq = (p: string) => `${p}-${randomUUID().slice(0, 6)}`;
 
