@@ -195,10 +195,10 @@ describe("deploy: cancel (item 3), through the runner's protocol: SIGINT, SIGTER
     expect((await post(main)).code).toBe(0);
     expect(await deploymentsOf(ep)).toEqual(["v01"]);
     expect((await endpoint(ep))!.properties.traffic).toEqual({ v01: 100 });
-    // At most one request per deployment was in flight (max-concurrent-requests 1); none started after.
+    // At most one request per deployment was in flight (max-concurrent-requests 1), or just being sent; none
+    // started after the cancel.
     const scored = await control<Array<{ header?: string; status: number }>>("GET", `/scoring/requests?endpoint=${ep}`);
     expect(scored.filter((r) => r.status === 200)).toHaveLength(50);
-    expect(scored.length).toBeGreaterThan(50);
     expect(scored.length).toBeLessThanOrEqual(52);
   });
 
