@@ -173,7 +173,7 @@ describe("deploy: cancel (item 3), through the runner's protocol: SIGINT, SIGTER
     const { w, endpoint, deploymentsOf, deploy, post } = await setup();
     const ep = uniq("c-gate");
     expect((await deploy(ep)).code).toBe(0);
-    // The first 50 answers come at once, every later one takes 20 s: requests are in flight at the cancel.
+    // The first 50 answers come at once, every later one takes 20 s: the cancel finds the gate waiting.
     await control("POST", "/scoring/rules", { workspace: w.workspace, endpoint: ep, answer: "quick", count: 50 });
     await control("POST", "/scoring/rules", {
       workspace: w.workspace,
