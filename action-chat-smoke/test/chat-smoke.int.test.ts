@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -260,5 +261,35 @@ describe("action-chat-smoke (bundled, as the runner runs it)", () => {
     expect(run.code).toBe(1);
     expect(run.outputs).toMatchObject({ passed: "false", cases: "1", failed: "1" });
     expect(run.summary).toMatch(/timed out|no answer within/i);
+  });
+});
+
+describe("action-chat-smoke: the endpoint key, echoed by a model, reaches no reader (redacted before escaping)", () => {
+  it("a key holding every Markdown-special character is in no form in the comment, summary, results, log or outputs", async () => {
+    const w = await world();
+    const name = `ep-${w.workspace.slice(3)}`;
+    await endpoint(w, name);
+    const [head, tail] = [randomBytes(9).toString("hex"), randomBytes(9).toString("hex")];
+    const key = `${head}\\\`*_{}[]()#+-.!|<>~${tail}`;
+    await control("PUT", "/endpoints/keys", { workspace: w.workspace, name, primaryKey: key });
+    await control("POST", "/scoring/rules", { endpoint: name, answer: `Your header was Bearer ${key} (key ${key}).` });
+    const run = await runAction(ACTION, {
+      env: { ...w.env, ...prEvent(32) },
+      inputs: { endpoint: name, prompts: "Echo my header.", "github-token": "ghs_fake_token_for_the_emulator" },
+      keepFiles: true,
+    });
+
+    expect(run.code).toBe(0);
+    const [comment] = await control<Array<{ body: string }>>(
+      "GET",
+      `/github/comments?issue=${encodeURIComponent("octo-org/phi3-demo#32")}`,
+    );
+    expect(comment!.body).toContain("Your header was Bearer \\*\\*\\*");
+    expect(run.summary).toContain("Your header was Bearer \\*\\*\\*");
+    const results = readFileSync(run.outputs["results-file"]!, "utf8");
+    expect(results).toContain("Your header was Bearer ***");
+    const forms = [head, tail, key, JSON.stringify(key).slice(1, -1)];
+    expect(leaks(run, forms)).toEqual([]);
+    for (const f of forms) for (const text of [comment!.body, results]) expect(text).not.toContain(f);
   });
 });

@@ -6,7 +6,8 @@
  * - the signal handlers are installed before the first write (the model registration);
  * - before each create, what is about to be created is saved with core.saveState (a PUT in flight when the
  *   signal comes still counts: its resource may appear seconds later);
- * - on a signal, no further write starts; the handler asks Azure to remove what this run created and serves
+ * - on a signal, no further write starts, and the evaluation gate's scoring requests in flight are aborted
+ *   (Cancel.signal); the handler asks Azure to remove what this run created and serves
  *   no traffic (cleanup.ts: real traffic read first, a deployment with traffic never deleted), without
  *   waiting for the deletions, then exits;
  * - the post step (post.ts) does the same from the saved state, waiting for resources still being created
@@ -70,6 +71,8 @@ export interface Cancel {
   /** Throws CancelledError once a signal came: call before each write. */
   check(): void;
   readonly cancelled: boolean;
+  /** Aborted (reason: the CancelledError) when a signal comes: long reads such as the gate's scoring stop. */
+  readonly signal: AbortSignal;
 }
 
 /**
@@ -78,10 +81,12 @@ export interface Cancel {
  */
 export function armCancel(s: Session, created: () => Created | undefined, log: Logger): Cancel {
   let signal: string | undefined;
+  const abort = new AbortController();
   const onSignal = (name: string) => {
     if (signal) return;
     signal = name;
     log.warning(`${name}: the workflow run was cancelled; removing what this run created that serves no traffic.`);
+    abort.abort(new CancelledError(name));
     void cleanUp(s, created(), log).finally(() => process.exit(1));
   };
   process.once("SIGINT", () => onSignal("SIGINT"));
@@ -93,6 +98,7 @@ export function armCancel(s: Session, created: () => Created | undefined, log: L
     get cancelled() {
       return signal !== undefined;
     },
+    signal: abort.signal,
   };
 }
 

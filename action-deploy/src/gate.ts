@@ -38,6 +38,11 @@ export interface GateRun {
   log: Logger;
   /** Where the results file goes (default RUNNER_TEMP). */
   dir?: string;
+  /**
+   * Aborted when the workflow run is cancelled (cancel.ts): the scoring requests in flight stop, and the gate
+   * throws the abort's reason instead of judging, writing nothing.
+   */
+  signal?: AbortSignal;
 }
 
 export interface GateOutcome {
@@ -67,8 +72,10 @@ export async function runGate(o: GateRun): Promise<GateOutcome> {
     baseline,
     gate: { mode: o.gate.mode, metric: o.gate.metric, tolerance: o.gate.tolerance },
     budgetMs: o.gate.timeoutMs,
-    onEvent: progress(o.log),
+    signal: o.signal,
+    onEvent: progress(o.log, o.signal),
   });
+  o.signal?.throwIfAborted();
   return outcome(o, report);
 }
 
@@ -93,9 +100,10 @@ async function readEvalData(s: Session, data: EvalData): Promise<string> {
 }
 
 /** Retries and the budget in the log (answers are many: only every 50th is logged). */
-function progress(log: Logger): (e: EvaluationEvent) => void {
+function progress(log: Logger, cancel?: AbortSignal): (e: EvaluationEvent) => void {
   let answers = 0;
   return (e) => {
+    if (cancel?.aborted) return; // cancelled: the cancel handler says so, not the budget
     if (e.type === "retry") log.info(`Evaluation: ${e.reason} from ${e.deployment}; retrying in ${e.delayMs} ms.`);
     else if (e.type === "budget")
       log.warning(`Evaluation: the time budget (${Math.round(e.budgetMs / 1000)} s) ran out; the gate fails closed.`);

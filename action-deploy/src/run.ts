@@ -195,7 +195,7 @@ class Rollout {
   private deploymentRemoved = false;
   private movingTraffic = false;
   private after?: AfterFailure;
-  cancel: Cancel = { check: () => undefined, cancelled: false };
+  cancel: Cancel = { check: () => undefined, cancelled: false, signal: new AbortController().signal };
   private trafficNow: Traffic;
   private smoke: DeploySummaryInput["smoke"];
   private gated?: GateOutcome;
@@ -277,7 +277,9 @@ class Rollout {
     const candidate = { name: deployment, concurrency: this.inputs.maxConcurrentRequests * this.inputs.instanceCount };
     const o = { s: this.s, gate: this.inputs.gate, endpoint: this.d.endpointName, candidate, baseline, log: this.log };
     const key = await this.getKey();
-    this.gated = await this.timed("evaluation gate", () => runGate({ ...o, scoringUri, key }));
+    this.gated = await this.timed("evaluation gate", () =>
+      runGate({ ...o, scoringUri, key, signal: this.cancel.signal }),
+    );
     if (this.gated.blocks) throw gateError(deployment, this.gated);
   }
 

@@ -19,7 +19,11 @@ const TRAIN = SAMPLE.slice(0, 200).join("\n") + "\n";
 const HELD_OUT = SAMPLE.slice(200).join("\n") + "\n";
 
 const repos: string[] = [];
-beforeAll(() => control("POST", "/quotas", { family: A100, limit: 2400, current: 0, location: REGION }));
+beforeAll(async () => {
+  await control("POST", "/quotas", { family: A100, limit: 2400, current: 0, location: REGION });
+  // The regional total too (a new subscription gets 100 vCPUs: four A100 deployments).
+  await control("POST", "/quotas", { regional: true, limit: 2400, current: 0, location: REGION });
+});
 afterAll(() => repos.forEach((r) => rmSync(r, { recursive: true, force: true })));
 
 /** A repository checkout holding the held-out data (eval.jsonl) and a small file (few.jsonl). */

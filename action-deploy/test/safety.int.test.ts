@@ -3,13 +3,22 @@
  * after a failure, and refusals that come before any write.
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { control, type Exchange, world } from "../../test/harness/emulator.js";
+import { REPO_ROOT } from "../../test/harness/paths.js";
 import { leaks, runAction, type ActionRun } from "../../test/harness/run-action.js";
 
 const ACTION = "action-deploy";
 const A100 = "standardNCADSA100v4Family";
 const REGION = "westus3";
-beforeAll(() => control("POST", "/quotas", { family: A100, limit: 96, current: 0, location: REGION }));
+// The tests leave their deployments running (24 vCPUs each): no family or regional limit in westus3, as in
+// deploy.int.test.ts, so that the order of the tests (and of the files, on one emulator) holds none back.
+beforeAll(async () => {
+  await control("POST", "/quotas", { family: A100, limit: -1, current: 0, location: REGION });
+  await control("POST", "/quotas", { regional: true, limit: -1, current: 0, location: REGION });
+});
 
 const uniq = (p: string) => `${p}-${randomUUID().slice(0, 6)}`;
 
@@ -53,6 +62,17 @@ const errorOf = (r: ActionRun) =>
     .filter((a) => a.level === "error")
     .map((a) => a.message)
     .join("\n");
+/** A repository checkout holding held-out conversations (eval.jsonl) for the evaluation gate. */
+const repos: string[] = [];
+afterAll(() => repos.forEach((r) => rmSync(r, { recursive: true, force: true })));
+function repositoryWithEvalData(): string {
+  const repo = mkdtempSync(join(tmpdir(), "safety-repo-"));
+  repos.push(repo);
+  const sample = readFileSync(join(REPO_ROOT, "data/ultrachat-sample.jsonl"), "utf8").trim().split("\n");
+  writeFileSync(join(repo, "eval.jsonl"), sample.slice(200, 260).join("\n") + "\n");
+  return repo;
+}
+
 const fault = (f: Record<string, unknown>) => control<{ id: number }>("POST", "/faults", { service: "arm", ...f });
 
 describe("deploy: one ownership rule (issue 25, item 1)", () => {
@@ -147,6 +167,39 @@ describe("deploy: cancel (item 3), through the runner's protocol: SIGINT, SIGTER
     expect(main.stdout).toContain(`Removing endpoint ${ep}, which this run created and which serves no traffic`);
     expect((await post(main)).code).toBe(0);
     expect(await endpoint(ep)).toBeUndefined();
+  });
+
+  it("during the evaluation gate: its scoring stops, the candidate goes, the traffic stays", async () => {
+    const { w, endpoint, deploymentsOf, deploy, post } = await setup();
+    const ep = uniq("c-gate");
+    expect((await deploy(ep)).code).toBe(0);
+    // The first 50 answers come at once, every later one takes 20 s: the cancel finds the gate waiting.
+    await control("POST", "/scoring/rules", { workspace: w.workspace, endpoint: ep, answer: "quick", count: 50 });
+    await control("POST", "/scoring/rules", {
+      workspace: w.workspace,
+      endpoint: ep,
+      answer: "late",
+      latencyMs: 20_000,
+    });
+    const inputs = { "job-name": "ft-2", "eval-data": "eval.jsonl", "max-examples": "40" };
+    const more = { cancelWhen: "Evaluation: 50 answers so far", cwd: repositoryWithEvalData() };
+    const main = await deploy(ep, inputs, {}, more);
+    expect(main.code).not.toBe(0);
+    // The scoring was aborted: main itself stopped with the cancel (it would otherwise still be waiting for
+    // answers when the handler's clean-up exits), judged nothing and wrote no gate output.
+    expect(errorOf(main)).toContain("The workflow run was cancelled (SIGINT)");
+    expect(main.stdout).not.toContain("time budget");
+    expect(main.outputs["gate-result"]).toBeUndefined();
+    expect(main.stdout).toContain("Removing deployment v02");
+    expect(main.state["created-deployment"]).toBe("v02");
+    expect((await post(main)).code).toBe(0);
+    expect(await deploymentsOf(ep)).toEqual(["v01"]);
+    expect((await endpoint(ep))!.properties.traffic).toEqual({ v01: 100 });
+    // At most one request per deployment was in flight (max-concurrent-requests 1), or just being sent; none
+    // started after the cancel.
+    const scored = await control<Array<{ header?: string; status: number }>>("GET", `/scoring/requests?endpoint=${ep}`);
+    expect(scored.filter((r) => r.status === 200)).toHaveLength(50);
+    expect(scored.length).toBeLessThanOrEqual(52);
   });
 
   it("during the traffic PUT: what may be about to serve is never deleted; live users always have 100 %", async () => {

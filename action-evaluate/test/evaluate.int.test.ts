@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -229,5 +230,53 @@ describe("action-evaluate (bundled, as the runner runs it)", () => {
     expect(run.outputs["gate-result"]).toBe("inconclusive");
     expect(run.summary).toContain("The time budget ran out");
     expect(Date.now() - t0).toBeLessThan(60_000);
+  });
+});
+
+describe("action-evaluate: the endpoint key, echoed by a model, reaches no reader (redacted before escaping)", () => {
+  it("a key holding every Markdown-special character is in no form in the comment, summary, results, log or outputs", async () => {
+    const w = await world();
+    const name = `ep-${w.workspace.slice(3)}`;
+    await endpoint(w, name);
+    const [head, tail] = [randomBytes(9).toString("hex"), randomBytes(9).toString("hex")];
+    const key = `${head}\\\`*_{}[]()#+-.!|<>~${tail}`;
+    await control("PUT", "/endpoints/keys", { workspace: w.workspace, name, primaryKey: key });
+    // Production answers well; the candidate echoes the key, so every example is a regression the table shows.
+    // The second echo straddles the table's 200-character cut: a cut key must not survive as its head.
+    await control("POST", "/scoring/rules", {
+      endpoint: name,
+      deployment: "blue",
+      answer: "Set the instance count of the deployment and update it.",
+    });
+    await control("POST", "/scoring/rules", {
+      endpoint: name,
+      deployment: "green",
+      answer: `Your header was Bearer ${key}. ${"Padding. ".repeat(11)}${key}`,
+    });
+    const inputs = {
+      endpoint: name,
+      deployment: "green",
+      "baseline-deployment": "blue",
+      "eval-data": "eval.jsonl",
+      gate: "report",
+      "github-token": "ghs_fake_token_for_the_emulator",
+    };
+    const cwd = checkout({ "eval.jsonl": conversations(12) });
+    const run = await runAction(ACTION, { env: { ...w.env, ...prEvent(31) }, cwd, inputs, keepFiles: true });
+
+    expect(run.code).toBe(0);
+    expect(run.outputs["gate-result"]).toBe("report-only");
+    const [comment] = await control<Array<{ body: string }>>(
+      "GET",
+      `/github/comments?issue=${encodeURIComponent("octo-org/phi3-demo#31")}`,
+    );
+    // The answers are there, with the key replaced before their escaping.
+    expect(comment!.body).toContain("Your header was Bearer \\*\\*\\*");
+    expect(run.summary).toContain("Your header was Bearer \\*\\*\\*");
+    const results = readFileSync(run.outputs["results-file"]!, "utf8");
+    expect(results).toContain("Your header was Bearer ***");
+    const forms = [head, tail, key, JSON.stringify(key).slice(1, -1)];
+    expect(leaks(run, forms)).toEqual([]);
+    for (const f of forms) for (const text of [comment!.body, results]) expect(text).not.toContain(f);
   });
 });

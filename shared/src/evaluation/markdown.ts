@@ -2,9 +2,9 @@
  * The evaluation summary in Markdown (job summary, PR comment, a failed step's message): the verdict, the
  * side-by-side table (metric, production, candidate, Δ, 95 % interval, verdict), examples used and dropped
  * with reasons, the 5 worst regressions (truncated, secrets removed) and latency and errors per deployment.
- * Every text from outside (answers, prompts, references, error messages) is escaped and redacted.
+ * Every text from outside (answers, prompts, references, error messages) is redacted, then cut and escaped.
  */
-import { markdownTable, redactSecrets, type Cell } from "../report.js";
+import { markdownTable, redactJson, redactSecrets, type Cell } from "../report.js";
 import { truncate } from "../scoring/text.js";
 import type { GateResult } from "./gate.js";
 import type { EvaluationReport, ExampleResult, MetricRow } from "./types.js";
@@ -21,9 +21,12 @@ export interface RenderOptions {
 const ICON: Record<GateResult, string> = { passed: "✅", failed: "❌", inconclusive: "⚠️", "report-only": "ℹ️" };
 
 export function renderEvaluationMarkdown(report: EvaluationReport, o: RenderOptions = {}): string {
-  const parts = [title(report), verdictLine(report), metricTable(report), examplesLine(report)];
-  if (report.baseline) parts.push(regressions(report, o.excerptChars ?? 200));
-  if (report.deployments.length) parts.push(deploymentTable(report));
+  // Secrets go from the raw texts first (redact.ts), before any cut or escape: a key cut at the excerpt's
+  // end, or escaped (`a\_b`), would no longer match, and its remains would reach the comment.
+  const r = redactJson(report, o.secrets ?? []);
+  const parts = [title(r), verdictLine(r), metricTable(r), examplesLine(r)];
+  if (r.baseline) parts.push(regressions(r, o.excerptChars ?? 200));
+  if (r.deployments.length) parts.push(deploymentTable(r));
   if (o.runUrl) parts.push(`[The run](${o.runUrl})`);
   return redactSecrets(parts.filter(Boolean).join("\n\n") + "\n", o.secrets ?? []);
 }

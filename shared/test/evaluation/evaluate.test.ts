@@ -187,4 +187,15 @@ describe("evaluate", () => {
     }
     expect(renderEvaluationMarkdown(report, { secrets: [KEY] })).not.toContain(KEY);
   });
+
+  it("redacts a secret before cutting and escaping: a Markdown-special key cut at the excerpt leaves nothing", async () => {
+    const [head, tail] = ["a1b2c3d4e5f6a7b8c9", "f9e8d7c6b5a4f3e2d1"];
+    const secret = `${head}\\\`*_{}[]()#+-.!|<>~${tail}`;
+    // The second echo straddles the 200-character excerpt of the regressions table.
+    const echo = `Your header was Bearer ${secret}. ${"Padding. ".repeat(11)}${secret}`;
+    const ep = fakeEndpoint((d, p) => ({ status: 200, body: { output: d === "green" ? echo : echoItem(p) } }));
+    const md = renderEvaluationMarkdown(await evaluate(options(ep.fetch, 10)), { secrets: [secret] });
+    expect(md).toContain("Your header was Bearer \\*\\*\\*");
+    for (const form of [head, tail, secret]) expect(md).not.toContain(form);
+  });
 });
