@@ -32,7 +32,7 @@ describe.each(ACTIONS)("%s: action.yml and the code agree", (dir) => {
     const { readInputs } = (await import(`../${dir}/src/inputs.js`)) as { readInputs: (i: Inputs) => unknown };
     const names = new Set<string>();
     const inputs = new Inputs((name) => (names.add(name), source(name)));
-    return { value: readInputs(inputs), names };
+    return { value: await readInputs(inputs), names };
   };
   const givenRequired = (name: string) => SWITCHES[dir]?.[name] ?? (required.includes(name) ? "given" : "");
 

@@ -51,8 +51,11 @@ describe("the component's declared inputs", () => {
         },
       },
     });
-    expect(spec.inputs).toStrictEqual({ a: { type: "integer", max: "8", optional: "true" } });
-    expect(spec.outputs).toStrictEqual({ o: { type: "mlflow_model" } });
+    // Plain copies: the declarations are tables without a prototype (hostile names such as "constructor" stay inert).
+    expect({ ...spec.inputs, a: { ...spec.inputs.a } }).toStrictEqual({
+      a: { type: "integer", max: "8", optional: "true" },
+    });
+    expect({ ...spec.outputs, o: { ...spec.outputs.o } }).toStrictEqual({ o: { type: "mlflow_model" } });
   });
 
   it("refuses a component version without a spec, since nothing could be checked", () => {
