@@ -28,6 +28,9 @@ async function registered(w: Awaited<ReturnType<typeof world>>, flavor: string) 
   });
 }
 
+// These models were registered by hand (no fine-tune lineage), so `auto` has nothing to size them for: name the size.
+const SIZE = "Standard_NC24ads_A100_v4";
+
 describe("action-chat-smoke against both scoring containers", () => {
   it.each([
     ["none", "vllm", "flat", ["flat", "flat"], "output"],
@@ -151,7 +154,12 @@ describe("action-deploy's smoke prompt against both scoring containers", () => {
     const name = `dp-${flavor.slice(0, 4)}-${w.workspace.slice(3)}`;
     const run = await runAction("action-deploy", {
       env: w.env,
-      inputs: { model: `phi3-${flavor}:1`, endpoint: name, "smoke-prompt": "What is the capital of France?" },
+      inputs: {
+        model: `phi3-${flavor}:1`,
+        endpoint: name,
+        "instance-type": SIZE,
+        "smoke-prompt": "What is the capital of France?",
+      },
     });
     expect(run.code).toBe(0);
     expect(run.summary).toContain("The capital of France is Paris.");
@@ -173,7 +181,12 @@ describe("action-deploy's smoke prompt against both scoring containers", () => {
     await control("POST", "/faults", { service: "scoring", path, kind: "status", status: 429, retryAfter: 1 });
     const run = await runAction("action-deploy", {
       env: w.env,
-      inputs: { model: "phi3-transformers:1", endpoint: name, "smoke-prompt": "What is the capital of France?" },
+      inputs: {
+        model: "phi3-transformers:1",
+        endpoint: name,
+        "instance-type": SIZE,
+        "smoke-prompt": "What is the capital of France?",
+      },
     });
 
     expect(run.code).toBe(0);
@@ -195,7 +208,7 @@ describe("action-deploy's smoke prompt against both scoring containers", () => {
     await control("POST", "/scoring/rules", { workspace: w.workspace, endpoint: name, body: { result: 42 } });
     const run = await runAction("action-deploy", {
       env: w.env,
-      inputs: { model: "phi3-none:1", endpoint: name, "smoke-prompt": "Hello?" },
+      inputs: { model: "phi3-none:1", endpoint: name, "instance-type": SIZE, "smoke-prompt": "Hello?" },
     });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("unknown response shape");
