@@ -7,7 +7,8 @@ describe("the emulator's compute clusters and jobs, through the real SDK", () =>
     expect(r.compute).toBe("Succeeded");
     expect(r.resize).toMatch(/^400 .*cannot be changed/);
     expect(r.created).toBe("NotStarted");
-    expect(r.lifecycle[0]).toBe("NotStarted");
+    // The first look may come after the 3 s job has left NotStarted (a loaded machine): a state before Running.
+    expect(["NotStarted", "Starting", "Preparing", "Queued"]).toContain(r.lifecycle[0]);
     expect(r.lifecycle).toEqual(expect.arrayContaining(["Running", "Completed"]));
     expect(r.lifecycle.at(-1)).toBe("Completed");
     expect(r.model).toBe("azureml://jobs/ft-tour-1/outputs/trained_model");
