@@ -12,7 +12,7 @@ import {
 } from "../../src/evaluation/metrics/nltk-tokenize.js";
 import { lcsLength, rougeTokens } from "../../src/evaluation/metrics/rouge.js";
 
-// The reference note's vectors (../shared/reference/evaluation.md §1): nltk 3.8 and azure-ai-evaluation's
+// The reference note's vectors (the project reference note on evaluation metrics, §1): nltk 3.8 and azure-ai-evaluation's
 // vendored ROUGE and F1 code. Columns: F1, ROUGE-1 F, ROUGE-2 F, ROUGE-L F, BLEU, GLEU.
 const VECTORS: [string, string, number[]][] = [
   ["Tokyo is the capital of Japan.", "The capital of Japan is Tokyo.", [1.0, 1.0, 0.6, 0.666667, 0.229618, 0.409091]],
