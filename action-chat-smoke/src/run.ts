@@ -2,9 +2,10 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { userAgent } from "@phi3-aml/shared/action";
 import { connect } from "@phi3-aml/shared/azureml/session";
-import { ActionError, describeError } from "@phi3-aml/shared/errors";
+import { ActionError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
 import { noOidcReason, oidcAvailable } from "@phi3-aml/shared/login/github-token";
+import { commentResults } from "@phi3-aml/shared/pr-comment";
 import { mask, maskedValues, redactJson, redactSecrets, setOutputs, writeSummary } from "@phi3-aml/shared/report";
 import { fetchSender } from "@phi3-aml/shared/scoring/client";
 import { buildHeaders, buildPayload } from "@phi3-aml/shared/scoring/payload";
@@ -12,7 +13,7 @@ import { ShapeMemory } from "@phi3-aml/shared/scoring/shape";
 import { workflowRunUrl } from "@phi3-aml/shared/tags";
 import { caseLabel } from "./cases.js";
 import type { ChatSmokeInputs } from "./inputs.js";
-import { renderComment, renderResults, totalsLine } from "./markdown.js";
+import { commentMarker, renderComment, renderResults, totalsLine } from "./markdown.js";
 import { runCases, type Send } from "./run-cases.js";
 import { summarize } from "./stats.js";
 
@@ -156,22 +157,6 @@ function runBudget(minutes: number): { signal: AbortSignal; what: string; stop: 
 }
 
 async function comment(inputs: ChatSmokeInputs, target: Target, body: string, log: Logger): Promise<void> {
-  if (inputs.comment === "never") return;
-  const { pullRequestNumber, upsertComment } = await import("./comment.js");
-  const number = pullRequestNumber();
-  if (!number) {
-    if (inputs.comment === "always")
-      log.warning("comment is always, but this run is not about a pull request: nothing to comment on.");
-    return;
-  }
-  if (!inputs.githubToken) {
-    log.warning("No github-token: the results are not commented on the pull request.");
-    return;
-  }
-  try {
-    await upsertComment({ token: inputs.githubToken, number, endpoint: target.name, body }, log);
-  } catch (e) {
-    // A fork's read-only token cannot comment: the summary still has everything.
-    log.warning(`Could not comment on pull request #${number}: ${describeError(e)}`);
-  }
+  const o = { when: inputs.comment, token: inputs.githubToken, marker: commentMarker(target.name), body };
+  await commentResults(o, log);
 }

@@ -7,11 +7,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { userAgent } from "@phi3-aml/shared/action";
 import { connect, type Session } from "@phi3-aml/shared/azureml/session";
-import { ActionError, describeError } from "@phi3-aml/shared/errors";
+import { ActionError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
 import { noOidcReason, oidcAvailable } from "@phi3-aml/shared/login/github-token";
 import { mask, maskedValues, setOutputs, writeSummary } from "@phi3-aml/shared/report";
-import { commentMarker, pullRequestNumber, upsertMarkedComment } from "@phi3-aml/shared/pr-comment";
+import { commentMarker, commentResults } from "@phi3-aml/shared/pr-comment";
 import { workflowRunUrl } from "@phi3-aml/shared/tags";
 import {
   evaluate,
@@ -109,22 +109,7 @@ function logEvent(e: EvaluationEvent, log: Logger): void {
 }
 
 async function comment(inputs: EvaluateInputs, report: EvaluationReport, markdown: string, log: Logger): Promise<void> {
-  if (inputs.comment === "never") return;
-  const number = pullRequestNumber();
-  if (!number) {
-    if (inputs.comment === "always")
-      log.warning("comment is always, but this run is not about a pull request: nothing to comment on.");
-    return;
-  }
-  if (!inputs.githubToken) {
-    log.warning("No github-token: the results are not commented on the pull request.");
-    return;
-  }
   const marker = commentMarker("evaluate", report.endpoint ?? inputs.pairsPath ?? "pairs");
-  try {
-    await upsertMarkedComment({ token: inputs.githubToken, number, marker, body: `${marker}\n${markdown}` }, log);
-  } catch (e) {
-    // A fork's read-only token cannot comment: the summary still has everything.
-    log.warning(`Could not comment on pull request #${number}: ${describeError(e)}`);
-  }
+  const o = { when: inputs.comment, token: inputs.githubToken, marker, body: `${marker}\n${markdown}` };
+  await commentResults(o, log);
 }

@@ -4,10 +4,14 @@
  * action-evaluate use it (each with its own marker kind, so their comments never replace each other).
  */
 import * as github from "@actions/github";
+import { describeError } from "./errors.js";
 import type { Logger } from "./log.js";
 
+/** The `comment` input of the actions that comment: on a pull request only (auto), insisting (always), or not. */
+export type CommentWhen = "auto" | "always" | "never";
+
 /** The pull request this run is about, if any (pull_request and pull_request_target events). */
-export function pullRequestNumber(): number | undefined {
+function pullRequestNumber(): number | undefined {
   const pr = github.context.payload.pull_request as { number?: number } | undefined;
   return pr?.number;
 }
@@ -52,7 +56,7 @@ export function findMarkedComment<T extends MarkedComment>(
 }
 
 /** Updates the bot comment that starts with `marker`, or creates it. `body` must start with the marker. */
-export async function upsertMarkedComment(
+async function upsertMarkedComment(
   o: { token: string; number: number; marker: string; body: string },
   log: Logger,
 ): Promise<{ id: number; updated: boolean; url?: string }> {
@@ -74,4 +78,31 @@ export async function upsertMarkedComment(
   const r = await octokit.rest.issues.createComment({ owner, repo, issue_number: o.number, body: o.body });
   log.info(`Commented the results on pull request #${o.number}.`);
   return { id: r.data.id, updated: false, url: r.data.html_url };
+}
+
+/**
+ * The one rule for whether and how an action comments its results: never with `never`; only on a pull
+ * request (with `always` off one, a warning); only with a token. A comment that cannot be written (a fork's
+ * read-only token) is a warning, never a failure: the step summary has everything.
+ */
+export async function commentResults(
+  o: { when: CommentWhen; token?: string; marker: string; body: string },
+  log: Logger,
+): Promise<void> {
+  if (o.when === "never") return;
+  const number = pullRequestNumber();
+  if (!number) {
+    if (o.when === "always")
+      log.warning("comment is always, but this run is not about a pull request: nothing to comment on.");
+    return;
+  }
+  if (!o.token) {
+    log.warning("No github-token: the results are not commented on the pull request.");
+    return;
+  }
+  try {
+    await upsertMarkedComment({ token: o.token, number, marker: o.marker, body: o.body }, log);
+  } catch (e) {
+    log.warning(`Could not comment on pull request #${number}: ${describeError(e)}`);
+  }
 }

@@ -1,1 +1,0 @@
-export const id=902;export const ids=[902];export const modules={3902:(e,n,o)=>{o.d(n,{pullRequestNumber:()=>t.Kd,upsertComment:()=>d});var t=o(2369),r=o(3782);async function d(e,n){return(0,t.Zd)({token:e.token,number:e.number,marker:(0,r.Ql)(e.endpoint),body:e.body},n)}}};
