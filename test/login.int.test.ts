@@ -99,12 +99,18 @@ describe("logging in to Azure with the job's GitHub ID token (bundled action, em
 });
 
 describe("talking to Azure ML through faults (bundled action, emulator)", () => {
-  afterEach(() => control("DELETE", "/faults"));
+  // Only this suite's faults go: other suites run at the same time on the same emulator, with faults of their own.
+  const ids: number[] = [];
+  const fault = async (rule: Record<string, unknown>) =>
+    ids.push((await control<{ id: number }>("POST", "/faults", rule)).id);
+  afterEach(async () => {
+    for (const id of ids.splice(0)) await control("DELETE", `/faults/${id}`);
+  });
 
   it("retries 429 honouring Retry-After, a 500 and a dropped connection, then succeeds", async () => {
     const w = await world();
     const path = `/workspaces/${w.workspace}$`;
-    await control("POST", "/faults", {
+    await fault({
       service: "arm",
       method: "GET",
       path,
@@ -113,8 +119,8 @@ describe("talking to Azure ML through faults (bundled action, emulator)", () => 
       retryAfter: 1,
       count: 1,
     });
-    await control("POST", "/faults", { service: "arm", method: "GET", path, kind: "drop", count: 1 });
-    await control("POST", "/faults", { service: "arm", method: "GET", path, kind: "status", status: 500, count: 1 });
+    await fault({ service: "arm", method: "GET", path, kind: "drop", count: 1 });
+    await fault({ service: "arm", method: "GET", path, kind: "status", status: 500, count: 1 });
     const run = await runAction(ACTION, { env: w.env, inputs: { "dry-run": "true" } });
 
     expect(run.code).toBe(0);

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ULTRACHAT_PINNED_REVISION } from "../../emulator/src/hub.js";
 import { control, runFixture, world } from "../../test/harness/emulator.js";
 import { runAction } from "../../test/harness/run-action.js";
 import { REPO_ROOT } from "../../test/harness/paths.js";
@@ -61,9 +62,10 @@ describe("action-dataset (bundled, as the runner runs it)", () => {
 
   it("retries the Hub when it answers 429, and names an unknown dataset plainly", async () => {
     const w = await world();
+    // At a pinned revision no other suite asks for: the fault meets this run's requests only.
     const { id } = await control<{ id: number }>("POST", "/faults", {
       service: "hub",
-      path: "/tree/",
+      path: `/tree/${ULTRACHAT_PINNED_REVISION}$`,
       kind: "status",
       status: 429,
       retryAfter: 0,
@@ -71,7 +73,12 @@ describe("action-dataset (bundled, as the runner runs it)", () => {
     });
     const ok = await runAction(ACTION, {
       env: w.env,
-      inputs: { source: "hf://HuggingFaceH4/ultrachat_200k", split: "test_sft[:10%]", upload: "false" },
+      inputs: {
+        source: "hf://HuggingFaceH4/ultrachat_200k",
+        revision: ULTRACHAT_PINNED_REVISION,
+        split: "test_sft[:10%]",
+        upload: "false",
+      },
     });
     await control("DELETE", `/faults/${id}`);
     expect(ok.code).toBe(0);

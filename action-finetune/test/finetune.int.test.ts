@@ -1,11 +1,15 @@
+import { randomUUID } from "node:crypto";
 import { control, world } from "../../test/harness/emulator.js";
 import { runAction } from "../../test/harness/run-action.js";
 
 const ACTION = "action-finetune";
 
 /** A workspace with the walkthrough's data assets, made by the dataset action itself. */
-async function withData() {
-  const w = await world();
+/** A workspace with the sample data; in `location` for a test that sets quota (a region no other test uses). */
+async function withData(location?: string) {
+  const workspace = `ws-${randomUUID().slice(0, 8)}`;
+  const w = await world({ workspace });
+  if (location) await control("POST", "/workspaces", { name: workspace, location });
   const data = await runAction("action-dataset", {
     env: w.env,
     inputs: { source: "hf://HuggingFaceH4/ultrachat_200k", split: "train_sft[:1%]" },
@@ -223,13 +227,13 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
   });
 
   it("stops at preflight on a component version the registry lacks and on missing GPU quota, creating nothing", async () => {
-    const { w, train, validation } = await withData();
-    await control("POST", "/quotas", { family: "standardNCADSA100v4Family", limit: 24, current: 24 });
+    const location = "francecentral";
+    const { w, train, validation } = await withData(location);
+    await control("POST", "/quotas", { family: "standardNCADSA100v4Family", limit: 24, current: 24, location });
     const run = await runAction(ACTION, {
       env: w.env,
       inputs: { "train-data": train, "validation-data": validation, "component-version": "9.9.9" },
     });
-    await control("POST", "/quotas", { family: "standardNCADSA100v4Family", limit: 96, current: 0 });
 
     expect(run.code).toBe(1);
     const error = run.annotations.find((a) => a.level === "error")!.message;
@@ -239,8 +243,9 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
   });
 
   it("fine-tunes a live catalog model on two nodes: its own defaults, the JSON over them, mlflow_model_path", async () => {
-    const { w, train, validation } = await withData();
-    await control("POST", "/quotas", { family: "standardNCADSA100v4Family", limit: 48, current: 0 });
+    const location = "germanywestcentral";
+    const { w, train, validation } = await withData(location);
+    await control("POST", "/quotas", { family: "standardNCADSA100v4Family", limit: 48, current: 0, location });
     const run = await runAction(ACTION, {
       env: w.env,
       inputs: {
@@ -255,7 +260,6 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
       },
       timeoutMs: 120_000,
     });
-    await control("POST", "/quotas", { family: "standardNCADSA100v4Family", limit: 96, current: 0 });
     expect(run.code).toBe(0);
     const node = jobNode(await w.armCalls());
     expect(node.inputs.mlflow_model_path).toEqual({

@@ -130,8 +130,15 @@ function modelBody(m: HubModel, expand: string[]): Record<string, unknown> {
   return Object.fromEntries(Object.entries(full).filter(([k]) => k === "_id" || k === "id" || expand.includes(k)));
 }
 
+/**
+ * The same files at a pinned commit (a made-up id: the Hub serves any commit of a repository by its id), as a
+ * workflow that pins `revision:` asks for them. Tests that break the Hub's answers on purpose use it, so that the
+ * fault meets only their own requests.
+ */
+export const ULTRACHAT_PINNED_REVISION = "0f5d8c1b7a3e9d2c4b6a8e0f1d3c5b7a9e2f4d6c";
+
 export class Hub {
-  readonly datasets = [ULTRACHAT];
+  readonly datasets = [ULTRACHAT, { ...ULTRACHAT, revision: ULTRACHAT_PINNED_REVISION }];
   readonly models = MODELS;
   private readonly files = new Map<string, Buffer>();
   downloads = 0;

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { control, emulatorEnv, emulatorHttps, runFixture, world } from "../../test/harness/emulator.js";
 
 const tour = (env: Record<string, string>) =>
@@ -6,8 +7,13 @@ const tour = (env: Record<string, string>) =>
 
 describe("the emulator's Azure ML management API, through the real SDK", () => {
   it("serves the workspace's default datastore, VM usages and sizes, and a 404 in Azure's shape", async () => {
-    const w = await world();
-    await control("POST", "/quotas", { family: "standardNCADSA100v4Family", limit: 48, current: 24 });
+    // A region of its own: the usage counts every cluster and deployment of the subscription there, and the
+    // other suites' run in the default region at the same time.
+    const location = "switzerlandnorth";
+    const workspace = `ws-${randomUUID().slice(0, 8)}`;
+    const w = await world({ workspace });
+    await control("POST", "/workspaces", { name: workspace, location });
+    await control("POST", "/quotas", { family: "standardNCADSA100v4Family", limit: 48, current: 24, location });
     const r = await tour(w.env);
 
     expect(r.defaults).toEqual(["workspaceblobstore"]);

@@ -34,6 +34,7 @@ export default async function globalSetup(): Promise<void> {
   child.stdout!.destroy();
   child.unref();
   await shortenPacing(env);
+  await liftDefaultRegionQuota(env);
   mkdirSync(REPO_ROOT + "/.emulator", { recursive: true });
   writeFileSync(ENV_FILE, JSON.stringify(env, null, 2));
   process.env.NODE_EXTRA_CA_CERTS = env.NODE_EXTRA_CA_CERTS;
@@ -58,4 +59,23 @@ async function shortenPacing(env: Record<string, string>): Promise<void> {
   console.log(
     `\n[emulator] Retry-After shortened to ${TEST_RETRY_AFTER_SECONDS} s for the tests' subscription (Azure and the emulator's default: 10 s).`,
   );
+}
+
+/**
+ * Lifts the A100 family's and the regional vCPU limit in the default region of the tests' subscription (-1: no
+ * limit, as Azure writes it), and says so. Test files run at the same time, and the emulator counts every cluster
+ * node and deployment of the region against them, as Azure does: with the default 96, one file's running
+ * deployments would refuse another's. A test about quota sets its limits in a region of its own.
+ */
+async function liftDefaultRegionQuota(env: Record<string, string>): Promise<void> {
+  const quotas = [{ family: "standardNCADSA100v4Family" }, { regional: true }];
+  for (const q of quotas) {
+    const res = await fetch(`${env.EMULATOR_CONTROL_URL}/quotas`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ...q, limit: -1, current: 0, subscriptionId: env.AZURE_SUBSCRIPTION_ID }),
+    });
+    if (!res.ok) throw new Error(`Could not lift the default region's quota: ${res.status}`);
+  }
+  console.log("[emulator] No A100 or regional vCPU limit in the tests' default region (each quota test has its own).");
 }
