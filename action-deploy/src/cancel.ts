@@ -10,7 +10,7 @@
  *   (Cancel.signal); the handler asks Azure to remove what this run created and serves
  *   no traffic (cleanup.ts: real traffic read first, a deployment with traffic never deleted), without
  *   waiting for the deletions, then exits;
- * - the post step (post.ts) does the same from the saved state, waiting for resources still being created
+ * - the post step (post.ts) does the same from the saved state (saved-state.ts), waiting for resources still being created
  *   and following each deletion to its end.
  *
  * The registered model is kept, as after any failure: it costs nothing and the next run reuses it.
@@ -20,46 +20,7 @@ import type { Session } from "@phi3-aml/shared/azureml/session";
 import { describeError } from "@phi3-aml/shared/errors";
 import type { Logger } from "@phi3-aml/shared/log";
 import { removeIdle, type Created } from "./cleanup.js";
-
-/** State shared with post.ts. */
-const STATE = {
-  endpoint: "endpoint",
-  createdEndpoint: "created-endpoint",
-  deployment: "created-deployment",
-  finished: "finished",
-  /** The cancel handler asked Azure to delete: a resource the post step no longer finds is gone, not late. */
-  removalAsked: "removal-asked",
-  /** The run stopped during its traffic PUT (cleanup.ts: nothing that may be about to serve is deleted). */
-  trafficInFlight: "traffic-in-flight",
-} as const;
-
-/** Main ended on its own (success, or a failure it cleaned up after): the post step has nothing to do. */
-export const markFinished = () => core.saveState(STATE.finished, "true");
-
-/** Saved right before the endpoint PUT. */
-export function rememberEndpoint(name: string): void {
-  core.saveState(STATE.endpoint, name);
-  core.saveState(STATE.createdEndpoint, "true");
-}
-
-/** Saved right before the deployment PUT. */
-export function rememberDeployment(endpoint: string, deployment: string): void {
-  core.saveState(STATE.endpoint, endpoint);
-  core.saveState(STATE.deployment, deployment);
-}
-
-/** What the post step must look after, from the saved state; undefined when there is nothing. */
-export function savedCreated(
-  get: (name: string) => string = core.getState,
-): (Created & { removalAsked: boolean }) | undefined {
-  if (get(STATE.finished) === "true") return undefined;
-  const endpoint = get(STATE.endpoint);
-  const createdEndpoint = get(STATE.createdEndpoint) === "true";
-  const deployment = get(STATE.deployment) || undefined;
-  if (!endpoint || (!createdEndpoint && !deployment)) return undefined;
-  const trafficInFlight = get(STATE.trafficInFlight) === "true";
-  return { endpoint, createdEndpoint, deployment, trafficInFlight, removalAsked: get(STATE.removalAsked) === "true" };
-}
+import { STATE } from "./saved-state.js";
 
 class CancelledError extends Error {
   constructor(signal: string) {

@@ -10,7 +10,7 @@ const LOOK_EVERY_MS = 2_000;
  * bounded while for a resource whose PUT was in flight. A post step never fails the job.
  */
 async function post(): Promise<void> {
-  const { savedCreated } = await import("./cancel.js");
+  const { savedCreated } = await import("./saved-state.js");
   const created = savedCreated();
   if (!created) return;
   const { Inputs } = await import("@phi3-aml/shared/inputs");

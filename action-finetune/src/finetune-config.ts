@@ -11,7 +11,6 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import type { DataVersionBase } from "@azure/arm-machinelearning";
-import { defaultDatastore } from "@phi3-aml/shared/azureml/datastore";
 import type { Session } from "@phi3-aml/shared/azureml/session";
 import type { Inputs } from "@phi3-aml/shared/inputs";
 import type { Logger } from "@phi3-aml/shared/log";
@@ -125,6 +124,8 @@ export async function publishFinetuneConfig(s: Session, config: FinetuneConfig, 
     (e: { statusCode?: number }) => (e.statusCode === 404 ? false : Promise.reject(e)),
   );
   if (exists) return log.info(`Finetune config ${config.uri} is registered already (same content); reused.`);
+  // Loaded here, not at the top: the storage SDK would otherwise load with the inputs (start-up time, issue 23).
+  const { defaultDatastore } = await import("@phi3-aml/shared/azureml/datastore");
   const target = await defaultDatastore(s);
   const path = `phi3-finetune/finetune-config/${config.version}/${basename(config.path)}`;
   await target.container

@@ -1,8 +1,9 @@
-// `npm run bench`: speed and size goals, measured side by side in one run.
+// `npm run bench`: speed goals, and sizes, measured side by side in one run.
 //   startup: each bundle as the runner waits for it, spawn to exit on an input error in a clean environment,
 //            next to `node -e 0` in the same environment (goal: within 2x); see startup.ts. Next to them, a
 //            bundle of @actions/core alone as npm installs it (undici evaluated at start).
-//   size: each bundle, main (dist/*.js) and post (dist/post/*.js) apart (goal: its .js under 2 MB).
+//   size: each bundle, main (dist/*.js) and post (dist/post/*.js) apart, for information (no goal of its own:
+//         the SDK chunks load only once the inputs are good).
 //   dataset: the dataset step's MB/s and peak RSS on 500 MiB of generated JSONL, next to a baseline
 //            that only reads and parses it (dataset.ts).
 //   evaluation: 200 held-out examples to two emulator deployments, next to the floor their concurrency sets
@@ -18,7 +19,6 @@ import { measurePhases, measureStartup, phaseTable, startupTable, subjects, type
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const GOAL_RATIO = 2;
-const GOAL_BYTES = 2 * 1024 * 1024;
 
 const only = process.argv[2];
 if (only !== undefined && only !== "startup" && only !== "dataset" && only !== "evaluation")
@@ -60,7 +60,7 @@ async function startupAndSize(): Promise<void> {
     console.log(
       `startup (spawn → exit, clean environment) and size, ${RUNS} runs each, interleaved, node ${process.version}\n`,
     );
-    console.log(startupTable(list, times, { ratio: GOAL_RATIO, bytes: GOAL_BYTES }));
+    console.log(startupTable(list, times, GOAL_RATIO));
     // Where the time goes: Node's own start, our entry (load and run), and spawning and tearing down.
     const hook = fileURLToPath(new URL("./phase-hook.mjs", import.meta.url));
     console.log(
