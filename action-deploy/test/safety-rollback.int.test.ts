@@ -10,6 +10,18 @@ beforeAll(openRegion);
 // where a bare 500 is retried with a backoff that adds up to a minute. The product sees the same failure.
 const UNAVAILABLE = { status: 503, code: "ServiceUnavailable", retryAfter: 1, count: 0 };
 
+/** The second deploy (job ft-2) of `ep` while every DELETE of its deployment `victim` fails; the fault goes after. */
+async function redeployWhileDeleteFails(deploy: Deploy, ep: string, victim: string) {
+  const path = `/onlineEndpoints/${ep}/deployments/${victim}$`;
+  const f = await fault({ method: "DELETE", path, kind: "status", ...UNAVAILABLE });
+  try {
+    return await deploy(ep, { "job-name": "ft-2" });
+  } finally {
+    await control("DELETE", `/faults/${f.id}`);
+  }
+}
+type Deploy = Awaited<ReturnType<typeof setup>>["deploy"];
+
 describe("deploy: after a failure, the rollback and the summary tell the truth (item 4)", () => {
   it("traffic PUT processed but its answer lost: the serving deployment is kept, and the summary says it serves", async () => {
     const { endpoint, deploymentsOf, deploy } = await setup();
@@ -36,14 +48,7 @@ describe("deploy: after a failure, the rollback and the summary tell the truth (
     const { deploymentsOf, deploy } = await setup();
     const ep = uniq("del503");
     expect((await deploy(ep)).code).toBe(0);
-    const f = await fault({
-      method: "DELETE",
-      path: `/onlineEndpoints/${ep}/deployments/v01$`,
-      kind: "status",
-      ...UNAVAILABLE,
-    });
-    const run = await deploy(ep, { "job-name": "ft-2" });
-    await control("DELETE", `/faults/${f.id}`);
+    const run = await redeployWhileDeleteFails(deploy, ep, "v01");
 
     expect(run.code).toBe(1);
     expect(await deploymentsOf(ep)).toEqual(["v01", "v02"]);
@@ -68,14 +73,7 @@ describe("deploy: after a failure, the rollback and the summary tell the truth (
       code: "ResourceNotReady",
       message: "User container has crashed or terminated",
     });
-    const f = await fault({
-      method: "DELETE",
-      path: `/onlineEndpoints/${ep}/deployments/v02$`,
-      kind: "status",
-      ...UNAVAILABLE,
-    });
-    const run = await deploy(ep, { "job-name": "ft-2" });
-    await control("DELETE", `/faults/${f.id}`);
+    const run = await redeployWhileDeleteFails(deploy, ep, "v02");
 
     expect(run.code).toBe(1);
     expect(await deploymentsOf(ep)).toEqual(["v01", "v02"]);
