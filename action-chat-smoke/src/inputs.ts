@@ -6,6 +6,7 @@ import { forkNote, forkOf } from "@phi3-aml/shared/login/github-token";
 import type { Inputs } from "@phi3-aml/shared/inputs";
 import { checkName, ONLINE_DEPLOYMENT, ONLINE_ENDPOINT } from "@phi3-aml/shared/names";
 import { classifyPromptsInput, mayHoldRegex, parsePrompts, type ChatCase } from "./cases.js";
+import type { CommentWhen } from "@phi3-aml/shared/pr-comment";
 
 export interface ChatSmokeInputs {
   target: { endpoint: string } | { scoringUri: string; apiKey: string } | undefined;
@@ -24,7 +25,7 @@ export interface ChatSmokeInputs {
   maxCases: number;
   /** The whole run's time budget: cases not finished by then are not sent, or cut off (default 30). */
   timeoutMinutes: number;
-  comment: "auto" | "always" | "never";
+  comment: CommentWhen;
   githubToken?: string;
   /** Only when the endpoint is named (its key is read through Azure ML). */
   azure?: AzureSettings;

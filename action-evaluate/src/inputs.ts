@@ -10,6 +10,7 @@ import { checkPathInput } from "@phi3-aml/shared/paths";
 import { looksLikeDataAsset, parseDataAssetRef } from "@phi3-aml/shared/evaluation/data-ref";
 import type { GateMode, GateSettings } from "@phi3-aml/shared/evaluation/gate";
 import type { MetricName } from "@phi3-aml/shared/evaluation/metrics/index";
+import type { CommentWhen } from "@phi3-aml/shared/pr-comment";
 
 /** The metrics that can gate or have a floor: F1 and ROUGE (BLEU and GLEU are reported only). */
 const GATE_METRICS = ["f1", "rouge1", "rouge2", "rougeL"] as const satisfies readonly MetricName[];
@@ -38,7 +39,7 @@ export interface EvaluateInputs {
   /** Requests in flight per deployment; otherwise read from each deployment. */
   concurrency?: number;
   evalTimeoutMinutes: number;
-  comment: "auto" | "always" | "never";
+  comment: CommentWhen;
   githubToken?: string;
   azure?: AzureSettings;
 }

@@ -227,7 +227,7 @@ describe("action-finetune (bundled, as the runner runs it)", () => {
   });
 
   it("stops at preflight on a component version the registry lacks and on missing GPU quota, creating nothing", async () => {
-    const location = "francecentral";
+    const location = "uksouth";
     const { w, train, validation } = await withData(location);
     await control("POST", "/quotas", { family: "standardNCADSA100v4Family", limit: 24, current: 24, location });
     const run = await runAction(ACTION, {

@@ -205,7 +205,7 @@ const endpointRoutes: Routes = (r, emu) => {
     return ok();
   });
   // Spoil one deployment's answers (truncate: a quarter of the words; shuffle: another prompt's answer), so a
-  // test can make a candidate worse than production; DELETE restores every deployment.
+  // test can make a candidate worse than production; DELETE ?endpoint=<name> restores that endpoint's deployments.
   r.on("POST", /^\/scoring\/degrade$/, (req) => {
     const b = req.json<Partial<ScoringDegradation>>() ?? {};
     if (!b.deployment || (b.mode !== "truncate" && b.mode !== "shuffle"))
@@ -218,8 +218,12 @@ const endpointRoutes: Routes = (r, emu) => {
     });
     return ok();
   });
-  r.on("DELETE", /^\/scoring\/degrade$/, () => {
-    emu.scoring.degradations.length = 0;
+  r.on("DELETE", /^\/scoring\/degrade$/, (req) => {
+    // One endpoint's only: other suites' degradations on the same emulator stay.
+    const endpoint = req.url.searchParams.get("endpoint");
+    if (!endpoint) return { status: 400, body: { error: "Give ?endpoint=<name>: whose degradations to remove." } };
+    const kept = emu.scoring.degradations.filter((d) => d.endpoint !== endpoint);
+    emu.scoring.degradations.splice(0, emu.scoring.degradations.length, ...kept);
     return ok();
   });
   r.on("GET", /^\/scoring\/requests$/, (req) => {

@@ -3,7 +3,7 @@ import { control, runFixture, world } from "../../test/harness/emulator.js";
 
 describe("the emulator's online endpoints and connections, as ARM answers them", () => {
   it("keeps identities, serves tokens, PATCH and SKUs, fails an unoffered size later, and keeps connections shared", async () => {
-    const location = "japaneast";
+    const location = "canadacentral";
     const name = `ws-${randomUUID().slice(0, 8)}`;
     const other = `hub-${randomUUID().slice(0, 8)}`;
     const w = await world({ workspace: name });
@@ -35,7 +35,7 @@ describe("the emulator's online endpoints and connections, as ARM answers them",
     const last = r.polls.at(-1);
     for (const p of r.polls.slice(0, -1)) expect(p).toEqual({ status: "InProgress", resource: "Creating" });
     expect(last).toMatchObject({ status: "Failed", resource: "Failed", error: { code: "SkuNotAvailable" } });
-    expect(last.error.message).toContain("Standard_NC6s_v3 is currently not available in location 'japaneast'");
+    expect(last.error.message).toContain("Standard_NC6s_v3 is currently not available in location 'canadacentral'");
     expect(r.skus.value[0]).toMatchObject({ sku: { name: "Default" }, capacity: { minimum: 1 } });
 
     expect(r.connections).toEqual({ first: 200, again: 200, shared: true, secretShown: false, listed: ["pf"] });

@@ -3,9 +3,9 @@ import { control, runFixture, world } from "../../test/harness/emulator.js";
 describe("the emulator's compute clusters and jobs, through the real SDK", () => {
   it("provisions a cluster, refuses to change its VM size, runs a pipeline job through its lifecycle with metrics, and cancels one", async () => {
     const w = await world();
-    // A 6 s job (3 s by default): the fixture's first look at it, right after the PUT, comes well before Running
-    // even when the other suites load the machine.
-    await control("PUT", "/jobs/next", { workspace: w.workspace, durationMs: 6000 });
+    // A 12 s job (3 s by default): the fixture's first look at it, right after the PUT, comes well before Running
+    // (4.2 s in) even when the other suites load the machine.
+    await control("PUT", "/jobs/next", { workspace: w.workspace, durationMs: 12_000 });
     const r = await runFixture<Record<string, any>>("emulator/test/fixtures/jobs-tour.ts", w.env); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(r.compute).toBe("Succeeded");
     expect(r.resize).toMatch(/^400 .*cannot be changed/);
