@@ -1,29 +1,12 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { control, world } from "../../test/harness/emulator.js";
-import { leaks, runAction } from "../../test/harness/run-action.js";
+import { prComments, prEvent } from "../../test/harness/pull-request.js";
+import { expectEchoedKeyRedacted, leaks, markdownKey, runAction } from "../../test/harness/run-action.js";
 import { REPO_ROOT } from "../../test/harness/paths.js";
 
 const ACTION = "action-chat-smoke";
 const FIXTURES = join(REPO_ROOT, "action-chat-smoke", "test", "fixtures");
-
-/** A pull_request event payload, as the runner writes it to GITHUB_EVENT_PATH. */
-function prEvent(number: number, fork = false): Record<string, string> {
-  const file = join(mkdtempSync(join(tmpdir(), "phi3-event-")), "event.json");
-  writeFileSync(
-    file,
-    JSON.stringify({
-      pull_request: { number, head: { repo: { full_name: fork ? "someone/phi3-demo" : "octo-org/phi3-demo" } } },
-      repository: { full_name: "octo-org/phi3-demo" },
-    }),
-  );
-  return {
-    GITHUB_EVENT_NAME: "pull_request",
-    GITHUB_EVENT_PATH: file,
-  };
-}
 
 async function endpoint(w: { workspace: string }, name: string, deployments = [{ name: "blue", traffic: 100 }]) {
   return control<{ keys: { primaryKey: string; secondaryKey: string } }>("POST", "/endpoints", {
@@ -81,10 +64,7 @@ describe("action-chat-smoke (bundled, as the runner runs it)", () => {
 
     const again = await runAction(ACTION, { env, cwd: FIXTURES, inputs });
     expect(again.code).toBe(0);
-    const comments = await control<Array<{ body: string }>>(
-      "GET",
-      `/github/comments?issue=${encodeURIComponent("octo-org/phi3-demo#7")}`,
-    );
+    const comments = await prComments(7);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body.startsWith(`<!-- phi3-chat-smoke:endpoint=${name} -->`)).toBe(true);
     expect(comments[0]!.body).not.toContain(keys.primaryKey);
@@ -108,10 +88,7 @@ describe("action-chat-smoke (bundled, as the runner runs it)", () => {
     expect(run.code).toBe(1);
     expect(run.outputs).toMatchObject({ passed: "false", failed: "1" });
     expect(run.annotations.find((a) => a.level === "error")!.message).toContain("1 of 3 chat case(s) did not pass");
-    const [comment] = await control<Array<{ body: string }>>(
-      "GET",
-      `/github/comments?issue=${encodeURIComponent("octo-org/phi3-demo#8")}`,
-    );
+    const [comment] = await prComments(8);
     expect(comment!.body).toMatch(/does not contain.*Paris/);
     expect(comment!.body).not.toContain("<img");
     expect(comment!.body).not.toContain("[click](https://evil.example)");
@@ -269,8 +246,7 @@ describe("action-chat-smoke: the endpoint key, echoed by a model, reaches no rea
     const w = await world();
     const name = `ep-${w.workspace.slice(3)}`;
     await endpoint(w, name);
-    const [head, tail] = [randomBytes(9).toString("hex"), randomBytes(9).toString("hex")];
-    const key = `${head}\\\`*_{}[]()#+-.!|<>~${tail}`;
+    const { key, forms } = markdownKey();
     await control("PUT", "/endpoints/keys", { workspace: w.workspace, name, primaryKey: key });
     await control("POST", "/scoring/rules", { endpoint: name, answer: `Your header was Bearer ${key} (key ${key}).` });
     const run = await runAction(ACTION, {
@@ -280,16 +256,7 @@ describe("action-chat-smoke: the endpoint key, echoed by a model, reaches no rea
     });
 
     expect(run.code).toBe(0);
-    const [comment] = await control<Array<{ body: string }>>(
-      "GET",
-      `/github/comments?issue=${encodeURIComponent("octo-org/phi3-demo#32")}`,
-    );
-    expect(comment!.body).toContain("Your header was Bearer \\*\\*\\*");
-    expect(run.summary).toContain("Your header was Bearer \\*\\*\\*");
-    const results = readFileSync(run.outputs["results-file"]!, "utf8");
-    expect(results).toContain("Your header was Bearer ***");
-    const forms = [head, tail, key, JSON.stringify(key).slice(1, -1)];
-    expect(leaks(run, forms)).toEqual([]);
-    for (const f of forms) for (const text of [comment!.body, results]) expect(text).not.toContain(f);
+    const [comment] = await prComments(32);
+    expectEchoedKeyRedacted(run, comment!.body, forms);
   });
 });

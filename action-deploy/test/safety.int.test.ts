@@ -2,9 +2,8 @@
  * Issue 25, reproduced against the bundles and fixed: ownership, secrets before escaping, cancel, and refusals
  * that come before any write. The truth after a failure is in safety-rollback.int.test.ts.
  */
-import { randomBytes } from "node:crypto";
 import { control } from "../../test/harness/emulator.js";
-import { leaks } from "../../test/harness/run-action.js";
+import { leaks, markdownKey } from "../../test/harness/run-action.js";
 import {
   errorOf,
   fault,
@@ -44,8 +43,7 @@ describe("deploy: secrets redacted before any escaping (item 2)", () => {
     const { w, deploy } = await setup();
     const ep = uniq("md-key");
     expect((await deploy(ep)).code).toBe(0);
-    const [head, tail] = [randomBytes(9).toString("hex"), randomBytes(9).toString("hex")];
-    const key = `${head}\\\`*_{}[]()#+-.!|<>~${tail}`;
+    const { head, tail, key } = markdownKey();
     await control("PUT", "/endpoints/keys", { workspace: w.workspace, name: ep, primaryKey: key });
     await control("POST", "/scoring/rules", {
       workspace: w.workspace,

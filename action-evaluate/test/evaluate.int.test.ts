@@ -1,9 +1,15 @@
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { control, world } from "../../test/harness/emulator.js";
-import { leaks, runAction, type ActionRun } from "../../test/harness/run-action.js";
+import { prComments, prEvent } from "../../test/harness/pull-request.js";
+import {
+  expectEchoedKeyRedacted,
+  leaks,
+  markdownKey,
+  runAction,
+  type ActionRun,
+} from "../../test/harness/run-action.js";
 
 const ACTION = "action-evaluate";
 const METRICS = ["f1", "rouge1", "rouge2", "rougeL", "bleu", "gleu"];
@@ -25,12 +31,6 @@ const conversations = (n: number) =>
       ],
     }),
   ).join("\n") + "\n";
-
-function prEvent(number: number): Record<string, string> {
-  const file = join(mkdtempSync(join(tmpdir(), "phi3-event-")), "event.json");
-  writeFileSync(file, JSON.stringify({ pull_request: { number }, repository: { full_name: "octo-org/phi3-demo" } }));
-  return { GITHUB_EVENT_NAME: "pull_request", GITHUB_EVENT_PATH: file };
-}
 
 async function endpoint(w: { workspace: string }, name: string) {
   return control<{ keys: { primaryKey: string; secondaryKey: string } }>("POST", "/endpoints", {
@@ -129,10 +129,7 @@ describe("action-evaluate (bundled, as the runner runs it)", () => {
 
     const again = await runAction(ACTION, { env, cwd, inputs, keepFiles: true });
     expect(again.code).toBe(0);
-    const comments = await control<Array<{ body: string }>>(
-      "GET",
-      `/github/comments?issue=${encodeURIComponent("octo-org/phi3-demo#11")}`,
-    );
+    const comments = await prComments(11);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body.startsWith(`<!-- phi3-evaluate:endpoint=${name} -->`)).toBe(true);
     // No secret anywhere: log, outputs, summary, results file, comment.
@@ -238,8 +235,7 @@ describe("action-evaluate: the endpoint key, echoed by a model, reaches no reade
     const w = await world();
     const name = `ep-${w.workspace.slice(3)}`;
     await endpoint(w, name);
-    const [head, tail] = [randomBytes(9).toString("hex"), randomBytes(9).toString("hex")];
-    const key = `${head}\\\`*_{}[]()#+-.!|<>~${tail}`;
+    const { key, forms } = markdownKey();
     await control("PUT", "/endpoints/keys", { workspace: w.workspace, name, primaryKey: key });
     // Production answers well; the candidate echoes the key, so every example is a regression the table shows.
     // The second echo straddles the table's 200-character cut: a cut key must not survive as its head.
@@ -266,17 +262,8 @@ describe("action-evaluate: the endpoint key, echoed by a model, reaches no reade
 
     expect(run.code).toBe(0);
     expect(run.outputs["gate-result"]).toBe("report-only");
-    const [comment] = await control<Array<{ body: string }>>(
-      "GET",
-      `/github/comments?issue=${encodeURIComponent("octo-org/phi3-demo#31")}`,
-    );
+    const [comment] = await prComments(31);
     // The answers are there, with the key replaced before their escaping.
-    expect(comment!.body).toContain("Your header was Bearer \\*\\*\\*");
-    expect(run.summary).toContain("Your header was Bearer \\*\\*\\*");
-    const results = readFileSync(run.outputs["results-file"]!, "utf8");
-    expect(results).toContain("Your header was Bearer ***");
-    const forms = [head, tail, key, JSON.stringify(key).slice(1, -1)];
-    expect(leaks(run, forms)).toEqual([]);
-    for (const f of forms) for (const text of [comment!.body, results]) expect(text).not.toContain(f);
+    expectEchoedKeyRedacted(run, comment!.body, forms);
   });
 });

@@ -50,12 +50,8 @@ export const TEST_RETRY_AFTER_SECONDS = 1;
  * subscriptions (Azure's examples, the pacing test's own) keep the spec's pacing.
  */
 async function shortenPacing(env: Record<string, string>): Promise<void> {
-  const res = await fetch(`${env.EMULATOR_CONTROL_URL}/arm/config`, {
-    method: "PUT",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ retryAfterSeconds: TEST_RETRY_AFTER_SECONDS, subscriptionId: env.AZURE_SUBSCRIPTION_ID }),
-  });
-  if (!res.ok) throw new Error(`Could not shorten the emulator's pacing: ${res.status}`);
+  const body = { retryAfterSeconds: TEST_RETRY_AFTER_SECONDS, subscriptionId: env.AZURE_SUBSCRIPTION_ID };
+  await setUp(env, "PUT", "/arm/config", body, "shorten the emulator's pacing");
   console.log(
     `\n[emulator] Retry-After shortened to ${TEST_RETRY_AFTER_SECONDS} s for the tests' subscription (Azure and the emulator's default: 10 s).`,
   );
@@ -70,12 +66,18 @@ async function shortenPacing(env: Record<string, string>): Promise<void> {
 async function liftDefaultRegionQuota(env: Record<string, string>): Promise<void> {
   const quotas = [{ family: "standardNCADSA100v4Family" }, { regional: true }];
   for (const q of quotas) {
-    const res = await fetch(`${env.EMULATOR_CONTROL_URL}/quotas`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ ...q, limit: -1, current: 0, subscriptionId: env.AZURE_SUBSCRIPTION_ID }),
-    });
-    if (!res.ok) throw new Error(`Could not lift the default region's quota: ${res.status}`);
+    const body = { ...q, limit: -1, current: 0, subscriptionId: env.AZURE_SUBSCRIPTION_ID };
+    await setUp(env, "POST", "/quotas", body, "lift the default region's quota");
   }
   console.log("[emulator] No A100 or regional vCPU limit in the tests' default region (each quota test has its own).");
+}
+
+/** One call to the emulator's control API (the harness's `control` cannot be imported here: no local imports). */
+async function setUp(env: Record<string, string>, method: string, path: string, body: unknown, what: string) {
+  const res = await fetch(`${env.EMULATOR_CONTROL_URL}${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`Could not ${what}: ${res.status}`);
 }

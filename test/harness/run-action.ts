@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -207,4 +208,27 @@ export function leaks(run: ActionRun, secrets: string[]): string[] {
       if (text.includes(s)) found.push(`${where} contains ${s.slice(0, 6)}…`);
   }
   return found;
+}
+
+/**
+ * An endpoint key holding every Markdown-special character between two random halves, and the forms it must
+ * appear in nowhere: each half, the key, and the key as JSON escapes it.
+ */
+export function markdownKey(): { head: string; tail: string; key: string; forms: string[] } {
+  const [head, tail] = [randomBytes(9).toString("hex"), randomBytes(9).toString("hex")];
+  const key = `${head}\\\`*_{}[]()#+-.!|<>~${tail}`;
+  return { head, tail, key, forms: [head, tail, key, JSON.stringify(key).slice(1, -1)] };
+}
+
+/**
+ * After a model echoed a `markdownKey()` as "Your header was Bearer <key>": the key is replaced in the pull-request
+ * comment, the summary and the results file (escaped for Markdown where it is Markdown), and in no form anywhere.
+ */
+export function expectEchoedKeyRedacted(run: ActionRun, comment: string, forms: string[]): void {
+  expect(comment).toContain("Your header was Bearer \\*\\*\\*");
+  expect(run.summary).toContain("Your header was Bearer \\*\\*\\*");
+  const results = readFileSync(run.outputs["results-file"]!, "utf8");
+  expect(results).toContain("Your header was Bearer ***");
+  expect(leaks(run, forms)).toEqual([]);
+  for (const f of forms) for (const text of [comment, results]) expect(text).not.toContain(f);
 }
